@@ -1,0 +1,128 @@
+"""The `interim` command: thin click commands over the Python API.
+
+Every command turns a `GeneratorError` into its message and exit code 1; any
+other exception is our bug, said as such, never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
+from generator.model import Assignment
+from generator.project import Project, load_assignment, new_assignment
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _handle_errors(command: F) -> F:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except GeneratorError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        except (click.exceptions.Exit, click.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for the user
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in interim, not in your sources. Please report it with "
+                       "the command you ran (set INTERIM_DEBUG=1 for the full trace).", err=True)
+            if os.environ.get("INTERIM_DEBUG"):
+                traceback.print_exc()
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _warn(diagnostic: Diagnostic) -> None:
+    click.echo(str(diagnostic), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="interim-docs")
+def main() -> None:
+    """Assignment documents for interim management, from YAML and Markdown sources."""
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@_handle_errors
+def validate(assignments: tuple[str, ...]) -> None:
+    """Check assignments (ids under ./assignments/ or folders); none = all."""
+    project = Project.find()
+    folders = project.folders(assignments)
+    if not folders:
+        raise GeneratorError(f"no assignments under {display_path(project.assignments_dir)}; "
+                             "create one with `interim new <id>`")
+    failed = 0
+    for folder in folders:
+        try:
+            loaded = load_assignment(folder)
+        except SourceError as exc:
+            failed += 1
+            click.echo(str(exc), err=True)
+            continue
+        for warning in loaded.warnings:
+            _warn(warning)
+        click.echo(f"ok  {loaded.assignment.id}")
+    if failed:
+        click.echo(f"{failed} of {len(folders)} assignments have errors", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("assignment_id")
+@click.option("--language", type=click.Choice(["nl", "en"]), default=None,
+              help="Document language (default: the firm's).")
+@_handle_errors
+def new(assignment_id: str, language: str | None) -> None:
+    """Scaffold assignments/ID/ with a commented assignment.yaml to fill in."""
+    from generator.project import load_firm
+
+    project = Project.find()
+    language = language or load_firm(project.root, warn=_warn).language
+    path = new_assignment(project, assignment_id, language, datetime.date.today())
+    click.echo(f"created {display_path(path)}; fill it in and run "
+               f"`interim validate {assignment_id}`")
+
+
+@main.command(name="list")
+@_handle_errors
+def list_() -> None:
+    """One line per assignment: id, client, period, phase reached, validity."""
+    project = Project.find()
+    for folder in project.folders(()):
+        try:
+            a = load_assignment(folder).assignment
+        except SourceError as exc:
+            errors = len(exc.diagnostics)
+            click.echo(f"{folder.name:<28} {'?':<30} {'':<23} {'':<12} "
+                       f"INVALID ({errors} error{'s' if errors != 1 else ''})")
+            continue
+        period = f"{a.period.start} – {a.period.end}"
+        click.echo(f"{a.id:<28} {a.client.name[:30]:<30} {period:<23} {a.phase:<12} valid")
+
+
+@main.command()
+@_handle_errors
+def schema() -> None:
+    """Print the JSON Schema of assignment.yaml (for editors' YAML support)."""
+    document = Assignment.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "Interim assignment (assignment.yaml)"
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+

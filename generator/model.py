@@ -1,0 +1,389 @@
+"""The model: one typed, validated picture of an assignment, the only input of every document.
+
+Field types say how text may be used downstream:
+- `Plain`: names, ids, titles, values. Printed exactly as typed, never read as Markdown.
+- `Inline`: short prose (list items, table cells). Emphasis, code and links are
+  honoured; block syntax (headings, lists, tables) is neutralised.
+- `Block`: long prose (`situation`, `summary`, anything included from a file):
+  full Markdown, paragraphs and lists included.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from generator.sources import ProseMapping
+
+
+class InlineMarkdown(str):
+    """Text that may hold inline Markdown; templating keeps it on one line."""
+
+
+class BlockMarkdown(str):
+    """Text that is Markdown with blocks; templating inserts it as its own blocks."""
+
+
+def _text(value: Any) -> Any:
+    """YAML turns `9` or `2027-06-14` into numbers and dates; text fields take them as typed."""
+    if isinstance(value, ProseMapping):
+        return value.raw
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal | datetime.date):
+        return str(value)
+    return value
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid date") from exc
+    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ValueError(f"expected a number, got {value!r}")
+    return value
+
+
+Plain = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Inline = Annotated[str, BeforeValidator(_text), Field(min_length=1), AfterValidator(InlineMarkdown)]
+Block = Annotated[str, BeforeValidator(_text), AfterValidator(BlockMarkdown)]
+Day = Annotated[datetime.date, BeforeValidator(_date)]
+Amount = Annotated[Decimal, BeforeValidator(_number)]
+PersonId = Plain
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+Language = Literal["nl", "en"]
+Organisation = Literal["client", "provider", "third_party"]
+Level3 = Literal["low", "medium", "high"]
+MilestoneStatus = Literal["planned", "on_track", "at_risk", "late", "done"]
+DOCUMENT_KINDS = ("proposal", "action-plan", "handbook", "progress", "handover")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must never silently drop content."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Person(Strict):
+    id: Plain
+    name: Plain
+    role: Plain | None = None
+    organisation: Organisation
+    email: Plain | None = None
+    phone: Plain | None = None
+
+
+class Client(Strict):
+    name: Plain
+    address: Plain | None = None
+    vat_number: Plain | None = None
+    sponsor: PersonId
+
+
+class Mandate(Strict):
+    decides: list[Inline] = []
+    escalates: list[Inline] = []
+    signing_limit: Amount | None = None
+
+
+class Position(Strict):
+    title: Plain
+    mode: Literal["line", "staff", "project", "statutory"]
+    reports_to: PersonId
+    mandate: Mandate = Mandate()
+
+
+class Period(Strict):
+    start: Day
+    end: Day
+
+
+class DocumentSettings(Strict):
+    version: Plain | None = None
+    date: Day | None = None
+
+
+class Documents(Strict):
+    proposal: DocumentSettings = DocumentSettings()
+    action_plan: DocumentSettings = Field(DocumentSettings(), alias="action-plan")
+    handbook: DocumentSettings = DocumentSettings()
+    progress: DocumentSettings = DocumentSettings()
+    handover: DocumentSettings = DocumentSettings()
+
+    def of(self, kind: str) -> DocumentSettings:
+        return getattr(self, kind.replace("-", "_"))
+
+
+class Scope(Strict):
+    in_: list[Inline] = Field([], alias="in")
+    out: list[Inline] = []
+
+
+class Objective(Strict):
+    id: Plain
+    statement: Inline
+    measure: Inline | None = None
+    baseline: Plain | None = None
+    target: Plain | None = None
+    due: Day | None = None
+
+
+class Resource(Strict):
+    kind: Literal["people", "budget", "systems", "information"]
+    description: Inline
+    committed_by: PersonId | None = None
+
+
+class Successor(Strict):
+    name: Plain | None = None
+    role: Plain | None = None
+    status: Literal["known", "internal", "to_recruit"]
+
+
+class ExitPlan(Strict):
+    criteria: list[Inline] = []
+    successor: Successor | None = None
+    handover_start: Day | None = None
+
+
+class Terms(Strict):
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    day_rate: Amount
+    days_per_week: Amount
+    vat_percent: Amount
+    estimated_days: Amount | None = None
+    expenses: Inline | None = None
+    payment_days: int | None = None
+    notice_days: int | None = None
+    liability_cap: Inline | None = None
+    confidentiality: bool = False
+    governing_law: Plain | None = None
+    valid_until: Day | None = None
+
+
+class Intake(Strict):
+    first_contact: Day | None = None
+    situation: Block
+    scope: Scope = Scope()
+    expectations: list[Inline] = []
+    objectives: list[Objective] = Field(min_length=1)
+    resources: list[Resource] = []
+    culture: list[Inline] = []
+    success_factors: list[Inline] = []
+    exit_plan: ExitPlan | None = None
+    terms: Terms
+
+
+class Finding(Strict):
+    area: Plain
+    finding: Inline
+    severity: Level3
+
+
+class Milestone(Strict):
+    id: Plain
+    title: Inline
+    due: Day
+    objectives: list[Plain] = []
+    owner: PersonId | None = None
+    acceptance: Inline | None = None
+
+
+class Action(Strict):
+    id: Plain
+    milestone: Plain
+    description: Inline
+    owner: PersonId | None = None
+    start: Day | None = None
+    due: Day | None = None
+
+
+class Risk(Strict):
+    risk: Inline
+    likelihood: Level3
+    impact: Level3
+    mitigation: Inline | None = None
+    owner: PersonId | None = None
+
+
+class Coaching(Strict):
+    person: PersonId
+    goal: Inline
+
+
+class Evaluation(Strict):
+    date: Day
+    kind: Literal["progress", "phase_gate", "final"]
+    participants: list[PersonId] = []
+
+
+class Review(Strict):
+    date: Day
+    with_: list[PersonId] = Field([], alias="with")
+    outcome: Inline
+
+
+class Acceptance(Strict):
+    version: Plain
+    accepted_on: Day
+    accepted_by: PersonId
+
+
+class Analysis(Strict):
+    summary: Block | None = None
+    findings: list[Finding] = []
+    milestones: list[Milestone] = []
+    actions: list[Action] = []
+    risks: list[Risk] = []
+    coaching: list[Coaching] = []
+    evaluations: list[Evaluation] = []
+    reviews: list[Review] = []
+    acceptance: Acceptance | None = None
+
+
+class Progress(Strict):
+    evaluation: Day
+    summary: Block
+    milestones: dict[str, MilestoneStatus] = {}
+    decisions: list[Inline] = []
+
+
+class Change(Strict):
+    id: Plain
+    date: Day
+    what: Inline
+    why: Inline | None = None
+    impact: Inline | None = None
+    approved_by: PersonId
+
+
+class Execution(Strict):
+    progress: list[Progress] = []
+    changes: list[Change] = []
+
+
+class Result(Strict):
+    objective: Plain
+    status: Literal["met", "partial", "not_met"]
+    value: Plain | None = None
+    note: Inline | None = None
+
+
+class OpenItem(Strict):
+    item: Inline
+    next_step: Inline | None = None
+    due: Day | None = None
+    new_owner: PersonId
+
+
+class KnowledgeTransfer(Strict):
+    topic: Inline
+    to: PersonId
+    method: Inline | None = None
+    done: bool = False
+
+
+class Leadership(Strict):
+    person: PersonId
+    role: Plain | None = None
+    readiness: Literal["ready", "ready_with_support", "not_ready"]
+    follow_up: Inline | None = None
+
+
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class EvaluationSession(Strict):
+    date: Day
+    participants: list[PersonId] = []
+    went_well: list[Inline] = []
+    to_improve: list[Inline] = []
+    satisfaction: dict[str, Score] = {}
+
+
+class Closing(Strict):
+    results: list[Result] = []
+    open_items: list[OpenItem] = []
+    knowledge_transfer: list[KnowledgeTransfer] = []
+    leadership: list[Leadership] = []
+    evaluation_session: EvaluationSession | None = None
+    recommendations: list[Inline] = []
+
+
+class Assignment(Strict):
+    """An interim assignment through its four phases, as written in `assignment.yaml`."""
+
+    id: Slug
+    language: Language
+    title: Plain
+    confidential: bool = False
+    documents: Documents = Documents()
+    client: Client
+    interim_manager: PersonId
+    position: Position
+    period: Period
+    people: list[Person] = Field(min_length=1)
+    intake: Intake
+    analysis: Analysis | None = None
+    execution: Execution | None = None
+    closing: Closing | None = None
+
+    def person(self, person_id: str) -> Person:
+        return next(p for p in self.people if p.id == person_id)
+
+    def objective(self, objective_id: str) -> Objective:
+        return next(o for o in self.intake.objectives if o.id == objective_id)
+
+    @property
+    def phase(self) -> str:
+        """How far the assignment has come: intake, analysis, accepted, in execution, closed."""
+        if self.closing and self.closing.results:
+            return "closed"
+        if self.execution and (self.execution.progress or self.execution.changes):
+            return "in execution"
+        if self.analysis and self.analysis.acceptance:
+            return "accepted"
+        if self.analysis and self.analysis.milestones:
+            return "analysis"
+        return "intake"
+
+
+class Firm(Strict):
+    """The firm issuing the documents, from `firm.yaml` at the repository's root."""
+
+    name: Plain
+    address: Plain | None = None
+    vat_number: Plain | None = None
+    email: Plain | None = None
+    phone: Plain | None = None
+    website: Plain | None = None
+    logo: Plain | None = None
+    language: Language = "nl"
+    brand_template: Plain | None = None
+    templates: Plain | None = None
+    footer: Plain | None = None
+
+    @field_validator("brand_template", "templates", "logo")
+    @classmethod
+    def _relative(cls, value: str | None) -> str | None:
+        if value is not None and (value.startswith("/") or "\\" in value):
+            raise ValueError("give a path relative to firm.yaml")
+        return value
+
+
+NEUTRAL_FIRM = Firm(name="Interim Management", language="nl")

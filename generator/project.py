@@ -1,0 +1,142 @@
+"""A firm's documents repository: where assignments and the firm live, and loading them whole.
+
+This is the one entry point from files to a validated model: every command and
+every document builder goes through `load_assignment`, never through YAML.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import (
+    Diagnostic,
+    GeneratorError,
+    Location,
+    Report,
+    SourceError,
+    display_path,
+)
+from generator.model import NEUTRAL_FIRM, Assignment, Firm
+from generator.rules import check_rules, validate
+from generator.sources import load_yaml
+
+ASSIGNMENT_FILE = "assignment.yaml"
+FIRM_FILE = "firm.yaml"
+
+
+@dataclass
+class Project:
+    """The repository root: `assignments/`, `firm.yaml`, `templates/`."""
+
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        """The nearest folder upwards holding `assignments/` or `firm.yaml`, else `start`."""
+        start = (start or Path.cwd()).resolve()
+        for folder in (start, *start.parents):
+            if (folder / "assignments").is_dir() or (folder / FIRM_FILE).is_file():
+                return cls(folder)
+        return cls(start)
+
+    @property
+    def assignments_dir(self) -> Path:
+        return self.root / "assignments"
+
+    def assignment_ids(self) -> list[str]:
+        if not self.assignments_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.assignments_dir.iterdir()
+                      if (p / ASSIGNMENT_FILE).is_file())
+
+    def resolve(self, name: str) -> Path:
+        """An assignment id under `assignments/`, or a folder path as typed."""
+        candidate = Path(name)
+        if (candidate / ASSIGNMENT_FILE).is_file():
+            return candidate
+        by_id = self.assignments_dir / name
+        if (by_id / ASSIGNMENT_FILE).is_file():
+            return by_id
+        known = ", ".join(self.assignment_ids()) or "none yet"
+        raise SourceError([Diagnostic(Location(by_id / ASSIGNMENT_FILE),
+                                      f"no assignment {name!r}",
+                                      f"known assignments: {known}; create one with "
+                                      f"`interim new {name}`")])
+
+    def folders(self, names: list[str] | tuple[str, ...]) -> list[Path]:
+        """The folders of the named assignments; all of them when none are named."""
+        if names:
+            return [self.resolve(n) for n in names]
+        return [self.assignments_dir / i for i in self.assignment_ids()]
+
+
+@dataclass
+class Loaded:
+    """A validated assignment and the warnings it raised."""
+
+    assignment: Assignment
+    folder: Path
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def load_assignment(folder: Path) -> Loaded:
+    """Read, check and model one assignment folder; raises SourceError with every problem."""
+    report = Report()
+    source = load_yaml(folder / ASSIGNMENT_FILE, report, include_root=folder)
+    assignment = validate(source, Assignment, report) if source else None
+    if assignment is not None and source is not None:
+        check_rules(assignment, source, folder.resolve(), report)
+    report.raise_if_errors()
+    assert assignment is not None
+    return Loaded(assignment, folder, report.warnings)
+
+
+def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -> Firm:
+    """`firm.yaml` at the root; a neutral built-in firm (with a warning) when it is missing."""
+    path = root / FIRM_FILE
+    if not path.is_file():
+        message = Diagnostic(Location(path), "no firm.yaml; using a neutral built-in firm",
+                             "copy firm.yaml from the project and fill in your firm")
+        (warn or (lambda d: print(f"warning: {d}", file=sys.stderr)))(message)
+        return NEUTRAL_FIRM
+    report = Report()
+    source = load_yaml(path, report)
+    firm = validate(source, Firm, report) if source else None
+    report.raise_if_errors()
+    assert firm is not None
+    return firm
+
+
+SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
+
+
+def new_assignment(project: Project, assignment_id: str, language: str,
+                   today: datetime.date) -> Path:
+    """Create `assignments/<id>/assignment.yaml` from the commented scaffold."""
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", assignment_id):
+        raise GeneratorError(f"{assignment_id!r} is not a valid id: use lowercase letters, "
+                             "digits and '-', e.g. acme-finance-2027")
+    folder = project.assignments_dir / assignment_id
+    if folder.exists():
+        raise GeneratorError(f"{display_path(folder)} already exists; choose another id")
+    start = today + datetime.timedelta(days=14)
+    end = start + datetime.timedelta(days=180)
+    values = {
+        "__ID__": assignment_id,
+        "__TODAY__": today.isoformat(),
+        "__START__": start.isoformat(),
+        "__END__": end.isoformat(),
+        "__HANDOVER__": (end - datetime.timedelta(days=28)).isoformat(),
+        "__VALID__": (today + datetime.timedelta(days=30)).isoformat(),
+    }
+    text = (SCAFFOLD_DIR / f"assignment.{language}.yaml").read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace(key, value)
+    folder.mkdir(parents=True)
+    (folder / ASSIGNMENT_FILE).write_text(text, encoding="utf-8")
+    return folder / ASSIGNMENT_FILE

@@ -1,0 +1,481 @@
+"""The rules of the format (spec/FORMAT.md), each reported at the file, line and column it concerns.
+
+`check` turns loaded data into a validated model in three passes, so one run
+reports every problem it can: unknown keys (with a suggestion, then dropped),
+the model's types (pydantic, errors mapped back to lines), then the format's
+cross-field rules, one small function each, listed in `RULES`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import types
+import typing
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import Report
+from generator.model import Assignment, Person
+from generator.sources import Path_, ProseMapping, Source, resolve_inside
+
+M = TypeVar("M", bound=BaseModel)
+
+PERSON_KEYS = frozenset({
+    "sponsor", "interim_manager", "reports_to", "owner", "committed_by", "participants",
+    "with", "accepted_by", "approved_by", "to", "person", "new_owner",
+})
+FINAL_EVALUATION_GRACE = datetime.timedelta(days=90)
+HANDOVER_LEAD = datetime.timedelta(days=14)
+UNSAFE_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^\s)>]*)")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]*)>")
+_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+
+# --------------------------------------------------------------------------- structure
+
+def validate(source: Source, model: type[M], report: Report) -> M | None:
+    """Data -> model; every unknown key and type error reported, None when the model fails."""
+    data = _drop_unknown_keys(source, source.data, model, (), report)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            _report_pydantic(source, error, report)
+        return None
+
+
+def _drop_unknown_keys(source: Source, data: Any, model: type[BaseModel], path: Path_,
+                       report: Report) -> Any:
+    if not isinstance(data, dict) or isinstance(data, ProseMapping):
+        return data
+    fields = {(info.alias or name): info for name, info in model.model_fields.items()}
+    clean = {}
+    for key, value in data.items():
+        info = fields.get(key)
+        if info is None:
+            guess = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            hint = f"did you mean {guess[0]!r}?" if guess else (
+                "allowed here: " + ", ".join(sorted(fields)))
+            report.error(source.locate((*path, key)), f"unknown key {key!r}", hint)
+            continue
+        clean[key] = _descend(source, value, info.annotation, (*path, key), report)
+    return clean
+
+
+def _descend(source: Source, value: Any, annotation: Any, path: Path_, report: Report) -> Any:
+    """Follow the field's type into lists, mappings and nested models."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                return _descend(source, value, arg, path, report)
+    if origin is typing.Annotated:
+        return _descend(source, value, typing.get_args(annotation)[0], path, report)
+    if origin is list and isinstance(value, list):
+        (item,) = typing.get_args(annotation)
+        return [_descend(source, v, item, (*path, i), report) for i, v in enumerate(value)]
+    if origin is dict and isinstance(value, dict):
+        _, item = typing.get_args(annotation)
+        return {k: _descend(source, v, item, (*path, k), report) for k, v in value.items()}
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _drop_unknown_keys(source, value, annotation, path, report)
+    return value
+
+
+def _report_pydantic(source: Source, error: Any, report: Report) -> None:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    where = source.locate(loc)
+    name = ".".join(str(p) for p in loc)
+    if kind == "missing":
+        parent = ".".join(str(p) for p in loc[:-1]) or "the top level"
+        report.error(where, f"missing key {loc[-1]!r}", f"add `{loc[-1]}:` under {parent}")
+        return
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        report.error(where, f"{name}: {error['input']!r} is not allowed",
+                     f"use one of {expected}")
+        return
+    if kind == "string_pattern_mismatch" and loc[-1] == "id":
+        report.error(where, f"{name}: {error['input']!r} is not a valid id",
+                     "use lowercase letters, digits and '-' only, e.g. acme-finance-2027")
+        return
+    if kind == "too_short" and isinstance(error.get("input"), list | str):
+        report.error(where, f"{name} is empty", "give at least one entry")
+        return
+    message = str(error["msg"]).removeprefix("Value error, ")
+    report.error(where, f"{name}: {message}", _type_hint(kind))
+
+
+def _type_hint(kind: str) -> str:
+    return {
+        "string_type": "write text here",
+        "bool_type": "write true or false",
+        "int_type": "write a whole number",
+        "int_parsing": "write a whole number",
+        "decimal_parsing": "write a number, with a dot for decimals",
+        "list_type": "write a list of `- item` lines",
+        "dict_type": "write `key: value` lines",
+        "model_type": "write `key: value` lines",
+        "model_attributes_type": "write `key: value` lines",
+        "date_from_datetime_parsing": "write dates as YYYY-MM-DD",
+    }.get(kind, "")
+
+
+# --------------------------------------------------------------------------- format rules
+
+@dataclass
+class Context:
+    """What each rule sees: the model, where its values stand, and where to report."""
+
+    assignment: Assignment
+    source: Source
+    folder: Path
+    report: Report
+
+    def error(self, path: Path_, message: str, hint: str = "") -> None:
+        self.report.error(self.source.locate(path), message, hint)
+
+    def warning(self, path: Path_, message: str, hint: str = "") -> None:
+        self.report.warning(self.source.locate(path), message, hint)
+
+    def people(self, *, organisation: str | None = None) -> dict[str, Person]:
+        return {p.id: p for p in self.assignment.people
+                if organisation is None or p.organisation == organisation}
+
+
+Rule = Callable[[Context], None]
+
+
+def rule_identity(ctx: Context) -> None:
+    """1. `id` equals the folder name (slug and language are checked by the model)."""
+    if ctx.assignment.id != ctx.folder.name:
+        ctx.error(("id",), f"id {ctx.assignment.id!r} differs from the folder name "
+                  f"{ctx.folder.name!r}", f"write `id: {ctx.folder.name}` or rename the folder")
+
+
+def rule_person_references(ctx: Context) -> None:
+    """2. Every person reference names a person in `people`."""
+    known = ctx.people()
+    for path, person_id in _person_references(ctx.source.data, ()):
+        if person_id not in known:
+            guess = difflib.get_close_matches(str(person_id), list(known), n=1, cutoff=0.5)
+            hint = f"did you mean {guess[0]!r}?" if guess else \
+                "add the person under `people` or use one of " + ", ".join(known)
+            key = next(p for p in reversed(path) if isinstance(p, str))
+            ctx.error(path, f"unknown person {person_id!r} in `{key}`", hint)
+    _unique(ctx, "people", [p.id for p in ctx.assignment.people])
+
+
+def _person_references(value: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
+    if isinstance(value, dict) and not isinstance(value, ProseMapping):
+        for key, item in value.items():
+            if key in PERSON_KEYS and isinstance(item, str):
+                yield (*path, key), item
+            elif key in PERSON_KEYS and isinstance(item, list):
+                yield from (((*path, key, i), v) for i, v in enumerate(item) if isinstance(v, str))
+            else:
+                yield from _person_references(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _person_references(item, (*path, index))
+
+
+def rule_roles(ctx: Context) -> None:
+    """3. The interim manager sits inside the organisation, under someone else."""
+    a = ctx.assignment
+    people = ctx.people()
+    if a.position.reports_to == a.interim_manager:
+        ctx.error(("position", "reports_to"), "the interim manager cannot report to himself",
+                  "name the level above the interim manager, usually the sponsor "
+                  f"({a.client.sponsor})")
+    manager = people.get(a.interim_manager)
+    if manager and manager.organisation != "provider":
+        ctx.error(("interim_manager",), f"the interim manager {manager.id!r} has organisation "
+                  f"{manager.organisation!r}", "set `organisation: provider` for this person")
+    clients = ctx.people(organisation="client")
+    checks: list[tuple[Path_, str]] = []
+    if a.closing:
+        checks += [(("closing", "open_items", i, "new_owner"), item.new_owner)
+                   for i, item in enumerate(a.closing.open_items)]
+        checks += [(("closing", "leadership", i, "person"), item.person)
+                   for i, item in enumerate(a.closing.leadership)]
+    for path, person_id in checks:
+        if person_id in people and person_id not in clients:
+            ctx.error(path, f"{person_id!r} is not a client person",
+                      "after the handover only the client's own people can take over: "
+                      "choose someone with `organisation: client`")
+
+
+def rule_dates(ctx: Context) -> None:
+    """4. The period is positive and everything planned falls inside it."""
+    a = ctx.assignment
+    start, end = a.period.start, a.period.end
+    if end <= start:
+        ctx.error(("period", "end"), f"period ends ({end}) before it starts ({start})",
+                  "period.end must come after period.start")
+        return
+
+    def inside(path: Path_, day: datetime.date | None, what: str,
+               grace: datetime.timedelta = datetime.timedelta(0)) -> None:
+        if day is not None and not start <= day <= end + grace:
+            last = end + grace
+            ctx.error(path, f"{what} {day} falls outside the period {start} – {end}",
+                      f"move it between {start} and {last} or extend the period")
+
+    if a.analysis:
+        for i, m in enumerate(a.analysis.milestones):
+            inside(("analysis", "milestones", i, "due"), m.due, f"milestone {m.id}")
+        for i, action in enumerate(a.analysis.actions):
+            inside(("analysis", "actions", i, "start"), action.start, f"action {action.id} start")
+            inside(("analysis", "actions", i, "due"), action.due, f"action {action.id} due")
+            if action.start and action.due and action.due < action.start:
+                ctx.error(("analysis", "actions", i, "due"),
+                          f"action {action.id} is due before it starts", "swap the dates")
+        for i, ev in enumerate(a.analysis.evaluations):
+            grace = FINAL_EVALUATION_GRACE if ev.kind == "final" else datetime.timedelta(0)
+            inside(("analysis", "evaluations", i, "date"), ev.date, "evaluation", grace)
+    if a.execution:
+        for i, change in enumerate(a.execution.changes):
+            inside(("execution", "changes", i, "date"), change.date, f"change {change.id}")
+
+
+def rule_exit_plan(ctx: Context) -> None:
+    """5. No interim assignment without a clear exit plan."""
+    a = ctx.assignment
+    plan = a.intake.exit_plan
+    if plan is None:
+        ctx.error(("intake",), "the exit plan is missing",
+                  "add `exit_plan:` under intake with criteria, successor and handover_start: "
+                  "without an exit plan there is no interim assignment")
+        return
+    where = ("intake", "exit_plan")
+    if not plan.criteria:
+        ctx.error(where, "the exit plan has no criteria", "add at least one `criteria:` item")
+    if plan.successor is None:
+        ctx.error(where, "the exit plan names no successor",
+                  "add `successor:` with a name or role and a status")
+    elif not (plan.successor.name or plan.successor.role):
+        ctx.error((*where, "successor"), "the successor has neither name nor role",
+                  "give `name:` when known, else `role:`")
+    elif plan.successor.status == "known" and not plan.successor.name:
+        ctx.warning((*where, "successor"), "successor status is `known` but no name is given",
+                    "add `name:`")
+    if plan.handover_start is None:
+        ctx.error(where, "the exit plan has no handover_start", "add `handover_start: YYYY-MM-DD`")
+    elif a.period.end > a.period.start:
+        latest = a.period.end - HANDOVER_LEAD
+        if not a.period.start <= plan.handover_start <= latest:
+            ctx.error((*where, "handover_start"),
+                      f"handover starts {plan.handover_start}; it must lie inside the period and "
+                      f"at least 14 days before its end", f"choose a date between "
+                      f"{a.period.start} and {latest}")
+
+
+def rule_objectives_and_milestones(ctx: Context) -> None:
+    """6. Objectives are measurable and served; milestones serve, have an owner and a test."""
+    a = ctx.assignment
+    objectives = {o.id for o in a.intake.objectives}
+    _unique(ctx, ("intake", "objectives"), [o.id for o in a.intake.objectives])
+    for i, o in enumerate(a.intake.objectives):
+        path = ("intake", "objectives", i)
+        if not o.measure:
+            ctx.error(path, f"objective {o.id} has no measure", "add `measure:`: how is it measured?")
+        if not o.target:
+            ctx.error(path, f"objective {o.id} has no target", "add `target:`: what value is success?")
+        if not o.baseline:
+            ctx.warning(path, f"objective {o.id} has no baseline",
+                        "add `baseline:` so the result can be compared with the start")
+    if not a.analysis:
+        return
+    milestones = a.analysis.milestones
+    _unique(ctx, ("analysis", "milestones"), [m.id for m in milestones])
+    _unique(ctx, ("analysis", "actions"), [x.id for x in a.analysis.actions])
+    served = {o for m in milestones for o in m.objectives}
+    if milestones:
+        for i, o in enumerate(a.intake.objectives):
+            if o.id not in served:
+                ctx.error(("intake", "objectives", i, "id"),
+                          f"objective {o.id} is served by no milestone",
+                          f"list {o.id} under `objectives:` of a milestone")
+    for i, m in enumerate(milestones):
+        path = ("analysis", "milestones", i)
+        if not m.objectives:
+            ctx.error(path, f"milestone {m.id} serves no objective",
+                      "add `objectives: [...]` with objective ids")
+        for j, ref in enumerate(m.objectives):
+            if ref not in objectives:
+                ctx.error((*path, "objectives", j), f"milestone {m.id} serves unknown "
+                          f"objective {ref!r}", _suggest(ref, objectives))
+        if not m.owner:
+            ctx.error(path, f"milestone {m.id} has no owner", "add `owner:` with a person id")
+        if not m.acceptance:
+            ctx.error(path, f"milestone {m.id} has no acceptance criterion",
+                      "add `acceptance:`: how will the client see it is reached?")
+        elif len(m.acceptance.split()) < 4:
+            ctx.warning((*path, "acceptance"), f"the acceptance criterion of {m.id} is very "
+                        "short", "say in a full sentence what is checked")
+    ids = {m.id for m in milestones}
+    for i, action in enumerate(a.analysis.actions):
+        if action.milestone not in ids:
+            ctx.error(("analysis", "actions", i, "milestone"), f"action {action.id} refers to "
+                      f"unknown milestone {action.milestone!r}", _suggest(action.milestone, ids))
+
+
+def rule_evaluations(ctx: Context) -> None:
+    """7. Evaluation moments are agreed before execution starts."""
+    a = ctx.assignment
+    if not a.analysis:
+        return
+    evaluations = a.analysis.evaluations
+    acceptance = a.analysis.acceptance
+    if acceptance and not evaluations:
+        ctx.error(("analysis", "acceptance"), "the action plan is accepted without evaluation "
+                  "moments", "add `evaluations:` agreed with the client")
+    if acceptance and evaluations:
+        first = min(evaluations, key=lambda e: e.date)
+        if first.date < acceptance.accepted_on:
+            i = evaluations.index(first)
+            ctx.error(("analysis", "evaluations", i, "date"), f"evaluation {first.date} comes "
+                      f"before the acceptance on {acceptance.accepted_on}",
+                      "evaluation moments follow the acceptance of the action plan")
+    if evaluations:
+        finals = [i for i, e in enumerate(evaluations) if e.kind == "final"]
+        if len(finals) != 1:
+            path = ("analysis", "evaluations", finals[1]) if finals else ("analysis", "evaluations")
+            ctx.error(path, f"{len(finals)} final evaluations; exactly one is needed",
+                      "mark exactly one evaluation `kind: final`")
+    _unique(ctx, ("analysis", "evaluations"), [str(e.date) for e in evaluations], key="date")
+
+
+def rule_execution_and_closing(ctx: Context) -> None:
+    """8. Progress matches agreed evaluations; results and statuses point at what exists."""
+    a = ctx.assignment
+    evaluations = {e.date for e in a.analysis.evaluations} if a.analysis else set()
+    milestones = {m.id for m in a.analysis.milestones} if a.analysis else set()
+    if a.execution:
+        _unique(ctx, ("execution", "changes"), [c.id for c in a.execution.changes])
+        _unique(ctx, ("execution", "progress"), [str(p.evaluation) for p in
+                                                 a.execution.progress], key="evaluation")
+        for i, p in enumerate(a.execution.progress):
+            path = ("execution", "progress", i)
+            if p.evaluation not in evaluations:
+                dates = ", ".join(str(d) for d in sorted(evaluations)) or "none agreed yet"
+                ctx.error((*path, "evaluation"), f"no evaluation moment was agreed on "
+                          f"{p.evaluation}", f"agreed dates: {dates}")
+            for key in p.milestones:
+                if key not in milestones:
+                    ctx.error((*path, "milestones", key), f"unknown milestone {key!r}",
+                              _suggest(key, milestones))
+    if a.closing:
+        objectives = {o.id for o in a.intake.objectives}
+        _unique(ctx, ("closing", "results"), [r.objective for r in a.closing.results],
+                key="objective")
+        for i, r in enumerate(a.closing.results):
+            if r.objective not in objectives:
+                ctx.error(("closing", "results", i, "objective"),
+                          f"result for unknown objective {r.objective!r}",
+                          _suggest(r.objective, objectives))
+
+
+def rule_terms(ctx: Context) -> None:
+    """9. Commercial terms that a client can sign."""
+    t = ctx.assignment.intake.terms
+    path = ("intake", "terms")
+    if t.day_rate <= 0:
+        ctx.error((*path, "day_rate"), "the day rate must be more than 0")
+    if not 0.5 <= t.days_per_week <= 5:
+        ctx.error((*path, "days_per_week"), f"{t.days_per_week} days per week is not possible",
+                  "use a value from 0.5 to 5")
+    if not 0 <= t.vat_percent <= 100:
+        ctx.error((*path, "vat_percent"), f"VAT of {t.vat_percent} % is not possible",
+                  "use a percentage from 0 to 100")
+    if t.estimated_days is not None and t.estimated_days <= 0:
+        ctx.error((*path, "estimated_days"), "estimated days must be more than 0")
+    if t.governing_law == "BE" and t.payment_days is not None and t.payment_days > 60:
+        ctx.error((*path, "payment_days"), f"payment term of {t.payment_days} days exceeds "
+                  "60 days, the maximum under Belgian law", "use at most 60 days")
+    for key in ("payment_days", "notice_days"):
+        value = getattr(t, key)
+        if value is not None and value < 0:
+            ctx.error((*path, key), f"{key} cannot be negative")
+
+
+def rule_links_and_images(ctx: Context) -> None:
+    """10. Pictures stay inside the assignment folder; no script or file links."""
+    for path, text in ctx.source.walk():
+        if not isinstance(text, str) or ("](" not in text and "<" not in text):
+            continue
+        where = getattr(text, "source", None)
+        for bang, target in _link_targets(text):
+            report_path: Path_ = path
+            label = f"in {where.name}: " if where else ""
+            if UNSAFE_SCHEMES.match(target):
+                ctx.error(report_path, f"{label}link {target[:40]!r} is not allowed",
+                          "use http(s): or mailto: links only")
+            elif bang and (_URL_SCHEME.match(target) or target.startswith("//")):
+                ctx.error(report_path, f"{label}picture {target[:60]!r} is not a local file",
+                          "save the picture in the assignment folder and name it relatively")
+            elif bang:
+                resolved = resolve_inside(ctx.folder, target)
+                if resolved is None:
+                    ctx.error(report_path, f"{label}picture {target!r} leaves the assignment "
+                              "folder", "move the picture into the assignment folder")
+                elif not resolved.is_file():
+                    ctx.error(report_path, f"{label}picture {target!r} does not exist",
+                              "check the file name")
+
+
+def _link_targets(text: str) -> Iterator[tuple[str, str]]:
+    for match in _LINK.finditer(text):
+        yield match.group(1), match.group(2)
+    for match in _AUTOLINK.finditer(text):
+        yield "", match.group(1)
+
+
+RULES: tuple[Rule, ...] = (
+    rule_identity,
+    rule_person_references,
+    rule_roles,
+    rule_dates,
+    rule_exit_plan,
+    rule_objectives_and_milestones,
+    rule_evaluations,
+    rule_execution_and_closing,
+    rule_terms,
+    rule_links_and_images,
+)
+
+
+def check_rules(assignment: Assignment, source: Source, folder: Path, report: Report) -> None:
+    """Apply every format rule; all problems go to `report`."""
+    ctx = Context(assignment, source, folder, report)
+    for rule in RULES:
+        rule(ctx)
+
+
+def _unique(ctx: Context, where: Path_ | str, values: Sequence[str], key: str = "id") -> None:
+    path: Path_ = (where,) if isinstance(where, str) else where
+    counts = Counter(values)
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if counts[value] > 1 and value in seen:
+            ctx.error((*path, i, key), f"duplicate {key} {value!r}",
+                      f"each {key} under {'.'.join(map(str, path))} must be unique")
+        seen.add(value)
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    known = sorted(known)
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    if guess:
+        return f"did you mean {guess[0]!r}?"
+    return "known: " + ", ".join(known) if known else ""
