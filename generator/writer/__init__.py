@@ -1,0 +1,423 @@
+"""Markdown -> Word engine: real Word structure, brand template, byte-identical output.
+
+``Converter`` loads a reference .docx once and converts many Markdown documents with it;
+``convert_file`` is the one-shot convenience used by the CLI.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from lxml import etree
+from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from generator.writer import oxml, package, template
+from generator.writer.oxml import PR_NS, W_NS, w
+from generator.writer.package import clean_stale_temporaries, write_atomic
+from generator.writer.render import MarkdownError, Renderer, RidAllocator, plain_text
+from generator.writer.template import Template, TemplateError
+
+__all__ = [
+    "Converter",
+    "DocumentMeta",
+    "MarkdownError",
+    "TemplateError",
+    "clean_stale_temporaries",
+    "convert_file",
+    "write_atomic",
+]
+
+DEFAULT_REFERENCE = Path(__file__).parents[2] / "templates" / "reference.docx"
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+_IMAGE_CT = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
+_FOOTNOTES_PART = "word/footnotes.xml"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a document says about itself: properties, header/footer values, language."""
+
+    title: str
+    subject: str = ""
+    author: str = ""
+    company: str = ""
+    client: str = ""
+    version: str = ""
+    date_text: str = ""
+    timestamp: datetime.datetime | None = None
+    language: str = "en-GB"
+    status_label: str = ""
+    confidential_label: str = ""
+    keywords: str = ""
+    custom_properties: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+
+
+def make_parser() -> MarkdownIt:
+    """The dialect of docs/markdown.md: CommonMark without raw HTML, plus extensions."""
+    md = (
+        MarkdownIt("commonmark", {"html": False})
+        .enable("table")
+        .enable("strikethrough")
+        .use(footnote_plugin)
+        .use(container_plugin, "directive", validate=lambda params, markup: True)
+        .use(attrs_plugin, spans=True)
+    )
+    # markdown-it silently drops javascript:/data:/file: links (the text stays literal);
+    # accept every link here so the renderer can refuse them with a located error.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+class Converter:
+    """Converts Markdown to .docx with one analysed reference document (reuse it)."""
+
+    def __init__(self, reference_doc: Path | None = None):
+        self.reference_doc = Path(reference_doc) if reference_doc else DEFAULT_REFERENCE
+        self.template: Template = template.load(self.reference_doc)
+        self.md = make_parser()
+        self._styles_cache: dict[str, bytes] = {}
+
+    # -- public --------------------------------------------------------------------------
+    def convert(
+        self,
+        markdown: str,
+        meta: DocumentMeta,
+        *,
+        base_dir: Path,
+        images: Mapping[str, bytes] = _EMPTY,
+    ) -> bytes:
+        """Markdown text -> .docx bytes (deterministic for the same input and meta)."""
+        t = self.template
+        tokens = self.md.parse(markdown)
+        rids = RidAllocator(t.rid_counter_start)
+        parts: dict[str, bytes] = {
+            name: data
+            for name, data in t.parts.items()
+            if not name.startswith("docProps/") and name != "_rels/.rels"
+        }
+        rels = copy.deepcopy(t.rels_root)
+        types = copy.deepcopy(t.content_types_root)
+        sect_pr = copy.deepcopy(t.sect_pr)
+        self._headers_footers(meta, parts, rels, types, sect_pr, rids)
+
+        renderer = Renderer(
+            t,
+            base_dir=base_dir,
+            images=images,
+            sect_pr=sect_pr,
+            rids=rids,
+            first_num_id=t.first_num_id,
+        )
+        result = renderer.render(tokens)
+
+        root = copy.deepcopy(t.document_root)
+        body = root.find(w("body"))
+        body.extend(result.body)
+        body.append(result.final_sect_pr)
+        parts[t.document_part] = oxml.serialize(root)
+
+        for rel in result.relationships:
+            oxml.relationship(rels, rel.rid, rel.rtype, rel.target, rel.external)
+        parts.update(result.media)
+        for ext in sorted(result.image_extensions):
+            template.content_type_default(types, ext, _IMAGE_CT[ext])
+
+        self._numbering(result.nums, parts, rels, types, rids)
+        if result.footnotes:
+            self._footnotes(result.footnotes, parts, rels, types, rids)
+        else:
+            self._drop_part(_FOOTNOTES_PART, parts, rels, types, oxml.RT_FOOTNOTES)
+        self._settings(parts, result.has_toc, bool(result.footnotes))
+        parts[self._styles_part()] = self._styles(meta.language)
+        self._doc_props(meta, parts, types)
+
+        parts[template.rels_name(t.document_part)] = oxml.serialize(rels)
+        for node in list(types):
+            name = node.get("PartName")
+            if name and name.lstrip("/") not in parts:
+                types.remove(node)
+        parts["[Content_Types].xml"] = oxml.serialize(types)
+        return package.zip_package(parts, package.resolve_timestamp(meta.timestamp))
+
+    # -- parts ---------------------------------------------------------------------------
+    def _styles_part(self) -> str:
+        for rel in self.template.rels_root:
+            if rel.get("Type") == oxml.RT_STYLES:
+                return template._resolve_target(self.template.document_part, rel.get("Target"))
+        return "word/styles.xml"
+
+    def _styles(self, language: str) -> bytes:
+        """styles.xml with the document language in docDefaults (cached per language)."""
+        cached = self._styles_cache.get(language)
+        if cached is None:
+            root = copy.deepcopy(self.template.styles_root)
+            defaults = root.find(w("docDefaults"))
+            if defaults is None:
+                defaults = etree.Element(w("docDefaults"))
+                root.insert(0, defaults)
+            rpr_default = defaults.find(w("rPrDefault"))
+            if rpr_default is None:
+                rpr_default = etree.Element(w("rPrDefault"))
+                defaults.insert(0, rpr_default)
+            rpr = rpr_default.find(w("rPr"))
+            if rpr is None:
+                rpr = oxml.sub(rpr_default, "rPr")
+            lang = rpr.find(w("lang"))
+            if lang is None:
+                lang = oxml.sub(rpr, "lang")
+            lang.set(w("val"), language)
+            cached = self._styles_cache[language] = oxml.serialize(root)
+        return cached
+
+    def _headers_footers(
+        self,
+        meta: DocumentMeta,
+        parts: dict[str, bytes],
+        rels: etree._Element,
+        types: etree._Element,
+        sect_pr: etree._Element,
+        rids: RidAllocator,
+    ) -> None:
+        """Fill placeholders; make sure the status label shows on every page."""
+        values = {
+            "title": meta.title,
+            "client": meta.client,
+            "version": meta.version,
+            "date": meta.date_text,
+            "status": meta.status_label,
+            "confidential": meta.confidential_label,
+        }
+        roots: dict[str, etree._Element] = {}
+        status_types: set[str] = set()
+        header_parts: dict[str, str] = {}
+        for part in self.template.headers:
+            root = etree.fromstring(part.xml)
+            found = template.fill_placeholders(root, values)
+            if "status" in found:
+                status_types.add(part.ref_type)
+            roots[part.partname] = root
+            if part.kind == "header":
+                header_parts[part.ref_type] = part.partname
+        if meta.status_label:
+            needed = ["default"]
+            if sect_pr.find(w("titlePg")) is not None:
+                needed.append("first")
+            settings = self.template.settings_root
+            if settings is not None and settings.find(w("evenAndOddHeaders")) is not None:
+                needed.append("even")
+            header_style = self.template.exact_style_id("Header")
+            for ref_type in needed:
+                if ref_type in status_types:
+                    continue
+                partname = header_parts.get(ref_type)
+                if partname is None:
+                    partname = self._new_header(ref_type, parts, rels, types, sect_pr, rids)
+                    roots[partname] = etree.fromstring(
+                        f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{oxml.R_NS}"/>'.encode()
+                    )
+                roots[partname].insert(
+                    0, template.status_paragraph(meta.status_label, header_style)
+                )
+        for partname, root in roots.items():
+            parts[partname] = oxml.serialize(root)
+
+    def _new_header(
+        self,
+        ref_type: str,
+        parts: dict[str, bytes],
+        rels: etree._Element,
+        types: etree._Element,
+        sect_pr: etree._Element,
+        rids: RidAllocator,
+    ) -> str:
+        number = 1
+        while f"word/header{number}.xml" in parts:
+            number += 1
+        partname = f"word/header{number}.xml"
+        parts[partname] = b""
+        rid = rids()
+        oxml.relationship(rels, rid, oxml.RT_HEADER, f"header{number}.xml", False)
+        template.content_type_override(types, partname, oxml.CT_HEADER)
+        ref = etree.Element(w("headerReference"))
+        ref.set(w("type"), ref_type)
+        ref.set(oxml.R_ID, rid)
+        sect_pr.insert(0, ref)  # header/footer references come first in sectPr
+        return partname
+
+    def _numbering(
+        self,
+        nums: list[tuple[int, int, int, int]],
+        parts: dict[str, bytes],
+        rels: etree._Element,
+        types: etree._Element,
+        rids: RidAllocator,
+    ) -> None:
+        """One w:num per Markdown list, restarting at its own start number."""
+        t = self.template
+        root = copy.deepcopy(t.numbering_root)
+        tail = root.find(w("numIdMacAtCleanup"))
+        for num_id, abstract, level, start in nums:
+            num = etree.Element(w("num"))
+            num.set(w("numId"), str(num_id))
+            oxml.sub(num, "abstractNumId", {"val": str(abstract)})
+            override = oxml.sub(num, "lvlOverride", {"ilvl": str(level)})
+            oxml.sub(override, "startOverride", {"val": str(start)})
+            if tail is not None:
+                tail.addprevious(num)
+            else:
+                root.append(num)
+        partname = self._target_of(oxml.RT_NUMBERING)
+        if partname is None:
+            partname = "word/numbering.xml"
+            oxml.relationship(rels, rids(), oxml.RT_NUMBERING, "numbering.xml", False)
+        template.content_type_override(types, partname, oxml.CT_NUMBERING)
+        parts[partname] = oxml.serialize(root)
+
+    def _target_of(self, rtype: str) -> str | None:
+        for rel in self.template.rels_root:
+            if rel.get("Type") == rtype and rel.get("TargetMode") != "External":
+                return template._resolve_target(self.template.document_part, rel.get("Target"))
+        return None
+
+    def _footnotes(
+        self,
+        notes: list[etree._Element],
+        parts: dict[str, bytes],
+        rels: etree._Element,
+        types: etree._Element,
+        rids: RidAllocator,
+    ) -> None:
+        """word/footnotes.xml with the separator (-1) and continuation (0) notes Word needs."""
+        root = etree.fromstring(
+            f'<w:footnotes xmlns:w="{W_NS}" xmlns:r="{oxml.R_NS}" '
+            f'xmlns:wp="{oxml.WP_NS}" xmlns:a="{oxml.A_NS}" xmlns:pic="{oxml.PIC_NS}">'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
+            'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p>'
+            '</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
+            '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r>'
+            "<w:continuationSeparator/></w:r></w:p></w:footnote></w:footnotes>".encode()
+        )
+        root.extend(notes)
+        partname = self._target_of(oxml.RT_FOOTNOTES)
+        if partname is None:
+            partname = _FOOTNOTES_PART
+            oxml.relationship(rels, rids(), oxml.RT_FOOTNOTES, "footnotes.xml", False)
+        template.content_type_override(types, partname, oxml.CT_FOOTNOTES)
+        parts[partname] = oxml.serialize(root)
+
+    def _drop_part(
+        self,
+        partname: str,
+        parts: dict[str, bytes],
+        rels: etree._Element,
+        types: etree._Element,
+        rtype: str,
+    ) -> None:
+        """Template footnotes are not carried over: they would point at nothing."""
+        target = self._target_of(rtype)
+        if target is None:
+            return
+        parts.pop(target, None)
+        for rel in list(rels):
+            if rel.get("Type") == rtype:
+                rels.remove(rel)
+
+    def _settings(self, parts: dict[str, bytes], has_toc: bool, has_notes: bool) -> None:
+        settings = self.template.settings_root
+        partname = self._target_of(oxml.RT_SETTINGS)
+        if settings is None or partname is None:
+            return
+        root = copy.deepcopy(settings)
+        if has_toc and root.find(w("updateFields")) is None:
+            node = etree.Element(w("updateFields"))
+            node.set(w("val"), "true")
+            oxml.insert_in_order(root, node, _AFTER_UPDATE_FIELDS)
+        if not has_notes:
+            for node in root.findall(w("footnotePr")):
+                for child in node.findall(w("footnote")):
+                    node.remove(child)
+        parts[partname] = oxml.serialize(root)
+
+    def _doc_props(
+        self, meta: DocumentMeta, parts: dict[str, bytes], types: etree._Element
+    ) -> None:
+        stamp = package.resolve_timestamp(meta.timestamp)
+        parts["docProps/core.xml"] = package.core_xml(
+            title=meta.title,
+            subject=meta.subject,
+            author=meta.author,
+            keywords=meta.keywords,
+            timestamp=stamp,
+        )
+        parts["docProps/app.xml"] = package.app_xml(company=meta.company)
+        template.content_type_override(types, "docProps/core.xml", oxml.CT_CORE)
+        template.content_type_override(types, "docProps/app.xml", oxml.CT_APP)
+        root = etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS})
+        oxml.relationship(root, "rId1", oxml.RT_OFFICE_DOC, self.template.document_part, False)
+        oxml.relationship(root, "rId2", oxml.RT_CORE, "docProps/core.xml", False)
+        oxml.relationship(root, "rId3", oxml.RT_APP, "docProps/app.xml", False)
+        if meta.custom_properties:
+            parts["docProps/custom.xml"] = package.custom_xml(meta.custom_properties)
+            template.content_type_override(types, "docProps/custom.xml", oxml.CT_CUSTOM)
+            oxml.relationship(root, "rId4", oxml.RT_CUSTOM, "docProps/custom.xml", False)
+        parts["_rels/.rels"] = oxml.serialize(root)
+
+
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def first_heading(markdown: str) -> str | None:
+    """Text of the first level-1 heading, used as the default document title."""
+    tokens = make_parser().parse(markdown)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1":
+            return plain_text(tokens[index + 1])
+    return None
+
+
+def convert_file(
+    source: Path,
+    target: Path,
+    *,
+    reference_doc: Path | None = None,
+    title: str | None = None,
+) -> None:
+    """Convert one Markdown file; images relative to its folder; atomic write."""
+    source = Path(source)
+    markdown = source.read_text(encoding="utf-8")
+    if title is None:
+        title = first_heading(markdown) or source.stem
+    data = Converter(reference_doc).convert(
+        markdown, DocumentMeta(title=title), base_dir=source.parent
+    )
+    write_atomic(Path(target), data)

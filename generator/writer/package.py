@@ -1,0 +1,155 @@
+"""Reproducible .docx packaging: fixed zip metadata, document properties, atomic writes.
+
+Same input must give byte-identical files (clients diff them, CI caches them), so every
+zip entry gets the same timestamp and permissions and the entries keep a fixed order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp"
+_TEMP_MARK = ".docx-writer-"
+
+
+def resolve_timestamp(timestamp: dt.datetime | None) -> dt.datetime:
+    """The document time: explicit, else SOURCE_DATE_EPOCH, else 1980-01-01 (UTC, whole s)."""
+    if timestamp is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch:
+            try:
+                timestamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+            except (ValueError, OverflowError, OSError):
+                timestamp = EPOCH_1980
+        else:
+            timestamp = EPOCH_1980
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=dt.UTC)
+    timestamp = timestamp.astimezone(dt.UTC).replace(microsecond=0)
+    return max(timestamp, EPOCH_1980)
+
+
+def zip_package(parts: Mapping[str, bytes], timestamp: dt.datetime) -> bytes:
+    """Zip the parts with fixed metadata; ``[Content_Types].xml`` first, then given order."""
+    date_time = resolve_timestamp(timestamp).timetuple()[:6]
+    names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (0o100644 & 0xFFFF) << 16
+            info.create_system = 3
+            archive.writestr(info, parts[name], compresslevel=6)
+    return buffer.getvalue()
+
+
+def _iso(timestamp: dt.datetime) -> str:
+    return timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def core_xml(
+    *, title: str, subject: str, author: str, keywords: str, timestamp: dt.datetime
+) -> bytes:
+    """docProps/core.xml written from scratch (no python-docx 2013 defaults)."""
+    stamp = _iso(resolve_timestamp(timestamp))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title>"
+        f"<dc:subject>{escape(subject)}</dc:subject>"
+        f"<dc:creator>{escape(author)}</dc:creator>"
+        f"<cp:keywords>{escape(keywords)}</cp:keywords>"
+        f"<cp:lastModifiedBy>{escape(author)}</cp:lastModifiedBy>"
+        "<cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode()
+
+
+def app_xml(*, company: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/docPropsVTypes"><Application>interim-docs</Application>'
+        f"<Company>{escape(company)}</Company></Properties>"
+    ).encode()
+
+
+def custom_xml(properties: Mapping[str, str]) -> bytes:
+    """docProps/custom.xml; keys sorted so the bytes never depend on dict order."""
+    items = "".join(
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" '
+        f'pid="{pid}" name="{escape(str(key), {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(str(properties[key]))}</vt:lpwstr></property>"
+        for pid, key in enumerate(sorted(properties), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/docPropsVTypes">{items}</Properties>'
+    ).encode()
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write via a temp file in the target's folder, fsync, os.replace.
+
+    A reader never sees a half-written .docx, and on any failure the previous target stays
+    untouched and the temp file is removed.
+    """
+    target = Path(target)
+    folder = target.parent
+    fd, temp_name = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{target.name}{_TEMP_MARK}", suffix=TEMP_SUFFIX, dir=folder
+    )
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def clean_stale_temporaries(folder: Path) -> None:
+    """Remove temp files a killed ``write_atomic`` left behind (only ours, by name)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        name = path.name
+        if (
+            name.startswith(TEMP_PREFIX)
+            and name.endswith(TEMP_SUFFIX)
+            and _TEMP_MARK in name
+            and path.is_file()
+        ):
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -1,0 +1,544 @@
+"""Loading and analysing a reference .docx once, and per-document header/footer filling.
+
+A firm's reference document supplies page setup, styles, numbering and header/footer.
+It is read ONCE per ``Converter``: style names are resolved to ids here so the renderer
+never scans styles.xml per paragraph.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from generator.errors import GeneratorError
+from generator.writer import oxml
+from generator.writer.oxml import CT_NS, PR_NS, W_NS, w
+
+
+class TemplateError(GeneratorError):
+    """A problem with a reference .docx; the message names the file and the missing part."""
+
+
+#: Fallback chains: when a firm's template lacks a style, use the next one. ``None`` means
+#: "no pStyle", i.e. the document's default paragraph style (Normal).
+PARAGRAPH_FALLBACKS: dict[str, tuple[str, ...]] = {
+    "First Paragraph": ("Body Text", "Normal"),
+    "Body Text": ("Normal",),
+    "Compact": ("Body Text", "Normal"),
+    "Block Text": ("Quote", "Body Text", "Normal"),
+    "Source Code": ("Body Text", "Normal"),
+    "Captioned Figure": ("Figure", "Body Text", "Normal"),
+    "Image Caption": ("Caption", "Body Text", "Normal"),
+    "Table Caption": ("Caption", "Body Text", "Normal"),
+    "Footnote Text": ("Normal",),
+    "TOC Heading": ("Title", "Body Text", "Normal"),
+    "TOC 1": ("Normal",),
+    "TOC 2": ("TOC 1", "Normal"),
+    "TOC 3": ("TOC 2", "TOC 1", "Normal"),
+    "Title": ("Heading 1",),
+    "Subtitle": ("Body Text", "Normal"),
+    "Heading 1": (),
+    "Heading 2": ("Heading 1",),
+    "Heading 3": ("Heading 2", "Heading 1"),
+    "Heading 4": ("Heading 3", "Heading 2", "Heading 1"),
+    "Heading 5": ("Heading 4", "Heading 3", "Heading 2", "Heading 1"),
+    "Heading 6": ("Heading 5", "Heading 4", "Heading 3", "Heading 2", "Heading 1"),
+}
+#: Styles whose absence is fatal: a document without them loses its structure.
+REQUIRED = ("Heading 1",)
+
+PLACEHOLDER_NAMES = ("title", "client", "version", "date", "status", "confidential")
+_PLACEHOLDER_RE = re.compile(r"\{(title|client|version|date|status|confidential|page|pages)\}")
+_SEP_BEFORE_RE = re.compile(r"\s*[—–·|/-]\s*$")
+_SEP_AFTER_RE = re.compile(r"^\s*[—–·|/-]\s*")
+
+ORDERED_NAME = "interim-ordered"
+BULLET_NAME = "interim-bullet"
+MAX_LEVEL = 8
+_BULLETS = ("•", "–", "◦")
+
+
+def list_indent(level: int) -> tuple[int, int]:
+    """(left, hanging) in twips for a list level; also used for continuation paragraphs."""
+    return 567 + 425 * level, 397
+
+
+def abstract_num_xml(abstract_id: int, ordered: bool) -> str:
+    """A 9-level ``w:abstractNum`` (decimal or bullet), shared with make_reference.py."""
+    levels = []
+    for lvl in range(MAX_LEVEL + 1):
+        left, hanging = list_indent(lvl)
+        if ordered:
+            fmt, text, rpr = "decimal", f"%{lvl + 1}.", ""
+        else:
+            fmt, text = "bullet", _BULLETS[lvl % len(_BULLETS)]
+            rpr = '<w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/></w:rPr>'
+        levels.append(
+            f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr>{rpr}</w:lvl>'
+        )
+    name = ORDERED_NAME if ordered else BULLET_NAME
+    return (
+        f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{name}"/>'
+        + "".join(levels)
+        + "</w:abstractNum>"
+    )
+
+
+def empty_numbering_xml() -> bytes:
+    return f'<w:numbering xmlns:w="{W_NS}"/>'.encode()
+
+
+@dataclass
+class HeaderFooterPart:
+    """One header or footer part of the template and the section reference to it."""
+
+    kind: str  # "header" or "footer"
+    ref_type: str  # "default", "first" or "even"
+    partname: str  # e.g. "word/header1.xml"
+    xml: bytes
+
+
+@dataclass
+class StyleInfo:
+    style_id: str
+    style_type: str
+
+
+@dataclass
+class Template:
+    """The analysed reference document; immutable after ``load`` and shared by conversions."""
+
+    path: Path
+    parts: dict[str, bytes]
+    document_part: str
+    document_root: etree._Element  # body emptied
+    sect_pr: etree._Element
+    styles: dict[str, StyleInfo]  # lower-case name -> info
+    styles_root: etree._Element
+    numbering_root: etree._Element
+    numbering_existed: bool
+    ordered_abstract: int
+    bullet_abstract: int
+    first_num_id: int
+    settings_root: etree._Element | None
+    rels_root: etree._Element
+    content_types_root: etree._Element
+    headers: list[HeaderFooterPart] = field(default_factory=list)
+    rid_counter_start: int = 1
+    _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+    # -- styles ---------------------------------------------------------------------------
+    def style_id(self, name: str, style_type: str = "paragraph") -> str | None:
+        """Style id for a name, following fallbacks; None = default style.
+
+        Raises TemplateError (never KeyError) when a required style is missing.
+        """
+        key = (name, style_type)
+        if key in self._resolved:
+            return self._resolved[key]
+        chain = (name, *PARAGRAPH_FALLBACKS.get(name, ()))
+        found: str | None = None
+        for candidate in chain:
+            info = self.styles.get(candidate.lower())
+            if info is not None and info.style_type == style_type:
+                found = info.style_id
+                break
+        if found is None and name in REQUIRED:
+            raise TemplateError(
+                f"{self.path}: the reference document has no paragraph style {name!r}; "
+                f"add it in Word (Styles pane) or use the default templates/reference.docx"
+            )
+        self._resolved[key] = found
+        return found
+
+    def has_style(self, name: str, style_type: str = "paragraph") -> bool:
+        info = self.styles.get(name.lower())
+        return info is not None and info.style_type == style_type
+
+    def exact_style_id(self, name: str, style_type: str = "paragraph") -> str | None:
+        info = self.styles.get(name.lower())
+        if info is None or info.style_type != style_type:
+            return None
+        return info.style_id
+
+    def header_row_format(self) -> tuple[str | None, bool, etree._Element | None]:
+        """(colour, bold, shd) of the "Table" style's firstRow, applied directly to header
+        cells because LibreOffice ignores conditional table formatting for text colour."""
+        sid = self.exact_style_id("Table", "table")
+        if sid is None:
+            return None, True, None
+        for style in self.styles_root.iter(w("style")):
+            if style.get(w("styleId")) != sid:
+                continue
+            for cond in style.findall(w("tblStylePr")):
+                if cond.get(w("type")) != "firstRow":
+                    continue
+                color = cond.find(f"{w('rPr')}/{w('color')}")
+                shd = cond.find(f"{w('tcPr')}/{w('shd')}")
+                return (
+                    color.get(w("val")) if color is not None else None,
+                    True,
+                    copy.deepcopy(shd) if shd is not None else None,
+                )
+        return None, True, None
+
+    def character_style_by_class(self) -> dict[str, str]:
+        """Map span class ("status-at-risk") to character style id ("Status At Risk")."""
+        return {
+            name.replace(" ", "-"): info.style_id
+            for name, info in self.styles.items()
+            if info.style_type == "character"
+        }
+
+
+def _parse(path: Path, parts: dict[str, bytes], name: str) -> etree._Element:
+    try:
+        return etree.fromstring(parts[name])
+    except KeyError:
+        raise TemplateError(f"{path}: the reference document has no part {name}") from None
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(f"{path}: part {name} is not well-formed XML ({exc})") from None
+
+
+def _resolve_target(source_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    base = PurePosixPath(source_part).parent
+    parts: list[str] = []
+    for piece in (base / target).parts:
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def rels_name(partname: str) -> str:
+    p = PurePosixPath(partname)
+    return str(p.parent / "_rels" / f"{p.name}.rels")
+
+
+def load(path: Path) -> Template:
+    """Read and analyse a reference .docx (single section, styles, numbering, headers)."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    except FileNotFoundError:
+        raise TemplateError(f"{path}: reference document not found") from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TemplateError(f"{path}: not a .docx file ({exc})") from None
+
+    package_rels = _parse(path, parts, "_rels/.rels")
+    document_part = "word/document.xml"
+    for rel in package_rels:
+        if rel.get("Type") == oxml.RT_OFFICE_DOC:
+            document_part = _resolve_target("", rel.get("Target", ""))
+    root = _parse(path, parts, document_part)
+    body = root.find(w("body"))
+    if body is None:
+        raise TemplateError(f"{path}: {document_part} has no w:body")
+    inner_sections = body.findall(f".//{w('pPr')}/{w('sectPr')}")
+    if inner_sections:
+        raise TemplateError(
+            f"{path}: the reference document has {len(inner_sections) + 1} sections; "
+            "it must be a single section (remove the section breaks)"
+        )
+    sect_pr = body.find(w("sectPr"))
+    if sect_pr is None:
+        sect_pr = etree.fromstring(
+            f'<w:sectPr xmlns:w="{W_NS}"><w:pgSz w:w="11906" w:h="16838"/>'
+            '<w:pgMar w:top="1417" w:right="1417" w:bottom="1417" w:left="1417" '
+            'w:header="709" w:footer="709" w:gutter="0"/></w:sectPr>'
+        )
+    for child in list(body):
+        body.remove(child)
+
+    rels_part = rels_name(document_part)
+    rels_root = (
+        _parse(path, parts, rels_part)
+        if rels_part in parts
+        else etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS})
+    )
+    targets = {
+        rel.get("Id"): (rel.get("Type"), _resolve_target(document_part, rel.get("Target", "")))
+        for rel in rels_root
+        if rel.get("TargetMode") != "External"
+    }
+    by_type = {rtype: target for rtype, target in targets.values()}
+
+    styles_part = by_type.get(oxml.RT_STYLES)
+    if styles_part is None or styles_part not in parts:
+        raise TemplateError(f"{path}: the reference document has no styles part (styles.xml)")
+    styles_root = _parse(path, parts, styles_part)
+    styles: dict[str, StyleInfo] = {}
+    for style in styles_root.iter(w("style")):
+        name_el = style.find(w("name"))
+        sid = style.get(w("styleId"))
+        if name_el is None or sid is None:
+            continue
+        styles.setdefault(
+            name_el.get(w("val"), "").lower(), StyleInfo(sid, style.get(w("type"), "paragraph"))
+        )
+
+    numbering_part = by_type.get(oxml.RT_NUMBERING)
+    numbering_existed = numbering_part is not None and numbering_part in parts
+    numbering_root = (
+        _parse(path, parts, numbering_part)
+        if numbering_existed
+        else etree.fromstring(empty_numbering_xml())
+    )
+    ordered, bullet = _find_abstracts(numbering_root)
+    existing_abstract = [int(a.get(w("abstractNumId"), "0")) for a in _abstracts(numbering_root)]
+    next_abstract = max(existing_abstract, default=-1) + 1
+    if ordered is None:
+        ordered = next_abstract
+        _add_abstract(numbering_root, abstract_num_xml(ordered, True))
+        next_abstract += 1
+    if bullet is None:
+        bullet = next_abstract
+        _add_abstract(numbering_root, abstract_num_xml(bullet, False))
+    num_ids = [int(n.get(w("numId"), "0")) for n in numbering_root.findall(w("num"))]
+
+    settings_part = by_type.get(oxml.RT_SETTINGS)
+    settings_root = (
+        _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
+    )
+
+    headers: list[HeaderFooterPart] = []
+    for ref in sect_pr:
+        if ref.tag in (w("headerReference"), w("footerReference")):
+            rid = ref.get(oxml.R_ID)
+            if rid not in targets or targets[rid][1] not in parts:
+                raise TemplateError(
+                    f"{path}: section refers to header/footer {rid} which is missing"
+                )
+            kind = "header" if ref.tag == w("headerReference") else "footer"
+            partname = targets[rid][1]
+            headers.append(
+                HeaderFooterPart(kind, ref.get(w("type"), "default"), partname, parts[partname])
+            )
+
+    numeric = [int(m.group(1)) for rid in targets for m in [re.match(r"rId(\d+)$", rid or "")] if m]
+    numeric += [
+        int(m.group(1))
+        for rel in rels_root
+        for m in [re.match(r"rId(\d+)$", rel.get("Id", ""))]
+        if m
+    ]
+    content_types_root = _parse(path, parts, "[Content_Types].xml")
+    template = Template(
+        path=path,
+        parts=parts,
+        document_part=document_part,
+        document_root=root,
+        sect_pr=sect_pr,
+        styles=styles,
+        styles_root=styles_root,
+        numbering_root=numbering_root,
+        numbering_existed=numbering_existed,
+        ordered_abstract=ordered,
+        bullet_abstract=bullet,
+        first_num_id=max(num_ids, default=0) + 1,
+        settings_root=settings_root,
+        rels_root=rels_root,
+        content_types_root=content_types_root,
+        headers=headers,
+        rid_counter_start=max(numeric, default=0) + 1,
+    )
+    for name in REQUIRED:
+        template.style_id(name)
+    return template
+
+
+def _abstracts(numbering: etree._Element) -> list[etree._Element]:
+    return numbering.findall(w("abstractNum"))
+
+
+def _find_abstracts(numbering: etree._Element) -> tuple[int | None, int | None]:
+    """Our abstractNums by name, else any 9-level decimal / bullet multilevel definition."""
+    ordered = bullet = None
+    named: dict[str, int] = {}
+    for abstract in _abstracts(numbering):
+        aid = int(abstract.get(w("abstractNumId"), "0"))
+        name = abstract.find(w("name"))
+        if name is not None:
+            named.setdefault(name.get(w("val"), ""), aid)
+        levels = abstract.findall(w("lvl"))
+        if len(levels) < MAX_LEVEL + 1:
+            continue
+        fmt = levels[0].find(w("numFmt"))
+        value = fmt.get(w("val")) if fmt is not None else "decimal"
+        if value == "decimal" and ordered is None:
+            ordered = aid
+        elif value == "bullet" and bullet is None:
+            bullet = aid
+    return named.get(ORDERED_NAME, ordered), named.get(BULLET_NAME, bullet)
+
+
+def _add_abstract(numbering: etree._Element, xml: str) -> None:
+    """Insert an abstractNum after the last one: all abstractNums must precede w:num."""
+    node = etree.fromstring(xml)
+    abstracts = _abstracts(numbering)
+    if abstracts:
+        abstracts[-1].addnext(node)
+        return
+    nums = numbering.findall(w("num"))
+    if nums:
+        nums[0].addprevious(node)
+    else:
+        numbering.append(node)
+
+
+# -- header / footer placeholders ---------------------------------------------------------
+
+
+def fill_placeholders(root: etree._Element, values: dict[str, str]) -> set[str]:
+    """Replace ``{name}`` placeholders in every paragraph of a header/footer part.
+
+    Word often splits ``{title}`` over several runs, so each paragraph's runs are merged
+    into one string, placeholders are found there, and runs are rebuilt with the
+    formatting of the run each piece came from. ``{page}``/``{pages}`` become PAGE and
+    NUMPAGES fields. Empty values vanish together with a separator next to them.
+    Returns the set of placeholder names found.
+    """
+    found: set[str] = set()
+    for paragraph in list(root.iter(w("p"))):
+        runs = [r for r in paragraph if r.tag == oxml.W_R]
+        if not runs:
+            continue
+        chars: list[str] = []
+        owners: list[int] = []
+        opaque: dict[int, etree._Element] = {}
+        for index, run in enumerate(runs):
+            for child in run:
+                if child.tag == oxml.W_RPR:
+                    continue
+                if child.tag == oxml.W_T:
+                    for ch in child.text or "":
+                        chars.append(ch)
+                        owners.append(index)
+                else:
+                    opaque[len(chars)] = child
+                    chars.append("\x00")
+                    owners.append(index)
+        text = "".join(chars)
+        matches = list(_PLACEHOLDER_RE.finditer(text))
+        if not matches:
+            continue
+        found.update(m.group(1) for m in matches)
+        # Pieces: (start, end, replacement or None for literal, name)
+        deleted = [False] * len(text)
+        replacements: dict[int, tuple[int, str]] = {}
+        for m in matches:
+            name = m.group(1)
+            value = values.get(name, "") if name not in ("page", "pages") else "\x01"
+            for i in range(m.start(), m.end()):
+                deleted[i] = True
+            replacements[m.start()] = (m.end(), value)
+            if value == "":
+                before = text[: m.start()]
+                sep = _SEP_BEFORE_RE.search(before)
+                if sep and before[: sep.start()].strip("\x00 "):
+                    for i in range(sep.start(), m.start()):
+                        deleted[i] = True
+                else:
+                    after = _SEP_AFTER_RE.search(text[m.end() :])
+                    if after:
+                        for i in range(m.end(), m.end() + after.end()):
+                            deleted[i] = True
+        for run in runs:
+            paragraph.remove(run)
+        anchor_index = _first_content_index(paragraph)
+        new_runs: list[etree._Element] = []
+        current: etree._Element | None = None
+        current_owner = -1
+        i = 0
+        while i < len(text):
+            if i in replacements:
+                end, value = replacements[i]
+                rpr = runs[owners[i]].find(oxml.W_RPR)
+                name = text[i + 1 : end - 1]
+                holder = etree.Element(w("p"))
+                if value == "\x01":
+                    instr = "PAGE" if name == "page" else "NUMPAGES"
+                    oxml.field_runs(holder, f"{instr} \\* MERGEFORMAT", "1", rpr)
+                elif value:
+                    oxml.text_run(holder, value, rpr)
+                new_runs.extend(list(holder))
+                current = None
+                i = end
+                continue
+            if deleted[i]:
+                i += 1
+                continue
+            if current is None or owners[i] != current_owner or i in opaque:
+                current_owner = owners[i]
+                current = etree.Element(oxml.W_R)
+                rpr = runs[current_owner].find(oxml.W_RPR)
+                if rpr is not None:
+                    current.append(copy.deepcopy(rpr))
+                new_runs.append(current)
+            if i in opaque:
+                current.append(opaque[i])
+                current = None
+            else:
+                t = current.find(oxml.W_T)
+                if t is None:
+                    t = etree.SubElement(current, oxml.W_T)
+                    t.set(oxml.XML_SPACE, "preserve")
+                t.text = (t.text or "") + text[i]
+            i += 1
+        for offset, run in enumerate(new_runs):
+            paragraph.insert(anchor_index + offset, run)
+    return found
+
+
+def _first_content_index(paragraph: etree._Element) -> int:
+    for index, child in enumerate(paragraph):
+        if child.tag != oxml.W_PPR:
+            return index
+    return len(paragraph)
+
+
+def status_paragraph(status: str, style_id: str | None) -> etree._Element:
+    """Right-aligned bold red paragraph that shows the status label in a header."""
+    p = etree.Element(oxml.W_P)
+    ppr = etree.SubElement(p, oxml.W_PPR)
+    if style_id:
+        etree.SubElement(ppr, oxml.W_PSTYLE).set(oxml.W_VAL, style_id)
+    etree.SubElement(ppr, w("jc")).set(oxml.W_VAL, "right")
+    rpr = etree.Element(oxml.W_RPR)
+    etree.SubElement(rpr, w("b"))
+    etree.SubElement(rpr, w("color")).set(oxml.W_VAL, "C00000")
+    oxml.text_run(p, status, rpr)
+    return p
+
+
+def content_type_override(root: etree._Element, partname: str, content_type: str) -> None:
+    for node in root:
+        if node.get("PartName") == f"/{partname}":
+            node.set("ContentType", content_type)
+            return
+    node = etree.SubElement(root, f"{{{CT_NS}}}Override")
+    node.set("PartName", f"/{partname}")
+    node.set("ContentType", content_type)
+
+
+def content_type_default(root: etree._Element, extension: str, content_type: str) -> None:
+    for node in root:
+        if node.tag == f"{{{CT_NS}}}Default" and node.get("Extension", "").lower() == extension:
+            return
+    node = etree.Element(f"{{{CT_NS}}}Default")
+    node.set("Extension", extension)
+    node.set("ContentType", content_type)
+    root.insert(0, node)
