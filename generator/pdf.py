@@ -1,0 +1,261 @@
+"""Export a batch of .docx files to PDF with one headless LibreOffice run.
+
+Why it is built this way:
+
+- One LibreOffice start per batch: a cold start costs about a second, a warm
+  document a fraction of that.
+- A throw-away profile per run (``-env:UserInstallation``): runs that share a
+  profile (``make -j``, a user's open LibreOffice) silently lose files.
+- ``--convert-to pdf`` leaves a table of contents as the placeholder text Word
+  wrote; a Basic macro in that profile (see :mod:`generator.pdf_profile`) updates
+  every index before exporting, so the PDF's contents list has real page numbers.
+- LibreOffice writes into a temporary folder; each PDF that came out whole is
+  moved into place with ``os.replace``, so a failed run never leaves a
+  half-written PDF, and the previous good PDF stays until a new one replaces it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from generator.errors import GeneratorError, display_path
+from generator.pdf_profile import macro_url, write_profile
+
+INSTALL_HINT = (
+    "install LibreOffice: `sudo apt-get install libreoffice-writer-nogui` on Debian/Ubuntu, "
+    "`brew install --cask libreoffice` on macOS"
+)
+
+# Import filters by suffix. Forcing the filter matters: left to detect the type,
+# LibreOffice opens a corrupt .docx as plain text and "exports" its bytes.
+_IMPORT_FILTERS = {
+    ".docx": "MS Word 2007 XML",
+    ".docm": "MS Word 2007 XML VBA",
+    ".dotx": "MS Word 2007 XML Template",
+    ".odt": "writer8",
+}
+
+_MACOS_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
+_LOG_TAIL = 600  # characters of LibreOffice's own output quoted in an error
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once: os.umask can only be read by setting it
+
+
+class PdfError(GeneratorError):
+    """LibreOffice is missing, or did not produce some of the PDFs.
+
+    ``missing`` lists the PDFs that were not (re)written; any earlier version of
+    them is left untouched.
+    """
+
+    def __init__(self, message: str, missing: Sequence[Path] = ()):
+        super().__init__(message)
+        self.missing = list(missing)
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable to run, or None when it is not installed."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if _MACOS_SOFFICE.is_file() and os.access(_MACOS_SOFFICE, os.X_OK):
+        return str(_MACOS_SOFFICE)
+    return None
+
+
+def export_pdfs(
+    docx_files: Sequence[Path], *, timeout: float = 180.0, update_indexes: bool = True
+) -> list[Path]:
+    """Write ``X.pdf`` next to each ``X.docx`` and return the PDF paths, in input order.
+
+    One LibreOffice process handles the whole batch within ``timeout`` seconds.
+    With ``update_indexes`` the tables of contents (and other indexes) are rebuilt
+    before export. PDFs that were exported are put in place even when others
+    failed; the failures raise :class:`PdfError` naming each source file.
+    """
+    sources = [Path(p) for p in docx_files]
+    if not sources:
+        return []
+    absent = [p for p in sources if not p.is_file()]
+    if absent:
+        names = ", ".join(display_path(p) for p in absent)
+        raise PdfError(f"cannot export to PDF, no such file: {names}", _targets(absent))
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfError(
+            "LibreOffice (soffice) is needed to export PDFs but was not found on PATH; "
+            + INSTALL_HINT,
+            _targets(sources),
+        )
+
+    # The same file listed twice is exported once.
+    unique = list(dict.fromkeys(p.resolve() for p in sources))
+    work = Path(tempfile.mkdtemp(prefix="interim-pdf-"))
+    try:
+        failures, timed_out = _run_batch(soffice, unique, work, timeout, update_indexes)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if failures:
+        count = f"{len(failures)} of {len(unique)} PDF(s)"
+        headline = (
+            f"LibreOffice timed out after {timeout:g} s; {count} not produced"
+            if timed_out
+            else f"LibreOffice did not produce {count}"
+        )
+        lines = [f"  {display_path(src)}: {why}" for src, why in failures.items()]
+        raise PdfError(headline + ":\n" + "\n".join(lines), _targets(list(failures)))
+    return _targets(sources)
+
+
+def _targets(sources: Sequence[Path]) -> list[Path]:
+    return [p.with_suffix(".pdf") for p in sources]
+
+
+def _run_batch(
+    soffice: str, sources: list[Path], work: Path, timeout: float, update_indexes: bool
+) -> tuple[dict[Path, str], bool]:
+    """Convert in ``work`` and move the good PDFs into place.
+
+    Returns {source: why it failed} and whether the run hit the timeout.
+    """
+    profile, out = work / "profile", work / "out"
+    out.mkdir()
+    write_profile(profile)
+    jobs = work / "jobs.txt"
+    flag = "1" if update_indexes else "0"
+    # URLs are percent-encoded ASCII, so no tab or newline can break a line.
+    jobs.write_text(
+        "".join(
+            f"{i}\t{flag}\t{_IMPORT_FILTERS.get(src.suffix.lower(), '')}\t"
+            f"{src.as_uri()}\t{(out / f'{i}.pdf').as_uri()}\n"
+            for i, src in enumerate(sources)
+        ),
+        encoding="ascii",
+        newline="\n",
+    )
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--nodefault",
+        "--norestore",
+        "--nolockcheck",
+        macro_url(jobs),
+    ]
+    log = work / "soffice.log"
+    with log.open("wb") as log_file:
+        exit_code, timed_out = _run(command, log_file, timeout)
+
+    status = _read_status(jobs.with_name(jobs.name + ".status"))
+    failures: dict[Path, str] = {}
+    for i, src in enumerate(sources):
+        result = status.get(str(i))
+        pdf = out / f"{i}.pdf"
+        if result == "ok" and _is_whole_pdf(pdf):
+            try:
+                _install(pdf, src.with_suffix(".pdf"))
+            except OSError as error:
+                failures[src] = f"cannot write the PDF: {error.strerror or error}"
+        elif result == "ok":
+            failures[src] = "LibreOffice reported success but wrote no PDF"
+        elif result is not None:
+            failures[src] = result + _hint_for(result)
+        elif timed_out:
+            failures[src] = f"not exported within the {timeout:g} s timeout"
+        else:
+            tail = log.read_text(encoding="utf-8", errors="replace").strip()[-_LOG_TAIL:]
+            fatal = status.get("fatal")
+            failures[src] = (
+                f"LibreOffice stopped before exporting it (exit code {exit_code})"
+                + (f"; macro error: {fatal}" if fatal else "")
+                + (f"; output: {tail}" if tail else "")
+            )
+    return failures, timed_out
+
+
+def _run(command: list[str], log_file: BinaryIO, timeout: float) -> tuple[int | None, bool]:
+    """Run LibreOffice in its own process group, killing the whole group on timeout."""
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # soffice is a launcher: its children must die with it
+    )
+    try:
+        return process.wait(timeout=timeout), False
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        process.wait()
+        return None, True
+    except BaseException:  # Ctrl-C: leave no LibreOffice behind
+        _kill_group(process)
+        process.wait()
+        raise
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+    else:  # pragma: no cover - Windows has no process groups of this kind
+        process.kill()
+
+
+def _read_status(path: Path) -> dict[str, str]:
+    """Parse the macro's status file: job id -> "ok" or the error message."""
+    if not path.exists():
+        return {}
+    status: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, _, rest = line.partition("\t")
+        if rest.startswith("error\t"):
+            rest = rest.removeprefix("error\t").strip() or "LibreOffice reported an error"
+        status[key] = rest
+    return status
+
+
+def _hint_for(error: str) -> str:
+    if "could not open" in error:
+        return " (is it a valid Word document?)"
+    return ""
+
+
+def _is_whole_pdf(pdf: Path) -> bool:
+    try:
+        with pdf.open("rb") as f:
+            return f.read(5) == b"%PDF-"
+    except OSError:
+        return False
+
+
+def _install(pdf: Path, target: Path) -> None:
+    """Put ``pdf`` at ``target`` atomically, also when the temporary folder is elsewhere."""
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as dst, pdf.open("rb") as src:
+            shutil.copyfileobj(src, dst)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide the PDF from others
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

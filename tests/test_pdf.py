@@ -1,0 +1,293 @@
+"""PDF export through one headless LibreOffice run per batch."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from generator import pdf
+from generator.pdf import PdfError, export_pdfs, find_soffice
+from generator.pdf_profile import write_profile
+
+_skip_without_soffice = pytest.mark.skipif(
+    find_soffice() is None, reason="LibreOffice (soffice) not installed"
+)
+
+
+def needs_soffice(test):
+    """Mark a test as running LibreOffice, and skip it where LibreOffice is missing."""
+    return pytest.mark.libreoffice(_skip_without_soffice(test))
+
+
+TOC_PLACEHOLDER = "Update the table of contents."
+CHAPTERS = ["Chapter one", "Chapter two", "Chapter three", "Chapter four", "Chapter five"]
+SECTIONS_PER_CHAPTER = 9  # 50 entries: the contents list itself runs over two pages
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _add_toc_field(paragraph) -> None:
+    """A Word TOC complex field holding only placeholder text, as our writer emits it."""
+
+    def fld_char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(element)
+
+    fld_char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = ' TOC \\o "1-3" \\h \\z \\u '
+    paragraph.add_run()._r.append(instr)
+    fld_char("separate")
+    paragraph.add_run(TOC_PLACEHOLDER)
+    fld_char("end")
+
+
+def _page_break(document) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def make_report(path: Path) -> Path:
+    """Contents list, then chapters on their own pages; chapter two runs over 3 pages."""
+    document = Document()
+    document.add_paragraph("Contents")
+    _add_toc_field(document.add_paragraph())
+    for number, chapter in enumerate(CHAPTERS, start=1):
+        _page_break(document)
+        document.add_heading(chapter, level=1)
+        for section in range(1, SECTIONS_PER_CHAPTER + 1):
+            document.add_heading(f"Section {number}.{section}", level=2)
+            paragraphs = 12 if chapter == "Chapter two" else 1
+            for _ in range(paragraphs):
+                document.add_paragraph(f"Text of {chapter}, section {section}. " * 6)
+    document.save(path)
+    return path
+
+
+def make_simple(path: Path, heading: str) -> Path:
+    document = Document()
+    document.add_heading(heading, level=1)
+    document.add_paragraph("A short document without a table of contents.")
+    document.save(path)
+    return path
+
+
+def pdf_pages(path: Path) -> list[str]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return text.split("\f")
+
+
+TOC_LINE = re.compile(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$")
+
+
+def toc_entries(pages: list[str]) -> dict[str, int]:
+    return {
+        m.group(1): int(m.group(2))
+        for page in pages
+        for m in map(TOC_LINE.match, page.splitlines())
+        if m
+    }
+
+
+def page_of(pages: list[str], heading: str) -> int:
+    """1-based page where ``heading`` stands on a line of its own (outside the contents)."""
+    for number, page in enumerate(pages, start=1):
+        if any(line.strip() == heading for line in page.splitlines()):
+            return number
+    raise AssertionError(f"{heading!r} not found in the PDF body")
+
+
+@pytest.fixture
+def count_starts(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record every LibreOffice start (pdftotext runs are not counted)."""
+    started: list[list[str]] = []
+    real_popen = subprocess.Popen
+    soffice = find_soffice()
+
+    def popen(command, *args, **kwargs):
+        if soffice is not None and command[0] == soffice:
+            started.append(list(command))
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(pdf.subprocess, "Popen", popen)
+    return started
+
+
+@pytest.fixture
+def work_dirs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record the module's temporary folders (profile, output) to check their cleanup."""
+    made: list[Path] = []
+    real_mkdtemp = pdf.tempfile.mkdtemp
+
+    def mkdtemp(*args, **kwargs):
+        made.append(Path(real_mkdtemp(*args, **kwargs)))
+        return str(made[-1])
+
+    monkeypatch.setattr(pdf.tempfile, "mkdtemp", mkdtemp)
+    return made
+
+
+def processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text in cmdline.read_bytes().decode(errors="replace"):
+                found.append(cmdline.parent.name)
+        except OSError:
+            continue
+    return found
+
+
+# ---------------------------------------------------------------- with LibreOffice
+
+
+@needs_soffice
+def test_batch_of_three_in_one_start_with_updated_toc(
+    tmp_path: Path, count_starts: list[list[str]], work_dirs: list[Path]
+) -> None:
+    docs = [
+        make_report(tmp_path / "report.docx"),
+        make_simple(tmp_path / "letter.docx", "Dear client"),
+        make_simple(tmp_path / "annex.docx", "Annex A"),
+    ]
+
+    result = export_pdfs(docs)
+
+    assert result == [d.with_suffix(".pdf") for d in docs]
+    assert len(count_starts) == 1, "one LibreOffice start for the whole batch"
+    assert any(arg.startswith("-env:UserInstallation=file:///") for arg in count_starts[0])
+    for path in result:
+        assert path.stat().st_size > 0
+        assert path.read_bytes().startswith(b"%PDF-")
+    assert "Dear client" in "".join(pdf_pages(result[1]))
+    assert "Annex A" in "".join(pdf_pages(result[2]))
+
+    pages = pdf_pages(result[0])
+    text = "".join(pages)
+    assert TOC_PLACEHOLDER not in text
+    entries = toc_entries(pages)
+    assert len(pages) > 2 and "Section 5.9" in entries, "contents list runs over two pages"
+    for heading in [*CHAPTERS, "Section 2.9", "Section 3.1", "Section 5.9"]:
+        assert heading in entries, f"{heading!r} missing from the contents list"
+        assert entries[heading] == page_of(pages, heading), f"wrong page for {heading!r}"
+    assert entries["Chapter three"] > entries["Chapter two"] + 1
+
+    assert not any(d.exists() for d in work_dirs), "temporary profile removed"
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary PDFs left next to the sources"
+
+
+@needs_soffice
+def test_without_index_update_the_placeholder_stays(tmp_path: Path) -> None:
+    (result,) = export_pdfs([make_report(tmp_path / "report.docx")], update_indexes=False)
+    assert TOC_PLACEHOLDER in "".join(pdf_pages(result))
+
+
+@needs_soffice
+def test_corrupt_docx_is_named_and_previous_pdf_kept(tmp_path: Path) -> None:
+    good = make_simple(tmp_path / "good.docx", "Good heading")
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(bytes(range(256)) * 40)
+    previous = b"%PDF-1.4 previous good export"
+    bad.with_suffix(".pdf").write_bytes(previous)
+
+    with pytest.raises(PdfError) as caught:
+        export_pdfs([good, bad])
+
+    message = str(caught.value)
+    assert "bad.docx" in message and "good.docx" not in message
+    assert "1 of 2" in message
+    assert caught.value.missing == [bad.resolve().with_suffix(".pdf")]
+    assert bad.with_suffix(".pdf").read_bytes() == previous
+    assert "Good heading" in "".join(pdf_pages(good.with_suffix(".pdf")))
+
+
+@needs_soffice
+def test_timeout_kills_libreoffice_and_names_the_files(
+    tmp_path: Path, work_dirs: list[Path]
+) -> None:
+    docs = [make_simple(tmp_path / f"doc{i}.docx", f"Heading {i}") for i in range(2)]
+    stale = b"%PDF-1.4 earlier export"
+    docs[0].with_suffix(".pdf").write_bytes(stale)
+
+    with pytest.raises(PdfError) as caught:
+        export_pdfs(docs, timeout=0.3)
+
+    message = str(caught.value)
+    assert "timed out after 0.3 s; 2 of 2 PDF(s) not produced" in message
+    assert "doc0.docx" in message and "doc1.docx" in message
+    assert docs[0].with_suffix(".pdf").read_bytes() == stale
+    assert not docs[1].with_suffix(".pdf").exists()
+    assert not any(d.exists() for d in work_dirs)
+    if Path("/proc").is_dir():
+        assert processes_mentioning(str(work_dirs[0])) == [], "LibreOffice left running"
+
+
+# ---------------------------------------------------------------- without LibreOffice
+
+
+def test_missing_libreoffice_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = tmp_path / "a.docx"
+    doc.write_bytes(b"not needed")
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+
+    with pytest.raises(PdfError) as caught:
+        export_pdfs([doc])
+
+    message = str(caught.value)
+    assert "apt-get install libreoffice-writer-nogui" in message
+    assert "brew install --cask libreoffice" in message
+    assert not doc.with_suffix(".pdf").exists()
+
+
+def test_find_soffice_without_it_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(pdf, "_MACOS_SOFFICE", tmp_path / "absent")
+    assert find_soffice() is None
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    assert find_soffice() == str(fake)
+
+
+def test_missing_source_file(tmp_path: Path) -> None:
+    with pytest.raises(PdfError, match=r"no such file: .*absent\.docx"):
+        export_pdfs([tmp_path / "absent.docx"])
+
+
+def test_empty_batch_starts_nothing(count_starts: list[list[str]]) -> None:
+    assert export_pdfs([]) == []
+    assert count_starts == []
+
+
+def test_profile_files_are_well_formed(tmp_path: Path) -> None:
+    write_profile(tmp_path)
+    files = sorted((tmp_path / "user").rglob("*.x*"))
+    assert {f.name for f in files} == {
+        "registrymodifications.xcu",
+        "script.xlc",
+        "dialog.xlc",
+        "script.xlb",
+        "dialog.xlb",
+        "Module1.xba",
+    }
+    for f in files:
+        ET.parse(f)  # a malformed library file makes LibreOffice ignore the macro
+    module = ET.parse(tmp_path / "user/basic/Standard/Module1.xba").getroot()
+    assert "Sub ExportAll" in (module.text or "")
