@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -37,7 +38,7 @@ def _handle_errors(command: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for the user
+        except Exception as exc:
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
                        "This is a bug in interim, not in your sources. Please report it with "
                        "the command you ran (set INTERIM_DEBUG=1 for the full trace).", err=True)
@@ -126,3 +127,42 @@ def schema() -> None:
     document["title"] = "Interim assignment (assignment.yaml)"
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@click.option("--doc", "kinds_", multiple=True, metavar="KIND",
+              help="Only this document kind (repeatable): proposal, action-plan, handbook, "
+                   "progress, handover.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Output folder.")
+@click.option("--draft", is_flag=True, help="Build documents whose gate is not yet passed, "
+              "marked DRAFT/CONCEPT on every page.")
+@click.option("--pdf", is_flag=True, help="Also export each document to PDF (LibreOffice).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@_handle_errors
+def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, draft: bool,
+          pdf: bool, quiet: bool) -> None:
+    """Build the documents each assignment's phase allows, into OUT/<id>/."""
+    from generator.build import build_all
+
+    project = Project.find()
+    report = build_all(project, assignments, kinds_, out_dir=out_dir, draft=draft, pdf=pdf,
+                       echo=(lambda _: None) if quiet else click.echo, warn=_warn)
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .docx to write.")
+@click.option("--reference-doc", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Brand template (.docx) to take styles, page, header and footer from.")
+@click.option("--title", help="Document title (default: the first heading).")
+@_handle_errors
+def convert(source: Path, output: Path, reference_doc: Path | None, title: str | None) -> None:
+    """Convert one Markdown file to a Word document with the brand template."""
+    from generator.writer import convert_file
+
+    convert_file(source, output, reference_doc=reference_doc, title=title)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -387,3 +388,32 @@ class Firm(Strict):
 
 
 NEUTRAL_FIRM = Firm(name="Interim Management", language="nl")
+
+
+@dataclass(frozen=True)
+class Fee:
+    """The proposal's fee computation, in the currency of the terms."""
+
+    days: Decimal
+    day_rate: Decimal
+    excl_vat: Decimal
+    vat_percent: Decimal
+    vat: Decimal
+    incl_vat: Decimal
+    currency: str
+
+
+CENT = Decimal("0.01")
+
+
+def compute_fee(terms: Terms, period: Period) -> Fee:
+    """Days = days/week x calendar days (both ends) / 7, to the nearest half day, unless given."""
+    if terms.estimated_days is not None:
+        days = terms.estimated_days
+    else:
+        calendar_days = (period.end - period.start).days + 1
+        raw = terms.days_per_week * calendar_days / 7
+        days = (raw * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2
+    excl = (days * terms.day_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    vat = (excl * terms.vat_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Fee(days, terms.day_rate, excl, terms.vat_percent, vat, excl + vat, terms.currency)

@@ -288,9 +288,11 @@ def rule_objectives_and_milestones(ctx: Context) -> None:
     for i, o in enumerate(a.intake.objectives):
         path = ("intake", "objectives", i)
         if not o.measure:
-            ctx.error(path, f"objective {o.id} has no measure", "add `measure:`: how is it measured?")
+            ctx.error(path, f"objective {o.id} has no measure",
+                      "add `measure:`: how is it measured?")
         if not o.target:
-            ctx.error(path, f"objective {o.id} has no target", "add `target:`: what value is success?")
+            ctx.error(path, f"objective {o.id} has no target",
+                      "add `target:`: what value is success?")
         if not o.baseline:
             ctx.warning(path, f"objective {o.id} has no baseline",
                         "add `baseline:` so the result can be compared with the start")

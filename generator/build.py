@@ -1,0 +1,318 @@
+"""Building documents: validated model -> Markdown per document -> .docx, written atomically.
+
+One `Builder` serves a whole run: templates (per language) and the brand
+template are parsed once and reused for every document of every assignment.
+Dates printed on documents never come from the wall clock, so the same
+sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.documents import Instance, Kind, kinds
+from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
+from generator.model import Assignment, Firm
+from generator.project import Loaded, Project, load_assignment, load_firm
+from generator.templating import Md, escape, make_environment, render
+from generator.timeline import Marker, draw_timeline
+from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
+
+LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to write."""
+
+    loaded: Loaded
+    kind: Kind
+    instance: Instance
+    draft: bool
+
+    @property
+    def assignment(self) -> Assignment:
+        return self.loaded.assignment
+
+    @property
+    def filename(self) -> str:
+        return f"{self.instance.name}.docx"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A document not built, and why (naming the key that is missing)."""
+
+    assignment_id: str
+    kind: str
+    reason: str
+    key: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.kind} skipped: {self.reason}"
+
+
+@dataclass
+class Plan:
+    jobs: list[Job] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+class RefusedError(GeneratorError):
+    """A document explicitly asked for cannot be built yet."""
+
+
+def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False) -> Plan:
+    """What may be built of one assignment now; `only` limits kinds (and makes refusals errors)."""
+    wanted = list(only) or list(kinds())
+    unknown = [k for k in wanted if k not in kinds()]
+    if unknown:
+        raise GeneratorError(f"unknown document kind {unknown[0]!r}; known: "
+                             + ", ".join(kinds()))
+    result = Plan()
+    a = loaded.assignment
+    for kind_id in wanted:
+        kind = kinds()[kind_id]
+        gate = kind.gate(a)
+        if not gate.allowed and not (draft and gate.key == "analysis.acceptance"):
+            result.skipped.append(Skipped(a.id, kind_id, gate.reason, gate.key))
+            continue
+        marked = gate.draft or not gate.allowed
+        result.jobs += [Job(loaded, kind, instance, marked)
+                        for instance in kind.instances(a, kind.id)]
+    return result
+
+
+class Builder:
+    """Renders and writes documents; holds what is costly to set up, for a whole run."""
+
+    def __init__(self, firm: Firm, *, root: Path, reference_doc: Path | None = None):
+        self.firm = firm
+        self.root = root
+        brand = reference_doc or (root / firm.brand_template if firm.brand_template else None)
+        self.converter = Converter(brand if brand and brand.is_file() else None)
+        self.firm_templates = root / firm.templates if firm.templates else None
+        self._environments: dict[str, Any] = {}
+
+    def environment(self, language: str) -> Any:
+        if language not in self._environments:
+            self._environments[language] = make_environment(language, self.firm_templates)
+        return self._environments[language]
+
+    def markdown(self, job: Job) -> tuple[str, DocumentMeta, dict[str, bytes]]:
+        """The document as Markdown, with its metadata and generated pictures."""
+        a = job.assignment
+        env = self.environment(a.language)
+        terms = env.globals["t"]
+        fmt = env.globals["fmt"]
+        stamp = document_stamp(job)
+        doc = {
+            "title": job.kind.title(a.language),
+            "kind": job.kind.id,
+            "version": stamp.version,
+            "date": stamp.date,
+            "date_text": fmt.date(stamp.date),
+            "draft": job.draft,
+        }
+        context = {
+            "a": a, "firm": self.firm, "doc": doc,
+            "who": _people_formatter(a, with_role=True),
+            "name": _people_formatter(a, with_role=False),
+            "names": lambda ids: Md(", ".join(_people_formatter(a, with_role=False)(i)
+                                              for i in ids)),
+            **job.kind.context(a, job.instance),
+        }
+        body = render(env, job.kind.template, context)
+        sections = len(re.findall(r"^# ", body, flags=re.MULTILINE))
+        markdown = render(env, "document.md.j2", {**context, "body": Md(body),
+                                                   "toc": sections > 3})
+        images = {"timeline.png": self.timeline(a, terms, fmt)} if job.kind.timeline else {}
+        meta = DocumentMeta(
+            title=doc["title"],
+            subject=a.title,
+            author=a.person(a.interim_manager).name,
+            company=self.firm.name,
+            client=a.client.name,
+            version=stamp.version,
+            date_text=doc["date_text"],
+            timestamp=stamp.timestamp,
+            language=LANGUAGE_TAGS[a.language],
+            status_label=str(terms.draft) if job.draft else "",
+            confidential_label=str(terms.confidential) if a.confidential else "",
+            keywords=f"{a.id}, {job.kind.id}",
+            custom_properties={
+                "assignment": a.id,
+                "document": job.kind.id,
+                "version": stamp.version,
+                **({"source-commit": stamp.commit} if stamp.commit else {}),
+            },
+        )
+        return markdown, meta, images
+
+    def timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
+        assert a.analysis is not None
+        markers = [Marker(m.due, m.id, "milestone") for m in a.analysis.milestones]
+        markers += [Marker(e.date, terms.timeline.evaluation,
+                           "final" if e.kind == "final" else "evaluation")
+                    for e in a.analysis.evaluations]
+        plan_ = a.intake.exit_plan
+        if plan_ and plan_.handover_start:
+            markers.append(Marker(plan_.handover_start, terms.timeline.handover, "handover"))
+        legend = {k: str(v) for k, v in terms.timeline.legend._data.items()}
+        return draw_timeline(a.period.start, a.period.end, markers,
+                             month_names=fmt.month_names(), legend=legend)
+
+    def docx(self, job: Job) -> bytes:
+        markdown, meta, images = self.markdown(job)
+        return self.converter.convert(markdown, meta, base_dir=job.loaded.folder, images=images)
+
+    def write(self, job: Job, out_dir: Path) -> Path:
+        """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
+        data = self.docx(job)
+        folder = out_dir / job.assignment.id
+        folder.mkdir(parents=True, exist_ok=True)
+        clean_stale_temporaries(folder)
+        target = folder / job.filename
+        write_atomic(target, data)
+        return target
+
+
+@dataclass(frozen=True)
+class Stamp:
+    version: str
+    date: datetime.date
+    timestamp: datetime.datetime
+    commit: str
+
+
+def document_stamp(job: Job) -> Stamp:
+    """Version and date printed on a document: from the sources, never the build's clock.
+
+    Date: `documents.<kind>.date`, else SOURCE_DATE_EPOCH, else the last commit touching
+    the assignment, else the newest date the document reports on.
+    """
+    a = job.assignment
+    settings = a.documents.of(job.kind.id)
+    version = settings.version or (
+        a.analysis.acceptance.version
+        if job.kind.id == "handbook" and a.analysis and a.analysis.acceptance else "1.0")
+    commit, commit_time = git_stamp(job.loaded.folder)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment: datetime.datetime | None = None
+    if epoch.isdigit():
+        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    elif commit_time:
+        moment = datetime.datetime.fromtimestamp(commit_time, datetime.UTC)
+    day = settings.date or (moment.date() if moment else None) \
+        or job.kind.reported_date(a, job.instance) or a.period.start
+    if moment is None or settings.date:
+        moment = datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+    return Stamp(version, day, moment, commit)
+
+
+@cache
+def git_stamp(folder: Path) -> tuple[str, int]:
+    """The last commit touching `folder` and its time; empty outside a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%H %ct", "--", "."],
+            cwd=folder, capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return "", 0
+    if len(out) != 2 or not out[1].isdigit():
+        return "", 0
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=folder,
+                           capture_output=True, text=True, timeout=10, check=False).stdout
+    return out[0] + ("+changes" if dirty.strip() else ""), int(out[1])
+
+
+def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None], Md]:
+    people = {p.id: p for p in a.people}
+
+    def show(person_id: str | None) -> Md:
+        if not person_id:
+            return Md("–")
+        person = people[person_id]
+        text = escape(person.name)
+        if with_role and person.role:
+            text += " (" + escape(person.role) + ")"
+        return Md(text)
+
+    return show
+
+
+@dataclass
+class BuildReport:
+    """What a run wrote, skipped (not yet allowed) and failed on, each failure a full message."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), *,
+              out_dir: Path, draft: bool = False, pdf: bool = False,
+              echo: Callable[[str], None] = lambda _: None,
+              warn: Callable[[Diagnostic], None] = lambda _: None) -> BuildReport:
+    """Build every allowed document of the named assignments (all when none are named).
+
+    A document asked for by `only` that its phase does not allow is a failure; without
+    `only`, documents not yet allowed are skipped with the reason. One failure does not
+    stop the others; nothing is written for a failed document.
+    """
+    report = BuildReport()
+    only = list(only)
+
+    def fail(message: str) -> None:
+        report.failed.append(message)
+        echo(message)
+
+    jobs: list[Job] = []
+    for folder in project.folders(list(names)):
+        try:
+            loaded = load_assignment(folder)
+        except SourceError as exc:
+            fail(str(exc))
+            continue
+        for warning in loaded.warnings:
+            warn(warning)
+        planned = plan(loaded, only, draft=draft)
+        jobs += planned.jobs
+        for skip in planned.skipped:
+            if only:
+                fail(f"{skip.assignment_id}: cannot build {skip.kind}: {skip.reason}"
+                     + (f" (missing: {skip.key})" if skip.key else ""))
+            else:
+                report.skipped.append(skip)
+                echo(str(skip))
+    if not jobs:
+        return report
+    builder = Builder(load_firm(project.root, warn=warn), root=project.root)
+    for job in jobs:
+        try:
+            path = builder.write(job, out_dir)
+        except GeneratorError as exc:
+            fail(f"{job.assignment.id}: {job.instance.name}: {exc}")
+            continue
+        report.written.append(path)
+        echo(f"wrote {display_path(path)} ({_size(path)}){'  [draft]' if job.draft else ''}")
+    if pdf and report.written:
+        from generator.pdf import export_pdfs
+
+        for path in export_pdfs(report.written):
+            echo(f"wrote {display_path(path)} ({_size(path)})")
+    return report
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1024:.0f} kB" if size >= 1024 else f"{size} B"

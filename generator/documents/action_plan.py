@@ -1,0 +1,33 @@
+"""Phase 2: the analysis and action plan, a draft until the client formally accepts it."""
+
+from __future__ import annotations
+
+from generator.documents import Gate, Kind
+from generator.model import Assignment
+
+
+def gate(a: Assignment) -> Gate:
+    if not a.analysis or not a.analysis.milestones:
+        return Gate(False, reason="the analysis has no milestones yet",
+                    key="analysis.milestones")
+    if not a.analysis.acceptance:
+        return Gate(True, draft=True, reason="not yet accepted by the client",
+                    key="analysis.acceptance")
+    return Gate.open()
+
+
+def reported_date(a: Assignment, _: object) -> object:
+    assert a.analysis is not None
+    dates = [r.date for r in a.analysis.reviews]
+    return max(dates) if dates else None
+
+
+KIND = Kind(
+    id="action-plan",
+    order=2,
+    titles={"nl": "Analyse en actieplan", "en": "Analysis and action plan"},
+    template="action-plan.md.j2",
+    gate=gate,
+    reported_date=reported_date,
+    timeline=True,
+)

@@ -1,0 +1,36 @@
+"""Phase 3: the assignment handbook, the action plan as formally accepted and then executed."""
+
+from __future__ import annotations
+
+from generator.documents import Gate, Kind
+from generator.model import Assignment
+
+
+def gate(a: Assignment) -> Gate:
+    if not a.analysis or not a.analysis.milestones:
+        return Gate(False, reason="the analysis has no milestones yet",
+                    key="analysis.milestones")
+    if not a.analysis.acceptance:
+        return Gate(False, reason="the action plan has not been formally accepted: add "
+                    "`analysis.acceptance` (version, accepted_on, accepted_by), or build a "
+                    "marked draft with --draft", key="analysis.acceptance")
+    return Gate.open()
+
+
+def reported_date(a: Assignment, _: object) -> object:
+    assert a.analysis is not None and a.analysis.acceptance is not None
+    dates = [a.analysis.acceptance.accepted_on]
+    if a.execution:
+        dates += [c.date for c in a.execution.changes]
+    return max(dates)
+
+
+KIND = Kind(
+    id="handbook",
+    order=3,
+    titles={"nl": "Opdrachthandboek", "en": "Assignment handbook"},
+    template="handbook.md.j2",
+    gate=gate,
+    reported_date=reported_date,
+    timeline=True,
+)

@@ -1,0 +1,217 @@
+"""Templating: sandboxed Jinja that writes Markdown, with user text kept literal.
+
+Every `{{ value }}` passes `finalize`, which decides by the value's type how it
+may enter Markdown (see generator.model): plain text is backslash-escaped so it
+can never become Markdown, Word structure or a directive; inline Markdown keeps
+its emphasis and links but loses block syntax; block Markdown passes whole.
+Strings our own filters build are `Md` and pass as they are.
+
+Fixed text lives in `templates/<language>/terms.yaml` (firm-overridable), the
+Markdown structure in `templates/shared/`; a `templates/<language>/X` overrides
+the shared `X`, and a firm's own templates folder overrides both.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import Locale
+from babel.dates import format_date, get_month_names
+from babel.numbers import format_currency, format_decimal, format_percent
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from generator.errors import GeneratorError
+from generator.model import BlockMarkdown, InlineMarkdown
+
+LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+
+# CommonMark lets a backslash escape any ASCII punctuation; these are the ones
+# that start or end Markdown, directive or attribute syntax.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:&^=\"'$])")
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-*=]|\d+[.)]|:::|\|)")
+
+
+class Md(str):
+    """A string that is already Markdown (built by our filters or terms): passes unescaped."""
+
+
+class TemplatingError(GeneratorError):
+    """A template could not be found, parsed or rendered."""
+
+
+def escape(text: str) -> str:
+    """Plain text as Markdown that reads exactly as typed, on one line."""
+    return Md(_SPECIAL.sub(r"\\\1", " ".join(str(text).split())))
+
+
+def inline(text: str) -> str:
+    """Inline Markdown kept (emphasis, links, code), block syntax and table pipes neutralised."""
+    flat = " ".join(str(text).split())
+    flat = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
+    flat = re.sub(r"(?<!\\)\|", r"\\|", flat)
+    return Md(flat.replace("<", "\\<"))
+
+
+def block(text: str) -> str:
+    """Block Markdown, separated from what follows; raw HTML is off in the engine anyway."""
+    return Md(str(text).strip("\n") + "\n")
+
+
+def finalize(value: Any) -> str:
+    """How each `{{ value }}` enters the Markdown: by its type, never by its content."""
+    if value is None:
+        return ""
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, BlockMarkdown):
+        return block(value)
+    if isinstance(value, InlineMarkdown):
+        return inline(value)
+    if isinstance(value, bool):
+        return escape("✓" if value else "–")
+    return escape(str(value))
+
+
+class Formatter:
+    """Dates, amounts and percentages in the document's language (Babel, small pure calls)."""
+
+    def __init__(self, language: str):
+        self.locale = LOCALES[language]
+
+    def date(self, value: datetime.date | None, form: str = "long") -> str:
+        return "" if value is None else format_date(value, form, locale=self.locale)
+
+    def money(self, amount: Decimal | float, currency: str = "EUR") -> str:
+        return format_currency(amount, currency, locale=self.locale)
+
+    def number(self, value: Decimal | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: Decimal | float) -> str:
+        """`21` -> "21 %" / "21%": values are given in percent, as in the sources."""
+        return format_percent(Decimal(str(value)) / 100, locale=self.locale,
+                              decimal_quantization=False)
+
+    def country(self, code: str) -> str:
+        """`BE` -> "België" / "Belgium"; unknown codes print as typed."""
+        return str(Locale.parse(self.locale).territories.get(code.upper(), code))
+
+    def month_names(self) -> list[str]:
+        names = get_month_names("abbreviated", locale=self.locale)
+        return [str(names[i]).rstrip(".") for i in range(1, 13)]
+
+
+def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
+    """The fixed text of a language: the project's terms, then a firm's overrides on top."""
+    terms: dict[str, Any] = {}
+    for folder in reversed(search):
+        path = folder / language / "terms.yaml"
+        if path.is_file():
+            with path.open(encoding="utf-8") as handle:
+                data = yaml.safe_load(handle) or {}
+            if not isinstance(data, dict):
+                raise TemplatingError(f"{path}: expected a mapping of terms")
+            _merge(terms, data)
+    if not terms:
+        raise TemplatingError(f"no terms.yaml for language {language!r} in "
+                              + ", ".join(str(f) for f in search))
+    return terms
+
+
+def _merge(into: dict[str, Any], data: Mapping[str, Any]) -> None:
+    for key, value in data.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+class Terms:
+    """Fixed text, each entry trusted Markdown; a missing term is a template bug, said so."""
+
+    def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
+        self._data = data
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            value = self._data[name]
+        except KeyError:
+            raise TemplatingError(f"no term {self._path + name!r} in terms.yaml") from None
+        if isinstance(value, Mapping):
+            return Terms(value, f"{self._path}{name}.")
+        return Md(value) if isinstance(value, str) else value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self._data else default
+
+
+def make_environment(language: str, firm_templates: Path | None = None
+                     ) -> ImmutableSandboxedEnvironment:
+    """One sandboxed environment per language: templates are parsed once and cached."""
+    search = [p for p in (firm_templates, TEMPLATES_DIR) if p is not None]
+    loaders = []
+    for folder in search:
+        loaders += [FileSystemLoader(folder / language), FileSystemLoader(folder / "shared")]
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    fmt = Formatter(language)
+    env.globals.update(t=Terms(load_terms(language, search)), fmt=fmt, language=language)
+    env.filters.update(
+        date=fmt.date, money=fmt.money, country=fmt.country, number=fmt.number, percent=fmt.percent,
+        escape_md=escape, inline=inline, fill=fill, label=label, span=span, strong=strong,
+    )
+    return env
+
+
+def fill(term: str, **values: Any) -> Md:
+    """A term with `{name}` holes, each value entering as `finalize` lets it."""
+    return Md(str(term).format(**{k: finalize(v) for k, v in values.items()}))
+
+
+def strong(text: str) -> Md:
+    """Bold, whatever the text holds."""
+    return Md(f"**{finalize(text)}**")
+
+
+def label(value: str, labels: Terms) -> Md:
+    """An enum value (`on_track`) in words of the document language."""
+    return Md(labels.get(value, escape(value)))
+
+
+def span(text: str, css_class: str) -> Md:
+    """Text in a named character style of the brand template (`[text]{.status-done}`)."""
+    return Md(f"[{finalize(text)}]{{.{css_class}}}")
+
+
+def render(env: ImmutableSandboxedEnvironment, template: str, context: Mapping[str, Any]) -> str:
+    """Render a template to Markdown; template problems name the template and line."""
+    try:
+        return env.get_template(template).render(context)
+    except TemplatingError:
+        raise
+    except TemplateError as exc:
+        where = getattr(exc, "filename", None) or template
+        line = getattr(exc, "lineno", None)
+        raise TemplatingError(f"{where}{f':{line}' if line else ''}: template error: "
+                              f"{exc}") from exc
