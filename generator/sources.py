@@ -117,6 +117,13 @@ def load_yaml(path: Path, report: Report, *, include_root: Path | None = None) -
         return None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        # A raw control character: PyYAML gives an offset, not a line.
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - before.rfind("\n")
+        report.error(Location(path, line, col), f"control character U+{exc.character:04X} "
+                     "in the text", "remove it: it was probably pasted from another program")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
