@@ -261,12 +261,13 @@ class BuildReport:
 
 def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), *,
               out_dir: Path, draft: bool = False, pdf: bool = False,
+              skip_unavailable: bool = False,
               echo: Callable[[str], None] = lambda _: None,
               warn: Callable[[Diagnostic], None] = lambda _: None) -> BuildReport:
     """Build every allowed document of the named assignments (all when none are named).
 
-    A document asked for by `only` that its phase does not allow is a failure; without
-    `only`, documents not yet allowed are skipped with the reason. One failure does not
+    A document asked for by `only` that its phase does not allow is a failure (unless
+    `skip_unavailable`); without `only`, documents not yet allowed are skipped with the reason. One failure does not
     stop the others; nothing is written for a failed document.
     """
     report = BuildReport()
@@ -288,7 +289,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
         planned = plan(loaded, only, draft=draft)
         jobs += planned.jobs
         for skip in planned.skipped:
-            if only:
+            if only and not skip_unavailable:
                 fail(f"{skip.assignment_id}: cannot build {skip.kind}: {skip.reason}"
                      + (f" (missing: {skip.key})" if skip.key else ""))
             else:

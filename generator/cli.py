@@ -139,15 +139,18 @@ def schema() -> None:
 @click.option("--draft", is_flag=True, help="Build documents whose gate is not yet passed, "
               "marked DRAFT/CONCEPT on every page.")
 @click.option("--pdf", is_flag=True, help="Also export each document to PDF (LibreOffice).")
+@click.option("--skip-unavailable", is_flag=True, help="With --doc: skip, rather than fail on, "
+              "a document the assignment's phase does not allow yet.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @_handle_errors
 def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, draft: bool,
-          pdf: bool, quiet: bool) -> None:
+          pdf: bool, skip_unavailable: bool, quiet: bool) -> None:
     """Build the documents each assignment's phase allows, into OUT/<id>/."""
     from generator.build import build_all
 
     project = Project.find()
     report = build_all(project, assignments, kinds_, out_dir=out_dir, draft=draft, pdf=pdf,
+                       skip_unavailable=skip_unavailable,
                        echo=(lambda _: None) if quiet else click.echo, warn=_warn)
     if report.failed:
         sys.exit(1)
