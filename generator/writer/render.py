@@ -16,8 +16,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
 from lxml import etree
 from markdown_it.token import Token
 
@@ -166,6 +164,9 @@ class Renderer:
         self._directive_stack: list[str] = []
         self.has_toc_pending = False
         self._ppr_cache: dict[tuple, etree._Element | None] = {}
+        self._p_tpl: dict[int, etree._Element] = {}
+        self._run_tpl: dict[tuple, etree._Element] = {}
+        self._cell_len = 0
         self._rpr_cache: dict[tuple, etree._Element | None] = {}
         self._resolve_styles()
 
@@ -189,6 +190,12 @@ class Renderer:
         self.c_fnref = char("Footnote Reference", "character")
         self.class_styles = self.t.character_style_by_class()
         self.header_color, _, self.header_shd = self.t.header_row_format()
+        self._tc_tpl = {False: oxml.el("tc", None, oxml.el("tcPr")), True: oxml.el("tc")}
+        header_tcpr = sub(self._tc_tpl[True], "tcPr")
+        if self.header_shd is not None:
+            header_tcpr.append(self.header_shd.__copy__())
+        elif not self.t.exact_style_id("Table", "table"):
+            sub(header_tcpr, "shd", {"val": "clear", "color": "auto", "fill": "D9E2F3"})
 
     def _ppr(
         self,
@@ -227,10 +234,18 @@ class Renderer:
             self._rpr_cache[key] = rpr
             return rpr
 
+    def _p(self, ppr: etree._Element | None) -> etree._Element:
+        """A new paragraph from a per-pPr template (one deep copy instead of several calls)."""
+        tpl = self._p_tpl.get(id(ppr))
+        if tpl is None:
+            tpl = etree.Element(W_P)
+            if ppr is not None:
+                tpl.append(ppr.__copy__())
+            self._p_tpl[id(ppr)] = tpl
+        return tpl.__copy__()
+
     def _new_p(self, ppr: etree._Element | None) -> etree._Element:
-        p = etree.Element(W_P)
-        if ppr is not None:
-            p.append(ppr.__copy__())
+        p = self._p(ppr)
         self._append_block(p)
         return p
 
@@ -364,10 +379,9 @@ class Renderer:
             self.render_inline(p, children, _line(token))
             return
         if kind == "cell":
-            ppr = self._ppr(self.s_compact, jc=self.cell_align)
-            p = etree.SubElement(self.cell, W_P)
-            if ppr is not None:
-                p.append(ppr.__copy__())
+            p = self._p(self._ppr(self.s_compact, jc=self.cell_align))
+            self.cell.append(p)
+            self._cell_len += len(token.content)
             state = self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
             del state
             return
@@ -429,11 +443,17 @@ class Renderer:
         if state.buf:
             text = "".join(state.buf)
             state.buf.clear()
-            run = _SUBE(state.parent, W_R)
-            rpr = self._rpr(state.buf_key)
-            if rpr is not None:
-                run.append(rpr.__copy__())
-            t = _SUBE(run, W_T)
+            tpl = self._run_tpl.get(state.buf_key)
+            if tpl is None:
+                tpl = etree.Element(W_R)
+                rpr = self._rpr(state.buf_key)
+                if rpr is not None:
+                    tpl.append(rpr.__copy__())
+                _SUBE(tpl, W_T)
+                self._run_tpl[state.buf_key] = tpl
+            run = tpl.__copy__()
+            state.parent.append(run)
+            t = run[-1]
             t.text = text
             if text[0] == " " or text[-1] == " ":
                 t.set(XML_SPACE, "preserve")
@@ -523,9 +543,11 @@ class Renderer:
         src = str(token.attrs.get("src", ""))
         alt = plain_text_children(token.children or [])
         blob = self._image_blob(src, state.line)
+        from docx.image.image import Image  # lazy: importing python-docx costs ~30 ms
+
         try:
             image = Image.from_blob(blob)
-        except (UnrecognizedImageError, Exception) as exc:
+        except Exception as exc:  # any decoder error of a corrupt or unknown picture
             raise MarkdownError(
                 f"image '{src}' is not a PNG, JPEG or GIF picture ({type(exc).__name__})",
                 state.line,
@@ -732,11 +754,11 @@ class Renderer:
             sub(grid, "gridCol", {"w": str(width_twips)})
         tbl.insert(0, grid)
         tbl.insert(0, tblpr)
+        tcws = [oxml.el("tcW", {"w": str(width), "type": "dxa"}) for width in self.col_widths]
         for tr in tbl.iter(w("tr")):
             cells = tr.findall(w("tc"))
             for index, tc in enumerate(cells):
-                tcpr = tc[0]
-                tcpr.insert(0, oxml.el("tcW", {"w": str(self.col_widths[index]), "type": "dxa"}))
+                tc[0].insert(0, tcws[index].__copy__())
             for missing in range(len(cells), columns):
                 tc = sub(tr, "tc")
                 sub(sub(tc, "tcPr"), "tcW", {"w": str(self.col_widths[missing]), "type": "dxa"})
@@ -766,13 +788,8 @@ class Renderer:
 
     def cell_open(self, token: Token) -> None:
         assert self.row is not None
-        self.cell = sub(self.row, "tc")
-        tcpr = sub(self.cell, "tcPr")
-        if self.in_header_row:
-            if self.header_shd is not None:
-                tcpr.append(self.header_shd.__copy__())
-            elif not self.t.exact_style_id("Table", "table"):
-                sub(tcpr, "shd", {"val": "clear", "color": "auto", "fill": "D9E2F3"})
+        self.cell = self._tc_tpl[self.in_header_row].__copy__()
+        self.row.append(self.cell)
         self.cell_align = _ALIGN.get(str(token.attrs.get("style", "")))
         self.col_index += 1
         self.pending = "cell"
@@ -781,7 +798,8 @@ class Renderer:
         assert self.cell is not None
         if self.cell.find(W_P) is None:
             sub(self.cell, "p")
-        self._table_cells[-1].append(_cell_length(self.cell))
+        self._table_cells[-1].append(self._cell_len)
+        self._cell_len = 0
         self.cell = None
         self.pending = None
 
@@ -992,10 +1010,6 @@ def column_widths(cells: list[list[int]], columns: int, total: int) -> list[int]
     widths = [int(width) for width in raw]
     widths[-1] += total - sum(widths)
     return widths
-
-
-def _cell_length(cell: etree._Element) -> int:
-    return sum(len(t.text or "") for t in cell.iter(W_T))
 
 
 def _line(token: Token) -> int:
