@@ -1,0 +1,188 @@
+"""The model: fee computation, phases, text kinds, and the example read as written."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from conftest import ExampleProject
+from pydantic import ValidationError
+
+from generator.model import (
+    Assignment,
+    BlockMarkdown,
+    InlineMarkdown,
+    Period,
+    Terms,
+    compute_fee,
+)
+
+PHASE_2 = "# ---- Phase 2"
+PHASE_3 = "# ---- Phase 3"
+PHASE_4 = "# ---- Phase 4"
+ACCEPTANCE = "  acceptance:                    # formal acceptance"
+
+
+def terms(**values: object) -> Terms:
+    base: dict[str, object] = {"day_rate": 1000, "days_per_week": 5, "vat_percent": 21}
+    return Terms.model_validate({**base, **values})
+
+
+def period(start: str, end: str) -> Period:
+    return Period.model_validate({"start": start, "end": end})
+
+
+# --------------------------------------------------------------------------- fee
+
+def test_fee_of_the_example(example: ExampleProject) -> None:
+    a = example.load().assignment
+    fee = compute_fee(a.intake.terms, a.period)
+    assert fee.days == Decimal("95")
+    assert fee.day_rate == Decimal("1050")
+    assert fee.excl_vat == Decimal("99750.00")
+    assert fee.vat_percent == Decimal("21")
+    assert fee.vat == Decimal("20947.50")
+    assert fee.incl_vat == Decimal("120697.50")
+    assert fee.currency == "EUR"
+    assert str(fee.excl_vat) == "99750.00"
+    assert str(fee.incl_vat) == "120697.50"
+
+
+def test_fee_estimated_days_override(example: ExampleProject) -> None:
+    example.edit("    day_rate: 1050", "    day_rate: 1050\n    estimated_days: 80.5")
+    a = example.load().assignment
+    fee = compute_fee(a.intake.terms, a.period)
+    assert fee.days == Decimal("80.5")
+    assert fee.excl_vat == Decimal("84525.00")
+    assert fee.vat == Decimal("17750.25")
+    assert fee.incl_vat == Decimal("102275.25")
+
+
+@pytest.mark.parametrize(("days_per_week", "start", "end", "days"), [
+    # calendar days both ends included; days/week x calendar days / 7, nearest half day
+    (5, "2027-01-04", "2027-01-10", "5"),         # 7 days -> 5
+    (4, "2027-01-01", "2027-01-10", "5.5"),       # 40/7 = 5.71 -> 5.5
+    (3, "2027-01-01", "2027-01-08", "3.5"),       # 24/7 = 3.43 -> 3.5
+    (3, "2027-01-01", "2027-01-06", "2.5"),       # 18/7 = 2.57 -> 2.5
+    (2, "2027-01-01", "2027-01-12", "3.5"),       # 24/7 = 3.43 -> 3.5
+    (1, "2027-01-01", "2027-01-05", "0.5"),       # 5/7 = 0.71 -> 0.5
+    (1, "2027-01-01", "2027-01-06", "1"),         # 6/7 = 0.86 -> 1
+    ("1.25", "2027-01-01", "2027-01-07", "1.5"),  # exactly 1.25 -> half up to 1.5
+    ("0.5", "2027-01-01", "2027-01-21", "1.5"),   # exactly 1.5
+])
+def test_fee_days_rounded_to_nearest_half_day(days_per_week: object, start: str, end: str,
+                                              days: str) -> None:
+    fee = compute_fee(terms(days_per_week=days_per_week), period(start, end))
+    assert fee.days == Decimal(days)
+    assert fee.excl_vat == (Decimal(days) * 1000).quantize(Decimal("0.01"))
+
+
+def test_fee_amounts_rounded_to_cents() -> None:
+    fee = compute_fee(terms(day_rate="999.99", vat_percent="21", estimated_days="0.5"),
+                      period("2027-01-01", "2027-01-02"))
+    assert fee.excl_vat == Decimal("500.00")  # 499.995 -> 500.00 (half up)
+    assert fee.vat == Decimal("105.00")
+    assert fee.incl_vat == fee.excl_vat + fee.vat
+
+
+def test_fee_currency_follows_terms() -> None:
+    fee = compute_fee(terms(currency="GBP"), period("2027-01-01", "2027-01-07"))
+    assert fee.currency == "GBP"
+
+
+def test_terms_reject_bad_currency_and_booleans() -> None:
+    with pytest.raises(ValidationError):
+        terms(currency="euro")
+    with pytest.raises(ValidationError):
+        terms(day_rate=True)
+
+
+# --------------------------------------------------------------------------- phase
+
+def test_phase_closed(example: ExampleProject) -> None:
+    assert example.load().assignment.phase == "closed"
+
+
+def test_phase_in_execution(example: ExampleProject) -> None:
+    example.cut(PHASE_4)
+    assert example.load().assignment.phase == "in execution"
+
+
+def test_phase_accepted(example: ExampleProject) -> None:
+    example.cut(PHASE_3)
+    assert example.load().assignment.phase == "accepted"
+
+
+def test_phase_analysis(example: ExampleProject) -> None:
+    example.cut(PHASE_3)
+    example.cut(ACCEPTANCE)
+    assert example.load().assignment.phase == "analysis"
+
+
+def test_phase_intake(example: ExampleProject) -> None:
+    example.cut(PHASE_2)
+    a = example.load().assignment
+    assert a.phase == "intake"
+    assert a.analysis is None and a.execution is None and a.closing is None
+
+
+def test_phase_closing_without_results_is_not_closed(example: ExampleProject) -> None:
+    example.cut("  results:", "  open_items:")
+    assert example.load().assignment.phase == "in execution"
+
+
+# --------------------------------------------------------------------------- text and lookups
+
+def test_prose_mapping_item_is_plain_text(example: ExampleProject) -> None:
+    a = example.load().assignment
+    assert a.intake.scope.out == [
+        "Keuze van een nieuw WMS-pakket",
+        "Aanwerving van de vaste logistiek directeur (wel: mee selecteren)",
+    ]
+    assert isinstance(a.intake.scope.out[1], InlineMarkdown)
+
+
+def test_text_kinds(example: ExampleProject) -> None:
+    a = example.load().assignment
+    assert isinstance(a.intake.situation, BlockMarkdown)
+    assert isinstance(a.analysis.summary, BlockMarkdown)
+    assert "veertien interviews" in a.analysis.summary
+    assert isinstance(a.intake.expectations[0], InlineMarkdown)
+    assert type(a.title) is str
+
+
+def test_typed_values_kept_as_text(example: ExampleProject) -> None:
+    a = example.load().assignment
+    # `target` is text even where YAML would read a date or number.
+    assert a.intake.objectives[2].target == "Opvolger neemt de leiding over op 2027-06-14"
+    assert a.period.start == datetime.date(2027, 1, 11)
+    assert a.analysis.acceptance.version == "1.1"
+    assert a.documents.of("action-plan").version == "1.1"
+    assert a.documents.of("progress").version is None
+
+
+def test_lookups(example: ExampleProject) -> None:
+    a = example.load().assignment
+    assert a.person("gdewit").name == "Greet De Wit"
+    assert a.objective("D2").baseline == "9 %"
+    with pytest.raises(StopIteration):
+        a.person("nobody")
+
+
+def test_model_is_frozen(example: ExampleProject) -> None:
+    a = example.load().assignment
+    with pytest.raises(ValidationError):
+        a.title = "Anders"  # type: ignore[misc]
+
+
+def test_model_forbids_unknown_keys() -> None:
+    with pytest.raises(ValidationError) as info:
+        Terms.model_validate({"day_rate": 1, "days_per_week": 1, "vat_percent": 0, "kleur": 1})
+    assert info.value.errors()[0]["type"] == "extra_forbidden"
+
+
+def test_schema_has_the_phases() -> None:
+    schema = Assignment.model_json_schema(by_alias=True)
+    for key in ("id", "language", "intake", "analysis", "execution", "closing"):
+        assert key in schema["properties"]
