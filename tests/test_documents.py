@@ -1,0 +1,578 @@
+"""What a client sees in each document: the .docx files of both reference assignments opened
+and read for meaning (text, tables, fields, styles, properties), never compared as bytes.
+
+Each assignment is built once per session (docx_reading.built); variants of the sources are
+copied to tmp_path and built on their own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx_reading import (
+    ASSIGNMENTS,
+    ENGLISH,
+    EPOCH,
+    EXAMPLE,
+    NS,
+    Docx,
+    build_loaded,
+    built,
+    source_date_epoch,
+    variant,
+    w,
+)
+
+from generator.project import load_assignment
+
+FIRM = "Coverton Interim Management BV"
+
+EXPECT = {
+    EXAMPLE: {
+        "language": "nl",
+        "title": "Herstructurering van de logistieke afdeling",
+        "client": "De Linde Distributie NV",
+        "files": {"proposal.docx": "Opdrachtvoorstel",
+                  "action-plan.docx": "Analyse en actieplan",
+                  "handbook.docx": "Opdrachthandboek",
+                  "progress-2027-02-19.docx": "Voortgangsrapport",
+                  "handover.docx": "Evaluatie- en overdrachtsrapport"},
+        "dates": {"proposal.docx": "27 november 2026", "action-plan.docx": "29 januari 2027",
+                  "handbook.docx": "1 februari 2027", "handover.docx": "25 juni 2027",
+                  "progress-2027-02-19.docx": "1 september 2027"},
+        "versions": {"action-plan.docx": "1.1", "handbook.docx": "1.1"},
+        "months": ("januari", "februari", "maart", "juni", "november", "september"),
+        "other_months": ("January", "February", "March", "June", "November", "September"),
+        "confidential": "Vertrouwelijk",
+        "draft": "CONCEPT",
+    },
+    ENGLISH: {
+        "language": "en",
+        "title": "Interim CFO – finance function turnaround",
+        "client": "Northwind Seafoods Ltd",
+        "files": {"proposal.docx": "Assignment proposal",
+                  "action-plan.docx": "Analysis and action plan",
+                  "handbook.docx": "Assignment handbook",
+                  "progress-2027-04-16.docx": "Progress report",
+                  "progress-2027-06-11.docx": "Progress report",
+                  "handover.docx": "Evaluation and handover report"},
+        "dates": {"proposal.docx": "12 February 2027", "action-plan.docx": "24 March 2027",
+                  "handbook.docx": "1 September 2027", "handover.docx": "1 September 2027",
+                  "progress-2027-04-16.docx": "1 September 2027",
+                  "progress-2027-06-11.docx": "1 September 2027"},
+        "versions": {"action-plan.docx": "1.2", "handbook.docx": "1.2"},
+        "months": ("January", "February", "March", "June", "September"),
+        "other_months": ("januari", "februari", "maart", "juni", "september"),
+        "confidential": "Confidential",
+        "draft": "DRAFT",
+    },
+}
+
+ALL_DOCS = [(a, f) for a in ASSIGNMENTS for f in EXPECT[a]["files"]]
+
+
+@pytest.fixture(scope="session")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+    base = tmp_path_factory.mktemp("built")
+    return {a: built(a, base) for a in ASSIGNMENTS}
+
+
+def open_doc(docs: dict[str, dict[str, Path]], assignment: str, name: str) -> Docx:
+    return Docx(docs[assignment][name])
+
+
+# ------------------------------------------------------------------ every document
+
+def test_each_assignment_builds_exactly_its_documents(docs):
+    for a in ASSIGNMENTS:
+        assert sorted(docs[a]) == sorted(EXPECT[a]["files"])
+
+
+@pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
+def test_cover_page(docs, assignment, name):
+    e = EXPECT[assignment]
+    d = open_doc(docs, assignment, name)
+    cover = d.cover
+    assert d.styled("Title") == [e["files"][name]]
+    assert d.styled("Subtitle") == [e["title"]]
+    for text in (FIRM, e["client"], e["dates"][name], e["confidential"]):
+        assert text in cover, (text, cover)
+    version = e["versions"].get(name, "1.0")
+    assert re.search(rf"\b{re.escape(version)}\b", cover)
+
+
+@pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
+def test_document_control_table(docs, assignment, name):
+    e = EXPECT[assignment]
+    d = open_doc(docs, assignment, name)
+    nl = e["language"] == "nl"
+    table = d.table("Gegeven" if nl else "Item")
+    values = {row[0]: row[1] for row in table.rows[1:]}
+    assert values["Document"] == e["files"][name]
+    assert values["Opdrachtgever" if nl else "Client"] == e["client"]
+    assert values["Versie" if nl else "Version"] == e["versions"].get(name, "1.0")
+    assert values["Datum" if nl else "Date"] == e["dates"][name]
+    assert e["title"] in values["Opdracht" if nl else "Assignment"]
+    assert values["Status"]
+    assert values["Vertrouwelijkheid" if nl else "Confidentiality"].startswith(e["confidential"])
+
+
+@pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
+def test_table_of_contents_when_more_than_three_sections(docs, assignment, name):
+    d = open_doc(docs, assignment, name)
+    has_toc = any(f.startswith("TOC") and "\\o" in f for f in d.fields(d.body))
+    assert has_toc == (len(d.headings1) > 3), d.headings1
+
+
+@pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
+def test_header_and_footer_on_every_section(docs, assignment, name):
+    e = EXPECT[assignment]
+    d = open_doc(docs, assignment, name)
+    assert d.sections
+    for sect in d.sections:
+        headers, footers = d.headers(sect), d.footers(sect)
+        assert "default" in headers and "default" in footers
+        parts = list(headers.values()) + list(footers.values())
+        text = "\n".join(d.part_text(p) for p in parts)
+        fields = [f.split()[0] for p in parts for f in d.fields(p)]
+        assert e["files"][name] in text and e["client"] in text
+        assert "PAGE" in fields and "NUMPAGES" in fields
+        assert e["confidential"] in text
+
+
+@pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
+def test_every_table_repeats_its_header_row(docs, assignment, name):
+    d = open_doc(docs, assignment, name)
+    assert d.tables
+    for table in d.tables:
+        first = table.element.find(w("tr"))
+        assert first.find("w:trPr/w:tblHeader", NS) is not None, table.header
+
+
+@pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
+def test_properties(docs, assignment, name):
+    e = EXPECT[assignment]
+    d = open_doc(docs, assignment, name)
+    assert d.core["title"] == e["files"][name]
+    assert d.core["subject"] == e["title"]
+    assert d.core["creator"] == {EXAMPLE: "Luc Vermeulen", ENGLISH: "Hannah Clarke"}[assignment]
+    assert d.company == FIRM
+    assert d.custom["assignment"] == assignment
+    kind = "progress" if name.startswith("progress-") else name.removesuffix(".docx")
+    assert d.custom["document"] == kind
+
+
+@pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
+def test_dates_in_the_documents_language(docs, assignment, name):
+    e = EXPECT[assignment]
+    d = open_doc(docs, assignment, name)
+    assert any(m in d.text for m in e["months"])
+    dates = re.findall(r"\b\d{1,2} ([A-Za-z]+) 20\d\d\b", d.text)
+    assert dates
+    assert not set(dates) & set(e["other_months"]), dates
+
+
+# ------------------------------------------------------------------ proposal
+
+def test_proposal_fee_nl(docs):
+    d = open_doc(docs, EXAMPLE, "proposal.docx")
+    fee = d.section_after("Honorarium")
+    assert "95" in fee
+    table = d.table("Post", "Bedrag")
+    cells = "\n".join("|".join(r) for r in table.rows)
+    for amount in ("€ 1.050,00", "€ 99.750,00", "€ 20.947,50", "€ 120.697,50"):
+        assert amount in cells, cells
+    assert any("21" in r[0] and r[1] == "€ 20.947,50" for r in table.rows)
+
+
+def test_proposal_fee_en(docs):
+    d = open_doc(docs, ENGLISH, "proposal.docx")
+    fee = d.section_after("Fee")
+    # 3 days a week, 1 March - 27 August 2027 (180 calendar days): 3 x 180 / 7 = 77.1 -> 77
+    assert "77 days (3 days a week from 1 March 2027 to 27 August 2027)" in fee
+    rows = {r[0]: r[1] for r in d.table("Item", "Amount").rows[1:]}
+    assert rows["Day rate"] == "€1,250.00"
+    assert rows["Fee excl. VAT (77 × €1,250.00)"] == "€96,250.00"
+    assert rows["VAT 23%"] == "€22,137.50"
+    assert rows["Total incl. VAT"] == "€118,387.50"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_proposal_content(docs, assignment):
+    d = open_doc(docs, assignment, "proposal.docx")
+    nl = assignment == EXAMPLE
+    text = d.text
+    if nl:
+        scope_in = ["Herinrichting van het orderpickproces"]
+        scope_out = ["Keuze van een nieuw WMS-pakket"]
+        expect = "Een gedragen plan om de leveringsfouten structureel te verlagen"
+        resource = "Verbeterbudget van 60.000 EUR"
+        culture = "Familiebedrijf met korte lijnen; beslissingen worden informeel genomen"
+        factor = "Zichtbare steun van de CEO tijdens de eerste maand"
+        objective = ("D1", "Aandeel orders met een fout in de levering, per maand",
+                     "4,2 %", "≤ 1,5 %")
+        position = {"Functie": "Interim Logistiek Directeur",
+                    "Rapporteert aan": "Greet De Wit (CEO)",
+                    "Tekenbevoegdheid tot": "€ 25.000,00"}
+        consultancy = "consultant"
+        exit_ = ("Opvolger aangesteld en ingewerkt", "Jan Peeters", "17 mei 2027")
+        validity = "15 december 2026"
+    else:
+        scope_in = ["Redesign the month-end close and the 13-week cash forecast"]
+        scope_out = ["Selection of a new ERP system"]
+        expect = "Reliable monthly figures the board can act on"
+        resource = "Budget of €40,000 for temporary staff and close tooling"
+        culture = "Owner-led business where decisions are taken quickly on the plant floor"
+        factor = "Plant managers deliver stock counts on the agreed day"
+        objective = ("F3", "Deviation of the 13-week cash forecast from actual cash, per week",
+                     "± 22 %", "within ± 5 %")
+        position = {"Title": "Interim Chief Financial Officer",
+                    "Nature of the role": "statutory director",
+                    "Reports to": "Maeve O'Brien (Managing Director)",
+                    "Signing authority up to": "€50,000.00"}
+        consultancy = "consultancy"
+        exit_ = ("Audited 2026 accounts signed and filed", "Declan Gallagher", "26 July 2027")
+        validity = "26 February 2027"
+    for x in [*scope_in, *scope_out, expect, culture, factor]:
+        assert x in d.paragraphs, x
+    # objectives table: id, measure, baseline, target
+    objectives = next(
+        t for t in d.tables if t.rows[0][0] in ("Nr.", "No.") and len(t.header) == 6)
+    row = objectives.row(objective[0])
+    assert list(objective[1:]) == [row[2], row[3], row[4]]
+    assert any(resource in r for t in d.tables for row in t.rows for r in row)
+    # the interim manager's position
+    table = next(t for t in d.tables if any(r[0] in position for r in t.rows[1:]))
+    values = {r[0]: r[1] for r in table.rows[1:]}
+    for key, value in position.items():
+        assert values[key] == value
+    if nl:
+        assert values["Aard van de functie"] == "lijnfunctie"
+    assert re.search(rf"{consultancy}.*\b(binnen|inside)\b", text, re.S | re.I)
+    # mandate lists
+    assert ("Ontslagen en aanwervingen" if nl else "Hiring or dismissal of permanent staff") in text
+    # exit plan
+    for x in exit_:
+        assert x in text, x
+    assert validity in text
+    # acceptance: a signature table with both parties and empty lines to sign
+    sign = d.tables[-1]
+    assert len(sign.rows) >= 3
+    assert any(("Greet De Wit" if nl else "Maeve O'Brien") in c for c in sign.rows[1])
+    assert any(("Luc Vermeulen" if nl else "Hannah Clarke") in c for c in sign.rows[1])
+    assert any(r[1:] == ["", ""] for r in sign.rows[1:])
+
+
+# ------------------------------------------------------------------ action plan
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_action_plan(docs, assignment):
+    nl = assignment == EXAMPLE
+    d = open_doc(docs, assignment, "action-plan.docx")
+    header = (["Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Doelen", "Acceptatiecriterium"]
+              if nl else ["No.", "Milestone", "Due", "Owner", "Serves", "Acceptance criterion"])
+    milestones = d.table(*header)
+    if nl:
+        assert milestones.rows[2] == ["M2", "Scannergestuurd picken in hal A", "26 mrt 2027",
+                                      "Jan Peeters", "D1", "100 % van de orders in hal A "
+                                      "gepickt met scanner; foutpercentage hal A ≤ 2 %"]
+        assert milestones.column("Nr.") == ["M1", "M2", "M3", "M4"]
+    else:
+        assert milestones.row("N5") == [
+            "N5", "Financial Controller leads the finance function", "9 Aug 2027",
+            "Maeve O'Brien", "F1, F4",
+            "Declan Gallagher presents the July accounts to the board without the interim"]
+        assert milestones.column("No.") == ["N1", "N2", "N3", "N4", "N5"]
+    # the timeline picture: an inline PNG
+    images = d.inline_images()
+    assert any(data.startswith(b"\x89PNG") and target.endswith(".png")
+               for target, data in images)
+    if not nl:
+        assert len(images) == 2  # the org chart from analysis.md and the timeline
+    text = d.text
+    checks = (["Opleiding pickers in twee ploegen", "Weerstand van ervaren pickers tegen scanners",
+               "Zelfstandig de afdeling leiden", "19 februari 2027", "fasebeslissing",
+               "M3 verschoven van 2027-03-26 naar 2027-04-16 op vraag van HR",
+               "aanvaard door Greet De Wit (CEO) op 1 februari 2027 als versie 1.1"]
+              if nl else
+              ["Replace spreadsheet accruals with standard ERP journals",
+               "Peak catch season (June–July) takes plant managers away from stock counts",
+               "Own the cash forecast and explain deviations to the bank", "11 June 2027",
+               "phase gate", "Audit Committee asked for a monthly audit status note; added to N3",
+               "accepted by Maeve O'Brien (Managing Director) on 26 March 2027 as version 1.2"])
+    for x in checks:
+        assert x in text, x
+    assert d.headings1[0] in ("Samenvatting van de analyse", "Summary of the analysis")
+
+
+def test_english_analysis_include_keeps_list_and_table(docs):
+    d = open_doc(docs, ENGLISH, "action-plan.docx")
+    steps = d.table("Step in the close", "Days now")
+    assert steps.row("Intercompany matching") == ["Intercompany matching", "4", "1",
+                                                  "Accounts Payable Lead"]
+    numbered = [p for p in d.body.iter(w("p")) if p.find("w:pPr/w:numPr", NS) is not None]
+    assert any("nobody owns the close calendar" in "".join(p.itertext()) for p in numbered)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_action_plan_without_acceptance_is_a_marked_draft(tmp_path, assignment):
+    folder = variant(assignment, tmp_path, lambda d: d["analysis"].pop("acceptance"))
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "build", only=("action-plan",))
+    d = Docx(out["action-plan.docx"])
+    label = EXPECT[assignment]["draft"]
+    for sect in d.sections:
+        headers = d.headers(sect)
+        assert headers
+        for kind, header in headers.items():
+            assert label in d.part_text(header), kind
+    assert ("concept" if assignment == EXAMPLE else "draft") in d.text.lower()
+    status = d.table(*d.tables[0].header[:1]).rows
+    assert any(r[0] == "Status" and r[1] != ("Definitief" if assignment == EXAMPLE else "Final")
+               for r in status)
+
+
+# ------------------------------------------------------------------ handbook
+
+def test_handbook_nl(docs):
+    d = open_doc(docs, EXAMPLE, "handbook.docx")
+    text = d.text
+    assert "formeel aanvaard op 1 februari 2027 door Greet De Wit (CEO) als versie 1.1" in text
+    calendar = d.section_after("Evaluatiekalender")
+    for x in ("19 februari 2027", "2 april 2027", "25 juni 2027", "eindevaluatie"):
+        assert x in calendar
+    changes = d.section_after("Wijzigingsprocedure en wijzigingslog")
+    assert "schriftelijk akkoord van de opdrachtgever" in changes
+    w1 = d.table("Nr.", "Datum", "Wijziging").row("W1")
+    assert w1[2] == "Deadline M2 van 2027-03-12 naar 2027-03-26"
+    assert w1[3] == "Late levering van de scanners"
+    assert w1[-1] == "Greet De Wit"
+    escalation = d.section_after("Rapportering en escalatie")
+    assert "Greet De Wit (CEO)" in escalation
+    assert "Contracten met transporteurs boven 50.000 EUR" in escalation
+    exit_ = d.section_after("Exit- en overdrachtsplan")
+    assert "Jan Peeters" in exit_ and "17 mei 2027" in exit_
+    assert d.headings1[-1] == "Handtekeningen"
+    assert any("Greet De Wit" in c for c in d.tables[-1].rows[1])
+    # and everything of the accepted action plan
+    assert d.table("Nr.", "Mijlpaal").column("Nr.") == ["M1", "M2", "M3", "M4"]
+    assert any(data.startswith(b"\x89PNG") for _, data in d.inline_images())
+
+
+def test_handbook_en(docs):
+    d = open_doc(docs, ENGLISH, "handbook.docx")
+    assert ("formally accepted on 26 March 2027 by Maeve O'Brien (Managing Director) "
+            "as version 1.2") in d.text
+    c1 = d.table("No.", "Date", "Change").row("C1")
+    assert c1[2] == "Due date of N3 moved from 30 June to 9 July 2027"
+    assert c1[-1] == "Maeve O'Brien"
+    assert "Changes to banking facilities or covenants" in d.section_after(
+        "Reporting and escalation")
+    assert "27 August 2027" in d.section_after("Evaluation calendar")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_handbook_draft_with_flag(tmp_path, assignment):
+    folder = variant(assignment, tmp_path, lambda d: d["analysis"].pop("acceptance"))
+    loaded = load_assignment(folder)
+    assert build_loaded(loaded, tmp_path / "b1", only=("proposal",))  # sanity
+    with source_date_epoch(EPOCH):
+        out = build_loaded(loaded, tmp_path / "build", only=("handbook",), draft=True)
+    d = Docx(out["handbook.docx"])
+    label = EXPECT[assignment]["draft"]
+    for sect in d.sections:
+        assert all(label in d.part_text(h) for h in d.headers(sect).values())
+
+
+# ------------------------------------------------------------------ progress
+
+def test_progress_nl(docs):
+    d = open_doc(docs, EXAMPLE, "progress-2027-02-19.docx")
+    assert "19 februari 2027" in d.section_after("Evaluatiemoment")
+    status = d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status")
+    assert [r[-1] for r in status.rows[1:]] == ["afgerond", "risico", "gepland", "gepland"]
+    assert_status_styles(d, {"afgerond": "Done", "risico": "At Risk", "gepland": "Planned"})
+    assert "Extra testweek voor de WMS-koppeling" in d.section_after("Beslissingen")
+    assert d.table("Nr.", "Wijziging").row("W1")[1] == "Deadline M2 van 2027-03-12 naar 2027-03-26"
+
+
+def test_progress_en_one_file_per_entry(docs):
+    first = open_doc(docs, ENGLISH, "progress-2027-04-16.docx")
+    second = open_doc(docs, ENGLISH, "progress-2027-06-11.docx")
+    assert "16 April 2027" in first.section_after("Evaluation moment")
+    assert "11 June 2027" in second.section_after("Evaluation moment")
+    assert "Stock differences are down to €7,800" in first.section_after("Summary")
+    statuses = [r[-1] for r in second.table("No.", "Milestone", "Due", "Owner", "Status").rows[1:]]
+    assert statuses == ["done", "done", "at risk", "on track", "planned"]
+    assert_status_styles(second, {"done": "Done", "at risk": "At Risk", "on track": "On Track",
+                                  "planned": "Planned"})
+    assert "Board meeting to approve the accounts moved to 7 July" in second.section_after(
+        "Decisions")
+    assert second.table("No.", "Change").row("C1")[2] == (
+        "Late audit adjustment on frozen stock valuation")
+    assert "No changes were agreed" in first.section_after("Changes agreed")
+
+
+def assert_status_styles(d: Docx, expected: dict[str, str]) -> None:
+    colours = set()
+    for text, status in expected.items():
+        runs = [r for r in d.runs_with_text(text)
+                if "".join(t.text for t in r.findall(w("t"))) == text]
+        assert runs, text
+        for run in runs:
+            style = run.find("w:rPr/w:rStyle", NS)
+            assert style is not None, text
+            sid = style.get(w("val"))
+            assert status.lower() in d.style_name(sid).lower(), (text, d.style_name(sid))
+            colour = d.style_color(sid)
+            assert colour and colour.lower() not in ("auto", "000000"), sid
+            colours.add(colour)
+    assert len(colours) == len(expected)  # each status its own colour
+
+
+# ------------------------------------------------------------------ handover
+
+def test_handover_nl(docs):
+    d = open_doc(docs, EXAMPLE, "handover.docx")
+    results = d.table("Nr.", "Doelstelling", "Streefwaarde (voorstel)")
+    d2 = results.row("D2")
+    assert d2[2] == "≤ 5 %"
+    assert "6,1 % (Q2 2027)" in d2[3]
+    assert d2[4] == "deels behaald"
+    assert_status_styles(d, {"deels behaald": "At Risk", "behaald": "Done"})
+    milestones = d.table("Nr.", "Mijlpaal", "Deadline", "Status")
+    assert milestones.column("Nr.") == ["M1", "M2", "M3", "M4"]
+    assert d.table("Punt", "Volgende stap").row("Uitrol scanners in hal B")[-1] == (
+        "Jan Peeters (Teamleider magazijn)")
+    assert "Vier meeloopdagen en een werkinstructie" in d.text
+    lead = d.table("Persoon", "Rol").row("Jan Peeters")
+    assert lead[2] == "klaar met ondersteuning"
+    session = d.section_after("Evaluatiesessie")
+    assert "Snelle stabilisatie van het team" in session
+    assert "HR eerder betrekken bij het verzuimbeleid" in session
+    scores = d.table("Aspect", "Score (1–5)")
+    assert [r[1] for r in scores.rows[1:]] == ["4 / 5", "5 / 5", "4 / 5", "4 / 5"]
+    assert "Verbeterbudget voor hal B vrijmaken in het najaar" in d.section_after("Aanbevelingen")
+
+
+def test_handover_en(docs):
+    d = open_doc(docs, ENGLISH, "handover.docx")
+    results = d.table("No.", "Objective", "Target (proposal)", "Result", "Status")
+    assert results.row("F1")[2:] == ["≤ 7 days", "6 working days (June and July closes)", "met"]
+    assert results.row("F2")[4] == "partly met"
+    assert_status_styles(d, {"met": "Done", "partly met": "At Risk"})
+    assert results.column("No.") == ["F1", "F2", "F3", "F4"]
+    assert d.table("No.", "Milestone", "Due", "Status").row("N3")[-1] == "at risk"
+    open_items = d.table("Item", "Next step", "Due", "New owner")
+    assert open_items.row("Written procedure for the stock count")[-1] == (
+        "Ada Okafor (Accounts Payable Lead)")
+    kt = d.table("Topic", "To", "Method", "Done")
+    assert kt.row("Audit file and lessons learned")[-1] == "no"
+    assert d.table("Person", "Role").row("Ada Okafor")[2] == "ready with support"
+    assert "Involve the plant managers earlier in stock questions" in d.section_after(
+        "Evaluation session")
+    assert d.table("Aspect", "Score (1–5)").row("Communication")[1] == "5 / 5"
+    assert "Recruit a second qualified accountant before the 2027 audit" in d.text
+
+
+# ------------------------------------------------------------------ dates and bytes
+
+def _drop_dates(data):
+    data.pop("documents", None)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_date_epoch_sets_the_date_and_builds_are_identical(tmp_path, assignment):
+    folder = variant(assignment, tmp_path, _drop_dates)
+    loaded = load_assignment(folder)
+    epoch = str(int(datetime.datetime(2027, 3, 5, 9, 30, tzinfo=datetime.UTC).timestamp()))
+    with source_date_epoch(epoch):
+        first = build_loaded(loaded, tmp_path / "one", only=("proposal",))["proposal.docx"]
+        second = build_loaded(loaded, tmp_path / "two", only=("proposal",))["proposal.docx"]
+    assert first.read_bytes() == second.read_bytes()
+    d = Docx(first)
+    shown = "5 maart 2027" if assignment == EXAMPLE else "5 March 2027"
+    assert shown in d.cover
+    assert d.core["created"].startswith("2027-03-05")
+    assert d.core["modified"].startswith("2027-03-05")
+
+
+def test_explicit_document_date_wins_over_source_date_epoch(docs):
+    # built with SOURCE_DATE_EPOCH = 1 September 2027; the proposal's date is in the source
+    d = open_doc(docs, EXAMPLE, "proposal.docx")
+    assert "27 november 2026" in d.cover
+    assert "1 september 2027" not in d.text
+    assert d.core["created"].startswith("2026-11-27")
+    p = open_doc(docs, EXAMPLE, "progress-2027-02-19.docx")
+    assert "1 september 2027" in p.cover and p.core["created"].startswith("2027-09-01")
+
+
+def test_without_epoch_or_git_the_date_is_the_reported_date(tmp_path):
+    folder = variant(ENGLISH, tmp_path, _drop_dates)  # outside git: no commit date
+    with source_date_epoch(None):
+        out = build_loaded(load_assignment(folder), tmp_path / "b", only=("progress",))
+    assert "16 April 2027" in Docx(out["progress-2027-04-16.docx"]).cover
+    assert "11 June 2027" in Docx(out["progress-2027-06-11.docx"]).cover
+
+
+# ------------------------------------------------------------------ literal user text
+
+def test_user_text_stays_literal(tmp_path):
+    typed = "{{ 7*7 }} *not bold* # x | y"
+
+    def change(data):
+        data["title"] = typed
+        data["intake"]["objectives"][0]["baseline"] = typed
+        data["people"][2]["name"] = typed  # dgallagher
+
+    folder = variant(ENGLISH, tmp_path, change)
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "b", only=("proposal", "handover"))
+    for name in out:
+        d = Docx(out[name])
+        assert typed in d.styled("Subtitle")
+        assert "49" not in d.text.replace("2049", "")
+        control = d.table("Item", "Value")
+        assert all(len(r) == 2 for r in control.rows)
+        assert control.row("Assignment")[1] == f"{typed} ({ENGLISH})"
+        for run in d.runs_with_text("not bold"):
+            rpr = run.find(w("rPr"))
+            assert rpr is None or (rpr.find(w("b")) is None and rpr.find(w("i")) is None), \
+                name
+        assert d.core["subject"] == typed
+    proposal = Docx(out["proposal.docx"])
+    objectives = proposal.table("No.", "Objective", "Measure", "Baseline")
+    assert all(len(r) == 6 for r in objectives.rows)
+    assert objectives.row("F1")[3] == typed
+    handover = Docx(out["handover.docx"])
+    assert handover.table("Person", "Role").row(typed)[1] == "Head of Finance"
+
+
+# ------------------------------------------------------------------ LibreOffice
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_every_document_converts_to_pdf(docs, tmp_path):
+    sources = {}
+    for a in ASSIGNMENTS:
+        for name, path in docs[a].items():
+            target = tmp_path / "in" / f"{a}--{name}"
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy(path, target)
+            sources[target] = EXPECT[a]["files"][name]
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"),
+                    *map(str, sources)], check=True, capture_output=True, timeout=180)
+    for source, title in sources.items():
+        pdf = tmp_path / "pdf" / (source.stem + ".pdf")
+        assert pdf.is_file(), pdf.name
+        if shutil.which("pdftotext"):
+            text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                                  capture_output=True, text=True).stdout
+            assert title in text, pdf.name
