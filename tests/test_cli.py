@@ -1,0 +1,267 @@
+"""The `interim` command: validate, new, list, schema; exit codes and located output."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import EXAMPLE_ID, ExampleProject, copy_example
+
+from generator import cli
+from generator.cli import main
+
+LOCATED = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+?)"
+                     r"(?: \((?P<hint>.+)\))?$")
+YAML = f"assignments/{EXAMPLE_ID}/assignment.yaml"
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def located(output: str) -> list[re.Match[str]]:
+    return [m for m in map(LOCATED.match, output.splitlines()) if m]
+
+
+# --------------------------------------------------------------------------- validate
+
+def test_validate_example_ok_with_one_warning(example: ExampleProject) -> None:
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert f"ok  {EXAMPLE_ID}" in result.stdout
+    (warning,) = located(result.stderr)
+    assert warning["path"] == YAML
+    assert int(warning["line"]) == example.line_of("- id: D3")
+    assert int(warning["col"]) > 0
+    assert warning["message"] == "warning: objective D3 has no baseline"
+    assert warning["hint"].startswith("add `baseline:`")
+
+
+def test_validate_by_id_and_by_folder(example: ExampleProject) -> None:
+    assert run("validate", EXAMPLE_ID).exit_code == 0
+    assert run("validate", f"assignments/{EXAMPLE_ID}").exit_code == 0
+
+
+def test_validate_finds_the_project_from_a_subfolder(example: ExampleProject,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(example.folder)
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert f"ok  {EXAMPLE_ID}" in result.stdout
+
+
+def test_validate_errors_are_located_lines(example: ExampleProject) -> None:
+    example.edit("sponsor: gdewit", "sponsor: gdewitt")
+    example.edit("payment_days: 30", "payment_days: 90")
+    result = run("validate")
+    assert result.exit_code == 1
+    errors = [m for m in located(result.stderr) if not m["message"].startswith("warning")]
+    assert len(errors) == 2, result.stderr
+    by_line = {int(m["line"]): m for m in errors}
+    assert set(by_line) == {example.line_of("sponsor: gdewitt"),
+                            example.line_of("payment_days: 90")}
+    sponsor = by_line[example.line_of("sponsor: gdewitt")]
+    assert sponsor["path"] == YAML
+    assert sponsor["message"] == "unknown person 'gdewitt' in `sponsor`"
+    assert sponsor["hint"] == "did you mean 'gdewit'?"
+    assert "1 of 1 assignments have errors" in result.stderr
+    assert "ok  " not in result.stdout
+
+
+def test_validate_reports_every_assignment(example: ExampleProject, tmp_path: Path) -> None:
+    broken = copy_example(tmp_path, "broken-2027")
+    broken.edit("id: dl-logistiek-2027", "id: broken-2027")
+    broken.edit("language: nl", "language: fr")
+    result = run("validate")
+    assert result.exit_code == 1
+    assert f"ok  {EXAMPLE_ID}" in result.stdout
+    (error,) = [m for m in located(result.stderr) if "fr" in m["message"]]
+    assert error["path"] == "assignments/broken-2027/assignment.yaml"
+    assert int(error["line"]) == broken.line_of("language: fr")
+    assert "1 of 2 assignments have errors" in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"- a\n- b\n", b"\x00\xff\xfe garbage \x00",
+                                     b"title: !!python/name:os.system ''\n"])
+def test_validate_hostile_file_no_traceback(example: ExampleProject, content: bytes) -> None:
+    example.yaml.write_bytes(content)
+    result = run("validate")
+    assert result.exit_code == 1
+    errors = located(result.stderr)
+    assert errors, result.stderr
+    assert all(e["path"] == YAML and int(e["line"]) >= 1 for e in errors), result.stderr
+
+
+def test_validate_unknown_assignment(example: ExampleProject) -> None:
+    result = run("validate", "nope")
+    assert result.exit_code == 1
+    assert "no assignment 'nope'" in result.stderr
+    assert EXAMPLE_ID in result.stderr
+
+
+def test_validate_without_assignments_folder(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("validate")
+    assert result.exit_code == 1
+    assert "no assignments under assignments" in result.stderr
+    assert "interim new <id>" in result.stderr
+
+
+def test_internal_error_is_called_a_bug(example: ExampleProject,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(folder: Path) -> None:
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(cli, "load_assignment", boom)
+    monkeypatch.delenv("INTERIM_DEBUG", raising=False)
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "internal error: RuntimeError: kapot" in result.stderr
+    assert "bug" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_validate_real_subprocess(example: ExampleProject) -> None:
+    exe = shutil.which("interim")
+    if exe is None:
+        pytest.skip("interim is not installed on PATH")
+    ok = subprocess.run([exe, "validate"], cwd=example.root, capture_output=True, text=True,
+                        timeout=120, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert f"ok  {EXAMPLE_ID}" in ok.stdout
+    assert "Traceback" not in ok.stdout + ok.stderr
+
+    example.edit("reports_to: gdewit", "reports_to: lvermeulen")
+    bad = subprocess.run([exe, "validate"], cwd=example.root, capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stdout + bad.stderr
+    (error,) = [m for m in located(bad.stderr) if "himself" in m["message"]]
+    assert error["path"] == YAML
+    assert int(error["line"]) == example.line_of("reports_to: lvermeulen")
+
+
+# --------------------------------------------------------------------------- new
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_new_scaffold_validates_immediately(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            language: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "acme-finance-2027", "--language", language)
+    assert result.exit_code == 0, result.output
+    assert "created assignments/acme-finance-2027/assignment.yaml" in result.stdout
+    text = (tmp_path / "assignments/acme-finance-2027/assignment.yaml").read_text("utf-8")
+    assert "__" not in text.replace("__init__", "")
+    assert f"language: {language}" in text
+    check = run("validate", "acme-finance-2027")
+    assert check.exit_code == 0, check.output
+    assert "ok  acme-finance-2027" in check.stdout
+    assert not located(check.stderr), check.stderr
+
+
+def test_new_uses_the_firm_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "firm.yaml").write_text("name: Firma\nlanguage: en\n", encoding="utf-8")
+    assert run("new", "acme-2027").exit_code == 0
+    text = (tmp_path / "assignments/acme-2027/assignment.yaml").read_text("utf-8")
+    assert "language: en" in text
+
+
+def test_new_without_firm_warns_and_uses_neutral(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "acme-2027")
+    assert result.exit_code == 0, result.output
+    assert "no firm.yaml" in result.stderr
+    assert "language: nl" in (tmp_path / "assignments/acme-2027/assignment.yaml").read_text()
+
+
+def test_new_refuses_an_existing_id(example: ExampleProject) -> None:
+    before = example.text
+    result = run("new", EXAMPLE_ID, "--language", "en")
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr
+    assert example.text == before
+
+
+@pytest.mark.parametrize("bad", ["Acme-2027", "acme_2027", "acme--2027", "-acme", "../acme"])
+def test_new_refuses_a_bad_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              bad: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "--language", "en", "--", bad)
+    assert result.exit_code == 1
+    assert "is not a valid id" in result.stderr
+    assert not (tmp_path / "assignments").exists()
+
+
+def test_new_refuses_an_unknown_language(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "acme-2027", "--language", "fr")
+    assert result.exit_code == 2
+    assert "'fr' is not one of" in result.stderr
+
+
+# --------------------------------------------------------------------------- list
+
+def test_list_shows_id_client_period_phase_validity(example: ExampleProject,
+                                                    tmp_path: Path) -> None:
+    broken = copy_example(tmp_path, "broken-2027")
+    broken.edit("id: dl-logistiek-2027", "id: broken-2027")
+    broken.edit("sponsor: gdewit", "sponsor: nobody")
+    broken.edit("payment_days: 30", "payment_days: 90")
+    intake = copy_example(tmp_path, "intake-2027")
+    intake.edit("id: dl-logistiek-2027", "id: intake-2027")
+    intake.cut("# ---- Phase 2")
+
+    result = run("list")
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert set(lines) == {"broken-2027", EXAMPLE_ID, "intake-2027"}
+    example_line = lines[EXAMPLE_ID]
+    for part in ("De Linde Distributie NV", "2027-01-11 – 2027-06-25", "closed", "valid"):
+        assert part in example_line
+    assert "INVALID" not in example_line
+    assert "intake" in lines["intake-2027"].split()
+    assert lines["intake-2027"].rstrip().endswith("valid")
+    assert lines["broken-2027"].rstrip().endswith("INVALID (2 errors)")
+
+
+def test_list_without_assignments_prints_nothing(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("list")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------- schema
+
+def test_schema_is_json_schema_with_the_phases(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("schema")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert "$schema" in document
+    assert document["$schema"].startswith("https://json-schema.org/")
+    for key in ("id", "language", "intake", "analysis", "execution", "closing", "people"):
+        assert key in document["properties"]
+    assert document["additionalProperties"] is False
+    # Aliases as written in YAML, not Python names.
+    assert "action-plan" in json.dumps(document)
+
+
+def test_help_and_version() -> None:
+    assert run("--help").exit_code == 0
+    result = run("--version")
+    assert result.exit_code == 0
+    assert "version" in result.stdout
