@@ -1,0 +1,252 @@
+"""Building: which documents each phase allows (gates and plan), the printed version and date
+(document_stamp), and the `interim build` command on both reference assignments.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx_reading import (
+    ASSIGNMENTS,
+    ENGLISH,
+    EPOCH,
+    EPOCH_DATE,
+    EXAMPLE,
+    ROOT,
+    Docx,
+    built,
+    variant,
+)
+
+from generator.build import document_stamp, plan
+from generator.cli import main
+from generator.errors import GeneratorError
+from generator.project import load_assignment
+
+FILES = {
+    EXAMPLE: ["action-plan.docx", "handbook.docx", "handover.docx",
+              "progress-2027-02-19.docx", "proposal.docx"],
+    ENGLISH: ["action-plan.docx", "handbook.docx", "handover.docx",
+              "progress-2027-04-16.docx", "progress-2027-06-11.docx", "proposal.docx"],
+}
+
+
+def loaded(assignment: str):
+    return load_assignment(ROOT / "assignments" / assignment)
+
+
+def loaded_variant(tmp_path: Path, assignment: str, change):
+    return load_assignment(variant(assignment, tmp_path, change))
+
+
+def run_cli(project: Path, *args: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", *args])
+    return result.exit_code, result.output + (result.stderr or "")
+
+
+# ------------------------------------------------------------------ plan and gates
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_plan_of_a_closed_assignment_builds_everything(assignment):
+    p = plan(loaded(assignment))
+    assert p.skipped == []
+    assert sorted(j.filename for j in p.jobs) == FILES[assignment]
+    assert not any(j.draft for j in p.jobs)
+    kinds = [j.kind.id for j in p.jobs]
+    assert kinds == sorted(kinds, key=["proposal", "action-plan", "handbook", "progress",
+                                       "handover"].index)  # in phase order
+
+
+def test_plan_of_an_intake_only_assignment(tmp_path):
+    def intake_only(data):
+        for key in ("analysis", "execution", "closing"):
+            data.pop(key)
+
+    p = plan(loaded_variant(tmp_path, ENGLISH, intake_only))
+    assert [j.filename for j in p.jobs] == ["proposal.docx"]
+    assert {s.kind: s.key for s in p.skipped} == {
+        "action-plan": "analysis.milestones", "handbook": "analysis.milestones",
+        "progress": "execution.progress", "handover": "closing"}
+    assert all(s.reason for s in p.skipped)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_without_acceptance_action_plan_is_draft_and_handbook_refused(tmp_path, assignment):
+    p = plan(loaded_variant(tmp_path, assignment, lambda d: d["analysis"].pop("acceptance")))
+    jobs = {j.kind.id: j for j in p.jobs}
+    assert jobs["action-plan"].draft
+    assert "handbook" not in jobs
+    (skip,) = [s for s in p.skipped if s.kind == "handbook"]
+    assert skip.key == "analysis.acceptance"
+    assert "analysis.acceptance" in skip.reason and "--draft" in skip.reason
+    assert not jobs["proposal"].draft
+
+
+def test_draft_flag_builds_the_handbook_marked(tmp_path):
+    a = loaded_variant(tmp_path, EXAMPLE, lambda d: d["analysis"].pop("acceptance"))
+    (job,) = plan(a, ["handbook"], draft=True).jobs
+    assert job.draft
+    # --draft does not open gates other than the acceptance
+    b = loaded_variant(tmp_path / "x", EXAMPLE, lambda d: d.pop("closing"))
+    p = plan(b, ["handover"], draft=True)
+    assert p.jobs == [] and p.skipped[0].key == "closing"
+
+
+def test_handover_refused_while_an_objective_has_no_result(tmp_path):
+    def drop_d2(data):
+        data["closing"]["results"] = [r for r in data["closing"]["results"]
+                                      if r["objective"] != "D2"]
+
+    p = plan(loaded_variant(tmp_path, EXAMPLE, drop_d2))
+    (skip,) = p.skipped
+    assert skip.kind == "handover" and skip.key == "closing.results"
+    assert "D2" in skip.reason
+
+
+def test_unknown_kind_is_an_error():
+    with pytest.raises(GeneratorError, match="unknown document kind 'offer'"):
+        plan(loaded(EXAMPLE), ["offer"])
+
+
+# ------------------------------------------------------------------ document_stamp
+
+def _job(a, kind: str, index: int = 0):
+    return plan(a, [kind]).jobs[index]
+
+
+def test_stamp_uses_the_documents_settings(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    a = loaded(EXAMPLE)
+    stamp = document_stamp(_job(a, "action-plan"))
+    assert (stamp.version, stamp.date) == ("1.1", datetime.date(2027, 1, 29))
+    assert stamp.timestamp == datetime.datetime(2027, 1, 29, tzinfo=datetime.UTC)
+
+
+def test_stamp_follows_source_date_epoch_without_a_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    stamp = document_stamp(_job(loaded(EXAMPLE), "progress"))
+    assert stamp.date == EPOCH_DATE
+    assert stamp.version == "1.0"
+    assert stamp.timestamp.date() == EPOCH_DATE
+
+
+def test_handbook_version_defaults_to_the_accepted_version(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    a = loaded_variant(tmp_path, EXAMPLE, lambda d: d.pop("documents"))
+    assert document_stamp(_job(a, "handbook")).version == "1.1"
+    assert document_stamp(_job(a, "proposal")).version == "1.0"
+
+
+def test_stamp_without_epoch_or_git_is_the_reported_date(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    a = loaded_variant(tmp_path, ENGLISH, lambda d: d.pop("documents"))
+    assert document_stamp(_job(a, "proposal")).date == datetime.date(2027, 2, 3)  # first contact
+    assert document_stamp(_job(a, "handbook")).date == datetime.date(2027, 6, 11)  # last change
+    assert document_stamp(_job(a, "progress", 1)).date == datetime.date(2027, 6, 11)
+    assert document_stamp(_job(a, "handover")).date == datetime.date(2027, 8, 27)
+    assert document_stamp(_job(a, "action-plan")).date == datetime.date(2027, 3, 24)
+
+
+def test_stamp_never_reads_the_clock(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    class Frozen(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):  # pragma: no cover - must not be called
+            raise AssertionError("the build read the wall clock")
+
+        @classmethod
+        def utcnow(cls):  # pragma: no cover
+            raise AssertionError("the build read the wall clock")
+
+    a = loaded_variant(tmp_path, EXAMPLE, lambda d: d.pop("documents"))
+    monkeypatch.setattr(datetime, "datetime", Frozen)
+    for kind in ("proposal", "action-plan", "handbook", "progress", "handover"):
+        assert document_stamp(_job(a, kind)).date <= datetime.date(2027, 6, 25)
+
+
+# ------------------------------------------------------------------ the interim build command
+
+def test_cli_build_both_assignments_matches_the_api(tmp_path_factory, tmp_path):
+    """`interim build` as a user runs it: exit 0, every file, the same bytes as the API."""
+    api = {a: built(a, tmp_path_factory.mktemp("built")) for a in ASSIGNMENTS}
+    interim = shutil.which("interim")
+    command = [interim] if interim else ["python", "-m", "generator.cli"]
+    result = subprocess.run(
+        [*command, "build", *ASSIGNMENTS, "--out", str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, check=False)
+    assert result.returncode == 0, result.stderr
+    for a in ASSIGNMENTS:
+        folder = tmp_path / "out" / a
+        assert sorted(p.name for p in folder.iterdir()) == FILES[a]
+        for name in FILES[a]:
+            assert f"{a}/{name}" in result.stdout
+            assert (folder / name).read_bytes() == api[a][name].read_bytes(), name
+
+
+@pytest.fixture
+def unaccepted_project(tmp_path: Path) -> Path:
+    variant(EXAMPLE, tmp_path, lambda d: d["analysis"].pop("acceptance"))
+    return tmp_path
+
+
+def test_cli_refuses_the_handbook_without_acceptance(unaccepted_project, monkeypatch):
+    code, output = run_cli(unaccepted_project, EXAMPLE, "--doc", "handbook", "--out", "build",
+                           monkeypatch=monkeypatch)
+    assert code == 1
+    assert "analysis.acceptance" in output and "handbook" in output
+    assert not (unaccepted_project / "build").exists() or not any(
+        (unaccepted_project / "build").rglob("*.docx"))
+
+
+def test_cli_draft_builds_the_handbook_marked(unaccepted_project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, output = run_cli(unaccepted_project, EXAMPLE, "--doc", "handbook", "--draft",
+                           "--out", "build", monkeypatch=monkeypatch)
+    assert code == 0, output
+    assert "[draft]" in output
+    d = Docx(unaccepted_project / "build" / EXAMPLE / "handbook.docx")
+    for sect in d.sections:
+        assert all("CONCEPT" in d.part_text(h) for h in d.headers(sect).values())
+
+
+def test_cli_without_doc_skips_what_is_not_allowed(unaccepted_project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, output = run_cli(unaccepted_project, "--out", "build", monkeypatch=monkeypatch)
+    assert code == 0, output
+    assert "handbook skipped" in output
+    names = sorted(p.name for p in (unaccepted_project / "build" / EXAMPLE).iterdir())
+    assert names == [n for n in FILES[EXAMPLE] if n != "handbook.docx"]
+
+
+def test_cli_refuses_the_handover_naming_the_objective(tmp_path, monkeypatch):
+    def drop_d3(data):
+        data["closing"]["results"] = [r for r in data["closing"]["results"]
+                                      if r["objective"] != "D3"]
+
+    variant(EXAMPLE, tmp_path, drop_d3)
+    code, output = run_cli(tmp_path, EXAMPLE, "--doc", "handover", "--out", "build",
+                           monkeypatch=monkeypatch)
+    assert code == 1
+    assert "D3" in output and "closing.results" in output
+    assert not (tmp_path / "build").exists() or not any((tmp_path / "build").rglob("*.docx"))
+
+
+def test_two_cli_builds_are_byte_identical(tmp_path, monkeypatch):
+    variant(ENGLISH, tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for out in ("one", "two"):
+        code, output = run_cli(tmp_path, "--out", out, monkeypatch=monkeypatch)
+        assert code == 0, output
+    one = sorted((tmp_path / "one" / ENGLISH).iterdir())
+    assert [p.name for p in one] == FILES[ENGLISH]
+    for path in one:
+        assert path.read_bytes() == (tmp_path / "two" / ENGLISH / path.name).read_bytes()
