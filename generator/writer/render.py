@@ -250,10 +250,8 @@ class Renderer:
         return p
 
     def _append_block(self, element: etree._Element) -> None:
-        if isinstance(self.container, list):
-            self.container.append(element)
-        else:
-            self.container.append(element)
+        """Append to the body list or to the footnote being rendered."""
+        self.container.append(element)
 
     # -- entry point ---------------------------------------------------------------------
     def render(self, tokens: list[Token]) -> RenderResult:
