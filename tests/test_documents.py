@@ -127,6 +127,10 @@ def test_table_of_contents_when_more_than_three_sections(docs, assignment, name)
     d = open_doc(docs, assignment, name)
     has_toc = any(f.startswith("TOC") and "\\o" in f for f in d.fields(d.body))
     assert has_toc == (len(d.headings1) > 3), d.headings1
+    if has_toc:  # the contents under their own heading, not run on from the control table
+        contents = "Inhoud" if EXPECT[assignment]["language"] == "nl" else "Contents"
+        assert d.styled("TOCHeading") == [
+            "Documentbeheer" if contents == "Inhoud" else "Document control", contents]
 
 
 @pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
