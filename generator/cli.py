@@ -169,3 +169,7 @@ def convert(source: Path, output: Path, reference_doc: Path | None, title: str |
     from generator.writer import convert_file
 
     convert_file(source, output, reference_doc=reference_doc, title=title)
+
+
+if __name__ == "__main__":
+    main()

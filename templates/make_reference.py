@@ -148,6 +148,15 @@ def styles_xml() -> str:
         ),
         style(
             "paragraph",
+            "Cover",
+            "Cover",
+            based="Normal",
+            nxt="Cover",
+            ppr='<w:keepNext/><w:spacing w:after="100"/>',
+            rpr='<w:sz w:val="22"/><w:szCs w:val="22"/>',
+        ),
+        style(
+            "paragraph",
             "Date",
             "Date",
             based="Normal",

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -155,17 +156,32 @@ def _create_temp(folder: Path, name: str) -> tuple[str, int]:
 
 
 def clean_stale_temporaries(folder: Path) -> None:
-    """Remove temp files a killed ``write_atomic`` left behind (only ours, by name)."""
+    """Remove temp files a killed ``write_atomic`` left behind (only ours, by name).
+
+    A temp file of a process still running (a parallel ``make -j`` build writing into
+    the same folder) is left alone: its pid is in the name.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         return
     for path in folder.iterdir():
-        name = path.name
-        if (
-            name.startswith(TEMP_PREFIX)
-            and name.endswith(TEMP_SUFFIX)
-            and _TEMP_MARK in name
-            and path.is_file()
-        ):
+        match = _TEMP_NAME.fullmatch(path.name)
+        if match and not _alive(int(match.group(1))) and path.is_file():
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+_TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r".*" + re.escape(_TEMP_MARK)
+                        + r"(\d+)-\d+" + re.escape(TEMP_SUFFIX))
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

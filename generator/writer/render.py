@@ -167,6 +167,7 @@ class Renderer:
         self._p_tpl: dict[int, etree._Element] = {}
         self._run_tpl: dict[tuple, etree._Element] = {}
         self._cell_len = 0
+        self._cell_word = 0
         self._rpr_cache: dict[tuple, etree._Element | None] = {}
         self._resolve_styles()
 
@@ -380,6 +381,7 @@ class Renderer:
             p = self._p(self._ppr(self.s_compact, jc=self.cell_align))
             self.cell.append(p)
             self._cell_len += len(token.content)
+            self._cell_word = max(self._cell_word, *(len(w) for w in token.content.split()), 0)
             state = self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
             del state
             return
@@ -711,7 +713,7 @@ class Renderer:
         self.table = etree.Element(w("tbl"))
         self._append_block(self.table)
         self._table_token = token
-        self._table_cells: list[list[int]] = []
+        self._table_cells: list[list[tuple[int, int]]] = []
         self.col_index = 0
 
     def table_close(self, token: Token) -> None:
@@ -796,8 +798,9 @@ class Renderer:
         assert self.cell is not None
         if self.cell.find(W_P) is None:
             sub(self.cell, "p")
-        self._table_cells[-1].append(self._cell_len)
+        self._table_cells[-1].append((self._cell_len, self._cell_word))
         self._cell_len = 0
+        self._cell_word = 0
         self.cell = None
         self.pending = None
 
@@ -987,25 +990,41 @@ def check_link(href: str, line: int) -> None:
         )
 
 
-def column_widths(cells: list[list[int]], columns: int, total: int) -> list[int]:
-    """Widths (twips) summing to ``total``: proportional to content, each column >= ~1.2 cm.
+CHAR_TWIPS = 110
+"""Average width of one character at body size (bold header text included)."""
+CELL_PADDING_TWIPS = 230
+LONGEST_UNBROKEN_WORD = 18
 
-    Long prose columns are capped so that short columns keep enough room.
+
+def column_widths(cells: list[list[tuple[int, int]]], columns: int, total: int) -> list[int]:
+    """Widths (twips) summing to ``total``, proportional to content.
+
+    Each cell is (text length, longest word). No column is narrower than its longest
+    word (up to 18 characters), so "Deadline" never breaks as "Dead-line"; long prose
+    columns share what is left.
     """
-    weights = []
+    weights, floors = [], []
     for col in range(columns):
-        lengths = [row[col] for row in cells if col < len(row)]
-        longest = max(lengths, default=1)
-        average = sum(lengths) / len(lengths) if lengths else 1
-        weights.append(max(3.0, min(60.0, 0.5 * longest + 0.5 * average)))
-    minimum = min(680, total // max(columns, 1))
-    raw = [total * wgt / sum(weights) for wgt in weights]
-    short = [i for i, width in enumerate(raw) if width < minimum]
-    if short and len(short) < columns:
-        rest = total - minimum * len(short)
-        other = sum(weights[i] for i in range(columns) if i not in short)
-        raw = [minimum if i in short else rest * weights[i] / other for i in range(columns)]
-    widths = [int(width) for width in raw]
+        entries = [row[col] for row in cells if col < len(row)] or [(1, 1)]
+        lengths = [length for length, _ in entries]
+        average = sum(lengths) / len(lengths)
+        weights.append(max(3.0, min(60.0, 0.5 * max(lengths) + 0.5 * average)))
+        word = min(max(w for _, w in entries), LONGEST_UNBROKEN_WORD)
+        floors.append(max(word, 3) * CHAR_TWIPS + CELL_PADDING_TWIPS)
+    if sum(floors) > total:
+        floors = [f * total / sum(floors) for f in floors]
+    fixed: dict[int, float] = {}
+    shares: dict[int, float] = {}
+    while len(fixed) < columns:
+        free = [i for i in range(columns) if i not in fixed]
+        rest = total - sum(fixed.values())
+        weight = sum(weights[i] for i in free)
+        shares = {i: rest * weights[i] / weight for i in free}
+        under = [i for i in free if shares[i] < floors[i]]
+        if not under:
+            break
+        fixed.update((i, floors[i]) for i in under)
+    widths = [int(fixed.get(i, shares.get(i, 0.0))) for i in range(columns)]
     widths[-1] += total - sum(widths)
     return widths
 

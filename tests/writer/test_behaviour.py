@@ -262,12 +262,17 @@ def test_write_atomic_and_clean_stale(tmp_path: Path) -> None:
     target = tmp_path / "report.docx"
     write_atomic(target, b"data")
     assert target.read_bytes() == b"data"
-    stale = tmp_path / ".report.docx.docx-writer-123-0.tmp"
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    stale = tmp_path / f".report.docx.docx-writer-{finished.pid}-0.tmp"
     stale.write_bytes(b"half")
+    running = tmp_path / f".other.docx.docx-writer-{os.getppid()}-0.tmp"
+    running.write_bytes(b"a parallel build is writing this")
     other = tmp_path / ".keep.tmp"
     other.write_bytes(b"not ours")
     clean_stale_temporaries(tmp_path)
     assert not stale.exists() and other.exists() and target.exists()
+    assert running.exists(), "a live process's temp file must survive (make -j)"
 
 
 def test_convert_file_defaults_title_to_first_h1(tmp_path: Path) -> None:

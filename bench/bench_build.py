@@ -1,0 +1,141 @@
+"""Benchmark: whole-document builds against pandoc, and `make all` when nothing changed.
+
+Prints, in one run on this machine:
+1. `interim build` of every document of the reference example (one process) against
+   pandoc converting the same Markdown bodies to .docx (one process per document, as
+   pandoc is used), medians of N runs and their ratio;
+2. `make all` over 50 generated assignments with nothing changed (median of N runs).
+
+Usage: python bench/bench_build.py [--runs 5] [--assignments 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "assignments" / "dl-logistiek-2027"
+INTERIM = Path(sys.executable).with_name("interim")
+
+
+def timed(command: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def make_project(folder: Path, count: int) -> None:
+    """A documents repository of `count` assignments sharing this checkout's generator."""
+    for name in ("generator", "templates", "Makefile", "firm.yaml", "pyproject.toml", ".venv"):
+        (folder / name).symlink_to(ROOT / name)
+    text = (EXAMPLE / "assignment.yaml").read_text(encoding="utf-8")
+    for i in range(count):
+        target = folder / "assignments" / f"bench-{i:03d}"
+        target.mkdir(parents=True)
+        (target / "assignment.yaml").write_text(
+            text.replace("id: dl-logistiek-2027", f"id: bench-{i:03d}"), encoding="utf-8"
+        )
+        shutil.copy(EXAMPLE / "analyse.md", target / "analyse.md")
+
+
+def bench_documents(runs: int, work: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from generator.build import Builder, plan
+    from generator.project import load_assignment, load_firm
+
+    loaded = load_assignment(EXAMPLE)
+    builder = Builder(load_firm(ROOT), root=ROOT)
+    bodies = []
+    for job in plan(loaded).jobs:
+        markdown, _, images = builder.markdown(job)
+        path = work / f"{job.instance.name}.md"
+        path.write_text(markdown, encoding="utf-8")
+        for name, data in images.items():
+            (work / name).write_bytes(data)
+        bodies.append(path)
+    ours = timed(
+        [str(INTERIM), "build", "dl-logistiek-2027", "--out", str(work / "out"), "-q"], ROOT, runs
+    )
+    pandoc = shutil.which("pandoc")
+    print(f"documents of the example: {len(bodies)} (.docx), {runs} runs, medians")
+    print(f"  interim build (one process, all documents): {ours:.3f} s")
+    if not pandoc:
+        print("  pandoc not found (apt-get install pandoc): no ratio")
+        return
+
+    def pandoc_all() -> None:
+        for body in bodies:
+            subprocess.run(
+                [
+                    pandoc,
+                    "-f",
+                    "markdown",
+                    "-t",
+                    "docx",
+                    str(body),
+                    "-o",
+                    str(body.with_suffix(".docx")),
+                    "--resource-path",
+                    str(work),
+                ],
+                cwd=work,
+                check=True,
+                stderr=subprocess.DEVNULL,
+            )
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        pandoc_all()
+        times.append(time.perf_counter() - start)
+    theirs = statistics.median(times)
+    print(f"  pandoc (one process per document):          {theirs:.3f} s")
+    print(f"  ratio interim / pandoc: {ours / theirs:.2f}")
+
+
+def bench_make(runs: int, count: int, work: Path) -> None:
+    project = work / "project"
+    project.mkdir()
+    make_project(project, count)
+    env = {**os.environ, "MAKEFLAGS": ""}
+    start = time.perf_counter()
+    subprocess.run(
+        ["make", "-j2", "all"],
+        cwd=project,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    first = time.perf_counter() - start
+    idle = timed(["make", "all"], project, runs, env)
+    print(
+        f"make all over {count} assignments: first build {first:.1f} s (-j2), "
+        f"nothing changed {idle:.3f} s (median of {runs})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--assignments", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        work = Path(tmp)
+        bench_documents(args.runs, work)
+        bench_make(args.runs, args.assignments, work)
+
+
+if __name__ == "__main__":
+    main()
