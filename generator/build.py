@@ -101,6 +101,7 @@ class Builder:
         self.converter = Converter(brand if brand and brand.is_file() else None)
         self.firm_templates = root / firm.templates if firm.templates else None
         self._environments: dict[str, Any] = {}
+        self._timelines: dict[str, bytes] = {}
 
     def environment(self, language: str) -> Any:
         if language not in self._environments:
@@ -158,6 +159,12 @@ class Builder:
         return markdown, meta, images
 
     def timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
+        """The action plan's picture, drawn once per assignment (the handbook shows it too)."""
+        if a.id not in self._timelines:
+            self._timelines[a.id] = self._draw_timeline(a, terms, fmt)
+        return self._timelines[a.id]
+
+    def _draw_timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
         assert a.analysis is not None
         markers = [Marker(m.due, m.id, "milestone") for m in a.analysis.milestones]
         markers += [Marker(e.date, terms.timeline.evaluation,
@@ -267,8 +274,8 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     """Build every allowed document of the named assignments (all when none are named).
 
     A document asked for by `only` that its phase does not allow is a failure (unless
-    `skip_unavailable`); without `only`, documents not yet allowed are skipped with the reason. One failure does not
-    stop the others; nothing is written for a failed document.
+    `skip_unavailable`); without `only`, documents not yet allowed are skipped with the
+    reason. One failure does not stop the others; nothing is written for a failed document.
     """
     report = BuildReport()
     only = list(only)

@@ -14,6 +14,7 @@ the shared `X`, and a firm's own templates folder overrides both.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -24,7 +25,13 @@ import yaml
 from babel import Locale
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_currency, format_decimal, format_percent
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.errors import GeneratorError
@@ -168,6 +175,7 @@ def make_environment(language: str, firm_templates: Path | None = None
         loaders += [FileSystemLoader(folder / language), FileSystemLoader(folder / "shared")]
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
+        bytecode_cache=_bytecode_cache(),
         undefined=StrictUndefined,
         finalize=finalize,
         trim_blocks=True,
@@ -182,6 +190,20 @@ def make_environment(language: str, firm_templates: Path | None = None
         escape_md=escape, inline=inline, fill=fill, label=label, span=span, strong=strong,
     )
     return env
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between runs: compiling costs more than rendering.
+
+    Keyed by each template's source checksum, so an edited template is recompiled.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "interim-docs" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
 
 
 def fill(term: str, **values: Any) -> Md:
