@@ -33,6 +33,8 @@ _INCLUDE_SUFFIXES = {".md", ".markdown", ".txt"}
 # XML 1.0 forbids these; Word calls a file holding them corrupt.
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_VALUES = 200_000
 
 
 class IncludedText(str):
@@ -134,6 +136,10 @@ def load_yaml(path: Path, report: Report, *, include_root: Path | None = None) -
     except yaml.YAMLError as exc:
         report.error(location, f"invalid YAML: {exc}")
         return None
+    except RecursionError:
+        report.error(Location(path, 1, 1), "the file is nested too deeply",
+                     "sources are a few levels of keys and lists; check the brackets")
+        return None
     if not isinstance(node, MappingNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         report.error(Location(path, node.start_mark.line + 1, node.start_mark.column + 1),
@@ -173,12 +179,41 @@ class _Builder:
         self.include_root = include_root
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.constructor = SafeConstructor()
+        self.active: set[int] = set()
+        self.count = 0
 
     def where(self, node: Node) -> Location:
         return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: Node, path: Path_) -> Any:
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if not self.within_limits(node, path):
+            return None
+        self.active.add(id(node))
+        try:
+            return self.build_node(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def within_limits(self, node: Node, path: Path_) -> bool:
+        """Refuse self-containing aliases, deep nesting and alias bombs, once each."""
+        self.count += 1
+        if id(node) in self.active:
+            self.report.error(self.where(node), "an alias (`*name`) refers to the value that "
+                              "contains it", "write the value out instead of the alias")
+            return False
+        if len(path) > MAX_DEPTH:
+            self.report.error(self.where(node), "the data is nested too deeply",
+                              "sources are a few levels of keys and lists; check the indentation")
+            return False
+        if self.count > MAX_VALUES:
+            if self.count == MAX_VALUES + 1:
+                self.report.error(self.where(node), f"the file holds more than {MAX_VALUES} "
+                                  "values", "aliases (`*name`) repeat values: write them out")
+            return False
+        return True
+
+    def build_node(self, node: Node, path: Path_) -> Any:
         if node.tag not in _STANDARD_TAGS:
             self.report.error(self.where(node), f"the YAML tag {node.tag!r} is not allowed",
                               "remove the tag: sources hold plain text, numbers, dates, "

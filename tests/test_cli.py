@@ -89,7 +89,8 @@ def test_validate_reports_every_assignment(example: ExampleProject, tmp_path: Pa
 
 
 @pytest.mark.parametrize("content", [b"", b"- a\n- b\n", b"\x00\xff\xfe garbage \x00",
-                                     b"title: !!python/name:os.system ''\n"])
+                                     b"title: !!python/name:os.system ''\n",
+                                     b"a: &a [*a]\n", b"a: " + b"[" * 3000 + b"]" * 3000])
 def test_validate_hostile_file_no_traceback(example: ExampleProject, content: bytes) -> None:
     example.yaml.write_bytes(content)
     result = run("validate")

@@ -283,3 +283,41 @@ def test_missing_file(tmp_path: Path) -> None:
     source, report = load(tmp_path / "nope.yaml")
     assert source is None
     assert "file not found" in only(report.diagnostics, "file not found").message
+
+
+# --------------------------------------------------------------------------- aliases and depth
+
+def test_aliases_copy_values(example: ExampleProject) -> None:
+    example.edit("participants: [gdewit, lvermeulen]", "participants: &duo [gdewit, lvermeulen]")
+    example.edit("with: [gdewit]", "with: *duo")
+    assert example.load().assignment.analysis.reviews[0].with_ == ["gdewit", "lvermeulen"]
+
+
+def test_self_containing_alias(example: ExampleProject) -> None:
+    example.edit("participants: [gdewit, lvermeulen]", "participants: &p [gdewit, *p]")
+    error = only(example.errors(), "refers to the value that contains it")
+    assert_located(error, example.yaml, example.line_of("participants: &p"), "write the value")
+
+
+def test_alias_bomb_is_refused_quickly(example: ExampleProject) -> None:
+    lines = ["l0: &l0 [ha, ha, ha, ha, ha, ha, ha, ha, ha, ha]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 10)]
+    example.write("\n".join(lines) + "\n")
+    error = only(example.errors(), "values")
+    assert error.location.file == example.yaml
+    assert error.location.line >= 1
+    assert "more than" in error.message
+    assert "aliases" in error.hint
+
+
+def test_deep_nesting_is_located(example: ExampleProject) -> None:
+    example.edit("title: Herstructurering van de logistieke afdeling",
+                 "title: " + "[" * 60 + "x" + "]" * 60)
+    error = only(example.errors(), "nested too deeply")
+    assert_located(error, example.yaml, example.line_of("title: [[["))
+
+
+def test_extreme_nesting_is_an_error_not_a_crash(example: ExampleProject) -> None:
+    example.write("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    (error,) = example.errors()
+    assert_located(error, example.yaml, 1, "nested too deeply")
