@@ -27,6 +27,8 @@ from generator.timeline import Marker, draw_timeline
 from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
 
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
+TIMELINE_WIDTH_PX = 1250
+"""At the picture's 200 dpi this is the A4 text width: printed at its natural size."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ class Builder:
             status_label=str(terms.draft) if job.draft else "",
             confidential_label=str(terms.confidential) if a.confidential else "",
             keywords=f"{a.id}, {job.kind.id}",
+            placeholders={"page_label": str(terms.page_label), "of_label": str(terms.of_label),
+                          "footer": self.firm.footer or ""},
             custom_properties={
                 "assignment": a.id,
                 "document": job.kind.id,
@@ -175,7 +179,8 @@ class Builder:
             markers.append(Marker(plan_.handover_start, terms.timeline.handover, "handover"))
         legend = {k: str(v) for k, v in terms.timeline.legend._data.items()}
         return draw_timeline(a.period.start, a.period.end, markers,
-                             month_names=fmt.month_names(), legend=legend)
+                             month_names=fmt.month_names(), legend=legend,
+                             width_px=TIMELINE_WIDTH_PX)
 
     def docx(self, job: Job) -> bytes:
         markdown, meta, images = self.markdown(job)

@@ -373,8 +373,11 @@ def footer_xml() -> str:
         f"{border}</w:pPr>"
         '<w:r><w:t xml:space="preserve">{version} · {date}</w:t></w:r>'
         "<w:r><w:tab/></w:r><w:r><w:tab/></w:r>"
-        '<w:r><w:t xml:space="preserve">{page} / {pages}</w:t></w:r>'
-        "</w:p></w:ftr>"
+        '<w:r><w:t xml:space="preserve">{page_label} {page} {of_label} {pages}</w:t></w:r>'
+        "</w:p>"
+        '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr>'
+        '<w:r><w:rPr><w:color w:val="7F7F7F"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>'
+        "<w:t>{footer}</w:t></w:r></w:p></w:ftr>"
     )
 
 

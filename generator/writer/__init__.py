@@ -61,6 +61,8 @@ class DocumentMeta:
     confidential_label: str = ""
     keywords: str = ""
     custom_properties: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    placeholders: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    """More `{name}` values for the header and footer (e.g. page_label, of_label, footer)."""
 
 
 def make_parser() -> MarkdownIt:
@@ -210,6 +212,10 @@ class Converter:
             "date": meta.date_text,
             "status": meta.status_label,
             "confidential": meta.confidential_label,
+            "page_label": "",
+            "of_label": "/",
+            "footer": "",
+            **meta.placeholders,
         }
         roots: dict[str, etree._Element] = {}
         status_types: set[str] = set()

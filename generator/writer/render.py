@@ -136,6 +136,8 @@ class Renderer:
         self.quote_depth = 0
         self.style_stack: list[str | None] = []
         self.after_heading = True
+        # A table or list just ended: the next paragraph must not sit on its last line.
+        self.after_block = False
         self.in_footnote = False
         self.footnote_ref_pending = False
         self.landscape = False
@@ -204,9 +206,10 @@ class Renderer:
         num: tuple[int, int] | None = None,
         indent: int | None = None,
         jc: str | None = None,
+        space_before: int | None = None,
     ) -> etree._Element | None:
-        """Shared pPr template for a (style, numbering, indent, alignment) combination."""
-        key = (style, num, indent, jc)
+        """Shared pPr template for a (style, numbering, indent, alignment, spacing) combination."""
+        key = (style, num, indent, jc, space_before)
         try:
             return self._ppr_cache[key]
         except KeyError:
@@ -218,6 +221,8 @@ class Renderer:
             numpr = sub(ppr, "numPr")
             sub(numpr, "ilvl", {"val": str(num[1])})
             sub(numpr, "numId", {"val": str(num[0])})
+        if space_before is not None:
+            sub(ppr, "spacing", {"before": str(space_before)})
         if indent is not None:
             sub(ppr, "ind", {"left": str(indent)})
         if jc:
@@ -334,6 +339,7 @@ class Renderer:
 
     def heading_open(self, token: Token) -> None:
         self.pending = "heading"
+        self.after_block = False
         self.heading_level = int(token.tag[1])
 
     def heading_close(self, token: Token) -> None:
@@ -360,6 +366,9 @@ class Renderer:
             return self._ppr(self.s_figure, jc="center")
         style = self.s_first if self.after_heading else self.s_body
         self.after_heading = False
+        if self.after_block:
+            self.after_block = False
+            return self._ppr(style, space_before=SPACE_AFTER_BLOCK)
         return self._ppr(style)
 
     def inline(self, token: Token) -> None:
@@ -381,7 +390,11 @@ class Renderer:
             p = self._p(self._ppr(self.s_compact, jc=self.cell_align))
             self.cell.append(p)
             self._cell_len += len(token.content)
-            self._cell_word = max(self._cell_word, *(len(w) for w in token.content.split()), 0)
+            words = [len(w) for w in token.content.split()]
+            # A short cell ("9 Jul 2027", "Approved by") reads best on one line.
+            short = len(token.content) <= SHORT_CELL
+            unbroken = len(token.content) if short else max(words, default=0)
+            self._cell_word = max(self._cell_word, unbroken)
             state = self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
             del state
             return
@@ -668,6 +681,7 @@ class Renderer:
         self.lists.pop()
         if not self.lists:
             self.after_heading = False
+            self.after_block = True
 
     def list_item_open(self, token: Token) -> None:
         self.lists[-1].item_first = True
@@ -766,6 +780,7 @@ class Renderer:
         self.table = None
         self.col_widths = []
         self.after_heading = False
+        self.after_block = True
 
     def thead_open(self, token: Token) -> None:
         self.in_header_row = True
@@ -990,10 +1005,13 @@ def check_link(href: str, line: int) -> None:
         )
 
 
-CHAR_TWIPS = 110
+SPACE_AFTER_BLOCK = 160
+"""Twips between a table or list and the paragraph that follows it."""
+CHAR_TWIPS = 130
 """Average width of one character at body size (bold header text included)."""
 CELL_PADDING_TWIPS = 230
 LONGEST_UNBROKEN_WORD = 18
+SHORT_CELL = 12
 
 
 def column_widths(cells: list[list[tuple[int, int]]], columns: int, total: int) -> list[int]:

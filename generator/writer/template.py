@@ -52,8 +52,7 @@ PARAGRAPH_FALLBACKS: dict[str, tuple[str, ...]] = {
 #: Styles whose absence is fatal: a document without them loses its structure.
 REQUIRED = ("Heading 1",)
 
-PLACEHOLDER_NAMES = ("title", "client", "version", "date", "status", "confidential")
-_PLACEHOLDER_RE = re.compile(r"\{(title|client|version|date|status|confidential|page|pages)\}")
+_PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z_]*)\}")
 _SEP_BEFORE_RE = re.compile(r"\s*[—–·|/-]\s*$")
 _SEP_AFTER_RE = re.compile(r"^\s*[—–·|/-]\s*")
 
@@ -432,7 +431,8 @@ def fill_placeholders(root: etree._Element, values: dict[str, str]) -> set[str]:
                     chars.append("\x00")
                     owners.append(index)
         text = "".join(chars)
-        matches = list(_PLACEHOLDER_RE.finditer(text))
+        matches = [m for m in _PLACEHOLDER_RE.finditer(text)
+                   if m.group(1) in values or m.group(1) in ("page", "pages")]
         if not matches:
             continue
         found.update(m.group(1) for m in matches)
