@@ -165,9 +165,10 @@ def rule_identity(ctx: Context) -> None:
 def rule_person_references(ctx: Context) -> None:
     """2. Every person reference names a person in `people`."""
     known = ctx.people()
-    for path, person_id in _person_references(ctx.source.data, ()):
+    for path, ref in _person_references(ctx.source.data, ()):
+        person_id = str(ref)
         if person_id not in known:
-            guess = difflib.get_close_matches(str(person_id), list(known), n=1, cutoff=0.5)
+            guess = difflib.get_close_matches(person_id, list(known), n=1, cutoff=0.5)
             hint = f"did you mean {guess[0]!r}?" if guess else \
                 "add the person under `people` or use one of " + ", ".join(known)
             key = next(p for p in reversed(path) if isinstance(p, str))
@@ -178,15 +179,20 @@ def rule_person_references(ctx: Context) -> None:
 def _person_references(value: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
     if isinstance(value, dict) and not isinstance(value, ProseMapping):
         for key, item in value.items():
-            if key in PERSON_KEYS and isinstance(item, str):
+            if key in PERSON_KEYS and _is_id(item):
                 yield (*path, key), item
             elif key in PERSON_KEYS and isinstance(item, list):
-                yield from (((*path, key, i), v) for i, v in enumerate(item) if isinstance(v, str))
+                yield from (((*path, key, i), v) for i, v in enumerate(item) if _is_id(v))
             else:
                 yield from _person_references(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _person_references(item, (*path, index))
+
+
+def _is_id(value: Any) -> bool:
+    """Text, or what YAML read as a number or date where an id was typed (the model keeps it)."""
+    return isinstance(value, str | int | float | datetime.date) and not isinstance(value, bool)
 
 
 def rule_roles(ctx: Context) -> None:

@@ -107,6 +107,23 @@ def test_rule2_unknown_person_without_near_name_lists_people(example: ExamplePro
     assert "did you mean" not in error.hint
 
 
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("sponsor: gdewit", "sponsor: 12345", "unknown person '12345' in `sponsor`"),
+    ("owner: kjanssens", "owner: 2027-01-01", "unknown person '2027-01-01' in `owner`"),
+    ("with: [gdewit]", "with: [7]", "unknown person '7' in `with`"),
+])
+def test_rule2_id_read_as_number_or_date_is_checked(example: ExampleProject, old: str, new: str,
+                                                    said: str) -> None:
+    example.edit(old, new)
+    assert_located(only(example.errors(), said), example.yaml, example.line_of(new))
+
+
+def test_rule2_numeric_person_id_passes(example: ExampleProject) -> None:
+    example.edit("  - id: smertens", "  - id: 42")
+    example.edit("to: smertens", "to: 42")
+    assert example.load().assignment.person("42").name == "Sofie Mertens"
+
+
 def test_rule2_duplicate_person_id(example: ExampleProject) -> None:
     example.edit("  - id: kjanssens", "  - id: smertens")
     error = only(example.errors(), "duplicate id 'smertens'")
