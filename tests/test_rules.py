@@ -121,6 +121,8 @@ def test_rule2_id_read_as_number_or_date_is_checked(example: ExampleProject, old
 def test_rule2_numeric_person_id_passes(example: ExampleProject) -> None:
     example.edit("  - id: smertens", "  - id: 42")
     example.edit("to: smertens", "to: 42")
+    example.edit("owner: smertens", "owner: 42")
+    assert "smertens" not in example.text
     assert example.load().assignment.person("42").name == "Sofie Mertens"
 
 
