@@ -275,6 +275,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
               out_dir: Path, draft: bool = False, pdf: bool = False,
               skip_unavailable: bool = False,
               echo: Callable[[str], None] = lambda _: None,
+              progress: Callable[[int, int], None] = lambda done, total: None,
               warn: Callable[[Diagnostic], None] = lambda _: None) -> BuildReport:
     """Build every allowed document of the named assignments (all when none are named).
 
@@ -310,7 +311,8 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     if not jobs:
         return report
     builder = Builder(load_firm(project.root, warn=warn), root=project.root)
-    for job in jobs:
+    for done, job in enumerate(jobs, start=1):
+        progress(done, len(jobs))
         try:
             path = builder.write(job, out_dir)
         except GeneratorError as exc:

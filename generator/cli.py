@@ -149,11 +149,38 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
     from generator.build import build_all
 
     project = Project.find()
-    report = build_all(project, assignments, kinds_, out_dir=out_dir, draft=draft, pdf=pdf,
-                       skip_unavailable=skip_unavailable,
-                       echo=(lambda _: None) if quiet else click.echo, warn=_warn)
+    with _ProgressBar(enabled=not quiet) as bar:
+        report = build_all(project, assignments, kinds_, out_dir=out_dir, draft=draft, pdf=pdf,
+                           skip_unavailable=skip_unavailable,
+                           echo=(lambda _: None) if quiet else click.echo, warn=_warn,
+                           progress=bar.update)
     if report.failed:
         sys.exit(1)
+
+
+class _ProgressBar:
+    """A bar on stderr when a terminal watches a build of many documents."""
+
+    MANY = 10
+
+    def __init__(self, *, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled or total < self.MANY:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="building", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 @main.command()

@@ -319,6 +319,8 @@ class EvaluationSession(Strict):
 
 class Closing(Strict):
     results: list[Result] = []
+    milestones: dict[str, MilestoneStatus] = {}
+    """Final status per milestone; one not named keeps its status from the last progress."""
     open_items: list[OpenItem] = []
     knowledge_transfer: list[KnowledgeTransfer] = []
     leadership: list[Leadership] = []

@@ -387,6 +387,10 @@ def rule_execution_and_closing(ctx: Context) -> None:
         objectives = {o.id for o in a.intake.objectives}
         _unique(ctx, ("closing", "results"), [r.objective for r in a.closing.results],
                 key="objective")
+        for key in a.closing.milestones:
+            if key not in milestones:
+                ctx.error(("closing", "milestones", key), f"unknown milestone {key!r}",
+                          _suggest(key, milestones))
         for i, r in enumerate(a.closing.results):
             if r.objective not in objectives:
                 ctx.error(("closing", "results", i, "objective"),

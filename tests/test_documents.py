@@ -580,3 +580,16 @@ def test_every_document_converts_to_pdf(docs, tmp_path):
             text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                                   capture_output=True, text=True).stdout
             assert title in text, pdf.name
+
+
+def test_handover_milestone_status_from_closing_overrides_last_progress(tmp_path):
+    def close_milestones(data):
+        data["closing"]["milestones"] = {"M2": "done", "M3": "late"}
+
+    folder = variant(EXAMPLE, tmp_path, close_milestones)
+    with source_date_epoch(EPOCH):
+        written = build_loaded(load_assignment(folder), tmp_path / "build", only=("handover",))
+    d = Docx(written["handover.docx"])
+    milestones = d.table("Nr.", "Mijlpaal", "Deadline", "Status")
+    statuses = {row[0]: row[-1] for row in milestones.rows[1:]}
+    assert statuses == {"M1": "afgerond", "M2": "afgerond", "M3": "vertraagd", "M4": "gepland"}

@@ -609,3 +609,15 @@ def test_planted_faults_all_reported_in_one_run(example: ExampleProject) -> None
     for needle, said, hint in expected:
         assert_located(only(errors, said), example.yaml, example.line_of(needle), hint)
     assert len({e.location.line for e in errors}) == 6, listing
+
+
+def test_rule8_closing_milestone_status_for_unknown_milestone(example: ExampleProject) -> None:
+    example.edit("closing:\n  results:", "closing:\n  milestones:\n    M9: done\n  results:")
+    error = only(example.errors(), "unknown milestone 'M9'")
+    assert_located(error, example.yaml, example.line_of("M9: done"))
+
+
+def test_rule8_closing_milestone_status_for_known_milestones(example: ExampleProject) -> None:
+    example.edit("closing:\n  results:",
+                 "closing:\n  milestones:\n    M2: done\n    M3: late\n  results:")
+    assert example.load().assignment.closing.milestones == {"M2": "done", "M3": "late"}

@@ -26,6 +26,7 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     if a.execution:
         for entry in sorted(a.execution.progress, key=lambda p: p.evaluation):
             last.update(entry.milestones)
+    last.update(a.closing.milestones)
     milestones = a.analysis.milestones if a.analysis else []
     return {
         "results": [(o, results[o.id]) for o in a.intake.objectives],
