@@ -266,3 +266,29 @@ def test_help_and_version() -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert "version" in result.stdout
+
+
+# --------------------------------------------------------------------------- convert
+
+def test_convert_writes_a_docx(tmp_path: Path) -> None:
+    source = tmp_path / "notes.md"
+    source.write_text("# Notes\n\nSome **bold** text.\n", encoding="utf-8")
+    result = run("convert", str(source), "-o", str(tmp_path / "notes.docx"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "notes.docx").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"Intro\n\n[x](javascript:alert(1))\n", ":3: link to 'javascript:alert(1)'"),
+    (b"\xff\xfe binary", ": the file is not UTF-8 text"),
+    (b"![chart](../outside.png)\n", ":1: "),
+])
+def test_convert_refusals_name_file_and_line(tmp_path: Path, content: bytes,
+                                              expected: str) -> None:
+    source = tmp_path / "bad.md"
+    source.write_bytes(content)
+    result = run("convert", str(source), "-o", str(tmp_path / "bad.docx"))
+    assert result.exit_code == 1
+    assert f"bad.md{expected}" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "bad.docx").exists()

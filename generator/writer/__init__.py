@@ -22,6 +22,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from generator.errors import Diagnostic, Location, SourceError
 from generator.writer import oxml, package, template
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import clean_stale_temporaries, write_atomic
@@ -449,11 +450,20 @@ def convert_file(
 ) -> None:
     """Convert one Markdown file; images relative to its folder; atomic write."""
     source = Path(source)
-    markdown = source.read_text(encoding="utf-8")
+    try:
+        markdown = source.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError([Diagnostic(Location(source), "the file is not UTF-8 text",
+                                      "save it as UTF-8")]) from exc
     converter = Converter(reference_doc)
-    with _no_gc():
-        tokens = converter.md.parse(markdown)
-        if title is None:
-            title = first_heading(tokens) or source.stem
-        data = converter.convert_tokens(tokens, DocumentMeta(title=title), base_dir=source.parent)
+    try:
+        with _no_gc():
+            tokens = converter.md.parse(markdown)
+            if title is None:
+                title = first_heading(tokens) or source.stem
+            data = converter.convert_tokens(tokens, DocumentMeta(title=title),
+                                            base_dir=source.parent)
+    except MarkdownError as exc:
+        where = Location(source, exc.line)
+        raise SourceError([Diagnostic(where, exc.message, exc.hint)]) from exc
     write_atomic(Path(target), data)
