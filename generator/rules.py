@@ -13,12 +13,16 @@ import difflib
 import re
 import types
 import typing
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import Report
@@ -34,9 +38,8 @@ PERSON_KEYS = frozenset({
 FINAL_EVALUATION_GRACE = datetime.timedelta(days=90)
 HANDOVER_LEAD = datetime.timedelta(days=14)
 UNSAFE_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
-_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^\s)>]*)")
-_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]*)>")
 _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+_MARKUP_HINT = re.compile(r"[\[<]|:::")
 
 
 # --------------------------------------------------------------------------- structure
@@ -422,15 +425,19 @@ def rule_terms(ctx: Context) -> None:
 
 
 def rule_links_and_images(ctx: Context) -> None:
-    """10. Pictures stay inside the assignment folder; no script or file links."""
+    """10. Pictures stay inside the assignment folder; no script or file links; known directives.
+
+    Targets are found as the documents' Markdown engine reads them (reference links,
+    nested brackets and entities included), so the build never meets one unlocated.
+    """
     for path, text in ctx.source.walk():
-        if not isinstance(text, str) or ("](" not in text and "<" not in text):
+        if not isinstance(text, str) or not _MARKUP_HINT.search(text):
             continue
         where = getattr(text, "source", None)
+        label = f"in {where.name}: " if where else ""
         for bang, target in _link_targets(text):
             report_path: Path_ = path
-            label = f"in {where.name}: " if where else ""
-            if UNSAFE_SCHEMES.match(target):
+            if UNSAFE_SCHEMES.match(_link_scheme_text(target)):
                 ctx.error(report_path, f"{label}link {target[:40]!r} is not allowed",
                           "use http(s): or mailto: links only")
             elif bang and (_URL_SCHEME.match(target) or target.startswith("//")):
@@ -444,13 +451,65 @@ def rule_links_and_images(ctx: Context) -> None:
                 elif not resolved.is_file():
                     ctx.error(report_path, f"{label}picture {target!r} does not exist",
                               "check the file name")
+        for name in _directives(text):
+            if name.lower() not in _known_directives():
+                ctx.error(path, f"{label}unknown directive '::: {name[:40]}'",
+                          "use one of ::: " + ", ::: ".join(sorted(_known_directives()))
+                          + ", or write the colons as \\:::")
+
+
+def _link_scheme_text(target: str) -> str:
+    """The target as the renderer judges it: percent-decoded, blanks and controls removed."""
+    return "".join(ch for ch in urllib.parse.unquote(target) if ch > " ")
 
 
 def _link_targets(text: str) -> Iterator[tuple[str, str]]:
-    for match in _LINK.finditer(text):
-        yield match.group(1), match.group(2)
-    for match in _AUTOLINK.finditer(text):
-        yield "", match.group(1)
+    """(`!` for pictures, target) of every link and picture, each target once.
+
+    Parsed as typed and as prose fields are rendered (on one line), by the documents' engine.
+    """
+    seen: set[tuple[str, str]] = set()
+    for variant in dict.fromkeys((text, " ".join(text.split()))):
+        for found in _parsed_targets(variant):
+            if found not in seen:
+                seen.add(found)
+                yield found
+
+
+def _parsed_tokens(text: str) -> list[Token]:
+    tokens = _parser().parse(text)
+    return [*tokens, *(c for t in tokens for c in (t.children or []))]
+
+
+def _parsed_targets(text: str) -> list[tuple[str, str]]:
+    found = []
+    for token in _parsed_tokens(text):
+        if token.type == "link_open":
+            found.append(("", urllib.parse.unquote(str(token.attrs.get("href", "")))))
+        elif token.type == "image":
+            found.append(("!", urllib.parse.unquote(str(token.attrs.get("src", "")))))
+    return found
+
+
+def _directives(text: str) -> list[str]:
+    if ":::" not in text:
+        return []
+    return [t.info.strip().partition(" ")[0] for t in _parser().parse(text)
+            if t.type == "container_directive_open"]
+
+
+@cache
+def _known_directives() -> frozenset[str]:
+    from generator.writer.render import DIRECTIVES  # lazy: the writer pulls in lxml
+
+    return frozenset(DIRECTIVES)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    from generator.writer import make_parser  # lazy: the writer pulls in lxml
+
+    return make_parser()
 
 
 RULES: tuple[Rule, ...] = (
