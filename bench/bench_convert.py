@@ -1,7 +1,7 @@
 """Benchmark: our Markdown -> .docx engine against pandoc on the same generated files.
 
 Generates Markdown of ~3k, ~50k (and with --large ~500k) words into bench/out/, converts
-each N times with ``python -m generator.writer`` and with ``pandoc -f commonmark_x``, and
+each N times with ``interim convert`` and with ``pandoc -f commonmark_x``, and
 prints the median seconds, the ratio (ours / pandoc) and our peak RSS.
 
     python bench/bench_convert.py [-n 5] [--large]
@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
+INTERIM = str(Path(sys.executable).with_name("interim"))
 WORDS = [
     "assignment",
     "client",
@@ -119,9 +120,8 @@ def main() -> int:
         source.write_text(generate(words), encoding="utf-8")
         actual = sum(w.strip("*`.").isalpha() for w in source.read_text().split())
         ours_cmd = [
-            sys.executable,
-            "-m",
-            "generator.writer",
+            INTERIM,
+            "convert",
             str(source),
             "-o",
             str(OUT / f"bench-{words}.docx"),
@@ -162,9 +162,8 @@ def main() -> int:
             sys.executable,
             "-c",
             probe,
-            sys.executable,
-            "-m",
-            "generator.writer",
+            INTERIM,
+            "convert",
             str(OUT / "bench-50000.md"),
             "-o",
             str(OUT / "bench-50000.docx"),

@@ -102,6 +102,10 @@ class Builder:
         brand = reference_doc or (root / firm.brand_template if firm.brand_template else None)
         self.converter = Converter(brand if brand and brand.is_file() else None)
         self.firm_templates = root / firm.templates if firm.templates else None
+        self.logo: dict[str, bytes] = {}
+        if firm.logo:
+            logo = root / firm.logo
+            self.logo = {f"firm-logo{logo.suffix.lower()}": logo.read_bytes()}
         self._environments: dict[str, Any] = {}
         self._timelines: dict[str, bytes] = {}
 
@@ -126,7 +130,7 @@ class Builder:
             "draft": job.draft,
         }
         context = {
-            "a": a, "firm": self.firm, "doc": doc,
+            "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
             "who": _people_formatter(a, with_role=True),
             "name": _people_formatter(a, with_role=False),
             "names": lambda ids: Md(", ".join(_people_formatter(a, with_role=False)(i)
@@ -137,7 +141,9 @@ class Builder:
         sections = len(re.findall(r"^# ", body, flags=re.MULTILINE))
         markdown = render(env, "document.md.j2", {**context, "body": Md(body),
                                                    "toc": sections > 3})
-        images = {"timeline.png": self.timeline(a, terms, fmt)} if job.kind.timeline else {}
+        images = dict(self.logo)
+        if job.kind.timeline:
+            images["timeline.png"] = self.timeline(a, terms, fmt)
         meta = DocumentMeta(
             title=doc["title"],
             subject=a.title,
@@ -177,7 +183,7 @@ class Builder:
         plan_ = a.intake.exit_plan
         if plan_ and plan_.handover_start:
             markers.append(Marker(plan_.handover_start, terms.timeline.handover, "handover"))
-        legend = {k: str(v) for k, v in terms.timeline.legend._data.items()}
+        legend = {k: str(v) for k, v in terms.timeline.legend.items()}
         return draw_timeline(a.period.start, a.period.end, markers,
                              month_names=fmt.month_names(), legend=legend,
                              width_px=TIMELINE_WIDTH_PX)

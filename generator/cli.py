@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 import click
 
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
-from generator.model import Assignment
-from generator.project import Project, load_assignment, new_assignment
+
+# Commands import what they need when they run: `interim convert` never pays for the
+# model (pydantic), and `interim validate` never for the Word engine.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,6 +65,8 @@ def main() -> None:
 @_handle_errors
 def validate(assignments: tuple[str, ...]) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
+    from generator.project import Project, load_assignment
+
     project = Project.find()
     folders = project.folders(assignments)
     if not folders:
@@ -92,7 +95,7 @@ def validate(assignments: tuple[str, ...]) -> None:
 @_handle_errors
 def new(assignment_id: str, language: str | None) -> None:
     """Scaffold assignments/ID/ with a commented assignment.yaml to fill in."""
-    from generator.project import load_firm
+    from generator.project import Project, load_firm, new_assignment
 
     project = Project.find()
     language = language or load_firm(project.root, warn=_warn).language
@@ -105,6 +108,8 @@ def new(assignment_id: str, language: str | None) -> None:
 @_handle_errors
 def list_() -> None:
     """One line per assignment: id, client, period, phase reached, validity."""
+    from generator.project import Project, load_assignment
+
     project = Project.find()
     for folder in project.folders(()):
         try:
@@ -122,6 +127,8 @@ def list_() -> None:
 @_handle_errors
 def schema() -> None:
     """Print the JSON Schema of assignment.yaml (for editors' YAML support)."""
+    from generator.model import Assignment
+
     document = Assignment.model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Interim assignment (assignment.yaml)"
@@ -147,6 +154,7 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
           pdf: bool, skip_unavailable: bool, quiet: bool) -> None:
     """Build the documents each assignment's phase allows, into OUT/<id>/."""
     from generator.build import build_all
+    from generator.project import Project
 
     project = Project.find()
     with _ProgressBar(enabled=not quiet) as bar:

@@ -23,7 +23,7 @@ from generator.errors import (
 )
 from generator.model import NEUTRAL_FIRM, Assignment, Firm
 from generator.rules import check_rules, validate
-from generator.sources import load_yaml
+from generator.sources import Source, load_yaml, resolve_inside
 
 ASSIGNMENT_FILE = "assignment.yaml"
 FIRM_FILE = "firm.yaml"
@@ -107,9 +107,30 @@ def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -
     report = Report()
     source = load_yaml(path, report)
     firm = validate(source, Firm, report) if source else None
+    if firm is not None and source is not None:
+        _check_firm_paths(firm, source, root, report)
     report.raise_if_errors()
     assert firm is not None
     return firm
+
+
+def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) -> None:
+    """The brand template, templates folder and logo exist inside the repository."""
+    for key, must_be_dir in (("brand_template", False), ("templates", True), ("logo", False)):
+        value = getattr(firm, key)
+        if value is None:
+            continue
+        resolved = resolve_inside(root, value)
+        where = source.locate((key,))
+        if resolved is None:
+            report.error(where, f"{key} {value!r} leaves the repository",
+                         "keep it inside the documents repository, relative to firm.yaml")
+        elif not (resolved.is_dir() if must_be_dir else resolved.is_file()):
+            kind = "folder" if must_be_dir else "file"
+            report.error(where, f"{key}: no {kind} {value!r}", "check the path")
+        elif key == "logo" and resolved.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            report.error(where, f"logo {value!r} is not a PNG or JPEG picture",
+                         "save the logo as PNG")
 
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"

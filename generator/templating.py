@@ -165,6 +165,9 @@ class Terms:
     def get(self, name: str, default: Any = None) -> Any:
         return self[name] if name in self._data else default
 
+    def items(self) -> list[tuple[str, Any]]:
+        return [(name, self[name]) for name in self._data]
+
 
 def make_environment(language: str, firm_templates: Path | None = None
                      ) -> ImmutableSandboxedEnvironment:

@@ -122,8 +122,9 @@ def variant(assignment_id: str, base: Path, change: Any = None) -> Path:
         change(data)
     (folder / "assignment.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    firm = ROOT / "firm.yaml"
-    shutil.copy(firm, base / "firm.yaml")
+    shutil.copy(ROOT / "firm.yaml", base / "firm.yaml")
+    if not (base / "templates").exists():  # the firm's brand template and logo
+        (base / "templates").symlink_to(ROOT / "templates")
     return folder
 
 

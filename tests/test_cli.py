@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import EXAMPLE_ID, ExampleProject, copy_example
 
-from generator import cli
 from generator.cli import main
 
 LOCATED = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+?)"
@@ -121,7 +120,7 @@ def test_internal_error_is_called_a_bug(example: ExampleProject,
     def boom(folder: Path) -> None:
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(cli, "load_assignment", boom)
+    monkeypatch.setattr("generator.project.load_assignment", boom)
     monkeypatch.delenv("INTERIM_DEBUG", raising=False)
     result = run("validate")
     assert result.exit_code == 2

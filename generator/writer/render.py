@@ -411,7 +411,9 @@ class Renderer:
                 oxml.text_run(p, " ", None)
             self.current_p = p
             self.render_inline(p, children, _line(token))
-            if ppr is not None and self.s_figure and _lone_image(children) and not self.lists:
+            # A lone picture is a captioned figure, unless a `::: style` places it (a logo).
+            figure = _lone_image(children) and not self.lists and not self.style_stack
+            if ppr is not None and self.s_figure and figure:
                 alt = plain_text_children(children[_image_index(children)].children or [])
                 if alt and not self.in_footnote and not self.quote_depth:
                     self.caption = alt
@@ -590,6 +592,11 @@ class Renderer:
         max_cx = self.text_width * oxml.EMU_PER_TWIP
         if self.cell is not None and self.col_widths:
             max_cx = (self.col_widths[self.col_index - 1] - 216) * oxml.EMU_PER_TWIP
+        wanted = token.attrs.get("width")
+        if wanted is not None and cx > 0:
+            width = requested_width(str(wanted), max_cx, state.line)
+            cy = int(cy * width / cx)
+            cx = width
         if cx > max_cx > 0:
             cy = int(cy * max_cx / cx)
             cx = max_cx
@@ -1003,6 +1010,22 @@ def check_link(href: str, line: int) -> None:
             line,
             "link to an http(s) or mailto address instead, or remove the link",
         )
+
+
+_WIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(cm|mm|in|%)\s*$")
+_EMU_PER_UNIT = {"cm": 360000, "mm": 36000, "in": EMU_PER_INCH}
+
+
+def requested_width(value: str, text_width: int, line: int) -> int:
+    """`{width=5cm}` on a picture: cm, mm, in, or % of the text width, in EMU."""
+    match = _WIDTH_RE.match(value)
+    if not match:
+        raise MarkdownError(f"picture width '{value}' is not understood", line,
+                            "write it like {width=5cm}, {width=40mm}, {width=2in} or {width=50%}")
+    number, unit = float(match.group(1)), match.group(2)
+    if unit == "%":
+        return int(text_width * number / 100)
+    return int(number * _EMU_PER_UNIT[unit])
 
 
 SPACE_AFTER_BLOCK = 160

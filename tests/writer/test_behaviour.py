@@ -347,3 +347,32 @@ def test_pdf_through_libreoffice(docx: Docx, tmp_path: Path) -> None:
     ):
         assert needle in text, needle
     assert re.search(r"\b1\s*/\s*\d+\b", text)  # PAGE / NUMPAGES fields were evaluated
+
+
+@pytest.mark.parametrize(("attrs", "cx"), [("{width=3cm}", 1_080_000), ("{width=40mm}", 1_440_000),
+                                           ("{width=1in}", 914_400)])
+def test_picture_width_attribute(converter: Converter, attrs: str, cx: int) -> None:
+    doc = convert(converter, f"Intro.\n\n![Chart](chart.png){attrs}\n")
+    extent = doc.xml("word/document.xml").find(".//wp:extent", NS)
+    assert int(extent.get("cx")) == cx
+    assert int(extent.get("cy")) == cx // 2, "the picture keeps its proportions (400x200)"
+
+
+def test_picture_width_in_percent_of_the_text(converter: Converter) -> None:
+    doc = convert(converter, 'Intro.\n\n![Chart](chart.png){width="50%"}\n')
+    extent = doc.xml("word/document.xml").find(".//wp:extent", NS)
+    text_width_emu = (11906 - 2 * 1418) * 635
+    assert int(extent.get("cx")) == text_width_emu // 2
+
+
+def test_picture_width_not_understood(converter: Converter) -> None:
+    with pytest.raises(MarkdownError, match="width 'big'") as info:
+        convert(converter, "Intro.\n\n![Chart](chart.png){width=big}\n")
+    assert info.value.line == 3
+
+
+def test_a_picture_placed_by_a_style_has_no_caption(converter: Converter) -> None:
+    doc = convert(converter, "::: style Cover\n![Logo of the firm](chart.png)\n:::\n")
+    assert "Logo of the firm" not in doc.text(doc.body)
+    assert [doc.style_of(p) for p in doc.paragraphs()] == ["Cover"]
+    assert doc.xml("word/document.xml").find(".//wp:docPr", NS).get("descr") == "Logo of the firm"
