@@ -68,12 +68,8 @@ class Plan:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-class RefusedError(GeneratorError):
-    """A document explicitly asked for cannot be built yet."""
-
-
 def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False) -> Plan:
-    """What may be built of one assignment now; `only` limits kinds (and makes refusals errors)."""
+    """What may be built of one assignment now, and what not yet; `only` limits the kinds."""
     wanted = list(only) or list(kinds())
     unknown = [k for k in wanted if k not in kinds()]
     if unknown:
@@ -100,7 +96,7 @@ class Builder:
         self.firm = firm
         self.root = root
         brand = reference_doc or (root / firm.brand_template if firm.brand_template else None)
-        self.converter = Converter(brand if brand and brand.is_file() else None)
+        self.converter = Converter(brand)
         self.firm_templates = root / firm.templates if firm.templates else None
         self.logo: dict[str, bytes] = {}
         if firm.logo:
@@ -129,12 +125,12 @@ class Builder:
             "date_text": fmt.date(stamp.date),
             "draft": job.draft,
         }
+        name = _people_formatter(a, with_role=False)
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
             "who": _people_formatter(a, with_role=True),
-            "name": _people_formatter(a, with_role=False),
-            "names": lambda ids: Md(", ".join(_people_formatter(a, with_role=False)(i)
-                                              for i in ids)),
+            "name": name,
+            "names": lambda ids: Md(", ".join(name(i) for i in ids)),
             **job.kind.context(a, job.instance),
         }
         body = render(env, job.kind.template, context)
