@@ -123,8 +123,9 @@ def variant(assignment_id: str, base: Path, change: Any = None) -> Path:
     (folder / "assignment.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     shutil.copy(ROOT / "firm.yaml", base / "firm.yaml")
-    if not (base / "templates").exists():  # the firm's brand template and logo
-        (base / "templates").symlink_to(ROOT / "templates")
+    (base / "templates").mkdir(exist_ok=True)  # the firm's brand template and logo
+    for name in ("reference.docx", "coverton-logo.png"):
+        shutil.copy(ROOT / "templates" / name, base / "templates" / name)
     return folder
 
 
