@@ -297,7 +297,7 @@ def test_action_plan(docs, assignment):
     assert any(data.startswith(b"\x89PNG") and target.endswith(".png")
                for target, data in images)
     if not nl:
-        assert len(images) == 2  # the org chart from analysis.md and the timeline
+        assert len(images) == 3  # the firm logo, the org chart from analysis.md, the timeline
     text = d.text
     checks = (["Opleiding pickers in twee ploegen", "Weerstand van ervaren pickers tegen scanners",
                "Zelfstandig de afdeling leiden", "19 februari 2027", "fasebeslissing",
