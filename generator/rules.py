@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
+from generator.dialect import DIRECTIVE_NAMES, make_parser, refused_scheme
 from generator.errors import Report
 from generator.model import Assignment, Person
 from generator.sources import Path_, ProseMapping, Source, resolve_inside
@@ -37,7 +38,6 @@ PERSON_KEYS = frozenset({
 })
 FINAL_EVALUATION_GRACE = datetime.timedelta(days=90)
 HANDOVER_LEAD = datetime.timedelta(days=14)
-UNSAFE_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _MARKUP_HINT = re.compile(r"[\[<]|:::")
 
@@ -437,7 +437,7 @@ def rule_links_and_images(ctx: Context) -> None:
         label = f"in {where.name}: " if where else ""
         for bang, target in _link_targets(text):
             report_path: Path_ = path
-            if UNSAFE_SCHEMES.match(_link_scheme_text(target)):
+            if refused_scheme(target):
                 ctx.error(report_path, f"{label}link {target[:40]!r} is not allowed",
                           "use http(s): or mailto: links only")
             elif bang and (_URL_SCHEME.match(target) or target.startswith("//")):
@@ -452,15 +452,10 @@ def rule_links_and_images(ctx: Context) -> None:
                     ctx.error(report_path, f"{label}picture {target!r} does not exist",
                               "check the file name")
         for name in _directives(text):
-            if name.lower() not in _known_directives():
+            if name.lower() not in DIRECTIVE_NAMES:
                 ctx.error(path, f"{label}unknown directive '::: {name[:40]}'",
-                          "use one of ::: " + ", ::: ".join(sorted(_known_directives()))
+                          "use one of ::: " + ", ::: ".join(sorted(DIRECTIVE_NAMES))
                           + ", or write the colons as \\:::")
-
-
-def _link_scheme_text(target: str) -> str:
-    """The target as the renderer judges it: percent-decoded, blanks and controls removed."""
-    return "".join(ch for ch in urllib.parse.unquote(target) if ch > " ")
 
 
 def _link_targets(text: str) -> Iterator[tuple[str, str]]:
@@ -499,16 +494,7 @@ def _directives(text: str) -> list[str]:
 
 
 @cache
-def _known_directives() -> frozenset[str]:
-    from generator.writer.render import DIRECTIVES  # lazy: the writer pulls in lxml
-
-    return frozenset(DIRECTIVES)
-
-
-@cache
 def _parser() -> MarkdownIt:
-    from generator.writer import make_parser  # lazy: the writer pulls in lxml
-
     return make_parser()
 
 

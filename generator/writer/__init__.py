@@ -16,12 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from lxml import etree
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_plugin
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
+from generator.dialect import make_parser
 from generator.errors import Diagnostic, Location, SourceError
 from generator.writer import oxml, package, template
 from generator.writer.oxml import PR_NS, W_NS, w
@@ -64,22 +61,6 @@ class DocumentMeta:
     custom_properties: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     placeholders: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     """More `{name}` values for the header and footer (e.g. page_label, of_label, footer)."""
-
-
-def make_parser() -> MarkdownIt:
-    """The dialect of docs/markdown.md: CommonMark without raw HTML, plus extensions."""
-    md = (
-        MarkdownIt("commonmark", {"html": False})
-        .enable("table")
-        .enable("strikethrough")
-        .use(footnote_plugin)
-        .use(container_plugin, "directive", validate=lambda params, markup: True)
-        .use(attrs_plugin, spans=True)
-    )
-    # markdown-it silently drops javascript:/data:/file: links (the text stays literal);
-    # accept every link here so the renderer can refuse them with a located error.
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
 
 
 class Converter:

@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 from markdown_it.token import Token
 
+from generator.dialect import DIRECTIVE_NAMES, refused_scheme
 from generator.errors import GeneratorError
 from generator.writer import oxml
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
@@ -38,7 +39,6 @@ class MarkdownError(GeneratorError):
         super().__init__(text)
 
 
-REFUSED_SCHEMES = ("javascript", "vbscript", "data", "file")
 _SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
@@ -942,6 +942,7 @@ DIRECTIVES: dict[str, tuple[Callable, Callable]] = {
     "toc": (Renderer.d_toc_open, Renderer.d_noop_close),
     "style": (Renderer.d_style_open, Renderer.d_style_close),
 }
+assert set(DIRECTIVES) == DIRECTIVE_NAMES, "the dialect and the writer disagree on directives"
 
 BLOCK_RULES: dict[str, Callable[[Renderer, Token], None]] = {
     "paragraph_open": Renderer.paragraph_open,
@@ -1001,12 +1002,10 @@ INLINE_RULES: dict[str, Callable[[Renderer, _Inline, Token], None]] = {
 
 def check_link(href: str, line: int) -> None:
     """Refuse script/data/file links loudly instead of letting them vanish."""
-    decoded = urllib.parse.unquote(href)
-    cleaned = "".join(ch for ch in decoded if ch > " ")
-    match = _SCHEME_RE.match(cleaned)
-    if match and match.group(1).lower() in REFUSED_SCHEMES:
+    scheme = refused_scheme(href)
+    if scheme:
         raise MarkdownError(
-            f"link to '{href[:60]}' uses the refused scheme '{match.group(1).lower()}:'",
+            f"link to '{href[:60]}' uses the refused scheme '{scheme}:'",
             line,
             "link to an http(s) or mailto address instead, or remove the link",
         )
