@@ -77,7 +77,7 @@ DOCUMENT_KINDS = ("proposal", "action-plan", "handbook", "progress", "handover")
 class Strict(BaseModel):
     """Unknown keys are errors: a typo must never silently drop content."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, defer_build=True)
 
 
 class Person(Strict):

@@ -718,13 +718,15 @@ class _Painter:
             if item.kind != "note":
                 text_x += s.px(44 + 12)
             self.text(text_x, item.y, item.text, s.legend_font, TEXT_GREY, "lm")
-        return self.image.resize((lay.width, lay.height), Image.Resampling.LANCZOS)
+        # A box average of each 2x2 block is exactly the anti-aliasing wanted, and cheap.
+        return self.image.reduce(_SUPERSAMPLE)
 
 
 def render_png(layout: TimelineLayout) -> bytes:
     """PNG bytes of a layout; Pillow writes no timestamp, so equal layouts give equal bytes."""
     buffer = io.BytesIO()
-    _Painter(layout).paint().save(buffer, format="PNG", dpi=(DPI, DPI))
+    # Level 3 compresses flat-colour drawings almost as well as 6, at half the time.
+    _Painter(layout).paint().save(buffer, format="PNG", dpi=(DPI, DPI), compress_level=3)
     return buffer.getvalue()
 
 
