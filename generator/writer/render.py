@@ -389,12 +389,15 @@ class Renderer:
         if kind == "cell":
             p = self._p(self._ppr(self.s_compact, jc=self.cell_align))
             self.cell.append(p)
-            self._cell_len += len(token.content)
-            words = [len(w) for w in token.content.split()]
+            length = len(token.content)
+            self._cell_len += length
             # A short cell ("9 Jul 2027", "Approved by") reads best on one line.
-            short = len(token.content) <= SHORT_CELL
-            unbroken = len(token.content) if short else max(words, default=0)
-            self._cell_word = max(self._cell_word, unbroken)
+            if length <= SHORT_CELL:
+                unbroken = length
+            else:
+                unbroken = max(map(len, token.content.split()), default=0)
+            if unbroken > self._cell_word:
+                self._cell_word = unbroken
             state = self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
             del state
             return
@@ -437,7 +440,8 @@ class Renderer:
                     "remove it or rewrite it with the constructs listed in docs/markdown.md",
                 )
             rule(self, state, child)
-        self._flush(state)
+        if state.buf:
+            self._flush(state)
         return state
 
     def _key(self, state: _Inline) -> tuple:
@@ -478,7 +482,8 @@ class Renderer:
             return
         key = self._key(state)
         if key != state.buf_key:
-            self._flush(state)
+            if state.buf:
+                self._flush(state)
             state.buf_key = key
         state.buf.append(text)
 
