@@ -192,10 +192,14 @@ class Builder:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
         data = self.docx(job)
         folder = out_dir / job.assignment.id
-        folder.mkdir(parents=True, exist_ok=True)
-        clean_stale_temporaries(folder)
         target = folder / job.filename
-        write_atomic(target, data)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            clean_stale_temporaries(folder)
+            write_atomic(target, data)
+        except OSError as exc:
+            raise GeneratorError(f"cannot write {display_path(target)}: "
+                                 f"{exc.strerror or exc}") from exc
         return target
 
 

@@ -43,7 +43,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones
 # that start or end Markdown, directive or attribute syntax.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:&^=\"'$])")
-_BLOCK_START = re.compile(r"^(\s*)([#>+\-*=]|\d+[.)]|:::|\|)")
+# What would open a block at the start of a line: heading, quote, list item, fence,
+# thematic break, directive, table row.
+_BLOCK_START = re.compile(
+    r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|`{3,}|~{3,}|:::|\||"
+    r"[-*_](?=(?:\s*[-*_]){2,}\s*$))"
+)
 
 
 class Md(str):
@@ -236,7 +241,20 @@ def render(env: ImmutableSandboxedEnvironment, template: str, context: Mapping[s
     except TemplatingError:
         raise
     except TemplateError as exc:
-        where = getattr(exc, "filename", None) or template
-        line = getattr(exc, "lineno", None)
+        where, line = _template_place(exc, template)
         raise TemplatingError(f"{where}{f':{line}' if line else ''}: template error: "
                               f"{exc}") from exc
+
+
+def _template_place(exc: TemplateError, template: str) -> tuple[str, int]:
+    """The template file and line of an error: syntax errors carry them, runtime errors
+    (an undefined value) leave them in the traceback Jinja rewrites to template lines."""
+    where = getattr(exc, "filename", None) or template
+    line = getattr(exc, "lineno", None) or 0
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where, line = filename, trace.tb_lineno
+        trace = trace.tb_next
+    return where, line

@@ -250,3 +250,12 @@ def test_two_cli_builds_are_byte_identical(tmp_path, monkeypatch):
     assert [p.name for p in one] == FILES[ENGLISH]
     for path in one:
         assert path.read_bytes() == (tmp_path / "two" / ENGLISH / path.name).read_bytes()
+
+
+def test_an_unwritable_output_folder_is_a_clear_failure(tmp_path):
+    (tmp_path / "out").write_text("a file where a folder should be", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", EXAMPLE, "--doc", "proposal", "--out",
+                                       str(tmp_path / "out" / "build")], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "cannot write" in result.output and "proposal" in result.output
+    assert "internal error" not in result.output

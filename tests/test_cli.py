@@ -291,3 +291,13 @@ def test_convert_refusals_name_file_and_line(tmp_path: Path, content: bytes,
     assert f"bad.md{expected}" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "bad.docx").exists()
+
+
+def test_convert_to_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
+    source = tmp_path / "notes.md"
+    source.write_text("# Notes\n", encoding="utf-8")
+    (tmp_path / "plain-file").write_text("not a folder", encoding="utf-8")
+    result = run("convert", str(source), "-o", str(tmp_path / "plain-file" / "notes.docx"))
+    assert result.exit_code == 1
+    assert "cannot write" in result.output and "notes.docx" in result.output
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -19,7 +19,7 @@ from lxml import etree
 from markdown_it.token import Token
 
 from generator.dialect import make_parser
-from generator.errors import Diagnostic, Location, SourceError
+from generator.errors import Diagnostic, GeneratorError, Location, SourceError
 from generator.writer import oxml, package, template
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import clean_stale_temporaries, write_atomic
@@ -447,4 +447,7 @@ def convert_file(
     except MarkdownError as exc:
         where = Location(source, exc.line)
         raise SourceError([Diagnostic(where, exc.message, exc.hint)]) from exc
-    write_atomic(Path(target), data)
+    try:
+        write_atomic(Path(target), data)
+    except OSError as exc:
+        raise GeneratorError(f"cannot write {target}: {exc.strerror or exc}") from exc

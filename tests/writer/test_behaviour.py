@@ -7,6 +7,7 @@ import io
 import os
 import re
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -288,26 +289,21 @@ def test_convert_file_defaults_title_to_first_h1(tmp_path: Path) -> None:
     assert core.findtext("dc:title", namespaces=NS) == "plain"
 
 
-def test_cli_module(tmp_path: Path) -> None:
+def test_interim_convert_in_a_real_process(tmp_path: Path) -> None:
     out = tmp_path / "e.docx"
+    interim = Path(sys.executable).with_name("interim")
     result = subprocess.run(
-        [
-            "python",
-            "-m",
-            "generator.writer",
-            str(FIXTURES / "everything.md"),
-            "-o",
-            str(out),
-            "--title",
-            "CLI",
-        ],
+        [str(interim), "convert", str(FIXTURES / "everything.md"), "-o", str(out),
+         "--title", "CLI"],
         capture_output=True,
         text=True,
         check=False,
-        cwd=Path(__file__).parents[2],
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert zipfile.is_zipfile(io.BytesIO(out.read_bytes()))
+    core = Docx(out.read_bytes()).xml("docProps/core.xml")
+    assert core.findtext("dc:title", namespaces=NS) == "CLI"
 
 
 @pytest.mark.libreoffice
