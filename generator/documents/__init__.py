@@ -31,6 +31,14 @@ class Gate:
         return cls(True)
 
 
+def plan_gate(a: Assignment) -> Gate | None:
+    """The refusal every document of the action plan shares: no milestones, no plan."""
+    if not a.analysis or not a.analysis.milestones:
+        return Gate(False, reason="the analysis has no milestones yet",
+                    key="analysis.milestones")
+    return None
+
+
 @dataclass(frozen=True)
 class Instance:
     """One file to write: the proposal, or the progress report of one evaluation moment."""

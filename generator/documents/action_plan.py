@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from generator.documents import Gate, Kind
+from generator.documents import Gate, Kind, plan_gate
 from generator.model import Assignment
 
 
 def gate(a: Assignment) -> Gate:
-    if not a.analysis or not a.analysis.milestones:
-        return Gate(False, reason="the analysis has no milestones yet",
-                    key="analysis.milestones")
+    refused = plan_gate(a)
+    if refused:
+        return refused
+    assert a.analysis is not None
     if not a.analysis.acceptance:
         return Gate(True, draft=True, reason="not yet accepted by the client",
                     key="analysis.acceptance")
