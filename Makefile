@@ -33,6 +33,7 @@ $(INSTALLED): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/python -m compileall -q generator  # start from bytecode even where it is not written
 	touch $@
 
 setup: $(INSTALLED) ## Create .venv and install the generator with its dev tools

@@ -92,6 +92,10 @@ class _Inline:
     color: str | None = None
 
 
+_PLAIN_KEY: tuple = (None, False, False, False, None)
+"""The formatting key (`Renderer._key`) of text with no emphasis, style or colour."""
+
+
 class RidAllocator:
     """Deterministic relationship ids continuing after the template's own."""
 
@@ -398,8 +402,7 @@ class Renderer:
                 unbroken = max(map(len, token.content.split()), default=0)
             if unbroken > self._cell_word:
                 self._cell_word = unbroken
-            state = self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
-            del state
+            self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
             return
         if kind == "paragraph":
             ppr = self._paragraph_style(children)
@@ -426,7 +429,13 @@ class Renderer:
     # -- inline rendering ------------------------------------------------------------------
     def render_inline(
         self, parent: etree._Element, children: list[Token], line: int, force_bold: bool = False
-    ) -> _Inline:
+    ) -> None:
+        if len(children) == 1 and not force_bold and children[0].type == "text":
+            # Most paragraphs and cells are plain text: one run, no formatting state.
+            text = children[0].content
+            if text:
+                self._append_run(parent, _PLAIN_KEY, text)
+            return
         state = _Inline(parent=parent, line=line, force_bold=force_bold)
         if force_bold:
             state.color = self.header_color
@@ -442,7 +451,6 @@ class Renderer:
             rule(self, state, child)
         if state.buf:
             self._flush(state)
-        return state
 
     def _key(self, state: _Inline) -> tuple:
         style = None
@@ -462,20 +470,24 @@ class Renderer:
         if state.buf:
             text = "".join(state.buf)
             state.buf.clear()
-            tpl = self._run_tpl.get(state.buf_key)
-            if tpl is None:
-                tpl = etree.Element(W_R)
-                rpr = self._rpr(state.buf_key)
-                if rpr is not None:
-                    tpl.append(rpr.__copy__())
-                _SUBE(tpl, W_T)
-                self._run_tpl[state.buf_key] = tpl
-            run = tpl.__copy__()
-            state.parent.append(run)
-            t = run[-1]
-            t.text = text
-            if text[0] == " " or text[-1] == " ":
-                t.set(XML_SPACE, "preserve")
+            self._append_run(state.parent, state.buf_key, text)
+
+    def _append_run(self, parent: etree._Element, key: tuple | None, text: str) -> None:
+        """A run of `text` formatted as `key` says, from a per-format template."""
+        tpl = self._run_tpl.get(key)
+        if tpl is None:
+            tpl = etree.Element(W_R)
+            rpr = self._rpr(key)
+            if rpr is not None:
+                tpl.append(rpr.__copy__())
+            _SUBE(tpl, W_T)
+            self._run_tpl[key] = tpl
+        run = tpl.__copy__()
+        parent.append(run)
+        t = run[-1]
+        t.text = text
+        if text[0] == " " or text[-1] == " ":
+            t.set(XML_SPACE, "preserve")
 
     def _text(self, state: _Inline, text: str) -> None:
         if not text:
