@@ -301,3 +301,23 @@ def test_convert_to_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "cannot write" in result.output and "notes.docx" in result.output
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# --------------------------------------------------------------------------- build feedback
+
+def test_progress_bar_only_for_many_documents_on_a_terminal(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import _ProgressBar
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    with _ProgressBar(enabled=True) as few:
+        for done in range(1, 4):
+            few.update(done, 3)
+    assert few.bar is None, "three documents need no bar"
+    with _ProgressBar(enabled=True) as many:
+        for done in range(1, 13):
+            many.update(done, 12)
+    assert many.bar is not None and many.bar.pos == 12
+    with _ProgressBar(enabled=False) as quiet:
+        quiet.update(1, 50)
+    assert quiet.bar is None, "-q silences the bar"
