@@ -248,8 +248,11 @@ def git_stamp(folder: Path) -> tuple[str, int]:
         return "", 0
     if len(out) != 2 or not out[1].isdigit():
         return "", 0
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=folder,
-                           capture_output=True, text=True, timeout=10, check=False).stdout
+    try:
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=folder,
+                               capture_output=True, text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        dirty = ""
     return out[0] + ("+changes" if dirty.strip() else ""), int(out[1])
 
 
@@ -281,6 +284,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
               out_dir: Path, draft: bool = False, pdf: bool = False,
               skip_unavailable: bool = False,
               echo: Callable[[str], None] = lambda _: None,
+              error: Callable[[str], None] = lambda _: None,
               progress: Callable[[int, int], None] = lambda done, total: None,
               warn: Callable[[Diagnostic], None] = lambda _: None) -> BuildReport:
     """Build every allowed document of the named assignments (all when none are named).
@@ -288,13 +292,14 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     A document asked for by `only` that its phase does not allow is a failure (unless
     `skip_unavailable`); without `only`, documents not yet allowed are skipped with the
     reason. One failure does not stop the others; nothing is written for a failed document.
+    `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
     report = BuildReport()
     only = list(only)
 
     def fail(message: str) -> None:
         report.failed.append(message)
-        echo(message)
+        error(message)
 
     jobs: list[Job] = []
     for folder in project.folders(list(names)):
@@ -323,6 +328,10 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
             path = builder.write(job, out_dir)
         except GeneratorError as exc:
             fail(f"{job.assignment.id}: {job.instance.name}: {exc}")
+            continue
+        except Exception as exc:  # a bug must not cost the other documents
+            fail(f"{job.assignment.id}: {job.instance.name}: internal error: "
+                 f"{type(exc).__name__}: {exc} (a bug in interim; please report it)")
             continue
         report.written.append(path)
         echo(f"wrote {display_path(path)} ({_size(path)}){'  [draft]' if job.draft else ''}")

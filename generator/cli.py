@@ -160,7 +160,8 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
     with _ProgressBar(enabled=not quiet) as bar:
         report = build_all(project, assignments, kinds_, out_dir=out_dir, draft=draft, pdf=pdf,
                            skip_unavailable=skip_unavailable,
-                           echo=(lambda _: None) if quiet else click.echo, warn=_warn,
+                           echo=(lambda _: None) if quiet else click.echo,
+                           error=lambda message: click.echo(message, err=True), warn=_warn,
                            progress=bar.update)
     if report.failed:
         sys.exit(1)

@@ -63,7 +63,9 @@ Plain = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 Inline = Annotated[str, BeforeValidator(_text), Field(min_length=1), AfterValidator(InlineMarkdown)]
 Block = Annotated[str, BeforeValidator(_text), AfterValidator(BlockMarkdown)]
 Day = Annotated[datetime.date, BeforeValidator(_date)]
-Amount = Annotated[Decimal, BeforeValidator(_number)]
+Amount = Annotated[Decimal, BeforeValidator(_number),
+                   Field(allow_inf_nan=False, ge=Decimal("-1e12"), le=Decimal("1e12"))]
+"""Money and counts: finite and within a trillion, so fee arithmetic stays exact."""
 PersonId = Plain
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 

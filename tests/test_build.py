@@ -259,3 +259,30 @@ def test_an_unwritable_output_folder_is_a_clear_failure(tmp_path):
     assert result.exit_code == 1
     assert "cannot write" in result.output and "proposal" in result.output
     assert "internal error" not in result.output
+
+
+def test_quiet_build_still_says_what_failed(unaccepted_project, monkeypatch):
+    monkeypatch.chdir(unaccepted_project)
+    result = CliRunner().invoke(main, ["build", EXAMPLE, "--doc", "handbook", "-q"])
+    assert result.exit_code == 1
+    assert "analysis.acceptance" in result.stderr
+    assert "wrote" not in result.stdout
+
+
+def test_an_internal_error_in_one_document_does_not_stop_the_others(tmp_path, monkeypatch):
+    from generator.build import Builder
+
+    original = Builder.docx
+
+    def broken_for_the_handbook(self, job):
+        if job.kind.id == "handbook":
+            raise RuntimeError("kapot")
+        return original(self, job)
+
+    monkeypatch.setattr(Builder, "docx", broken_for_the_handbook)
+    result = CliRunner().invoke(main, ["build", EXAMPLE, "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "handbook: internal error: RuntimeError: kapot" in result.stderr
+    built = sorted(p.name for p in (tmp_path / EXAMPLE).glob("*.docx"))
+    assert built == ["action-plan.docx", "handover.docx", "progress-2027-02-19.docx",
+                     "proposal.docx"]

@@ -621,3 +621,11 @@ def test_rule8_closing_milestone_status_for_known_milestones(example: ExamplePro
     example.edit("closing:\n  results:",
                  "closing:\n  milestones:\n    M2: done\n    M3: late\n  results:")
     assert example.load().assignment.closing.milestones == {"M2": "done", "M3": "late"}
+
+
+@pytest.mark.parametrize("value", ["1e30", ".inf", ".nan", "-5e13"])
+def test_rule9_amounts_must_be_finite_and_sane(example: ExampleProject, value: str) -> None:
+    example.edit("day_rate: 1050", f"day_rate: {value}")
+    errors = [e for e in example.errors() if "day_rate" in e.message]
+    assert len(errors) == 1
+    assert_located(errors[0], example.yaml, example.line_of(f"day_rate: {value}"))
