@@ -18,6 +18,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 DIRECTIVE_NAMES = frozenset({"pagebreak", "landscape", "toc", "style"})
 """`::: name` blocks the writer knows; any other is an error."""
 
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 forbids: Word calls a file holding them corrupt. Refused at their line."""
+
 REFUSED_SCHEMES = ("javascript", "vbscript", "data", "file")
 _SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 
@@ -36,6 +39,14 @@ def make_parser() -> MarkdownIt:
     # accept every link here so that they are refused with a located error instead.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
+
+
+def forbidden_character(text: str) -> tuple[int, str] | None:
+    """(1-based line, "U+0007") of the first character a document may not hold, or None."""
+    bad = FORBIDDEN_CHARS.search(text)
+    if bad is None:
+        return None
+    return text.count("\n", 0, bad.start()) + 1, f"U+{ord(bad.group()):04X}"
 
 
 def refused_scheme(href: str) -> str | None:

@@ -10,7 +10,6 @@ resolved here, and only inside the assignment folder.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.dialect import FORBIDDEN_CHARS
 from generator.errors import Location, Report
 
 Path_ = tuple[str | int, ...]
@@ -30,8 +30,6 @@ _STANDARD_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _INCLUDE_SUFFIXES = {".md", ".markdown", ".txt"}
-# XML 1.0 forbids these; Word calls a file holding them corrupt.
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_VALUES = 200_000
@@ -234,6 +232,12 @@ class _Builder:
                                   "supported")
                 continue
             key = str(key_node.value)
+            bad = FORBIDDEN_CHARS.search(key)
+            if bad:
+                self.report.error(self.where(key_node),
+                                  f"control character U+{ord(bad.group()):04X} in a key",
+                                  "retype the key: it was probably pasted from another program")
+                continue
             if key in result:
                 first = self.marks.get((*path, key), (0, 0))[0]
                 self.report.error(self.where(key_node), f"duplicate key {key!r}",

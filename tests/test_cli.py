@@ -321,3 +321,11 @@ def test_progress_bar_only_for_many_documents_on_a_terminal(
     with _ProgressBar(enabled=False) as quiet:
         quiet.update(1, 50)
     assert quiet.bar is None, "-q silences the bar"
+
+
+def test_convert_refuses_a_control_character_at_its_line(tmp_path: Path) -> None:
+    source = tmp_path / "pasted.md"
+    source.write_text("# Title\n\nPasted \x0c text\n", encoding="utf-8")
+    result = run("convert", str(source), "-o", str(tmp_path / "pasted.docx"))
+    assert result.exit_code == 1
+    assert "pasted.md:3: control character U+000C" in result.output

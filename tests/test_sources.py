@@ -321,3 +321,9 @@ def test_extreme_nesting_is_an_error_not_a_crash(example: ExampleProject) -> Non
     example.write("a: " + "[" * 5000 + "]" * 5000 + "\n")
     (error,) = example.errors()
     assert_located(error, example.yaml, 1, "nested too deeply")
+
+
+def test_control_character_in_a_key_is_refused_at_its_line(example: ExampleProject) -> None:
+    example.edit("      results: 4", '      "res\\x01ults": 4')
+    error = only(example.errors(), "control character U+0001 in a key")
+    assert_located(error, example.yaml, example.line_of('"res\\x01ults": 4'))

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import make_parser
+from generator.dialect import forbidden_character, make_parser
 from generator.errors import Diagnostic, GeneratorError, Location, SourceError
 from generator.writer import oxml, package, template
 from generator.writer.oxml import PR_NS, W_NS, w
@@ -82,6 +82,7 @@ class Converter:
         images: Mapping[str, bytes] = _EMPTY,
     ) -> bytes:
         """Markdown text -> .docx bytes (deterministic for the same input and meta)."""
+        refuse_forbidden_characters(markdown)
         with _no_gc():
             return self.convert_tokens(
                 self.md.parse(markdown), meta, base_dir=base_dir, images=images
@@ -422,6 +423,15 @@ def first_heading(tokens: list[Token]) -> str | None:
     return None
 
 
+def refuse_forbidden_characters(markdown: str) -> None:
+    """A character XML forbids would make Word call the file corrupt: refuse it at its line."""
+    found = forbidden_character(markdown)
+    if found:
+        line, code = found
+        raise MarkdownError(f"control character {code} in the text", line,
+                            "remove it: it was probably pasted from another program")
+
+
 def convert_file(
     source: Path,
     target: Path,
@@ -439,6 +449,7 @@ def convert_file(
     converter = Converter(reference_doc)
     try:
         with _no_gc():
+            refuse_forbidden_characters(markdown)
             tokens = converter.md.parse(markdown)
             if title is None:
                 title = first_heading(tokens) or source.stem
