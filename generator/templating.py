@@ -67,9 +67,18 @@ def escape(text: str) -> str:
 def inline(text: str) -> str:
     """Inline Markdown kept (emphasis, links, code), block syntax and table pipes neutralised."""
     flat = " ".join(str(text).split())
-    flat = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
+    flat = _BLOCK_START.sub(_neutralise, flat)
     flat = re.sub(r"(?<!\\)\|", r"\\|", flat)
     return Md(flat.replace("<", "\\<"))
+
+
+def _neutralise(match: re.Match[str]) -> str:
+    """Escape a block marker so it reads as typed: a backslash before `#` or `-`, and for
+    a number before its `.` or `)` (a backslash before a digit is no escape in CommonMark)."""
+    lead, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():
+        return f"{lead}{marker[:-1]}\\{marker[-1]}"
+    return f"{lead}\\{marker}"
 
 
 def block(text: str) -> str:

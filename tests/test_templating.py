@@ -138,3 +138,9 @@ def test_the_sandbox_refuses_internals(tmp_path: Path) -> None:
     write(tmp_path / "shared" / "x.md.j2", "{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
     with pytest.raises(TemplatingError):
         render(make_environment("nl", tmp_path), "x.md.j2", {})
+
+
+@pytest.mark.parametrize("text", ["3. Reorganise the team", "12) Twelfth", "# Not a heading",
+                                  "- not an item", "> not a quote"])
+def test_inline_text_with_a_block_marker_reads_as_typed(text: str) -> None:
+    assert rendered_text(inline(text)) == text
