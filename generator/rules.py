@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.dialect import DIRECTIVE_NAMES, make_parser, refused_scheme
 from generator.errors import Report
-from generator.model import Assignment, Person
+from generator.model import Assignment, BlockMarkdown, Person
 from generator.sources import Path_, ProseMapping, Source, resolve_inside
 
 M = TypeVar("M", bound=BaseModel)
@@ -486,6 +486,70 @@ def _parsed_targets(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def rule_self_contained_markdown(ctx: Context) -> None:
+    """10. A Markdown field cannot reach beyond itself into the document it is placed in.
+
+    An unclosed code fence or directive would swallow every section after the field, and a
+    link definition (`[x]: url`) would apply to links in other fields.
+    """
+    typed = dict(ctx.source.walk())  # included texts know their file
+    for path, text in _block_texts(ctx.assignment, ()):
+        where = getattr(typed.get(path), "source", None)
+        label = f"in {where.name}: " if where else ""
+        for what, line in _unclosed_blocks(text):
+            ctx.error(path, f"{label}{what} opened on line {line} of the text is never closed",
+                      "close it with a line of the same fence, or `:::` for a directive")
+    for path, text in ctx.source.walk():
+        if isinstance(text, str) and "]:" in text and _defines_references(text):
+            ctx.error(path, "the text defines link references ([label]: address), which would "
+                      "apply to the whole document", "write each link inline: [text](address)")
+
+
+def _block_texts(value: Any, path: Path_) -> Iterator[tuple[Path_, BlockMarkdown]]:
+    """Every full-Markdown value of the model, with its path as written in the source."""
+    if isinstance(value, BlockMarkdown):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from _block_texts(getattr(value, name), (*path, info.alias or name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _block_texts(item, (*path, index))
+
+
+_CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
+_CLOSING_DIRECTIVE = re.compile(r"^ {0,3}:{3,}\s*$")
+
+
+def _unclosed_blocks(text: str) -> list[tuple[str, int]]:
+    if "```" not in text and "~~~" not in text and ":::" not in text:
+        return []
+    lines = text.splitlines()
+    found = []
+    for token in _parser().parse(text):
+        if token.map is None or token.type not in ("fence", "container_directive_open"):
+            continue
+        start, end = token.map
+        if token.type == "fence":  # its map ends after the closing fence
+            last = lines[end - 1] if start < end - 1 < len(lines) else ""
+            closing = _CLOSING_FENCE.match(last)
+            if not (closing and closing.group(1)[0] == token.markup[0]
+                    and len(closing.group(1)) >= len(token.markup)):
+                found.append(("a code block", start + 1))
+        elif not (end < len(lines) and _CLOSING_DIRECTIVE.match(lines[end])):  # ends before
+            found.append((f"the directive '::: {token.info.strip()[:30]}'", start + 1))
+    return found
+
+
+def _defines_references(text: str) -> bool:
+    for variant in dict.fromkeys((text, " ".join(text.split()))):
+        env: dict[str, Any] = {}
+        _parser().parse(variant, env)
+        if env.get("references"):
+            return True
+    return False
+
+
 def _directives(text: str) -> list[str]:
     if ":::" not in text:
         return []
@@ -509,6 +573,7 @@ RULES: tuple[Rule, ...] = (
     rule_execution_and_closing,
     rule_terms,
     rule_links_and_images,
+    rule_self_contained_markdown,
 )
 
 

@@ -629,3 +629,53 @@ def test_rule9_amounts_must_be_finite_and_sane(example: ExampleProject, value: s
     errors = [e for e in example.errors() if "day_rate" in e.message]
     assert len(errors) == 1
     assert_located(errors[0], example.yaml, example.line_of(f"day_rate: {value}"))
+
+
+# ---------------------------------------------------------------- rule 10: self-contained
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("```\ncode that never ends", "a code block opened on line 1"),
+    ("Intro.\n\n~~~~\nx\n~~~", "a code block opened on line 3"),
+    ("::: style Title\nEverything after this would be a title", "the directive '::: style Title'"),
+    ("::: landscape\nText", "the directive '::: landscape'"),
+])
+def test_rule10_markdown_fields_close_what_they_open(example: ExampleProject, text: str,
+                                                     what: str) -> None:
+    indented = "\n".join("    " + line for line in text.splitlines())
+    example.edit("  situation: |\n", f"  situation: |\n{indented}\n")
+    error = only(example.errors(), what)
+    assert_located(error, example.yaml, example.line_of("  situation: |"), "close it")
+
+
+def test_rule10_closed_blocks_pass(example: ExampleProject) -> None:
+    example.edit("  situation: |\n",
+                 "  situation: |\n    ```\n    code\n    ```\n\n    ::: pagebreak\n    :::\n\n")
+    assert example.load().assignment.intake.situation.startswith("```")
+
+
+def test_rule10_unclosed_block_in_an_included_file(example: ExampleProject) -> None:
+    (example.folder / "analyse.md").write_text("Analyse\n\n```\nnever closed\n",
+                                                encoding="utf-8")
+    error = only(example.errors(), "in analyse.md: a code block opened on line 3")
+    assert_located(error, example.yaml, example.line_of("summary: {include: analyse.md}"))
+
+
+def test_rule10_link_definitions_would_leak_into_other_fields(example: ExampleProject) -> None:
+    example.edit("    - Binnen twee weken rust", "    - \"[x]: https://example.com\"\n"
+                 "    - Binnen twee weken rust")
+    error = only(example.errors(), "defines link references")
+    assert_located(error, example.yaml, example.line_of("[x]: https://example.com"),
+                   "[text](address)")
+
+
+def test_rule10_link_definitions_in_long_text(example: ExampleProject) -> None:
+    example.edit("  situation: |\n", "  situation: |\n    Zie [de site][s].\n\n"
+                 "    [s]: https://example.com\n\n")
+    only(example.errors(), "defines link references")
+
+
+def test_rule10_a_sentence_with_brackets_and_colon_is_no_definition(
+        example: ExampleProject) -> None:
+    example.edit("    - Binnen twee weken rust", "    - \"Zie [bijlage]: de cijfers\"\n"
+                 "    - Binnen twee weken rust")
+    example.load()
