@@ -65,9 +65,14 @@ def main() -> None:
 @_handle_errors
 def validate(assignments: tuple[str, ...]) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
-    from generator.project import Project, load_assignment
+    from generator.project import Project, load_assignment, load_firm
 
     project = Project.find()
+    try:
+        load_firm(project.root, warn=_warn)  # the firm's files are sources too
+    except SourceError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     folders = project.folders(assignments)
     if not folders:
         raise GeneratorError(f"no assignments under {display_path(project.assignments_dir)}; "

@@ -1,9 +1,9 @@
 """The rules of the format (spec/FORMAT.md), each reported at the file, line and column it concerns.
 
-`check` turns loaded data into a validated model in three passes, so one run
-reports every problem it can: unknown keys (with a suggestion, then dropped),
-the model's types (pydantic, errors mapped back to lines), then the format's
-cross-field rules, one small function each, listed in `RULES`.
+`validate` turns loaded data into a validated model in two passes, so one run
+reports every problem it can: unknown keys (with a suggestion, then dropped), then
+the model's types (pydantic, errors mapped back to lines). `check_rules` then applies
+the format's cross-field rules, one small function each, listed in `RULES`.
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ def rule_dates(ctx: Context) -> None:
     a = ctx.assignment
     start, end = a.period.start, a.period.end
     if end <= start:
-        ctx.error(("period", "end"), f"period ends ({end}) before it starts ({start})",
+        ctx.error(("period", "end"), f"period ends ({end}) no later than it starts ({start})",
                   "period.end must come after period.start")
         return
 

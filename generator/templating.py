@@ -212,7 +212,8 @@ def make_environment(language: str, firm_templates: Path | None = None
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
     """Compiled templates kept between runs: compiling costs more than rendering.
 
-    Keyed by each template's source checksum, so an edited template is recompiled.
+    Jinja checks each entry against its template's source, so an edited template is
+    compiled again.
     """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = Path(base) / "interim-docs" / "jinja"
@@ -225,7 +226,12 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
 
 def fill(term: str, **values: Any) -> Md:
     """A term with `{name}` holes, each value entering as `finalize` lets it."""
-    return Md(str(term).format(**{k: finalize(v) for k, v in values.items()}))
+    try:
+        return Md(str(term).format(**{k: finalize(v) for k, v in values.items()}))
+    except (KeyError, IndexError, ValueError) as exc:
+        holes = ", ".join("{" + k + "}" for k in values) or "none"
+        raise TemplatingError(f"the term {str(term)[:60]!r} has a hole this place does not "
+                              f"fill ({exc}); it may use: {holes}") from exc
 
 
 def strong(text: str) -> Md:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import EXAMPLE_ID, ExampleProject, copy_example
+from example_project import EXAMPLE_ID, ExampleProject, copy_example
 
 from generator.cli import main
 
@@ -329,3 +329,11 @@ def test_convert_refuses_a_control_character_at_its_line(tmp_path: Path) -> None
     result = run("convert", str(source), "-o", str(tmp_path / "pasted.docx"))
     assert result.exit_code == 1
     assert "pasted.md:3: control character U+000C" in result.output
+
+
+def test_validate_checks_the_firm_too(example: ExampleProject) -> None:
+    firm = example.root / "firm.yaml"
+    firm.write_text("name: Firma\nlogo: missing.png\n", encoding="utf-8")
+    result = run("validate")
+    assert result.exit_code == 1
+    assert "firm.yaml:2:1: logo: no file 'missing.png'" in result.stderr

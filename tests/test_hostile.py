@@ -29,8 +29,8 @@ from typing import Any
 import docx
 import pytest
 import yaml
-from conftest import ExampleProject, assert_located, copy_example, only
 from docx_reading import EPOCH, ROOT, Docx, builder, load_source, source_date_epoch
+from example_project import ExampleProject, assert_located, copy_example, only
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from conftest import ExampleProject
+from example_project import ExampleProject
 from pydantic import ValidationError
 
 from generator.model import (

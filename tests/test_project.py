@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import assert_located, only
 from docx_reading import EPOCH, EXAMPLE, ROOT, Docx, source_date_epoch
+from example_project import assert_located, only
 
 from generator.build import Builder, plan
 from generator.errors import SourceError

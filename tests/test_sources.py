@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ExampleProject, assert_located, line_of, only
+from example_project import ExampleProject, assert_located, line_of, only
 
 from generator.errors import Report
 from generator.sources import IncludedText, ProseMapping, load_yaml, resolve_inside

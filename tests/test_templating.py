@@ -144,3 +144,10 @@ def test_the_sandbox_refuses_internals(tmp_path: Path) -> None:
                                   "- not an item", "> not a quote"])
 def test_inline_text_with_a_block_marker_reads_as_typed(text: str) -> None:
     assert rendered_text(inline(text)) == text
+
+
+def test_a_term_with_an_unknown_hole_is_named(tmp_path: Path) -> None:
+    write(tmp_path / "nl" / "terms.yaml", 'proposal:\n  validity: "Geldig tot {datum}."\n')
+    write(tmp_path / "shared" / "x.md.j2", "{{ t.proposal.validity | fill(date='1 mei') }}\n")
+    with pytest.raises(TemplatingError, match=r"Geldig tot \{datum\}.*may use: \{date\}"):
+        render(make_environment("nl", tmp_path), "x.md.j2", {})

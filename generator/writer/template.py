@@ -158,10 +158,6 @@ class Template:
         self._resolved[key] = found
         return found
 
-    def has_style(self, name: str, style_type: str = "paragraph") -> bool:
-        info = self.styles.get(name.lower())
-        return info is not None and info.style_type == style_type
-
     def exact_style_id(self, name: str, style_type: str = "paragraph") -> str | None:
         info = self.styles.get(name.lower())
         if info is None or info.style_type != style_type:
