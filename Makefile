@@ -17,9 +17,19 @@ ALL_IDS := $(patsubst assignments/%/assignment.yaml,%,$(wildcard assignments/*/a
 IDS := $(if $(ASSIGNMENT),$(ASSIGNMENT),$(ALL_IDS))
 KINDS := proposal action-plan handbook progress handover
 
+ifneq ($(filter-out $(ALL_IDS),$(ASSIGNMENT)),)
+$(error no assignment '$(ASSIGNMENT)' under assignments/ (known: $(ALL_IDS)))
+endif
+
+# What every document depends on besides its own folder: the generator, the templates,
+# firm.yaml (optional) and the files it names (brand template, own templates, logo).
+FIRM := $(wildcard firm.yaml)
+FIRM_FILES := $(if $(FIRM),$(shell sed -n -E \
+  's/^(brand_template|templates|logo):[[:space:]]*([^#[:space:]]+).*/\2/p' firm.yaml))
 SOURCES := $(shell find assignments -type f -not -name '.*' 2>/dev/null)
-TOOL := $(shell find generator templates -type f \( -name '*.py' -o -name '*.j2' \
-          -o -name '*.yaml' -o -name '*.docx' \) 2>/dev/null) firm.yaml $(INSTALLED)
+TOOL := $(shell find generator -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null) \
+        $(shell find templates $(FIRM_FILES) -type f -not -name '*.pyc' 2>/dev/null) \
+        $(FIRM) $(INSTALLED)
 sources_of = $(filter assignments/$(1)/%,$(SOURCES))
 
 .DEFAULT_GOAL := help
@@ -30,10 +40,10 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 $(INSTALLED): pyproject.toml
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
-	$(VENV)/bin/python -m compileall -q generator  # start from bytecode even where it is not written
+	$(VENV)/bin/python -m compileall -q generator  # bytecode, also where PYTHONDONTWRITEBYTECODE
 	touch $@
 
 setup: $(INSTALLED) ## Create .venv and install the generator with its dev tools

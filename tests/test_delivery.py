@@ -84,6 +84,7 @@ def test_handbook_is_built_once_and_rebuilt_identically_when_touched(project: Pa
 
 @needs_make
 @pytest.mark.parametrize("changed", ["templates/shared/handbook.md.j2", "templates/reference.docx",
+                                     "templates/coverton-logo.png", "templates/nl/terms.yaml",
                                      "firm.yaml", "generator/build.py",
                                      f"assignments/{EXAMPLE}/analyse.md"])
 def test_any_input_of_a_document_rebuilds_it(project: Path, changed: str) -> None:
@@ -122,6 +123,34 @@ def test_a_kind_not_yet_allowed(project: Path) -> None:
     every = make(project, "handbook")
     assert (project / "build" / EXAMPLE / "handbook.docx").is_file()
     assert "draft-2027: handbook skipped" in every.stdout
+
+
+@needs_make
+def test_a_firm_folder_of_templates_is_a_dependency(project: Path) -> None:
+    own = project / "house-style" / "nl"
+    own.mkdir(parents=True)
+    (own / "terms.yaml").write_text("draft: ONTWERP\n", encoding="utf-8")
+    firm = project / "firm.yaml"
+    firm.write_text(firm.read_text(encoding="utf-8") + "templates: house-style\n",
+                    encoding="utf-8")
+    make(project, "handbook", f"ASSIGNMENT={EXAMPLE}")
+    later(own / "terms.yaml")
+    assert "interim build" in make(project, "handbook", f"ASSIGNMENT={EXAMPLE}").stdout
+
+
+@needs_make
+def test_without_firm_yaml_make_still_builds(project: Path) -> None:
+    (project / "firm.yaml").unlink()
+    result = make(project, "proposal", f"ASSIGNMENT={EXAMPLE}")
+    assert (project / "build" / EXAMPLE / "proposal.docx").is_file()
+    assert "no firm.yaml" in result.stderr
+
+
+@needs_make
+def test_an_unknown_assignment_is_named(project: Path) -> None:
+    result = make(project, "handbook", "ASSIGNMENT=nope", check=False)
+    assert result.returncode != 0
+    assert "no assignment 'nope'" in result.stderr and EXAMPLE in result.stderr
 
 
 @needs_make
