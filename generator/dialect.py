@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
@@ -57,3 +58,23 @@ def refused_scheme(href: str) -> str | None:
     if match and match.group(1).lower() in REFUSED_SCHEMES:
         return match.group(1).lower()
     return None
+
+
+def is_url(target: str) -> bool:
+    """A picture given as an address (`https:`, `//host`): pictures are never downloaded."""
+    return bool(_SCHEME_RE.match(target)) or target.startswith("//")
+
+
+def resolve_inside(root: Path, name: str) -> Path | None:
+    """`name` relative to `root`, symlinks followed; None when it would leave `root`.
+
+    Includes, pictures and the firm's files all stay inside their folder this one way.
+    """
+    candidate = Path(name)
+    if candidate.is_absolute() or "\\" in name:
+        return None
+    root = root.resolve()
+    resolved = (root / candidate).resolve()
+    if resolved != root and root not in resolved.parents:
+        return None
+    return resolved

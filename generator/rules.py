@@ -25,10 +25,16 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
-from generator.dialect import DIRECTIVE_NAMES, make_parser, refused_scheme
+from generator.dialect import (
+    DIRECTIVE_NAMES,
+    is_url,
+    make_parser,
+    refused_scheme,
+    resolve_inside,
+)
 from generator.errors import Report
 from generator.model import Assignment, BlockMarkdown, Person
-from generator.sources import Path_, ProseMapping, Source, resolve_inside
+from generator.sources import Path_, ProseMapping, Source
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -38,7 +44,6 @@ PERSON_KEYS = frozenset({
 })
 FINAL_EVALUATION_GRACE = datetime.timedelta(days=90)
 HANDOVER_LEAD = datetime.timedelta(days=14)
-_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _MARKUP_HINT = re.compile(r"[\[<]|:::")
 
 
@@ -440,7 +445,7 @@ def rule_links_and_images(ctx: Context) -> None:
             if refused_scheme(target):
                 ctx.error(report_path, f"{label}link {target[:40]!r} is not allowed",
                           "use http(s): or mailto: links only")
-            elif bang and (_URL_SCHEME.match(target) or target.startswith("//")):
+            elif bang and is_url(target):
                 ctx.error(report_path, f"{label}picture {target[:60]!r} is not a local file",
                           "save the picture in the assignment folder and name it relatively")
             elif bang:

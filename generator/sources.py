@@ -19,7 +19,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.dialect import FORBIDDEN_CHARS
+from generator.dialect import FORBIDDEN_CHARS, resolve_inside
 from generator.errors import Location, Report
 
 Path_ = tuple[str | int, ...]
@@ -330,15 +330,3 @@ class _Builder:
                               "remove it: it was probably pasted from another program")
             text = FORBIDDEN_CHARS.sub("", text)
         return IncludedText(text, resolved)
-
-
-def resolve_inside(root: Path, name: str) -> Path | None:
-    """`name` relative to `root`, symlinks followed; None when it would leave `root`."""
-    candidate = Path(name)
-    if candidate.is_absolute() or "\\" in name:
-        return None
-    root = root.resolve()
-    resolved = (root / candidate).resolve()
-    if resolved != root and root not in resolved.parents:
-        return None
-    return resolved

@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import DIRECTIVE_NAMES, refused_scheme
+from generator.dialect import DIRECTIVE_NAMES, is_url, refused_scheme, resolve_inside
 from generator.errors import GeneratorError
 from generator.writer import oxml
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
@@ -39,7 +39,6 @@ class MarkdownError(GeneratorError):
         super().__init__(text)
 
 
-_SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 EMU_PER_INCH = 914400
@@ -627,33 +626,24 @@ class Renderer:
         for key in (src, name):
             if key in self.images:
                 return self.images[key]
-        scheme = _SCHEME_RE.match(name)
-        if scheme or name.startswith("//"):
+        if is_url(name):
             raise MarkdownError(
                 f"image '{src}' is a URL; pictures are never downloaded",
                 line,
                 "save the picture next to the Markdown file and use a relative path",
             )
-        path = Path(name)
-        if path.is_absolute() or name.startswith(("/", "\\")):
+        resolved = resolve_inside(self.base_dir, name)
+        if resolved is None:
             raise MarkdownError(
-                f"image '{src}' is an absolute path",
+                f"image '{src}' lies outside the document folder {self.base_dir.resolve()}",
                 line,
-                "use a path relative to the Markdown file's folder",
-            )
-        base = self.base_dir.resolve()
-        resolved = (base / path).resolve()
-        if not resolved.is_relative_to(base):
-            raise MarkdownError(
-                f"image '{src}' lies outside the document folder {base}",
-                line,
-                "copy the picture into the document folder",
+                "copy the picture into the document folder and use a relative path",
             )
         try:
             return resolved.read_bytes()
         except OSError:
             raise MarkdownError(
-                f"image '{src}' not found in {base}",
+                f"image '{src}' not found in {self.base_dir.resolve()}",
                 line,
                 "check the file name (it is case-sensitive)",
             ) from None

@@ -65,7 +65,7 @@ def test_line_counts_soft_breaks(converter: Converter) -> None:
     ("markdown", "needle"),
     [
         ("![a](https://example.com/x.png)", "URL"),
-        ("![a](/etc/passwd)", "absolute"),
+        ("![a](/etc/passwd)", "outside"),
         ("![a](../conftest.py)", "outside"),
         ("![a](missing.png)", "not found"),
     ],
