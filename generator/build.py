@@ -134,9 +134,8 @@ class Builder:
             **job.kind.context(a, job.instance),
         }
         body = render(env, job.kind.template, context)
-        sections = len(re.findall(r"^# ", body, flags=re.MULTILINE))
         markdown = render(env, "document.md.j2", {**context, "body": Md(body),
-                                                   "toc": sections > 3})
+                                                   "toc": count_sections(body) > 3})
         images = dict(self.logo)
         if job.kind.timeline:
             images["timeline.png"] = self.timeline(a, terms, fmt)
@@ -257,18 +256,36 @@ def git_stamp(folder: Path) -> tuple[str, int]:
 
 
 def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None], Md]:
-    people = {p.id: p for p in a.people}
+    """`who(id)` / `name(id)` for templates: a person as printed, "–" for nobody."""
 
     def show(person_id: str | None) -> Md:
         if not person_id:
             return Md("–")
-        person = people[person_id]
+        person = a.person(person_id)
         text = escape(person.name)
         if with_role and person.role:
             text += " (" + escape(person.role) + ")"
         return Md(text)
 
     return show
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def count_sections(markdown: str) -> int:
+    """Top-level headings (`# `) outside code blocks: the document's sections."""
+    sections, fence = 0, ""
+    for line in markdown.splitlines():
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+        elif opened:
+            fence = opened.group(1)
+        elif line.startswith("# ") or line == "#":
+            sections += 1
+    return sections
 
 
 @dataclass

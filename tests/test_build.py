@@ -286,3 +286,11 @@ def test_an_internal_error_in_one_document_does_not_stop_the_others(tmp_path, mo
     built = sorted(p.name for p in (tmp_path / EXAMPLE).glob("*.docx"))
     assert built == ["action-plan.docx", "handover.docx", "progress-2027-02-19.docx",
                      "proposal.docx"]
+
+
+def test_sections_are_counted_outside_code_blocks():
+    from generator.build import count_sections
+
+    body = "# One\n\ntext\n\n```sh\n# a shell comment\n```\n\n# Two\n\n~~~~\n# x\n~~~\n# y\n~~~~\n"
+    assert count_sections(body) == 2
+    assert count_sections("#hashtag\n# Real\n## Sub\n") == 1
