@@ -155,7 +155,7 @@ def _merge(into: dict[str, Any], data: Mapping[str, Any]) -> None:
             into[key] = value
 
 
-class Terms:
+class Phrasebook:
     """Fixed text, each entry trusted Markdown; a missing term is a template bug, said so."""
 
     def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
@@ -173,7 +173,7 @@ class Terms:
         except KeyError:
             raise TemplatingError(f"no term {self._path + name!r} in terms.yaml") from None
         if isinstance(value, Mapping):
-            return Terms(value, f"{self._path}{name}.")
+            return Phrasebook(value, f"{self._path}{name}.")
         return Md(value) if isinstance(value, str) else value
 
     def get(self, name: str, default: Any = None) -> Any:
@@ -201,7 +201,7 @@ def make_environment(language: str, firm_templates: Path | None = None
         autoescape=False,
     )
     fmt = Formatter(language)
-    env.globals.update(t=Terms(load_terms(language, search)), fmt=fmt, language=language)
+    env.globals.update(t=Phrasebook(load_terms(language, search)), fmt=fmt, language=language)
     env.filters.update(
         date=fmt.date, money=fmt.money, country=fmt.country, number=fmt.number, percent=fmt.percent,
         escape_md=escape, inline=inline, fill=fill, label=label, span=span, strong=strong,
@@ -239,7 +239,7 @@ def strong(text: str) -> Md:
     return Md(f"**{finalize(text)}**")
 
 
-def label(value: str, labels: Terms) -> Md:
+def label(value: str, labels: Phrasebook) -> Md:
     """An enum value (`on_track`) in words of the document language."""
     return Md(labels.get(value, escape(value)))
 
