@@ -320,7 +320,8 @@ def test_deep_nesting_is_located(example: ExampleProject) -> None:
 def test_extreme_nesting_is_an_error_not_a_crash(example: ExampleProject) -> None:
     example.write("a: " + "[" * 5000 + "]" * 5000 + "\n")
     (error,) = example.errors()
-    assert_located(error, example.yaml, 1, "nested too deeply")
+    assert_located(error, example.yaml, 1)
+    assert "nest" in error.message  # "nested too deeply", or LibYAML's own depth limit
 
 
 def test_control_character_in_a_key_is_refused_at_its_line(example: ExampleProject) -> None:
