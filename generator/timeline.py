@@ -12,6 +12,7 @@ import datetime
 import functools
 import io
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,9 @@ MAX_LABELLED = 40
 """More markers than this cannot be labelled legibly at print size: show counts instead."""
 
 MAX_ROWS = 5
+
+FEW_OF_A_KIND = 12
+"""When summarising, a kind with at most this many markers keeps them individually."""
 """More label rows than this per side make the picture too tall: show counts instead."""
 
 DPI = 200
@@ -493,7 +497,17 @@ def layout_timeline(
         placed = _rows_per_side(items, spacing)
         summarised = max((row for row, _ in placed), default=0) >= MAX_ROWS
     if summarised:
-        items, glyphs, months_per_count = _summary_items(markers, x_of, sizes, pad, spacing)
+        # Only the crowded kinds are counted; a few evaluations or the handover keep
+        # their own symbol at their true date.
+        per_kind = Counter(m.kind for m in markers)
+        counted = [m for m in markers if per_kind[m.kind] > FEW_OF_A_KIND]
+        kept = [m for m in markers if per_kind[m.kind] <= FEW_OF_A_KIND] if counted else []
+        items, glyphs, months_per_count = _summary_items(counted or markers, x_of, sizes, pad,
+                                                         spacing)
+        with_year = start.year != end.year
+        own = _individual_items(kept, x_of, month_names, with_year, sizes, pad, spacing)
+        items += own
+        glyphs += [Glyph(i.kind, i.x) for i in own]
         placed = _rows_per_side(items, spacing)
 
     box_h = _line_height(sizes.label_font) + 2 * pad

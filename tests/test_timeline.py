@@ -191,3 +191,19 @@ def test_mixed_kinds_summary_keeps_symbols_apart_over_long_periods() -> None:
     assert_no_overlap(lay.labels)
     assert len({round(g.x) for g in lay.glyphs}) == len(lay.glyphs)  # no symbol hides another
     Image.open(io.BytesIO(draw(markers, start=start, end=end))).load()
+
+
+def test_summary_counts_the_crowded_kind_and_keeps_the_few_at_their_dates() -> None:
+    start, end = dt.date(2027, 1, 11), dt.date(2027, 6, 25)
+    milestones = [Marker(start + dt.timedelta(days=i % 160), f"M{i}", "milestone")
+                  for i in range(2000)]
+    evaluations = [Marker(dt.date(2027, 2, 19), "Evaluatie", "evaluation"),
+                   Marker(dt.date(2027, 6, 25), "Evaluatie", "final"),
+                   Marker(dt.date(2027, 5, 17), "Overdracht", "handover")]
+    layout = layout_timeline(start, end, milestones + evaluations, month_names=MONTHS_NL,
+                             legend={**LEGEND_NL, "summary": "Aantal per maand"}, width_px=1250)
+    assert layout.summarised and layout.months_per_count == 1
+    counts = [int(label.text) for label in layout.labels if label.kind == "milestone"]
+    assert sum(counts) == 2000 and len(counts) == 6
+    own = {label.kind: label for label in layout.labels if label.kind != "milestone"}
+    assert own["evaluation"].text == "Evaluatie" and own["handover"].text == "Overdracht"
