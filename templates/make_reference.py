@@ -78,7 +78,8 @@ def heading(level: int, size: int, before: int, after: int, extra_rpr: str = "")
             f'<w:keepNext/><w:keepLines/><w:spacing w:before="{before}" w:after="{after}" '
             f'w:line="240" w:lineRule="auto"/><w:outlineLvl w:val="{level - 1}"/>'
         ),
-        rpr=f'<w:b/><w:bCs/><w:color w:val="{BRAND}"/>{extra_rpr}'
+        # extra_rpr (italics) sits between bCs and color: CT_RPr is a sequence Word enforces
+        rpr=f'<w:b/><w:bCs/>{extra_rpr}<w:color w:val="{BRAND}"/>'
         f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>',
     )
 
