@@ -39,6 +39,12 @@ class MarkdownError(GeneratorError):
         super().__init__(text)
 
 
+def unsupported(what: str, token_type: str, line: int) -> MarkdownError:
+    """A token type no rule handles: said, never silently dropped."""
+    return MarkdownError(f"unsupported {what} '{token_type}'", line,
+                         "remove it or rewrite it with the constructs listed in docs/markdown.md")
+
+
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 EMU_PER_INCH = 914400
@@ -320,11 +326,7 @@ class Renderer:
         for token in tokens:
             rule = rules.get(token.type)
             if rule is None:
-                raise MarkdownError(
-                    f"unsupported Markdown construct '{token.type}'",
-                    _line(token),
-                    "remove it or rewrite it with the constructs listed in docs/markdown.md",
-                )
+                raise unsupported("Markdown construct", token.type, _line(token))
             rule(self, token)
 
     # -- paragraphs and headings ---------------------------------------------------------
@@ -442,11 +444,7 @@ class Renderer:
         for child in children:
             rule = rules.get(child.type)
             if rule is None:
-                raise MarkdownError(
-                    f"unsupported inline Markdown construct '{child.type}'",
-                    state.line,
-                    "remove it or rewrite it with the constructs listed in docs/markdown.md",
-                )
+                raise unsupported("inline Markdown construct", child.type, state.line)
             rule(self, state, child)
         if state.buf:
             self._flush(state)
