@@ -9,18 +9,19 @@ sources give the same bytes.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from generator.documents import Instance, Kind, kinds
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 from generator.model import Assignment, Firm
+from generator.parallel import WorkerDied, available_cores, run
 from generator.project import Loaded, Project, load_assignment, load_firm
 from generator.templating import Md, escape, make_environment, render
 from generator.timeline import Marker, draw_timeline
@@ -187,6 +188,28 @@ class Builder:
         markdown, meta, images = self.markdown(job)
         return self.converter.convert(markdown, meta, base_dir=job.loaded.folder, images=images)
 
+    def prepare(self, jobs: Iterable[Job]) -> None:
+        """Set up what documents share (templates, dates, pictures) before workers fork."""
+        for job in jobs:
+            env = self.environment(job.assignment.language)
+            document_stamp(job)
+            if job.kind.timeline:
+                self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
+
+    def write_batch(self, jobs: list[Job], out_dir: Path) -> list[Path | Failure]:
+        """Write each job; failures are returned, not raised, so a worker can send them back."""
+        outcomes: list[Path | Failure] = []
+        for job in jobs:
+            where = f"{job.assignment.id}: {job.instance.name}"
+            try:
+                outcomes.append(self.write(job, out_dir))
+            except GeneratorError as exc:
+                outcomes.append(Failure(f"{where}: {exc}"))
+            except Exception as exc:  # a bug must not cost the other documents
+                outcomes.append(Failure(f"{where}: internal error: {type(exc).__name__}: "
+                                        f"{exc} (a bug in interim; please report it)"))
+        return outcomes
+
     def write(self, job: Job, out_dir: Path) -> Path:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
         data = self.docx(job)
@@ -235,7 +258,7 @@ def document_stamp(job: Job) -> Stamp:
     return Stamp(version, day, moment, commit)
 
 
-@cache
+@functools.cache
 def git_stamp(folder: Path) -> tuple[str, int]:
     """The last commit touching `folder` and its time; empty outside a git checkout."""
     try:
@@ -288,6 +311,29 @@ def count_sections(markdown: str) -> int:
     return sections
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A document that could not be written, and the full message saying why."""
+
+    message: str
+
+
+def batch_jobs(builder: Builder, jobs: list[Job], workers: int) -> list[list[Job]]:
+    """The units of work for `workers` processes, in plan order.
+
+    With assignments enough to keep every worker busy, one batch per assignment, so
+    its documents share their timeline picture. With fewer, one batch per document,
+    and what the documents share is set up first, in this process, for all workers.
+    """
+    by_assignment: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_assignment.setdefault(job.assignment.id, []).append(job)
+    if workers <= 1 or len(by_assignment) >= 2 * workers:
+        return list(by_assignment.values())
+    builder.prepare(jobs)
+    return [[job] for job in jobs]
+
+
 @dataclass
 class BuildReport:
     """What a run wrote, skipped (not yet allowed) and failed on, each failure a full message."""
@@ -303,12 +349,14 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
               echo: Callable[[str], None] = lambda _: None,
               error: Callable[[str], None] = lambda _: None,
               progress: Callable[[int, int], None] = lambda done, total: None,
-              warn: Callable[[Diagnostic], None] = lambda _: None) -> BuildReport:
+              warn: Callable[[Diagnostic], None] = lambda _: None,
+              workers: int = 0) -> BuildReport:
     """Build every allowed document of the named assignments (all when none are named).
 
     A document asked for by `only` that its phase does not allow is a failure (unless
     `skip_unavailable`); without `only`, documents not yet allowed are skipped with the
     reason. One failure does not stop the others; nothing is written for a failed document.
+    Documents are written by `workers` processes (0: one per core; generator.parallel).
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
     report = BuildReport()
@@ -339,19 +387,23 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     if not jobs:
         return report
     builder = Builder(load_firm(project.root, warn=warn), root=project.root)
-    for done, job in enumerate(jobs, start=1):
-        progress(done, len(jobs))
-        try:
-            path = builder.write(job, out_dir)
-        except GeneratorError as exc:
-            fail(f"{job.assignment.id}: {job.instance.name}: {exc}")
-            continue
-        except Exception as exc:  # a bug must not cost the other documents
-            fail(f"{job.assignment.id}: {job.instance.name}: internal error: "
-                 f"{type(exc).__name__}: {exc} (a bug in interim; please report it)")
-            continue
-        report.written.append(path)
-        echo(f"wrote {display_path(path)} ({_size(path)}){'  [draft]' if job.draft else ''}")
+    workers = workers or available_cores()
+    batches = batch_jobs(builder, jobs, workers)
+    written = run(batches, functools.partial(builder.write_batch, out_dir=out_dir), workers)
+    finished = 0
+    for batch, outcomes in zip(batches, written, strict=True):
+        if isinstance(outcomes, WorkerDied):
+            outcomes = [Failure(f"{job.assignment.id}: {job.instance.name}: {outcomes.reason}")
+                        for job in batch]
+        for job, outcome in zip(batch, outcomes, strict=True):
+            finished += 1
+            progress(finished, len(jobs))
+            if isinstance(outcome, Failure):
+                fail(outcome.message)
+                continue
+            report.written.append(outcome)
+            echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
+                 f"{'  [draft]' if job.draft else ''}")
     if pdf and report.written:
         from generator.pdf import export_pdfs
 

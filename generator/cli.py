@@ -133,8 +133,9 @@ def list_() -> None:
 def schema() -> None:
     """Print the JSON Schema of assignment.yaml (for editors' YAML support)."""
     from generator.model import Assignment
+    from generator.records import json_schema
 
-    document = Assignment.model_json_schema(by_alias=True)
+    document = json_schema(Assignment)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Interim assignment (assignment.yaml)"
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -153,10 +154,12 @@ def schema() -> None:
 @click.option("--pdf", is_flag=True, help="Also export each document to PDF (LibreOffice).")
 @click.option("--skip-unavailable", is_flag=True, help="With --doc: skip, rather than fail on, "
               "a document the assignment's phase does not allow yet.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes writing documents; 0: one per core (or $INTERIM_JOBS).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @_handle_errors
 def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, draft: bool,
-          pdf: bool, skip_unavailable: bool, quiet: bool) -> None:
+          pdf: bool, skip_unavailable: bool, jobs: int, quiet: bool) -> None:
     """Build the documents each assignment's phase allows, into OUT/<id>/."""
     from generator.build import build_all
     from generator.project import Project
@@ -167,7 +170,7 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
                            skip_unavailable=skip_unavailable,
                            echo=(lambda _: None) if quiet else click.echo,
                            error=lambda message: click.echo(message, err=True), warn=_warn,
-                           progress=bar.update)
+                           progress=bar.update, workers=jobs)
     if report.failed:
         sys.exit(1)
 

@@ -11,14 +11,11 @@ Field types say how text may be used downstream:
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
-
-from generator.sources import ProseMapping
+from generator.records import Check, Key, Problem, Record, between, matching, non_empty
 
 
 class InlineMarkdown(str):
@@ -29,45 +26,25 @@ class BlockMarkdown(str):
     """Text that is Markdown with blocks; templating inserts it as its own blocks."""
 
 
-def _text(value: Any) -> Any:
-    """YAML turns `9` or `2027-06-14` into numbers and dates; text fields take them as typed."""
-    if isinstance(value, ProseMapping):
-        return value.raw
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float | Decimal | datetime.date):
-        return str(value)
+def _relative(value: str) -> str:
+    if value.startswith("/") or "\\" in value:
+        raise Problem("give a path relative to firm.yaml", "e.g. templates/brand.docx")
     return value
 
 
-def _date(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise ValueError(f"{value!r} is not a valid date") from exc
-    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise ValueError(f"expected a number, got {value!r}")
-    return value
-
-
-Plain = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-Inline = Annotated[str, BeforeValidator(_text), Field(min_length=1), AfterValidator(InlineMarkdown)]
-Block = Annotated[str, BeforeValidator(_text), AfterValidator(BlockMarkdown)]
-Day = Annotated[datetime.date, BeforeValidator(_date)]
-Amount = Annotated[Decimal, BeforeValidator(_number),
-                   Field(allow_inf_nan=False, ge=Decimal("-1e12"), le=Decimal("1e12"))]
+Plain = Annotated[str, non_empty]
+Inline = Annotated[str, non_empty, Check(InlineMarkdown)]
+Block = Annotated[str, Check(BlockMarkdown)]
+Day = datetime.date
+Amount = Annotated[Decimal, between(Decimal("-1e12"), Decimal("1e12"))]
 """Money and counts: finite and within a trillion, so fee arithmetic stays exact."""
 PersonId = Plain
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Slug = Annotated[str, matching(r"[a-z0-9]+(-[a-z0-9]+)*", "id",
+                               "use lowercase letters, digits and '-' only, "
+                               "e.g. acme-finance-2027")]
+Currency = Annotated[str, matching(r"[A-Z]{3}", "currency code", "e.g. EUR, GBP, USD")]
+RelativePath = Annotated[str, non_empty, Check(_relative)]
+Score = Annotated[int, between(1, 5)]
 
 Language = Literal["nl", "en"]
 Organisation = Literal["client", "provider", "third_party"]
@@ -76,13 +53,7 @@ MilestoneStatus = Literal["planned", "on_track", "at_risk", "late", "done"]
 DOCUMENT_KINDS = ("proposal", "action-plan", "handbook", "progress", "handover")
 
 
-class Strict(BaseModel):
-    """Unknown keys are errors: a typo must never silently drop content."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, defer_build=True)
-
-
-class Person(Strict):
+class Person(Record):
     id: Plain
     name: Plain
     role: Plain | None = None
@@ -91,39 +62,39 @@ class Person(Strict):
     phone: Plain | None = None
 
 
-class Client(Strict):
+class Client(Record):
     name: Plain
     address: Plain | None = None
     vat_number: Plain | None = None
     sponsor: PersonId
 
 
-class Mandate(Strict):
+class Mandate(Record):
     decides: list[Inline] = []
     escalates: list[Inline] = []
     signing_limit: Amount | None = None
 
 
-class Position(Strict):
+class Position(Record):
     title: Plain
     mode: Literal["line", "staff", "project", "statutory"]
     reports_to: PersonId
     mandate: Mandate = Mandate()
 
 
-class Period(Strict):
+class Period(Record):
     start: Day
     end: Day
 
 
-class DocumentSettings(Strict):
+class DocumentSettings(Record):
     version: Plain | None = None
     date: Day | None = None
 
 
-class Documents(Strict):
+class Documents(Record):
     proposal: DocumentSettings = DocumentSettings()
-    action_plan: DocumentSettings = Field(DocumentSettings(), alias="action-plan")
+    action_plan: Annotated[DocumentSettings, Key("action-plan")] = DocumentSettings()
     handbook: DocumentSettings = DocumentSettings()
     progress: DocumentSettings = DocumentSettings()
     handover: DocumentSettings = DocumentSettings()
@@ -132,12 +103,12 @@ class Documents(Strict):
         return getattr(self, kind.replace("-", "_"))
 
 
-class Scope(Strict):
-    in_: list[Inline] = Field([], alias="in")
+class Scope(Record):
+    in_: Annotated[list[Inline], Key("in")] = []
     out: list[Inline] = []
 
 
-class Objective(Strict):
+class Objective(Record):
     id: Plain
     statement: Inline
     measure: Inline | None = None
@@ -146,26 +117,26 @@ class Objective(Strict):
     due: Day | None = None
 
 
-class Resource(Strict):
+class Resource(Record):
     kind: Literal["people", "budget", "systems", "information"]
     description: Inline
     committed_by: PersonId | None = None
 
 
-class Successor(Strict):
+class Successor(Record):
     name: Plain | None = None
     role: Plain | None = None
     status: Literal["known", "internal", "to_recruit"]
 
 
-class ExitPlan(Strict):
+class ExitPlan(Record):
     criteria: list[Inline] = []
     successor: Successor | None = None
     handover_start: Day | None = None
 
 
-class Terms(Strict):
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+class Terms(Record):
+    currency: Currency = "EUR"
     day_rate: Amount
     days_per_week: Amount
     vat_percent: Amount
@@ -179,12 +150,12 @@ class Terms(Strict):
     valid_until: Day | None = None
 
 
-class Intake(Strict):
+class Intake(Record):
     first_contact: Day | None = None
     situation: Block
     scope: Scope = Scope()
     expectations: list[Inline] = []
-    objectives: list[Objective] = Field(min_length=1)
+    objectives: Annotated[list[Objective], non_empty]
     resources: list[Resource] = []
     culture: list[Inline] = []
     success_factors: list[Inline] = []
@@ -192,13 +163,13 @@ class Intake(Strict):
     terms: Terms
 
 
-class Finding(Strict):
+class Finding(Record):
     area: Plain
     finding: Inline
     severity: Level3
 
 
-class Milestone(Strict):
+class Milestone(Record):
     id: Plain
     title: Inline
     due: Day
@@ -207,7 +178,7 @@ class Milestone(Strict):
     acceptance: Inline | None = None
 
 
-class Action(Strict):
+class Action(Record):
     id: Plain
     milestone: Plain
     description: Inline
@@ -216,7 +187,7 @@ class Action(Strict):
     due: Day | None = None
 
 
-class Risk(Strict):
+class Risk(Record):
     risk: Inline
     likelihood: Level3
     impact: Level3
@@ -224,30 +195,30 @@ class Risk(Strict):
     owner: PersonId | None = None
 
 
-class Coaching(Strict):
+class Coaching(Record):
     person: PersonId
     goal: Inline
 
 
-class Evaluation(Strict):
+class Evaluation(Record):
     date: Day
     kind: Literal["progress", "phase_gate", "final"]
     participants: list[PersonId] = []
 
 
-class Review(Strict):
+class Review(Record):
     date: Day
-    with_: list[PersonId] = Field([], alias="with")
+    with_: Annotated[list[PersonId], Key("with")] = []
     outcome: Inline
 
 
-class Acceptance(Strict):
+class Acceptance(Record):
     version: Plain
     accepted_on: Day
     accepted_by: PersonId
 
 
-class Analysis(Strict):
+class Analysis(Record):
     summary: Block | None = None
     findings: list[Finding] = []
     milestones: list[Milestone] = []
@@ -259,14 +230,14 @@ class Analysis(Strict):
     acceptance: Acceptance | None = None
 
 
-class Progress(Strict):
+class Progress(Record):
     evaluation: Day
     summary: Block
     milestones: dict[str, MilestoneStatus] = {}
     decisions: list[Inline] = []
 
 
-class Change(Strict):
+class Change(Record):
     id: Plain
     date: Day
     what: Inline
@@ -275,43 +246,40 @@ class Change(Strict):
     approved_by: PersonId
 
 
-class Execution(Strict):
+class Execution(Record):
     progress: list[Progress] = []
     changes: list[Change] = []
 
 
-class Result(Strict):
+class Result(Record):
     objective: Plain
     status: Literal["met", "partial", "not_met"]
     value: Plain | None = None
     note: Inline | None = None
 
 
-class OpenItem(Strict):
+class OpenItem(Record):
     item: Inline
     next_step: Inline | None = None
     due: Day | None = None
     new_owner: PersonId
 
 
-class KnowledgeTransfer(Strict):
+class KnowledgeTransfer(Record):
     topic: Inline
     to: PersonId
     method: Inline | None = None
     done: bool = False
 
 
-class Leadership(Strict):
+class Leadership(Record):
     person: PersonId
     role: Plain | None = None
     readiness: Literal["ready", "ready_with_support", "not_ready"]
     follow_up: Inline | None = None
 
 
-Score = Annotated[int, Field(ge=1, le=5)]
-
-
-class EvaluationSession(Strict):
+class EvaluationSession(Record):
     date: Day
     participants: list[PersonId] = []
     went_well: list[Inline] = []
@@ -319,7 +287,7 @@ class EvaluationSession(Strict):
     satisfaction: dict[str, Score] = {}
 
 
-class Closing(Strict):
+class Closing(Record):
     results: list[Result] = []
     milestones: dict[str, MilestoneStatus] = {}
     """Final status per milestone; one not named keeps its status from the last progress."""
@@ -330,7 +298,7 @@ class Closing(Strict):
     recommendations: list[Inline] = []
 
 
-class Assignment(Strict):
+class Assignment(Record):
     """An interim assignment through its four phases, as written in `assignment.yaml`."""
 
     id: Slug
@@ -342,7 +310,7 @@ class Assignment(Strict):
     interim_manager: PersonId
     position: Position
     period: Period
-    people: list[Person] = Field(min_length=1)
+    people: Annotated[list[Person], non_empty]
     intake: Intake
     analysis: Analysis | None = None
     execution: Execution | None = None
@@ -369,7 +337,7 @@ class Assignment(Strict):
         return "intake"
 
 
-class Firm(Strict):
+class Firm(Record):
     """The firm issuing the documents, from `firm.yaml` at the repository's root."""
 
     name: Plain
@@ -378,18 +346,11 @@ class Firm(Strict):
     email: Plain | None = None
     phone: Plain | None = None
     website: Plain | None = None
-    logo: Plain | None = None
+    logo: RelativePath | None = None
     language: Language = "nl"
-    brand_template: Plain | None = None
-    templates: Plain | None = None
+    brand_template: RelativePath | None = None
+    templates: RelativePath | None = None
     footer: Plain | None = None
-
-    @field_validator("brand_template", "templates", "logo")
-    @classmethod
-    def _relative(cls, value: str | None) -> str | None:
-        if value is not None and (value.startswith("/") or "\\" in value):
-            raise ValueError("give a path relative to firm.yaml")
-        return value
 
 
 NEUTRAL_FIRM = Firm(name="Interim Management", language="nl")

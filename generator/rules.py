@@ -1,9 +1,9 @@
 """The rules of the format (spec/FORMAT.md), each reported at the file, line and column it concerns.
 
-`validate` turns loaded data into a validated model in two passes, so one run
-reports every problem it can: unknown keys (with a suggestion, then dropped), then
-the model's types (pydantic, errors mapped back to lines). `check_rules` then applies
-the format's cross-field rules, one small function each, listed in `RULES`.
+`validate` turns loaded data into the validated model (generator.records), each
+unknown key, missing key and bad value reported at its line, all in one run.
+`check_rules` then applies the format's cross-field rules, one small function each,
+listed in `RULES`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import types
-import typing
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,7 +21,6 @@ from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pydantic import BaseModel, ValidationError
 
 from generator.dialect import (
     DIRECTIVE_NAMES,
@@ -34,9 +31,10 @@ from generator.dialect import (
 )
 from generator.errors import Report
 from generator.model import Assignment, BlockMarkdown, Person
+from generator.records import Record, build, walk
 from generator.sources import Path_, ProseMapping, Source
 
-M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=Record)
 
 PERSON_KEYS = frozenset({
     "sponsor", "interim_manager", "reports_to", "owner", "committed_by", "participants",
@@ -49,93 +47,12 @@ _MARKUP_HINT = re.compile(r"[\[<]|:::")
 
 # --------------------------------------------------------------------------- structure
 
-def validate(source: Source, model: type[M], report: Report) -> M | None:
-    """Data -> model; every unknown key and type error reported, None when the model fails."""
-    data = _drop_unknown_keys(source, source.data, model, (), report)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            _report_pydantic(source, error, report)
-        return None
-
-
-def _drop_unknown_keys(source: Source, data: Any, model: type[BaseModel], path: Path_,
-                       report: Report) -> Any:
-    if not isinstance(data, dict) or isinstance(data, ProseMapping):
-        return data
-    fields = {(info.alias or name): info for name, info in model.model_fields.items()}
-    clean = {}
-    for key, value in data.items():
-        info = fields.get(key)
-        if info is None:
-            guess = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
-            hint = f"did you mean {guess[0]!r}?" if guess else (
-                "allowed here: " + ", ".join(sorted(fields)))
-            report.error(source.locate((*path, key)), f"unknown key {key!r}", hint)
-            continue
-        clean[key] = _descend(source, value, info.annotation, (*path, key), report)
-    return clean
-
-
-def _descend(source: Source, value: Any, annotation: Any, path: Path_, report: Report) -> Any:
-    """Follow the field's type into lists, mappings and nested models."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if arg is not type(None):
-                return _descend(source, value, arg, path, report)
-    if origin is typing.Annotated:
-        return _descend(source, value, typing.get_args(annotation)[0], path, report)
-    if origin is list and isinstance(value, list):
-        (item,) = typing.get_args(annotation)
-        return [_descend(source, v, item, (*path, i), report) for i, v in enumerate(value)]
-    if origin is dict and isinstance(value, dict):
-        _, item = typing.get_args(annotation)
-        return {k: _descend(source, v, item, (*path, k), report) for k, v in value.items()}
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return _drop_unknown_keys(source, value, annotation, path, report)
-    return value
-
-
-def _report_pydantic(source: Source, error: Any, report: Report) -> None:
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    where = source.locate(loc)
-    name = ".".join(str(p) for p in loc)
-    if kind == "missing":
-        parent = ".".join(str(p) for p in loc[:-1]) or "the top level"
-        report.error(where, f"missing key {loc[-1]!r}", f"add `{loc[-1]}:` under {parent}")
-        return
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        report.error(where, f"{name}: {error['input']!r} is not allowed",
-                     f"use one of {expected}")
-        return
-    if kind == "string_pattern_mismatch" and loc[-1] == "id":
-        report.error(where, f"{name}: {error['input']!r} is not a valid id",
-                     "use lowercase letters, digits and '-' only, e.g. acme-finance-2027")
-        return
-    if kind == "too_short" and isinstance(error.get("input"), list | str):
-        report.error(where, f"{name} is empty", "give at least one entry")
-        return
-    message = str(error["msg"]).removeprefix("Value error, ")
-    report.error(where, f"{name}: {message}", _type_hint(kind))
-
-
-def _type_hint(kind: str) -> str:
-    return {
-        "string_type": "write text here",
-        "bool_type": "write true or false",
-        "int_type": "write a whole number",
-        "int_parsing": "write a whole number",
-        "decimal_parsing": "write a number, with a dot for decimals",
-        "list_type": "write a list of `- item` lines",
-        "dict_type": "write `key: value` lines",
-        "model_type": "write `key: value` lines",
-        "model_attributes_type": "write `key: value` lines",
-        "date_from_datetime_parsing": "write dates as YYYY-MM-DD",
-    }.get(kind, "")
+def validate(source: Source, model: type[R], report: Report) -> R | None:
+    """Data -> model; every unknown key and bad value reported, None when the model fails."""
+    record, issues = build(model, source.data)
+    for issue in issues:
+        report.error(source.locate(issue.path), issue.message, issue.hint)
+    return record
 
 
 # --------------------------------------------------------------------------- format rules
@@ -498,7 +415,8 @@ def rule_self_contained_markdown(ctx: Context) -> None:
     link definition (`[x]: url`) would apply to links in other fields.
     """
     typed = dict(ctx.source.walk())  # included texts know their file
-    for path, text in _block_texts(ctx.assignment, ()):
+    block_texts = ((p, v) for p, v in walk(ctx.assignment) if isinstance(v, BlockMarkdown))
+    for path, text in block_texts:
         where = getattr(typed.get(path), "source", None)
         label = f"in {where.name}: " if where else ""
         for what, line in _unclosed_blocks(text):
@@ -508,18 +426,6 @@ def rule_self_contained_markdown(ctx: Context) -> None:
         if isinstance(text, str) and "]:" in text and _defines_references(text):
             ctx.error(path, "the text defines link references ([label]: address), which would "
                       "apply to the whole document", "write each link inline: [text](address)")
-
-
-def _block_texts(value: Any, path: Path_) -> Iterator[tuple[Path_, BlockMarkdown]]:
-    """Every full-Markdown value of the model, with its path as written in the source."""
-    if isinstance(value, BlockMarkdown):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from _block_texts(getattr(value, name), (*path, info.alias or name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _block_texts(item, (*path, index))
 
 
 _CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")

@@ -31,7 +31,7 @@ _STANDARD_TAGS = {
 }
 _INCLUDE_SUFFIXES = {".md", ".markdown", ".txt"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """LibYAML when PyYAML has it (ten times faster); both compose the same nodes and marks."""
 MAX_DEPTH = 40
 MAX_VALUES = 200_000
@@ -118,7 +118,7 @@ def load_yaml(path: Path, report: Report, *, include_root: Path | None = None) -
                      "start from `interim new <id>` or copy the reference example")
         return None
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.reader.ReaderError as exc:
         # A raw control character: PyYAML gives an offset, not a line.
         before = text[: exc.position]

@@ -36,6 +36,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.errors import GeneratorError
 from generator.model import BlockMarkdown, InlineMarkdown
+from generator.sources import SAFE_LOADER
 
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -137,7 +138,7 @@ def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
         path = folder / language / "terms.yaml"
         if path.is_file():
             with path.open(encoding="utf-8") as handle:
-                data = yaml.safe_load(handle) or {}
+                data = yaml.load(handle, Loader=SAFE_LOADER) or {}
             if not isinstance(data, dict):
                 raise TemplatingError(f"{path}: expected a mapping of terms")
             _merge(terms, data)

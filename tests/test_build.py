@@ -252,6 +252,35 @@ def test_two_cli_builds_are_byte_identical(tmp_path, monkeypatch):
         assert path.read_bytes() == (tmp_path / "two" / ENGLISH / path.name).read_bytes()
 
 
+def test_workers_change_nothing_but_speed(tmp_path, monkeypatch):
+    variant(ENGLISH, tmp_path)
+    variant(EXAMPLE, tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        code, output = run_cli(tmp_path, "--out", jobs, "-j", jobs, monkeypatch=monkeypatch)
+        assert code == 0, output
+        outputs.append(output.replace(f"{jobs}/", "OUT/"))
+    assert outputs[0] == outputs[1] == outputs[2], "same lines, in the same order"
+    for path in sorted((tmp_path / "1").rglob("*.docx")):
+        for other in ("2", "3"):
+            twin = tmp_path / other / path.relative_to(tmp_path / "1")
+            assert path.read_bytes() == twin.read_bytes(), twin
+
+
+def test_batches_by_document_for_few_assignments_by_assignment_for_many():
+    from generator.build import Builder, batch_jobs
+    from generator.project import load_firm
+
+    jobs = plan(loaded(EXAMPLE)).jobs
+    builder = Builder(load_firm(ROOT), root=ROOT)
+    assert batch_jobs(builder, jobs, 1) == [jobs]
+    assert batch_jobs(builder, jobs, 2) == [[job] for job in jobs]
+    assert builder._timelines, "the shared picture is drawn before workers fork"
+    many = jobs + plan(loaded(ENGLISH)).jobs
+    assert [len(b) for b in batch_jobs(builder, many, 1)] == [len(jobs), len(many) - len(jobs)]
+
+
 def test_an_unwritable_output_folder_is_a_clear_failure(tmp_path):
     (tmp_path / "out").write_text("a file where a folder should be", encoding="utf-8")
     result = CliRunner().invoke(main, ["build", EXAMPLE, "--doc", "proposal", "--out",

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from example_project import ExampleProject
-from pydantic import ValidationError
 
 from generator.model import (
     Assignment,
@@ -17,6 +16,7 @@ from generator.model import (
     Terms,
     compute_fee,
 )
+from generator.records import Invalid, json_schema
 
 PHASE_2 = "# ---- Phase 2"
 PHASE_3 = "# ---- Phase 3"
@@ -24,13 +24,15 @@ PHASE_4 = "# ---- Phase 4"
 ACCEPTANCE = "  acceptance:                    # formal acceptance"
 
 
+BASE_TERMS: dict[str, object] = {"day_rate": 1000, "days_per_week": 5, "vat_percent": 21}
+
+
 def terms(**values: object) -> Terms:
-    base: dict[str, object] = {"day_rate": 1000, "days_per_week": 5, "vat_percent": 21}
-    return Terms.model_validate({**base, **values})
+    return Terms(**{**BASE_TERMS, **values})
 
 
 def period(start: str, end: str) -> Period:
-    return Period.model_validate({"start": start, "end": end})
+    return Period(start=start, end=end)
 
 
 # --------------------------------------------------------------------------- fee
@@ -92,9 +94,9 @@ def test_fee_currency_follows_terms() -> None:
 
 
 def test_terms_reject_bad_currency_and_booleans() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid, match="'euro' is not a valid currency code"):
         terms(currency="euro")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid, match="day_rate: expected a number, got true"):
         terms(day_rate=True)
 
 
@@ -171,17 +173,19 @@ def test_lookups(example: ExampleProject) -> None:
 
 def test_model_is_frozen(example: ExampleProject) -> None:
     a = example.load().assignment
-    with pytest.raises(ValidationError):
+    with pytest.raises(AttributeError, match="read-only"):
         a.title = "Anders"  # type: ignore[misc]
+    assert a.title == "Herstructurering van de logistieke afdeling"
 
 
-def test_model_forbids_unknown_keys() -> None:
-    with pytest.raises(ValidationError) as info:
-        Terms.model_validate({"day_rate": 1, "days_per_week": 1, "vat_percent": 0, "kleur": 1})
-    assert info.value.errors()[0]["type"] == "extra_forbidden"
+def test_defaults_are_not_shared(example: ExampleProject) -> None:
+    first, second = Terms(**BASE_TERMS), Terms(**BASE_TERMS)
+    assert first == second and first is not second
+    a = example.load().assignment
+    assert a.analysis.coaching is not a.analysis.reviews
 
 
 def test_schema_has_the_phases() -> None:
-    schema = Assignment.model_json_schema(by_alias=True)
+    schema = json_schema(Assignment)
     for key in ("id", "language", "intake", "analysis", "execution", "closing"):
         assert key in schema["properties"]

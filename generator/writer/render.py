@@ -46,9 +46,31 @@ def unsupported(what: str, token_type: str, line: int) -> MarkdownError:
 
 
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
-IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
+IMAGE_TYPES = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif"}
+"""Picture formats Word and LibreOffice both show, by Pillow's name, with their extension."""
 EMU_PER_INCH = 914400
 _SUBE = etree.SubElement
+
+
+def picture_header(blob: bytes, src: str, line: int) -> tuple[str, int, int, float, float]:
+    """Extension, pixel size and resolution of a picture, read from its header only."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError  # lazy: only documents with pictures
+
+    try:
+        with Image.open(io.BytesIO(blob), formats=list(IMAGE_TYPES)) as image:
+            dpi = image.info.get("dpi") or (72, 72)
+            kind, (width, height) = image.format or "", image.size
+            image.verify()  # a PNG's chunk checksums: Word shows a broken one as a red cross
+    except UnidentifiedImageError:
+        raise MarkdownError(f"image '{src}' is not a PNG, JPEG or GIF picture", line,
+                            "convert it to PNG") from None
+    except Exception as exc:  # any decoder error of a corrupt picture
+        raise MarkdownError(f"image '{src}' cannot be read ({type(exc).__name__})", line,
+                            "save it again as PNG") from None
+    dpi_x, dpi_y = (float(round(d)) if d and d >= 1 else 72.0 for d in dpi)  # as Word rounds
+    return IMAGE_TYPES[kind], width, height, dpi_x, dpi_y
 
 
 @dataclass
@@ -572,24 +594,7 @@ class Renderer:
         src = str(token.attrs.get("src", ""))
         alt = plain_text_children(token.children or [])
         blob = self._image_blob(src, state.line)
-        from docx.image.image import Image  # lazy: importing python-docx costs ~30 ms
-
-        try:
-            image = Image.from_blob(blob)
-        except Exception as exc:  # any decoder error of a corrupt or unknown picture
-            raise MarkdownError(
-                f"image '{src}' is not a PNG, JPEG or GIF picture ({type(exc).__name__})",
-                state.line,
-                "convert it to PNG",
-            ) from None
-        ext = IMAGE_TYPES.get(image.content_type)
-        if ext is None:
-            raise MarkdownError(
-                f"image '{src}' has type {image.content_type}; only PNG, JPEG and GIF are "
-                "supported",
-                state.line,
-                "convert it to PNG",
-            )
+        ext, width, height, dpi_x, dpi_y = picture_header(blob, src, state.line)
         digest = hashlib.sha256(blob).hexdigest()
         rid = self._media_rids.get(digest)
         if rid is None:
@@ -599,10 +604,8 @@ class Renderer:
             self.media[f"word/{name}"] = blob
             self.image_extensions.add(ext)
             self.relationships.append(Relationship(rid, oxml.RT_IMAGE, name, False))
-        dpi_x = image.horz_dpi or 72
-        dpi_y = image.vert_dpi or 72
-        cx = int(image.px_width * EMU_PER_INCH / dpi_x)
-        cy = int(image.px_height * EMU_PER_INCH / dpi_y)
+        cx = int(width * EMU_PER_INCH / dpi_x)
+        cy = int(height * EMU_PER_INCH / dpi_y)
         max_cx = self.text_width * oxml.EMU_PER_TWIP
         if self.cell is not None and self.col_widths:
             max_cx = (self.col_widths[self.col_index - 1] - 216) * oxml.EMU_PER_TWIP

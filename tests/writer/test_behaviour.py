@@ -94,9 +94,44 @@ def test_in_memory_image_first(converter: Converter, tmp_path: Path) -> None:
     assert doc.body.find(".//wp:docPr", NS).get("descr") == "Tijdlijn"
 
 
-def test_not_a_picture(converter: Converter, tmp_path: Path) -> None:
-    with pytest.raises(MarkdownError, match="PNG"):
-        convert(converter, "![a](x.png)", base_dir=tmp_path, images={"x.png": b"nope"})
+def picture(fmt: str, size: tuple[int, int], **save: object) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, "white").save(out, fmt, **save)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("blob", [b"nope", picture("BMP", (4, 4)), picture("TIFF", (4, 4))])
+def test_not_a_picture_word_shows(converter: Converter, tmp_path: Path, blob: bytes) -> None:
+    with pytest.raises(MarkdownError, match="is not a PNG, JPEG or GIF picture") as info:
+        convert(converter, "Intro.\n\n![a](x.png)", base_dir=tmp_path, images={"x.png": blob})
+    assert info.value.line == 3
+
+
+def test_truncated_picture(converter: Converter, tmp_path: Path) -> None:
+    with pytest.raises(MarkdownError, match="is not a PNG"):
+        convert(converter, "![a](x.png)", base_dir=tmp_path, images={"x.png": PNG[:30]})
+    broken = bytearray(PNG)
+    broken[len(PNG) // 2] ^= 0xFF
+    with pytest.raises(MarkdownError, match=r"image 'x\.png' cannot be read"):
+        convert(converter, "![a](x.png)", base_dir=tmp_path, images={"x.png": bytes(broken)})
+
+
+@pytest.mark.parametrize(("fmt", "save", "ext", "inches"), [
+    ("PNG", {"dpi": (144, 144)}, "png", (2, 1)),
+    ("JPEG", {"dpi": (300, 300)}, "jpeg", (0.96, 0.48)),
+    ("GIF", {}, "gif", (4, 2)),  # GIF has no resolution: 72 dpi, as Word takes it
+])
+def test_picture_natural_size_follows_its_resolution(converter: Converter, tmp_path: Path,
+                                                     fmt: str, save: dict, ext: str,
+                                                     inches: tuple[float, float]) -> None:
+    blob = picture(fmt, (288, 144), **save)
+    doc = convert(converter, "![a](p.bin)", base_dir=tmp_path, images={"p.bin": blob})
+    assert f"word/media/image1.{ext}" in doc.parts
+    extent = doc.xml("word/document.xml").find(".//wp:extent", NS)
+    size = (int(extent.get("cx")) / 914400, int(extent.get("cy")) / 914400)
+    assert size == pytest.approx(inches, abs=0.01)
 
 
 def test_unknown_directive(converter: Converter) -> None:

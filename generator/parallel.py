@@ -1,0 +1,201 @@
+"""Running a build's documents on every core: forked workers fed one task at a time.
+
+Forking after setup hands each worker the imported modules, parsed templates, brand
+template and drawn pictures for free, which a process pool (that must start and feed
+fresh interpreters, ~30 ms) does not. The parent only coordinates: it sends each
+worker the next task when the last one's result arrives, so a slow document never
+holds up the rest, and gives results back in task order, so logs read the same on
+every run. A worker that dies costs only the task it held: that task fails, the
+rest go to the workers still alive, or run in the parent when none is left.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import selectors
+import signal
+import struct
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_HEADER = struct.Struct(">I")
+
+
+def available_cores() -> int:
+    """Cores this process may use; `INTERIM_JOBS` overrides (1 turns workers off)."""
+    wanted = os.environ.get("INTERIM_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class WorkerDied:
+    """The outcome of a task whose worker ended without answering."""
+
+    reason: str
+
+
+@dataclass
+class _Worker(Generic[T]):
+    pid: int
+    tasks: int  # write end: task numbers to the worker
+    results: int  # read end: framed results from the worker
+    holding: int | None = None
+    buffer: bytes = b""
+
+
+def run(tasks: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R | WorkerDied]:
+    """`work(task)` for every task, results in task order; `work` must not raise.
+
+    With one worker, one task, or no `fork` (Windows), the tasks run here, one by one.
+    """
+    workers = min(workers, len(tasks))
+    if workers <= 1 or not hasattr(os, "fork"):
+        yield from (work(task) for task in tasks)
+        return
+    done: dict[int, R | WorkerDied] = {}
+    pending = iter(range(len(tasks)))
+    pool = [_start(tasks, work) for _ in range(workers)]
+    selector = selectors.DefaultSelector()
+    try:
+        for worker in pool:
+            _feed(worker, pending)
+            selector.register(worker.results, selectors.EVENT_READ, worker)
+        following = 0
+        while following < len(tasks):
+            while following in done:
+                yield done.pop(following)
+                following += 1
+            if following == len(tasks):
+                break
+            if not selector.get_map():  # every worker gone: the parent finishes the work
+                for index in pending:
+                    done[index] = work(tasks[index])
+                continue
+            for key, _ in selector.select():
+                worker = key.data
+                answered = _receive(worker, done)
+                if answered is None:  # end of file: the worker has ended
+                    selector.unregister(worker.results)
+                    _reap(worker, done)
+                elif answered:
+                    _feed(worker, pending)
+    finally:
+        selector.close()
+        for worker in pool:
+            _close(worker.tasks)
+            _close(worker.results)
+        for worker in pool:
+            _wait(worker.pid)
+
+
+def _start(tasks: Sequence[T], work: Callable[[T], R]) -> _Worker[T]:
+    task_read, task_write = os.pipe()
+    result_read, result_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns into the caller's code
+        status = 0
+        try:
+            os.close(task_write)
+            os.close(result_read)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            _serve(tasks, work, task_read, result_write)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)  # skips the parent's atexit handlers and buffered output
+    os.close(task_read)
+    os.close(result_write)
+    return _Worker(pid, task_write, result_read)
+
+
+def _serve(tasks: Sequence[T], work: Callable[[T], R], task_read: int, result_write: int) -> None:
+    """In the worker: answer each task number until the parent closes the pipe."""
+    while True:
+        data = _read_exactly(task_read, _HEADER.size)
+        if not data:
+            return
+        (index,) = _HEADER.unpack(data)
+        payload = pickle.dumps((index, work(tasks[index])), pickle.HIGHEST_PROTOCOL)
+        _write_all(result_write, _HEADER.pack(len(payload)) + payload)
+
+
+def _feed(worker: _Worker[T], pending: Iterator[int]) -> None:
+    """Give the worker its next task, or tell it there is none (it then exits)."""
+    index = next(pending, None)
+    worker.holding = index
+    if index is None:
+        _close(worker.tasks)
+        worker.tasks = -1
+        return
+    with contextlib.suppress(OSError):  # a worker gone: its end of file follows
+        _write_all(worker.tasks, _HEADER.pack(index))
+
+
+def _receive(worker: _Worker[T], done: dict[int, R | WorkerDied]) -> bool | None:
+    """Read what the worker sent: True once its task is answered, None at end of file."""
+    chunk = os.read(worker.results, 1 << 16)
+    if not chunk:
+        return None
+    worker.buffer += chunk
+    while len(worker.buffer) >= _HEADER.size:
+        (size,) = _HEADER.unpack_from(worker.buffer)
+        end = _HEADER.size + size
+        if len(worker.buffer) < end:
+            break  # the rest of a large result is still on its way
+        index, result = pickle.loads(worker.buffer[_HEADER.size:end])
+        worker.buffer = worker.buffer[end:]
+        done[index] = result
+    return worker.holding in done
+
+
+def _reap(worker: _Worker[T], done: dict[int, R | WorkerDied]) -> None:
+    """A worker ended: the task it held, if unanswered, fails with the reason."""
+    status = _wait(worker.pid)
+    worker.pid = -1
+    if worker.holding is not None and worker.holding not in done:
+        reason = (f"killed by signal {-status}" if status < 0 else f"exit status {status}")
+        done[worker.holding] = WorkerDied(f"the worker process ended ({reason})")
+
+
+def _wait(pid: int) -> int:
+    if pid <= 0:
+        return 0
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return 0
+    return os.waitstatus_to_exitcode(status)
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return b""
+        data += chunk
+    return data
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _close(fd: int) -> None:
+    if fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+

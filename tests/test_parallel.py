@@ -1,0 +1,87 @@
+"""Forked workers: every task answered once, in task order, a dead worker costing one task."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from generator.parallel import WorkerDied, available_cores, run
+
+
+def square(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def test_results_in_task_order_from_several_processes() -> None:
+    results = list(run(list(range(40)), square, 2))
+    assert [r[0] for r in results] == [n * n for n in range(40)]
+    pids = {r[1] for r in results}
+    assert os.getpid() not in pids, "the parent coordinates; workers do the work"
+    assert len(pids) == 2
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_one_worker_runs_here(workers: int) -> None:
+    results = list(run([1, 2, 3], square, workers))
+    assert [r[0] for r in results] == [1, 4, 9]
+    assert {r[1] for r in results} == {os.getpid()}
+
+
+def test_no_more_workers_than_tasks() -> None:
+    results = list(run([5], square, 8))
+    assert results == [(25, os.getpid())]
+
+
+def test_large_results_arrive_whole() -> None:
+    big = list(run([200_000, 300_000, 10], lambda n: "x" * n, 2))
+    assert [len(r) for r in big] == [200_000, 300_000, 10]
+
+
+def test_killed_worker_costs_only_its_task() -> None:
+    def work(n: int) -> int:
+        if n == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return n
+
+    results = list(run(list(range(8)), work, 2))
+    assert results[3] == WorkerDied("the worker process ended (killed by signal 9)")
+    assert [r for i, r in enumerate(results) if i != 3] == [0, 1, 2, 4, 5, 6, 7]
+
+
+def test_when_every_worker_dies_the_parent_finishes() -> None:
+    parent = os.getpid()
+
+    def work(n: int) -> int:
+        if os.getpid() != parent and n < 2:
+            os._exit(3)
+        return n
+
+    results = list(run(list(range(6)), work, 2))
+    assert results[:2] == [WorkerDied("the worker process ended (exit status 3)")] * 2
+    assert results[2:] == [2, 3, 4, 5]
+
+
+def test_work_that_raises_fails_its_task() -> None:
+    def work(n: int) -> int:
+        if n == 1:
+            raise RuntimeError("bug")
+        return n
+
+    results = list(run([0, 1, 2], work, 2))
+    assert isinstance(results[1], WorkerDied)
+    assert results[0] == 0 and results[2] == 2
+
+
+def test_no_worker_left_behind() -> None:
+    list(run(list(range(10)), square, 2))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_cores_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERIM_JOBS", "3")
+    assert available_cores() == 3
+    monkeypatch.setenv("INTERIM_JOBS", "zero")
+    assert available_cores() >= 1

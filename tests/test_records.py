@@ -1,0 +1,254 @@
+"""Typed records: conversion, every problem reported by its path, defaults, JSON Schema."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import pytest
+from example_project import ExampleProject
+
+from generator.errors import Report
+from generator.model import Assignment, Firm
+from generator.records import (
+    Check,
+    Invalid,
+    Issue,
+    Key,
+    Problem,
+    Record,
+    between,
+    build,
+    json_schema,
+    matching,
+    non_empty,
+    walk,
+)
+from generator.sources import ProseMapping, load_yaml
+
+
+def _upper(value: str) -> str:
+    if value != value.upper():
+        raise Problem("must be in capitals", "write it in capitals")
+    return value
+
+
+class Leaf(Record):
+    """A leaf."""
+
+    name: Annotated[str, non_empty]
+    code: Annotated[str, Check(_upper)] | None = None
+
+
+class Tree(Record):
+    """A tree of leaves."""
+
+    title: str
+    kind: Literal["oak", "elm"] = "oak"
+    leaves: Annotated[list[Leaf], non_empty]
+    scores: dict[str, Annotated[int, between(1, 5)]] = {}
+    planted: datetime.date | None = None
+    height: Decimal | None = None
+    evergreen: bool = False
+    in_: Annotated[list[str], Key("in")] = []
+    slug: Annotated[str, matching(r"[a-z]+", "slug", "lowercase letters")] = "x"
+
+
+def issues_of(data: Any) -> list[Issue]:
+    _, issues = build(Tree, data)
+    return issues
+
+
+def only(data: Any) -> Issue:
+    issues = issues_of(data)
+    assert len(issues) == 1, issues
+    return issues[0]
+
+
+GOOD = {"title": "T", "leaves": [{"name": "a"}]}
+
+
+def test_builds_with_defaults_and_aliases() -> None:
+    tree, issues = build(Tree, {**GOOD, "in": ["x"], "planted": "2027-01-11", "height": 3})
+    assert issues == [] and tree is not None
+    assert tree.kind == "oak" and tree.scores == {} and tree.in_ == ["x"]
+    assert tree.planted == datetime.date(2027, 1, 11)
+    assert tree.height == Decimal(3) and isinstance(tree.height, Decimal)
+    assert tree.leaves == [Leaf(name="a")]
+
+
+def test_text_takes_numbers_dates_and_prose_as_typed() -> None:
+    prose = ProseMapping({"Aanwerving (wel": "mee)"})
+    prose.raw = "Aanwerving (wel: mee)"
+    tree, issues = build(Tree, {**GOOD, "title": datetime.date(2027, 6, 14),
+                                "leaves": [{"name": 9}, {"name": prose}]})
+    assert issues == []
+    assert tree.title == "2027-06-14"
+    assert [leaf.name for leaf in tree.leaves] == ["9", "Aanwerving (wel: mee)"]
+
+
+def test_unknown_key_suggests_the_nearest() -> None:
+    issue = only({**GOOD, "titel": "x"})
+    assert issue.path == ("titel",)
+    assert issue.message == "unknown key 'titel'"
+    assert issue.hint == "did you mean 'title'?"
+
+
+def test_unknown_key_without_a_near_one_lists_the_allowed() -> None:
+    issue = only({**GOOD, "zzzzzz": 1})
+    assert issue.hint.startswith("allowed here: ") and "evergreen" in issue.hint
+
+
+def test_unknown_key_is_dropped_and_the_record_still_built() -> None:
+    tree, issues = build(Tree, {**GOOD, "colour": "green"})
+    assert tree is not None and len(issues) == 1
+
+
+def test_missing_key_names_its_parent() -> None:
+    issue = only({"title": "T", "leaves": [{"code": "A"}]})
+    assert issue.path == ("leaves", 0, "name")
+    assert issue.message == "missing key 'name'"
+    assert issue.hint == "add `name:` under leaves.0"
+    assert only({"leaves": [{"name": "a"}]}).hint == "add `title:` under the top level"
+
+
+def test_every_problem_in_one_pass() -> None:
+    issues = issues_of({"title": ["a"], "kind": "ash", "leaves": [{"name": ""}, {"name": "b",
+                        "code": "b"}], "scores": {"x": 9}, "planted": "14-06-2027",
+                        "height": "tall", "evergreen": "yes", "slug": "A-1", "extra": 1})
+    found = {issue.path: issue for issue in issues}
+    assert set(found) == {("extra",), ("title",), ("kind",), ("leaves", 0, "name"),
+                          ("leaves", 1, "code"), ("scores", "x"), ("planted",), ("height",),
+                          ("evergreen",), ("slug",)}
+    assert found[("title",)].message == "title: expected text, got a list"
+    assert found[("kind",)].message == "kind: 'ash' is not allowed"
+    assert found[("kind",)].hint == "use one of 'oak' or 'elm'"
+    assert found[("leaves", 0, "name")].message == "leaves.0.name is empty"
+    assert found[("leaves", 1, "code")].message == "leaves.1.code: must be in capitals"
+    assert found[("scores", "x")].hint == "give a number from 1 to 5"
+    assert "YYYY-MM-DD" in found[("planted",)].hint
+    assert found[("height",)].message == "height: expected a number, got 'tall'"
+    assert found[("evergreen",)].hint == "write true or false"
+    assert found[("slug",)].message == "slug: 'A-1' is not a valid slug"
+
+
+def test_failed_record_gives_none() -> None:
+    tree, issues = build(Tree, {"title": "T", "leaves": []})
+    assert tree is None
+    assert [i.message for i in issues] == ["leaves is empty"]
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("x", "expected `key: value` lines, got 'x'"),
+    (["x"], "expected `key: value` lines, got a list"),
+    (None, "has no value"),
+])
+def test_wrong_shapes(value: object, said: str) -> None:
+    _, issues = build(Tree, {"title": "T", "leaves": [value]})
+    assert said in issues[0].message
+
+
+def test_empty_value_of_a_key_with_default_is_the_default() -> None:
+    tree, issues = build(Tree, {**GOOD, "scores": None, "in": None})
+    assert issues == [] and tree.scores == {} and tree.in_ == []
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), "1e30", True])
+def test_numbers_finite_and_bounded(value: object) -> None:
+    class Money(Record):
+        amount: Annotated[Decimal, between(Decimal("-1e12"), Decimal("1e12"))]
+
+    _, issues = build(Money, {"amount": value})
+    assert len(issues) == 1 and issues[0].path == ("amount",)
+
+
+def test_whole_numbers() -> None:
+    class Count(Record):
+        n: int
+
+    assert build(Count, {"n": "30"})[0].n == 30
+    assert build(Count, {"n": 30.0})[0].n == 30
+    for bad in (30.5, True, "thirty"):
+        assert build(Count, {"n": bad})[1][0].hint == "write a whole number"
+
+
+def test_records_are_frozen_and_defaults_not_shared() -> None:
+    first, second = (Tree(title="T", leaves=[Leaf(name=n)]) for n in "ab")
+    with pytest.raises(AttributeError):
+        first.title = "U"  # type: ignore[misc]
+    assert first.in_ is not second.in_ and first.scores is not second.scores
+
+
+def test_constructor_raises_every_issue() -> None:
+    with pytest.raises(Invalid) as info:
+        Tree(title="T", leaves=[], kind="ash")
+    assert {i.path for i in info.value.issues} == {("kind",), ("leaves",)}
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        Tree(title="T", leaves=[], colour="green")
+
+
+def test_walk_yields_source_paths() -> None:
+    tree = Tree(title="T", leaves=[Leaf(name="a")], in_=["x"])
+    leaves = dict(walk(tree))
+    assert leaves[("leaves", 0, "name")] == "a"
+    assert leaves[("in", 0)] == "x"
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+def test_schema_of_a_record() -> None:
+    schema = json_schema(Tree)
+    assert schema["required"] == ["title", "leaves"]
+    assert schema["additionalProperties"] is False
+    assert schema["description"] == "A tree of leaves."
+    props = schema["properties"]
+    assert props["kind"] == {"enum": ["oak", "elm"]}
+    assert props["leaves"] == {"type": "array", "items": {"$ref": "#/$defs/Leaf"},
+                               "minItems": 1}
+    assert props["scores"]["additionalProperties"] == {"type": "integer", "minimum": 1,
+                                                       "maximum": 5}
+    assert props["planted"] == {"anyOf": [{"type": "string", "format": "date"},
+                                          {"type": "null"}]}
+    assert "in" in props and "in_" not in props
+    assert props["slug"]["pattern"] == "[a-z]+"
+    assert schema["$defs"]["Leaf"]["required"] == ["name"]
+
+
+def _conforms(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str) -> None:
+    """A small JSON Schema check: enough to prove the schema admits what the model admits."""
+    if "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    if "anyOf" in schema:
+        schema = schema["anyOf"][0] if value is not None else schema["anyOf"][1]
+    if "enum" in schema:
+        assert value in schema["enum"], path
+    kind = schema.get("type")
+    if kind == "object" and "properties" in schema:
+        assert isinstance(value, dict), path
+        assert set(schema.get("required", ())) <= set(value), path
+        for key, item in value.items():
+            assert key in schema["properties"], f"{path}.{key} not in the schema"
+            _conforms(item, schema["properties"][key], root, f"{path}.{key}")
+    elif kind == "object":
+        for key, item in value.items():
+            _conforms(item, schema["additionalProperties"], root, f"{path}.{key}")
+    elif kind == "array":
+        assert isinstance(value, list), path
+        for index, item in enumerate(value):
+            _conforms(item, schema["items"], root, f"{path}.{index}")
+
+
+def test_the_example_conforms_to_the_schema(example: ExampleProject) -> None:
+    schema = json_schema(Assignment)
+    source = load_yaml(example.yaml, Report(), include_root=example.folder)
+    assert source is not None
+    _conforms(source.data, schema, schema, "")
+    assert schema["properties"]["documents"] == {"$ref": "#/$defs/Documents"}
+    assert "action-plan" in schema["$defs"]["Documents"]["properties"]
+    assert schema["properties"]["language"] == {"enum": ["nl", "en"]}
+
+
+def test_firm_paths_must_be_relative() -> None:
+    _, issues = build(Firm, {"name": "F", "logo": "/etc/logo.png"})
+    assert [i.message for i in issues] == ["logo: give a path relative to firm.yaml"]
