@@ -260,22 +260,30 @@ def document_stamp(job: Job) -> Stamp:
 
 @functools.cache
 def git_stamp(folder: Path) -> tuple[str, int]:
-    """The last commit touching `folder` and its time; empty outside a git checkout."""
+    """The last commit touching `folder` and its time; empty outside a git checkout.
+
+    "+changes" marks a folder with uncommitted changes. Both questions go to git at
+    once: two processes side by side cost the time of one.
+    """
+    questions = (["git", "log", "-1", "--format=%H %ct", "--", "."],
+                 ["git", "status", "--porcelain", "--", "."])
     try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%H %ct", "--", "."],
-            cwd=folder, capture_output=True, text=True, timeout=10, check=False,
-        ).stdout.split()
-    except (OSError, subprocess.SubprocessError):
+        running = [subprocess.Popen(q, cwd=folder, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, text=True) for q in questions]
+    except OSError:  # no git on this machine
         return "", 0
-    if len(out) != 2 or not out[1].isdigit():
+    answers = []
+    for process in running:
+        try:
+            answers.append(process.communicate(timeout=10)[0])
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            answers.append("")
+    log, dirty = answers[0].split(), answers[1]
+    if len(log) != 2 or not log[1].isdigit():
         return "", 0
-    try:
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=folder,
-                               capture_output=True, text=True, timeout=10, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        dirty = ""
-    return out[0] + ("+changes" if dirty.strip() else ""), int(out[1])
+    return log[0] + ("+changes" if dirty.strip() else ""), int(log[1])
 
 
 def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None], Md]:

@@ -21,7 +21,7 @@ import click
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 
 # Commands import what they need when they run: `interim convert` never pays for the
-# model (pydantic), and `interim validate` never for the Word engine.
+# model, and `interim validate` never for the Word engine.
 
 F = TypeVar("F", bound=Callable[..., Any])
 

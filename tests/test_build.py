@@ -252,6 +252,43 @@ def test_two_cli_builds_are_byte_identical(tmp_path, monkeypatch):
         assert path.read_bytes() == (tmp_path / "two" / ENGLISH / path.name).read_bytes()
 
 
+def _git(folder: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2027-03-01T10:00:00Z",
+           "GIT_COMMITTER_DATE": "2027-03-01T10:00:00Z", "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", *args], cwd=folder, env=env, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_stamp_names_the_commit_and_uncommitted_changes(tmp_path):
+    from generator.build import git_stamp
+
+    folder = tmp_path / "assignments" / "a"
+    folder.mkdir(parents=True)
+    (folder / "assignment.yaml").write_text("id: a\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("x", encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "first")
+    head = _git(tmp_path, "rev-parse", "HEAD")
+    moment = int(datetime.datetime(2027, 3, 1, 10, tzinfo=datetime.UTC).timestamp())
+    git_stamp.cache_clear()
+    assert git_stamp(folder) == (head, moment)
+    (tmp_path / "other.txt").write_text("y", encoding="utf-8")  # outside the folder
+    git_stamp.cache_clear()
+    assert git_stamp(folder) == (head, moment)
+    (folder / "notes.md").write_text("new", encoding="utf-8")
+    git_stamp.cache_clear()
+    assert git_stamp(folder) == (head + "+changes", moment)
+    git_stamp.cache_clear()
+    outside = tmp_path.parent / (tmp_path.name + "-outside")
+    outside.mkdir()
+    assert git_stamp(outside) == ("", 0)
+    git_stamp.cache_clear()
+
+
 def test_workers_change_nothing_but_speed(tmp_path, monkeypatch):
     variant(ENGLISH, tmp_path)
     variant(EXAMPLE, tmp_path)
