@@ -12,12 +12,18 @@ Why it is built this way:
 - LibreOffice writes into a temporary folder; each PDF that came out whole is
   moved into place with ``os.replace``, so a failed run never leaves a
   half-written PDF, and the previous good PDF stays until a new one replaces it.
+- LibreOffice stamps each PDF with the wall clock and an id made from it;
+  :func:`pin_pdf` replaces both, byte for byte, with the Word document's own date
+  and a digest of the content, so the same .docx gives the same PDF.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
+import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,6 +31,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
+from zipfile import BadZipFile, ZipFile
 
 from generator.errors import GeneratorError, display_path
 from generator.pdf_profile import macro_url, write_profile
@@ -171,7 +178,7 @@ def _run_batch(
         pdf = out / f"{i}.pdf"
         if result == "ok" and _is_whole_pdf(pdf):
             try:
-                _install(pdf, src.with_suffix(".pdf"))
+                _install(pin_pdf(pdf.read_bytes(), document_date(src)), src.with_suffix(".pdf"))
             except OSError as error:
                 failures[src] = f"cannot write the PDF: {error.strerror or error}"
         elif result == "ok":
@@ -199,6 +206,7 @@ def _run(command: list[str], log_file: BinaryIO, timeout: float) -> tuple[int | 
         stdout=log_file,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # soffice is a launcher: its children must die with it
+        env={**os.environ, "TZ": "UTC"},  # dates as D:...Z', the form pin_pdf rewrites
     )
     try:
         return process.wait(timeout=timeout), False
@@ -247,15 +255,53 @@ def _is_whole_pdf(pdf: Path) -> bool:
         return False
 
 
-def _install(pdf: Path, target: Path) -> None:
-    """Put ``pdf`` at ``target`` atomically, also when the temporary folder is elsewhere."""
+def _install(data: bytes, target: Path) -> None:
+    """Write ``data`` at ``target`` atomically: a reader sees the old PDF or the new one."""
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as dst, pdf.open("rb") as src:
-            shutil.copyfileobj(src, dst)
+        with os.fdopen(fd, "wb") as dst:
+            dst.write(data)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide the PDF from others
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]+)</dcterms:created>")
+_PDF_DATE = re.compile(rb"/CreationDate\(D:(\d{14})Z'\)")
+_PDF_ID = re.compile(rb"/ID \[ <([0-9A-F]{32})>\s*<([0-9A-F]{32})> \]")
+_PDF_CHECKSUM = re.compile(rb"/DocChecksum /([0-9A-F]{32})")
+
+
+def document_date(docx: Path) -> datetime.datetime | None:
+    """The Word document's creation time (core properties), which the PDF should carry."""
+    try:
+        with ZipFile(docx) as package:
+            found = _CREATED.search(package.read("docProps/core.xml"))
+        if found:
+            return datetime.datetime.fromisoformat(found.group(1).decode().replace("Z", "+00:00"))
+    except (OSError, KeyError, BadZipFile, ValueError):
+        pass
+    return None
+
+
+def pin_pdf(data: bytes, moment: datetime.datetime | None) -> bytes:
+    """The PDF with its creation date set to ``moment`` and its id made from its content.
+
+    Every replacement keeps the byte length, so the PDF's cross-reference offsets hold.
+    """
+    pinned = bytearray(data)
+    if moment is not None:
+        stamp = moment.astimezone(datetime.UTC).strftime("%Y%m%d%H%M%S").encode()
+        for found in _PDF_DATE.finditer(data):
+            pinned[found.start(1):found.end(1)] = stamp
+    spans = [m.span(g) for rx in (_PDF_ID, _PDF_CHECKSUM) for m in rx.finditer(data)
+             for g in range(1, rx.groups + 1)]
+    for start, end in spans:
+        pinned[start:end] = b"0" * (end - start)
+    digest = hashlib.md5(pinned, usedforsecurity=False).hexdigest().upper().encode()
+    for start, end in spans:
+        pinned[start:end] = digest
+    return bytes(pinned)

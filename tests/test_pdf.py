@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -291,3 +292,54 @@ def test_profile_files_are_well_formed(tmp_path: Path) -> None:
         ET.parse(f)  # a malformed library file makes LibreOffice ignore the macro
     module = ET.parse(tmp_path / "user/basic/Standard/Module1.xba").getroot()
     assert "Sub ExportAll" in (module.text or "")
+
+
+# ---------------------------------------------------------------- reproducible PDFs
+
+LO_TAIL = (b"/Producer<FEFF004C>\n/CreationDate(D:%sZ')>>\nendobj\nxref\n0 1\n"
+           b"trailer\n<</Size 3\n/ID [ <%s>\n<%s> ]\n/DocChecksum /%s\n>>\nstartxref\n9\n%%%%EOF\n")
+
+
+def _lo_pdf(when: bytes, ident: bytes) -> bytes:
+    return b"%PDF-1.7\n1 0 obj<<>>endobj\n" + LO_TAIL % (when, ident, ident, ident[::-1])
+
+
+def test_pin_pdf_replaces_clock_and_id_keeping_every_offset() -> None:
+    moment = datetime.datetime(2027, 1, 29, tzinfo=datetime.UTC)
+    first = _lo_pdf(b"20261127183603", b"8984CC589EB02EAC1E65921EAA9D62DB")
+    second = _lo_pdf(b"20261127190000", b"0123456789ABCDEF0123456789ABCDEF")
+    pinned = pdf.pin_pdf(first, moment)
+    assert pinned == pdf.pin_pdf(second, moment)
+    assert len(pinned) == len(first)
+    assert b"/CreationDate(D:20270129000000Z')" in pinned
+    ident = re.search(rb"/ID \[ <([0-9A-F]{32})>\n<([0-9A-F]{32})> \]", pinned)
+    assert ident and ident.group(1) == ident.group(2) != b"8984CC589EB02EAC1E65921EAA9D62DB"
+    assert pdf.pin_pdf(pinned, moment) == pinned
+    other_content = first.replace(b"1 0 obj<<>>", b"1 0 obj<<1>>")
+    assert pdf.pin_pdf(other_content, moment)[-120:] != pinned[-120:], "the id follows content"
+
+
+def test_pin_pdf_without_a_date_still_pins_the_id() -> None:
+    pinned = pdf.pin_pdf(_lo_pdf(b"20261127183603", b"8" * 32), None)
+    assert b"D:20261127183603Z'" in pinned and b"8" * 32 not in pinned
+
+
+@needs_soffice
+def test_same_docx_gives_the_same_pdf_dated_as_the_document(tmp_path: Path) -> None:
+    import time
+
+    from generator.writer import Converter, DocumentMeta
+
+    moment = datetime.datetime(2027, 1, 29, 9, 30, tzinfo=datetime.UTC)
+    docx = tmp_path / "letter.docx"
+    meta = DocumentMeta(title="Brief", timestamp=moment)
+    docx.write_bytes(Converter().convert("# Brief\n\nGeachte klant,\n", meta, base_dir=tmp_path))
+    (first,) = export_pdfs([docx])
+    kept = first.read_bytes()
+    time.sleep(1.1)  # LibreOffice's clock stamp has whole seconds
+    (second,) = export_pdfs([docx])
+    assert second.read_bytes() == kept
+    info = subprocess.run(["pdfinfo", "-isodates", str(second)], capture_output=True,
+                          text=True, check=True).stdout
+    assert re.search(r"CreationDate:\s+2027-01-29T09:30:00", info), info
+    assert "Geachte klant" in "".join(pdf_pages(second))
