@@ -17,6 +17,7 @@ import pickle
 import selectors
 import signal
 import struct
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -102,6 +103,7 @@ def run(tasks: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R 
 def _start(tasks: Sequence[T], work: Callable[[T], R]) -> _Worker[T]:
     task_read, task_write = os.pipe()
     result_read, result_write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the worker: never returns into the caller's code
         status = 0
@@ -109,6 +111,7 @@ def _start(tasks: Sequence[T], work: Callable[[T], R]) -> _Worker[T]:
             os.close(task_write)
             os.close(result_read)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            _die_with(parent)
             _serve(tasks, work, task_read, result_write)
         except BaseException:
             status = 1
@@ -117,6 +120,21 @@ def _start(tasks: Sequence[T], work: Callable[[T], R]) -> _Worker[T]:
     os.close(task_read)
     os.close(result_write)
     return _Worker(pid, task_write, result_read)
+
+
+def _die_with(parent: int) -> None:
+    """Linux: the kernel kills this worker when the parent dies, even by SIGKILL.
+
+    Otherwise a killed build would leave workers writing documents after it ended.
+    """
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _serve(tasks: Sequence[T], work: Callable[[T], R], task_read: int, result_write: int) -> None:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from generator.parallel import WorkerDied, available_cores, run
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def square(n: int) -> tuple[int, int]:
@@ -85,3 +91,38 @@ def test_cores_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert available_cores() == 3
     monkeypatch.setenv("INTERIM_JOBS", "zero")
     assert available_cores() >= 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the kernel's parent-death signal")
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    script = f"""
+import os, time
+from generator.parallel import run
+def work(n):
+    with open({str(pids)!r}, "a") as f:
+        f.write(f"{{os.getpid()}}\\n")
+    time.sleep(60)
+list(run([1, 2], work, 2))
+"""
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (
+            not pids.exists() or len(pids.read_text().split()) < 2):
+        time.sleep(0.05)
+    workers = [int(p) for p in pids.read_text().split()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in workers), "a worker outlived its killed parent"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
