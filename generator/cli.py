@@ -39,6 +39,9 @@ def _handle_errors(command: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader stopped reading (`interim list | head -1`)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
                        "This is a bug in interim, not in your sources. Please report it with "
@@ -58,6 +61,28 @@ def _warn(diagnostic: Diagnostic) -> None:
 @click.version_option(package_name="interim-docs")
 def main() -> None:
     """Assignment documents for interim management, from YAML and Markdown sources."""
+
+
+def entry() -> None:
+    """The `interim` command: the CLI, then an exit without the interpreter's teardown.
+
+    Freeing every module and object at exit costs ~30 ms, a tenth of a whole build.
+    Every file is closed by then (written atomically, see generator/writer/package.py);
+    only the standard streams need flushing. Python code should call `main` instead.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (done.code is not None)
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader went away (`interim list | head`)
+        code = code or 1
+    os._exit(code)
 
 
 @main.command()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -337,3 +339,37 @@ def test_validate_checks_the_firm_too(example: ExampleProject) -> None:
     result = run("validate")
     assert result.exit_code == 1
     assert "firm.yaml:2:1: logo: no file 'missing.png'" in result.stderr
+
+
+# --------------------------------------------------------------------------- the command
+
+INTERIM = Path(sys.executable).with_name("interim")
+
+
+def test_the_command_says_everything_before_its_fast_exit(example: ExampleProject,
+                                                          tmp_path: Path) -> None:
+    """`interim` leaves without the interpreter's teardown; its piped output must be whole."""
+    done = subprocess.run([str(INTERIM), "build", EXAMPLE_ID, "--out", str(tmp_path)],
+                          cwd=example.root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("wrote ") == 5 and done.stdout.endswith("\n")
+    assert "objective D3 has no baseline" in done.stderr
+    refused = subprocess.run([str(INTERIM), "build", "nobody"], cwd=example.root,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and "no assignment 'nobody'" in refused.stderr
+    usage = subprocess.run([str(INTERIM), "build", "--jobs", "-1"], cwd=example.root,
+                           capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "Invalid value" in usage.stderr
+
+
+def test_a_reader_that_stops_early_is_no_internal_error(example: ExampleProject) -> None:
+    """`interim list | head -1`: the pipe is closed before interim writes."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([str(INTERIM), "list"], cwd=example.root, stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr == ""
