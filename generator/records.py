@@ -188,6 +188,8 @@ BASE: dict[Any, tuple[Callable[[Any], Any], dict[str, Any]]] = {
 
 @dataclass(frozen=True)
 class Field:
+    """One declared field: attribute name, YAML key, type, and default (if any)."""
+
     name: str
     key: str
     annotation: Any
@@ -195,10 +197,8 @@ class Field:
     required: bool
 
 
-_MISSING = object()
-_INVALID = object()
-
-
+_MISSING = object()  # a field without a default
+_INVALID = object()  # a value that failed; its issue is already recorded
 _FIELDS: dict[type, dict[str, Field]] = {}
 
 
@@ -235,8 +235,7 @@ class Record:
 
 def fields(cls: type[Record]) -> dict[str, Field]:
     """The record's fields by attribute name, read once from its annotations."""
-    known = _FIELDS
-    if cls not in known:
+    if cls not in _FIELDS:
         hints = typing.get_type_hints(cls, include_extras=True)
         found = {}
         for name, annotation in hints.items():
@@ -245,8 +244,8 @@ def fields(cls: type[Record]) -> dict[str, Field]:
             key = next((m.name for m in _metadata(annotation) if isinstance(m, Key)), name)
             default = cls.__dict__.get(name, _MISSING)
             found[name] = Field(name, key, annotation, default, default is _MISSING)
-        known[cls] = found
-    return known[cls]
+        _FIELDS[cls] = found
+    return _FIELDS[cls]
 
 
 def build(cls: type[R], data: Any) -> tuple[R | None, list[Issue]]:
@@ -278,8 +277,8 @@ def _fill(record: Record, data: dict[str, Any], path: Path_, issues: list[Issue]
     whole = True
     for field in declared.values():
         raw = data.get(field.key)
-        if raw is None and not field.required:
-            value = copy.copy(field.default)
+        if raw is None and not field.required:  # absent, or `key:` with nothing after it
+            value = copy.copy(field.default)  # a fresh list or dict for every record
         elif raw is None and field.key not in data:
             parent = _name(path) or "the top level"
             issues.append(Issue((*path, field.key), f"missing key {field.key!r}",
@@ -297,7 +296,11 @@ def _metadata(annotation: Any) -> tuple[Any, ...]:
 
 
 def _convert(value: Any, annotation: Any, path: Path_, issues: list[Issue]) -> Any:
-    """One value by its declared type; problems go to `issues` and give _INVALID."""
+    """One value by its declared type; problems go to `issues` and give _INVALID.
+
+    Types: a Record, list[X], dict[K, V], X | None, Literal[...], a type in BASE, and
+    Annotated[X, steps...] whose steps (Check, or any callable) run after X's conversion.
+    """
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         value = _convert(value, annotation.__origin__, path, issues)
