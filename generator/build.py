@@ -192,7 +192,7 @@ class Builder:
         """Set up what documents share (templates, dates, pictures) before workers fork."""
         for job in jobs:
             env = self.environment(job.assignment.language)
-            document_stamp(job)
+            git_stamp(job.loaded.folder)  # asked once here, not once per worker
             if job.kind.timeline:
                 self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
 

@@ -91,7 +91,7 @@ def matching(pattern: str, what: str, hint: str) -> Check:
             raise Problem(f"{value!r} is not a valid {what}", hint)
         return value
 
-    return Check(check, (("pattern", pattern),))
+    return Check(check, (("pattern", f"^(?:{pattern})$"),))  # JSON Schema searches
 
 
 def between(low: Any, high: Any) -> Check:
@@ -175,7 +175,11 @@ def to_date(value: Any) -> datetime.date:
 
 
 BASE: dict[Any, tuple[Callable[[Any], Any], dict[str, Any]]] = {
-    str: (to_text, {"type": "string"}),
+    str: (to_text, {"anyOf": [
+        {"type": ["string", "number"]},  # `version: 1.1` is text, as typed
+        {"type": "object", "maxProperties": 1,  # `- Hire (note: help)`, read as typed
+         "description": "a sentence with ': ' that YAML reads as a one-pair mapping"},
+    ]}),
     bool: (to_bool, {"type": "boolean"}),
     int: (to_int, {"type": "integer"}),
     Decimal: (to_decimal, {"type": ["number", "string"]}),

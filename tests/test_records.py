@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pytest
@@ -210,43 +212,84 @@ def test_schema_of_a_record() -> None:
                                                        "maximum": 5}
     assert props["planted"] == {"anyOf": [{"type": "string", "format": "date"},
                                           {"type": "null"}]}
+    assert schema["$defs"]["Leaf"]["properties"]["name"]["minLength"] == 1
     assert "in" in props and "in_" not in props
-    assert props["slug"]["pattern"] == "[a-z]+"
+    assert props["slug"]["pattern"] == "^(?:[a-z]+)$"
+    assert props["title"]["anyOf"][0] == {"type": ["string", "number"]}
     assert schema["$defs"]["Leaf"]["required"] == ["name"]
 
 
+JSON_TYPES = {"string": (str, datetime.date), "number": (int, float), "integer": (int,),
+              "boolean": (bool,), "array": (list,), "object": (dict,), "null": (type(None),)}
+
+
 def _conforms(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str) -> None:
-    """A small JSON Schema check: enough to prove the schema admits what the model admits."""
+    """A small JSON Schema check: enough to prove the schema admits what the model admits.
+
+    Dates count as strings, as YAML 1.2 (what editors use) reads them.
+    """
     if "$ref" in schema:
         schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
     if "anyOf" in schema:
-        schema = schema["anyOf"][0] if value is not None else schema["anyOf"][1]
+        failures = []
+        rest = {k: v for k, v in schema.items() if k != "anyOf"}
+        for branch in schema["anyOf"]:
+            try:
+                _conforms(value, {**rest, **branch}, root, path)
+                break
+            except AssertionError as failure:
+                failures.append(str(failure))
+        else:
+            raise AssertionError(" / ".join(failures))
+        return
     if "enum" in schema:
         assert value in schema["enum"], path
-    kind = schema.get("type")
-    if kind == "object" and "properties" in schema:
-        assert isinstance(value, dict), path
+    kinds = schema.get("type", [])
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if kinds:
+        allowed = tuple(t for k in kinds for t in JSON_TYPES[k])
+        assert isinstance(value, allowed), f"{path}: {value!r} is not {kinds}"
+        assert not isinstance(value, bool) or "boolean" in kinds, path
+    if "pattern" in schema and isinstance(value, str):
+        assert re.search(schema["pattern"], value), path
+    if "maxProperties" in schema:
+        assert len(value) <= schema["maxProperties"], path
+    if "object" in kinds and "properties" in schema:
         assert set(schema.get("required", ())) <= set(value), path
         for key, item in value.items():
             assert key in schema["properties"], f"{path}.{key} not in the schema"
             _conforms(item, schema["properties"][key], root, f"{path}.{key}")
-    elif kind == "object":
+    elif "object" in kinds and "additionalProperties" in schema:
         for key, item in value.items():
             _conforms(item, schema["additionalProperties"], root, f"{path}.{key}")
-    elif kind == "array":
-        assert isinstance(value, list), path
+    elif "array" in kinds:
         for index, item in enumerate(value):
             _conforms(item, schema["items"], root, f"{path}.{index}")
 
 
-def test_the_example_conforms_to_the_schema(example: ExampleProject) -> None:
+@pytest.mark.parametrize("assignment", ["dl-logistiek-2027", "northwind-finance-2027"])
+def test_the_examples_conform_to_the_schema(assignment: str) -> None:
     schema = json_schema(Assignment)
-    source = load_yaml(example.yaml, Report(), include_root=example.folder)
+    folder = Path(__file__).resolve().parents[1] / "assignments" / assignment
+    source = load_yaml(folder / "assignment.yaml", Report(), include_root=folder)
     assert source is not None
     _conforms(source.data, schema, schema, "")
+
+
+def test_the_schema_describes_every_record() -> None:
+    schema = json_schema(Assignment)
     assert schema["properties"]["documents"] == {"$ref": "#/$defs/Documents"}
     assert "action-plan" in schema["$defs"]["Documents"]["properties"]
     assert schema["properties"]["language"] == {"enum": ["nl", "en"]}
+
+
+def test_the_schema_refuses_what_the_model_refuses(example: ExampleProject) -> None:
+    schema = json_schema(Assignment)
+    source = load_yaml(example.yaml, Report(), include_root=example.folder)
+    assert source is not None
+    for key, bad in (("id", "DL-Logistiek"), ("language", "fr"), ("confidential", "ja")):
+        with pytest.raises(AssertionError):
+            _conforms({**source.data, key: bad}, schema, schema, "")
 
 
 def test_firm_paths_must_be_relative() -> None:
