@@ -74,8 +74,8 @@ def entry() -> None:
         main()
         code = 0
     except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (done.code is not None)
-        if isinstance(done.code, str):
+        code = done.code if isinstance(done.code, int) else int(done.code is not None)
+        if isinstance(done.code, str):  # sys.exit("message"), as Python itself prints it
             print(done.code, file=sys.stderr)
     try:
         sys.stdout.flush()
