@@ -23,7 +23,7 @@ from generator.errors import Diagnostic, GeneratorError, SourceError, display_pa
 from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
 from generator.project import Loaded, Project, load_assignment, load_firm
-from generator.templating import Md, escape, make_environment, render
+from generator.templating import Md, escape, make_environment, preload, render
 from generator.timeline import Marker, draw_timeline
 from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
 
@@ -188,13 +188,21 @@ class Builder:
         markdown, meta, images = self.markdown(job)
         return self.converter.convert(markdown, meta, base_dir=job.loaded.folder, images=images)
 
-    def prepare(self, jobs: Iterable[Job]) -> None:
-        """Set up what documents share (templates, dates, pictures) before workers fork."""
+    def prepare(self, jobs: Iterable[Job], *, per_assignment: bool) -> None:
+        """Set up what documents share before workers fork, so it is done once.
+
+        Templates always; unless each assignment goes to one worker, also each
+        assignment's commit and timeline picture, which its documents share.
+        """
         for job in jobs:
-            env = self.environment(job.assignment.language)
-            git_stamp(job.loaded.folder)  # asked once here, not once per worker
-            if job.kind.timeline:
-                self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
+            language = job.assignment.language
+            if language not in self._environments:
+                preload(self.environment(language))
+            if not per_assignment:
+                env = self.environment(language)
+                git_stamp(job.loaded.folder)
+                if job.kind.timeline:
+                    self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
 
     def write_batch(self, jobs: list[Job], out_dir: Path) -> list[Path | Failure]:
         """Write each job; failures are returned, not raised, so a worker can send them back."""
@@ -336,10 +344,9 @@ def batch_jobs(builder: Builder, jobs: list[Job], workers: int) -> list[list[Job
     by_assignment: dict[str, list[Job]] = {}
     for job in jobs:
         by_assignment.setdefault(job.assignment.id, []).append(job)
-    if workers <= 1 or len(by_assignment) >= 2 * workers:
-        return list(by_assignment.values())
-    builder.prepare(jobs)
-    return [[job] for job in jobs]
+    per_assignment = workers <= 1 or len(by_assignment) >= 2 * workers
+    builder.prepare(jobs, per_assignment=per_assignment)
+    return list(by_assignment.values()) if per_assignment else [[job] for job in jobs]
 
 
 @dataclass

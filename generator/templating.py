@@ -13,6 +13,7 @@ the shared `X`, and a firm's own templates folder overrides both.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import re
@@ -248,6 +249,17 @@ def label(value: str, labels: Phrasebook) -> Md:
 def span(text: str, css_class: str) -> Md:
     """Text in a named character style of the brand template (`[text]{.status-done}`)."""
     return Md(f"[{finalize(text)}]{{.{css_class}}}")
+
+
+def preload(env: ImmutableSandboxedEnvironment) -> None:
+    """Load every template now, so processes forked later share them parsed.
+
+    A template that fails to load is skipped: it fails again, with its file and line,
+    in the document that renders it, and nowhere else.
+    """
+    for name in env.list_templates(extensions=["j2"]):
+        with contextlib.suppress(TemplateError):
+            env.get_template(name)
 
 
 def render(env: ImmutableSandboxedEnvironment, template: str, context: Mapping[str, Any]) -> str:

@@ -312,6 +312,8 @@ def test_batches_by_document_for_few_assignments_by_assignment_for_many():
     jobs = plan(loaded(EXAMPLE)).jobs
     builder = Builder(load_firm(ROOT), root=ROOT)
     assert batch_jobs(builder, jobs, 1) == [jobs]
+    assert not builder._timelines, "one worker per assignment draws its own picture"
+    assert {key[1] for key in builder.environment("nl").cache} >= {"handbook.md.j2"}
     assert batch_jobs(builder, jobs, 2) == [[job] for job in jobs]
     assert builder._timelines, "the shared picture is drawn before workers fork"
     many = jobs + plan(loaded(ENGLISH)).jobs
