@@ -66,7 +66,9 @@ def run(tasks: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R 
         return
     done: dict[int, R | WorkerDied] = {}
     pending = iter(range(len(tasks)))
-    pool = [_start(tasks, work) for _ in range(workers)]
+    pool: list[_Worker[T]] = []
+    for _ in range(workers):
+        pool.append(_start(tasks, work, pool))
     selector = selectors.DefaultSelector()
     try:
         for worker in pool:
@@ -100,7 +102,9 @@ def run(tasks: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R 
             _wait(worker.pid)
 
 
-def _start(tasks: Sequence[T], work: Callable[[T], R]) -> _Worker[T]:
+def _start(tasks: Sequence[T], work: Callable[[T], R], others: list[_Worker[T]]) -> _Worker[T]:
+    """Fork a worker. It closes its copies of the `others`' pipes: holding one open
+    would keep that worker from ever seeing the end of its tasks."""
     task_read, task_write = os.pipe()
     result_read, result_write = os.pipe()
     parent = os.getpid()
@@ -108,8 +112,9 @@ def _start(tasks: Sequence[T], work: Callable[[T], R]) -> _Worker[T]:
     if pid == 0:  # the worker: never returns into the caller's code
         status = 0
         try:
-            os.close(task_write)
-            os.close(result_read)
+            inherited = [fd for other in others for fd in (other.tasks, other.results)]
+            for fd in (task_write, result_read, *inherited):
+                _close(fd)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             _die_with(parent)
             _serve(tasks, work, task_read, result_write)

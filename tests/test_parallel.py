@@ -80,6 +80,25 @@ def test_work_that_raises_fails_its_task() -> None:
     assert results[0] == 0 and results[2] == 2
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_a_worker_without_tasks_leaves_while_another_works(tmp_path: Path) -> None:
+    """Workers must not hold each other's pipes: that would keep the idle one waiting."""
+    first = tmp_path / "first"
+
+    def work(task: str) -> bool:
+        if task == "quick":
+            first.write_text(str(os.getpid()))
+            return True
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if first.exists() and not _alive(int(first.read_text())):
+                return True
+            time.sleep(0.02)
+        return False
+
+    assert list(run(["quick", "slow"], work, 2)) == [True, True]
+
+
 def test_no_worker_left_behind() -> None:
     list(run(list(range(10)), square, 2))
     with pytest.raises(ChildProcessError):
