@@ -191,7 +191,7 @@ class Builder:
     def prepare(self, jobs: Iterable[Job], *, per_assignment: bool) -> None:
         """Set up what documents share before workers fork, so it is done once.
 
-        Templates always; unless each assignment goes to one worker, also each
+        Templates always; unless each assignment stays with one worker, also each
         assignment's commit and timeline picture, which its documents share.
         """
         for job in jobs:
@@ -204,19 +204,16 @@ class Builder:
                 if job.kind.timeline:
                     self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
 
-    def write_batch(self, jobs: list[Job], out_dir: Path) -> list[Path | Failure]:
-        """Write each job; failures are returned, not raised, so a worker can send them back."""
-        outcomes: list[Path | Failure] = []
-        for job in jobs:
-            where = f"{job.assignment.id}: {job.instance.name}"
-            try:
-                outcomes.append(self.write(job, out_dir))
-            except GeneratorError as exc:
-                outcomes.append(Failure(f"{where}: {exc}"))
-            except Exception as exc:  # a bug must not cost the other documents
-                outcomes.append(Failure(f"{where}: internal error: {type(exc).__name__}: "
-                                        f"{exc} (a bug in interim; please report it)"))
-        return outcomes
+    def attempt(self, job: Job, out_dir: Path) -> Path | Failure:
+        """Write one document; a failure is returned, not raised, so a worker can send it."""
+        where = f"{job.assignment.id}: {job.instance.name}"
+        try:
+            return self.write(job, out_dir)
+        except GeneratorError as exc:
+            return Failure(f"{where}: {exc}")
+        except Exception as exc:  # a bug must not cost the other documents
+            return Failure(f"{where}: internal error: {type(exc).__name__}: {exc} "
+                           "(a bug in interim; please report it)")
 
     def write(self, job: Job, out_dir: Path) -> Path:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
@@ -334,21 +331,6 @@ class Failure:
     message: str
 
 
-def batch_jobs(builder: Builder, jobs: list[Job], workers: int) -> list[list[Job]]:
-    """The units of work for `workers` processes, in plan order.
-
-    With assignments enough to keep every worker busy, one batch per assignment, so
-    its documents share their timeline picture. With fewer, one batch per document,
-    and what the documents share is set up first, in this process, for all workers.
-    """
-    by_assignment: dict[str, list[Job]] = {}
-    for job in jobs:
-        by_assignment.setdefault(job.assignment.id, []).append(job)
-    per_assignment = workers <= 1 or len(by_assignment) >= 2 * workers
-    builder.prepare(jobs, per_assignment=per_assignment)
-    return list(by_assignment.values()) if per_assignment else [[job] for job in jobs]
-
-
 @dataclass
 class BuildReport:
     """What a run wrote, skipped (not yet allowed) and failed on, each failure a full message."""
@@ -403,19 +385,18 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
         return report
     builder = Builder(load_firm(project.root, warn=warn), root=project.root)
     workers = workers or available_cores()
-    batches = batch_jobs(builder, jobs, workers)
-    written = run(batches, functools.partial(builder.write_batch, out_dir=out_dir), workers)
-    finished = 0
-    for batch, outcomes in zip(batches, written, strict=True):
-        if isinstance(outcomes, WorkerDied):
-            outcomes = [Failure(f"{job.assignment.id}: {job.instance.name}: {outcomes.reason}")
-                        for job in batch]
-        for job, outcome in zip(batch, outcomes, strict=True):
-            finished += 1
-            progress(finished, len(jobs))
-            if isinstance(outcome, Failure):
-                fail(outcome.message)
-                continue
+    # Few assignments for the workers: they share each assignment's documents, so what
+    # those share is made here, once. Many: each assignment stays with one worker.
+    builder.prepare(jobs, per_assignment=len({j.assignment.id for j in jobs}) >= 2 * workers)
+    attempts = run(jobs, functools.partial(builder.attempt, out_dir=out_dir), workers,
+                   group=lambda job: job.assignment.id)
+    for finished, (job, outcome) in enumerate(zip(jobs, attempts, strict=True), start=1):
+        progress(finished, len(jobs))
+        if isinstance(outcome, WorkerDied):
+            fail(f"{job.assignment.id}: {job.instance.name}: {outcome.reason}")
+        elif isinstance(outcome, Failure):
+            fail(outcome.message)
+        else:
             report.written.append(outcome)
             echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
                  f"{'  [draft]' if job.draft else ''}")

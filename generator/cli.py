@@ -77,11 +77,12 @@ def entry() -> None:
         code = done.code if isinstance(done.code, int) else int(done.code is not None)
         if isinstance(done.code, str):  # sys.exit("message"), as Python itself prints it
             print(done.code, file=sys.stderr)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # the reader went away (`interim list | head`)
-        code = code or 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None when started with the stream closed (`>&-`)
+                stream.flush()
+        except (OSError, ValueError):  # the reader went away (`interim list | head`)
+            code = code or 1
     os._exit(code)
 
 

@@ -3,10 +3,12 @@
 Forking after setup hands each worker the imported modules, parsed templates, brand
 template and drawn pictures for free, which a process pool (that must start and feed
 fresh interpreters, ~30 ms) does not. The parent only coordinates: it sends each
-worker the next task when the last one's result arrives, so a slow document never
+worker its next task when the last one's result arrives, so a slow document never
 holds up the rest, and gives results back in task order, so logs read the same on
-every run. A worker that dies costs only the task it held: that task fails, the
-rest go to the workers still alive, or run in the parent when none is left.
+every run. Tasks of one group (an assignment's documents) go to the same worker while
+it has them, so what they share (the timeline picture) is made once. A worker that
+dies costs only the task it held: that task fails, the rest go to the workers still
+alive, or run in the parent when none is left.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import selectors
 import signal
 import struct
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from collections import deque
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,34 +49,71 @@ class WorkerDied:
     reason: str
 
 
+class _Queue:
+    """Task numbers by group: a worker goes on with its group, then starts a new one,
+    and only when none is left helps with another worker's group."""
+
+    def __init__(self, groups: Sequence[Hashable]):
+        self.by_group: dict[Hashable, deque[int]] = {}
+        for index, group in enumerate(groups):
+            self.by_group.setdefault(group, deque()).append(index)
+        self.unstarted = deque(self.by_group)
+
+    def next(self, group: Hashable) -> tuple[int, Hashable] | None:
+        if self.by_group.get(group):
+            return self.by_group[group].popleft(), group
+        while self.unstarted:
+            fresh = self.unstarted.popleft()
+            if self.by_group[fresh]:
+                return self.by_group[fresh].popleft(), fresh
+        for other, left in self.by_group.items():  # groups in task order: results flow
+            if left:
+                return left.popleft(), other
+        return None
+
+    def drain(self) -> Iterator[int]:
+        while (task := self.next(_NO_GROUP)) is not None:
+            yield task[0]
+
+
+_NO_GROUP = object()  # a worker that has had no task yet
+
+
 @dataclass
-class _Worker(Generic[T]):
+class _Worker:
     pid: int
     tasks: int  # write end: task numbers to the worker
     results: int  # read end: framed results from the worker
     holding: int | None = None
-    buffer: bytes = b""
+    group: Hashable = _NO_GROUP
+    buffer: bytearray = field(default_factory=bytearray)
 
 
-def run(tasks: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R | WorkerDied]:
+def run(tasks: Sequence[T], work: Callable[[T], R], workers: int,
+        group: Callable[[T], Hashable] | None = None) -> Iterator[R | WorkerDied]:
     """`work(task)` for every task, results in task order; `work` must not raise.
 
-    With one worker, one task, or no `fork` (Windows), the tasks run here, one by one.
+    `group(task)` names the tasks that had best run in the same worker (default: none).
+
+    With one worker, one task, or no `fork` (Windows), the tasks run here, one by one;
+    also when no worker process can be started.
     """
     workers = min(workers, len(tasks))
     if workers <= 1 or not hasattr(os, "fork"):
         yield from (work(task) for task in tasks)
         return
     done: dict[int, R | WorkerDied] = {}
-    pending = iter(range(len(tasks)))
-    pool: list[_Worker[T]] = []
-    for _ in range(workers):
-        pool.append(_start(tasks, work, pool))
+    queue = _Queue([group(task) for task in tasks] if group else range(len(tasks)))
+    pool: list[_Worker] = []
     selector = selectors.DefaultSelector()
     try:
-        for worker in pool:
-            _feed(worker, pending)
+        for _ in range(workers):
+            worker = _start(tasks, work, pool)
+            if worker is None:  # the system refused another process: go on with fewer
+                break
+            pool.append(worker)
             selector.register(worker.results, selectors.EVENT_READ, worker)
+            _feed(worker, queue)
         following = 0
         while following < len(tasks):
             while following in done:
@@ -81,8 +121,8 @@ def run(tasks: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R 
                 following += 1
             if following == len(tasks):
                 break
-            if not selector.get_map():  # every worker gone: the parent finishes the work
-                for index in pending:
+            if not selector.get_map():  # no worker left: the parent finishes the work
+                for index in queue.drain():
                     done[index] = work(tasks[index])
                 continue
             for key, _ in selector.select():
@@ -92,7 +132,7 @@ def run(tasks: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R 
                     selector.unregister(worker.results)
                     _reap(worker, done)
                 elif answered:
-                    _feed(worker, pending)
+                    _feed(worker, queue)
     finally:
         selector.close()
         for worker in pool:
@@ -102,13 +142,20 @@ def run(tasks: Sequence[T], work: Callable[[T], R], workers: int) -> Iterator[R 
             _wait(worker.pid)
 
 
-def _start(tasks: Sequence[T], work: Callable[[T], R], others: list[_Worker[T]]) -> _Worker[T]:
-    """Fork a worker. It closes its copies of the `others`' pipes: holding one open
-    would keep that worker from ever seeing the end of its tasks."""
-    task_read, task_write = os.pipe()
-    result_read, result_write = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
+def _start(tasks: Sequence[T], work: Callable[[T], R], others: list[_Worker]) -> _Worker | None:
+    """Fork a worker; None when the system refuses. The worker closes its copies of the
+    `others`' pipes: holding one open would keep that worker from seeing its tasks end."""
+    pipes: list[int] = []
+    try:
+        pipes += os.pipe()
+        pipes += os.pipe()
+        task_read, task_write, result_read, result_write = pipes
+        parent = os.getpid()
+        pid = os.fork()
+    except OSError:  # out of processes or file descriptors
+        for fd in pipes:
+            _close(fd)
+        return None
     if pid == 0:  # the worker: never returns into the caller's code
         status = 0
         try:
@@ -149,23 +196,29 @@ def _serve(tasks: Sequence[T], work: Callable[[T], R], task_read: int, result_wr
         if not data:
             return
         (index,) = _HEADER.unpack(data)
-        payload = pickle.dumps((index, work(tasks[index])), pickle.HIGHEST_PROTOCOL)
+        result = work(tasks[index])
+        try:
+            payload = pickle.dumps((index, result), pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # a result that cannot travel still says why
+            payload = pickle.dumps((index, WorkerDied(f"its result could not be sent back "
+                                                      f"({type(exc).__name__}: {exc})")))
         _write_all(result_write, _HEADER.pack(len(payload)) + payload)
 
 
-def _feed(worker: _Worker[T], pending: Iterator[int]) -> None:
+def _feed(worker: _Worker, queue: _Queue) -> None:
     """Give the worker its next task, or tell it there is none (it then exits)."""
-    index = next(pending, None)
-    worker.holding = index
-    if index is None:
+    task = queue.next(worker.group)
+    if task is None:
+        worker.holding = None
         _close(worker.tasks)
         worker.tasks = -1
         return
+    worker.holding, worker.group = task
     with contextlib.suppress(OSError):  # a worker gone: its end of file follows
-        _write_all(worker.tasks, _HEADER.pack(index))
+        _write_all(worker.tasks, _HEADER.pack(worker.holding))
 
 
-def _receive(worker: _Worker[T], done: dict[int, R | WorkerDied]) -> bool | None:
+def _receive(worker: _Worker, done: dict[int, R | WorkerDied]) -> bool | None:
     """Read what the worker sent: True once its task is answered, None at end of file."""
     chunk = os.read(worker.results, 1 << 16)
     if not chunk:
@@ -177,12 +230,12 @@ def _receive(worker: _Worker[T], done: dict[int, R | WorkerDied]) -> bool | None
         if len(worker.buffer) < end:
             break  # the rest of a large result is still on its way
         index, result = pickle.loads(worker.buffer[_HEADER.size:end])
-        worker.buffer = worker.buffer[end:]
+        del worker.buffer[:end]
         done[index] = result
     return worker.holding in done
 
 
-def _reap(worker: _Worker[T], done: dict[int, R | WorkerDied]) -> None:
+def _reap(worker: _Worker, done: dict[int, R | WorkerDied]) -> None:
     """A worker ended: the task it held, if unanswered, fails with the reason."""
     status = _wait(worker.pid)
     worker.pid = -1
@@ -221,4 +274,3 @@ def _close(fd: int) -> None:
     if fd >= 0:
         with contextlib.suppress(OSError):
             os.close(fd)
-

@@ -281,7 +281,8 @@ def document_date(docx: Path) -> datetime.datetime | None:
         with ZipFile(docx) as package:
             found = _CREATED.search(package.read("docProps/core.xml"))
         if found:
-            return datetime.datetime.fromisoformat(found.group(1).decode().replace("Z", "+00:00"))
+            moment = datetime.datetime.fromisoformat(found.group(1).decode().replace("Z", "+00:00"))
+            return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
     except (OSError, KeyError, BadZipFile, ValueError):
         pass
     return None
@@ -294,7 +295,8 @@ def pin_pdf(data: bytes, moment: datetime.datetime | None) -> bytes:
     """
     pinned = bytearray(data)
     if moment is not None:
-        stamp = moment.astimezone(datetime.UTC).strftime("%Y%m%d%H%M%S").encode()
+        utc = moment.astimezone(datetime.UTC) if moment.tzinfo else moment
+        stamp = f"{utc.year:04d}{utc:%m%d%H%M%S}".encode()  # 14 digits: the length holds
         for found in _PDF_DATE.finditer(data):
             pinned[found.start(1):found.end(1)] = stamp
     spans = [m.span(g) for rx in (_PDF_ID, _PDF_CHECKSUM) for m in rx.finditer(data)

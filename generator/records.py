@@ -17,7 +17,7 @@ import datetime
 import re
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Literal, TypeVar
@@ -42,6 +42,9 @@ class Invalid(ValueError):
     def __init__(self, issues: list[Issue]) -> None:
         super().__init__("; ".join(issue.message for issue in issues))
         self.issues = issues
+
+    def __reduce__(self) -> tuple[type[Invalid], tuple[list[Issue]]]:
+        return type(self), (self.issues,)
 
 
 class Problem(ValueError):
@@ -94,12 +97,18 @@ def matching(pattern: str, what: str, hint: str) -> Check:
     return Check(check, (("pattern", f"^(?:{pattern})$"),))  # JSON Schema searches
 
 
+def _figures(number: Any) -> str:
+    """`Decimal("1e12")` -> "1,000,000,000,000": a bound as a reader writes it."""
+    return f"{number:,}" if isinstance(number, int) else f"{Decimal(number).normalize():,f}"
+
+
 def between(low: Any, high: Any) -> Check:
     """A number from `low` to `high`, both included."""
 
     def check(value: Any) -> Any:
         if not low <= value <= high:
-            raise Problem(f"{value} is out of range", f"give a number from {low:,} to {high:,}")
+            raise Problem(f"{value} is out of range",
+                          f"give a number from {_figures(low)} to {_figures(high)}")
         return value
 
     return Check(check, (("minimum", low), ("maximum", high)))
@@ -201,6 +210,20 @@ class Field:
     required: bool
 
 
+@dataclass
+class _Pass:
+    """One conversion: the problems found, and the source text of typed scalars."""
+
+    issues: list[Issue]
+    as_typed: Mapping[Path_, str]
+
+    def fail(self, path: Path_, message: str, hint: str) -> Any:
+        name = _name(path) or "the document"
+        joiner = " " if message in ("is empty", "has no value") else ": "
+        self.issues.append(Issue(path, f"{name}{joiner}{message}", hint))
+        return _INVALID
+
+
 _MISSING = object()  # a field without a default
 _INVALID = object()  # a value that failed; its issue is already recorded
 _FIELDS: dict[type, dict[str, Field]] = {}
@@ -214,10 +237,10 @@ class Record:
                   if f.name in values}
         if values:
             raise TypeError(f"{type(self).__name__} has no field {next(iter(values))!r}")
-        issues: list[Issue] = []
-        _fill(self, by_key, (), issues)
-        if issues:
-            raise Invalid(issues)
+        run = _Pass([], {})
+        _fill(self, by_key, (), run)
+        if run.issues:
+            raise Invalid(run.issues)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is read-only: build a new one instead")
@@ -252,21 +275,24 @@ def fields(cls: type[Record]) -> dict[str, Field]:
     return _FIELDS[cls]
 
 
-def build(cls: type[R], data: Any) -> tuple[R | None, list[Issue]]:
+def build(cls: type[R], data: Any, as_typed: Mapping[Path_, str] | None = None
+          ) -> tuple[R | None, list[Issue]]:
     """Data -> record, and every problem found; None when the data cannot make one.
 
     Unknown keys are reported and dropped, so one run shows them and the rest.
+    `as_typed` holds, by path, the source text of values YAML read as numbers, dates or
+    booleans: a text field takes `1.10` or `yes` as written, not as 1.1 or True.
     """
-    issues: list[Issue] = []
-    value = _convert(data, cls, (), issues)
-    return (None if value is _INVALID else value), issues
+    run = _Pass([], as_typed or {})
+    value = _convert(data, cls, (), run)
+    return (None if value is _INVALID else value), run.issues
 
 
 def _name(path: Path_) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _fill(record: Record, data: dict[str, Any], path: Path_, issues: list[Issue]) -> bool:
+def _fill(record: Record, data: dict[str, Any], path: Path_, run: _Pass) -> bool:
     """Set every field of `record` from `data` (keyed by YAML key); False when any failed."""
     declared = fields(type(record))
     by_key = {f.key: f for f in declared.values()}
@@ -277,71 +303,81 @@ def _fill(record: Record, data: dict[str, Any], path: Path_, issues: list[Issue]
             guess = difflib.get_close_matches(str(key), list(by_key), n=1, cutoff=0.6)
             hint = f"did you mean {guess[0]!r}?" if guess else \
                 "allowed here: " + ", ".join(sorted(by_key))
-            issues.append(Issue((*path, key), f"unknown key {key!r}", hint))
+            run.issues.append(Issue((*path, key), f"unknown key {key!r}", hint))
     whole = True
     for field in declared.values():
-        raw = data.get(field.key)
-        if raw is None and not field.required:  # absent, or `key:` with nothing after it
-            value = copy.copy(field.default)  # a fresh list or dict for every record
-        elif raw is None and field.key not in data:
+        raw, absent = data.get(field.key), field.key not in data
+        if absent and field.required:
             parent = _name(path) or "the top level"
-            issues.append(Issue((*path, field.key), f"missing key {field.key!r}",
-                                f"add `{field.key}:` under {parent}"))
+            run.issues.append(Issue((*path, field.key), f"missing key {field.key!r}",
+                                    f"add `{field.key}:` under {parent}"))
             value = _INVALID
+        elif absent or (raw is None and _empty_ok(field)):
+            value = copy.copy(field.default)  # a fresh list or dict for every record
         else:
-            value = _convert(raw, field.annotation, (*path, field.key), issues)
+            value = _convert(raw, field.annotation, (*path, field.key), run)
         whole = whole and value is not _INVALID
         object.__setattr__(record, field.name, value)
     return whole
+
+
+def _empty_ok(field: Field) -> bool:
+    """`key:` with nothing after it: an empty list, mapping or record, or no value at all.
+
+    Not so for a default like `confidential: false`: an empty value there is a slip,
+    and taking the default could silently drop what the author meant.
+    """
+    return not field.required and (field.default is None
+                                   or isinstance(field.default, list | dict | Record))
 
 
 def _metadata(annotation: Any) -> tuple[Any, ...]:
     return annotation.__metadata__ if typing.get_origin(annotation) is typing.Annotated else ()
 
 
-def _convert(value: Any, annotation: Any, path: Path_, issues: list[Issue]) -> Any:
-    """One value by its declared type; problems go to `issues` and give _INVALID.
+def _convert(value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
+    """One value by its declared type; problems go to `run.issues` and give _INVALID.
 
     Types: a Record, list[X], dict[K, V], X | None, Literal[...], a type in BASE, and
     Annotated[X, steps...] whose steps (Check, or any callable) run after X's conversion.
     """
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        value = _convert(value, annotation.__origin__, path, issues)
+        value = _convert(value, annotation.__origin__, path, run)
         for step in annotation.__metadata__:
             if value is _INVALID or isinstance(step, Key):
                 continue
             try:
                 value = step(value)
             except Problem as problem:
-                return _fail(issues, path, str(problem), problem.hint)
+                return run.fail(path, str(problem), problem.hint)
         return value
     if origin in (typing.Union, types.UnionType):
         if value is None:
             return None
         (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _convert(value, inner, path, issues)
+        return _convert(value, inner, path, run)
     if value is None:
-        return _fail(issues, path, "has no value", "write a value after the colon")
+        return run.fail(path, "has no value", "write a value after the colon")
     if origin is Literal:
         allowed = typing.get_args(annotation)
         if isinstance(value, str) and value in allowed:
             return value
-        return _fail(issues, path, f"{value!r} is not allowed",
+        return run.fail(path, f"{value!r} is not allowed",
                      "use one of " + " or ".join(repr(a) for a in allowed))
     if origin is list:
         if not isinstance(value, list):
-            return _fail(issues, path, f"expected a list, got {_describe(value)}",
+            return run.fail(path, f"expected a list, got {_describe(value)}",
                          "write a list of `- item` lines")
         (item,) = typing.get_args(annotation)
-        items = [_convert(v, item, (*path, i), issues) for i, v in enumerate(value)]
+        items = [_convert(v, item, (*path, i), run) for i, v in enumerate(value)]
         return _INVALID if any(v is _INVALID for v in items) else items
     if origin is dict:
         if not isinstance(value, dict):
-            return _fail(issues, path, f"expected `key: value` lines, got {_describe(value)}",
+            return run.fail(path, f"expected `key: value` lines, got {_describe(value)}",
                          "write `key: value` lines")
         key_type, item = typing.get_args(annotation)
-        pairs = {_convert(k, key_type, (*path, k), issues): _convert(v, item, (*path, k), issues)
+        pairs = {_convert(k, key_type, (*path, k), run): _convert(v, item, (*path, k), run)
                  for k, v in value.items()}
         broken = any(k is _INVALID or v is _INVALID for k, v in pairs.items())
         return _INVALID if broken else pairs
@@ -349,21 +385,16 @@ def _convert(value: Any, annotation: Any, path: Path_, issues: list[Issue]) -> A
         if isinstance(value, annotation):  # built already, as in `Tree(leaves=[Leaf(...)])`
             return value
         if not isinstance(value, dict):
-            return _fail(issues, path, f"expected `key: value` lines, got {_describe(value)}",
+            return run.fail(path, f"expected `key: value` lines, got {_describe(value)}",
                          "write `key: value` lines")
         record = annotation.__new__(annotation)
-        return record if _fill(record, value, path, issues) else _INVALID
+        return record if _fill(record, value, path, run) else _INVALID
+    if annotation is str and not isinstance(value, str):
+        value = run.as_typed.get(path, value)  # `1.10` as typed, not the number 1.1
     try:
         return BASE[annotation][0](value)
     except Problem as problem:
-        return _fail(issues, path, str(problem), problem.hint)
-
-
-def _fail(issues: list[Issue], path: Path_, message: str, hint: str) -> Any:
-    name = _name(path) or "the document"
-    joiner = " " if message in ("is empty", "has no value") else ": "
-    issues.append(Issue(path, f"{name}{joiner}{message}", hint))
-    return _INVALID
+        return run.fail(path, str(problem), problem.hint)
 
 
 def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
@@ -421,7 +452,9 @@ def _schema(annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
             body: dict[str, Any] = {"type": "object", "title": name}
             if annotation.__doc__:
                 body["description"] = " ".join(annotation.__doc__.split())
-            body["properties"] = {f.key: _schema(f.annotation, definitions) for f in declared}
+            body["properties"] = {f.key: _nullable(_schema(f.annotation, definitions))
+                                  if _empty_ok(f) else _schema(f.annotation, definitions)
+                                  for f in declared}
             required = [f.key for f in declared if f.required]
             if required:
                 body["required"] = required
@@ -429,3 +462,10 @@ def _schema(annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
             definitions[name] = body
         return {"$ref": f"#/$defs/{name}"}
     return dict(BASE[annotation][1])
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema admitting `key:` with nothing after it, too."""
+    if {"type": "null"} in schema.get("anyOf", ()):
+        return schema
+    return {"anyOf": [schema, {"type": "null"}]}

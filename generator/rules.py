@@ -49,7 +49,7 @@ _MARKUP_HINT = re.compile(r"[\[<]|:::")
 
 def validate(source: Source, model: type[R], report: Report) -> R | None:
     """Data -> model; every unknown key and bad value reported, None when the model fails."""
-    record, issues = build(model, source.data)
+    record, issues = build(model, source.data, source.as_typed)
     for issue in issues:
         report.error(source.locate(issue.path), issue.message, issue.hint)
     return record

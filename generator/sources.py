@@ -65,6 +65,8 @@ class Source:
     path: Path
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    as_typed: dict[Path_, str] = field(default_factory=dict)
+    """The text of each value YAML read as a number, date or boolean (`1.10`, `yes`)."""
 
     def locate(self, path: Path_) -> Location:
         """The location of a value, or of its nearest ancestor that has one."""
@@ -148,7 +150,7 @@ def load_yaml(path: Path, report: Report, *, include_root: Path | None = None) -
         return None
     builder = _Builder(path, text, report, include_root)
     data = builder.build(node, ())
-    return Source(path, data, builder.marks)
+    return Source(path, data, builder.marks, builder.as_typed)
 
 
 def _decode(raw: bytes, path: Path, report: Report) -> str | None:
@@ -178,6 +180,7 @@ class _Builder:
         self.report = report
         self.include_root = include_root
         self.marks: dict[Path_, tuple[int, int]] = {}
+        self.as_typed: dict[Path_, str] = {}
         self.constructor = SafeConstructor()
         self.active: set[int] = set()
         self.count = 0
@@ -282,6 +285,8 @@ class _Builder:
             return None
         if isinstance(value, datetime.datetime):
             value = value.date()
+        if value is not None and not isinstance(value, str):
+            self.as_typed[path] = node.value
         if isinstance(value, str):
             bad = FORBIDDEN_CHARS.search(value)
             if bad:

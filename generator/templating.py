@@ -254,11 +254,11 @@ def span(text: str, css_class: str) -> Md:
 def preload(env: ImmutableSandboxedEnvironment) -> None:
     """Load every template now, so processes forked later share them parsed.
 
-    A template that fails to load is skipped: it fails again, with its file and line,
-    in the document that renders it, and nowhere else.
+    A template that fails to load (bad syntax, not UTF-8, unreadable) is skipped: it
+    fails again, with its file and line, in the document that renders it, and nowhere else.
     """
     for name in env.list_templates(extensions=["j2"]):
-        with contextlib.suppress(TemplateError):
+        with contextlib.suppress(Exception):
             env.get_template(name)
 
 

@@ -305,19 +305,37 @@ def test_workers_change_nothing_but_speed(tmp_path, monkeypatch):
             assert path.read_bytes() == twin.read_bytes(), twin
 
 
-def test_batches_by_document_for_few_assignments_by_assignment_for_many():
-    from generator.build import Builder, batch_jobs
+def test_prepare_makes_shared_pictures_only_when_workers_share_an_assignment():
+    from generator.build import Builder
     from generator.project import load_firm
 
     jobs = plan(loaded(EXAMPLE)).jobs
     builder = Builder(load_firm(ROOT), root=ROOT)
-    assert batch_jobs(builder, jobs, 1) == [jobs]
-    assert not builder._timelines, "one worker per assignment draws its own picture"
+    builder.prepare(jobs, per_assignment=True)
     assert {key[1] for key in builder.environment("nl").cache} >= {"handbook.md.j2"}
-    assert batch_jobs(builder, jobs, 2) == [[job] for job in jobs]
+    assert not builder._timelines, "one worker per assignment draws its own picture"
+    builder.prepare(jobs, per_assignment=False)
     assert builder._timelines, "the shared picture is drawn before workers fork"
-    many = jobs + plan(loaded(ENGLISH)).jobs
-    assert [len(b) for b in batch_jobs(builder, many, 1)] == [len(jobs), len(many) - len(jobs)]
+
+
+def test_a_killed_worker_fails_only_the_document_it_held(tmp_path, monkeypatch):
+    from generator.build import Builder
+
+    original = Builder.write
+
+    def killed_at_the_handbook(self, job, out_dir):
+        if job.kind.id == "handbook":
+            os.kill(os.getpid(), 9)
+        return original(self, job, out_dir)
+
+    monkeypatch.setattr(Builder, "write", killed_at_the_handbook)
+    result = CliRunner().invoke(main, ["build", EXAMPLE, "--out", str(tmp_path), "-j", "2"])
+    assert result.exit_code == 1
+    assert "handbook: the worker process ended (killed by signal 9)" in result.stderr
+    assert result.stdout.count("wrote ") == 4
+    built = sorted(p.name for p in (tmp_path / EXAMPLE).glob("*.docx"))
+    assert built == ["action-plan.docx", "handover.docx", "progress-2027-02-19.docx",
+                     "proposal.docx"]
 
 
 def test_an_unwritable_output_folder_is_a_clear_failure(tmp_path):

@@ -373,3 +373,11 @@ def test_a_reader_that_stops_early_is_no_internal_error(example: ExampleProject)
         os.close(write_end)
     assert done.returncode == 1
     assert done.stderr == ""
+
+
+def test_started_with_output_closed(example: ExampleProject) -> None:
+    """`interim validate >&-`: no standard output at all is no crash."""
+    done = subprocess.run(["bash", "-c", f"'{INTERIM}' validate >&-"], cwd=example.root,
+                          capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr
+    assert done.returncode in (0, 1)

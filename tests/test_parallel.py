@@ -99,6 +99,46 @@ def test_a_worker_without_tasks_leaves_while_another_works(tmp_path: Path) -> No
     assert list(run(["quick", "slow"], work, 2)) == [True, True]
 
 
+def test_a_group_stays_with_one_worker_while_it_has_tasks() -> None:
+    tasks = [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("b", 2), ("b", 3)]
+
+    def work(task: tuple[str, int]) -> tuple[str, int]:
+        time.sleep(0.02)
+        return task[0], os.getpid()
+
+    results = list(run(tasks, work, 2, group=lambda task: task[0]))
+    by_group = {g: {pid for name, pid in results if name == g} for g in "ab"}
+    assert by_group["a"].isdisjoint(by_group["b"])
+    assert len(by_group["a"]) == len(by_group["b"]) == 1
+
+
+def test_idle_workers_help_with_another_group() -> None:
+    results = list(run(list(range(6)), square, 2, group=lambda _: "one"))
+    assert [r[0] for r in results] == [n * n for n in range(6)]
+    assert len({r[1] for r in results}) == 2
+
+
+def test_when_no_process_can_be_started_the_parent_does_the_work(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    before = len(os.listdir("/proc/self/fd")) if sys.platform == "linux" else 0
+    monkeypatch.setattr(os, "fork", refuse)
+    results = list(run([1, 2, 3], square, 2))
+    assert [r[0] for r in results] == [1, 4, 9]
+    assert {r[1] for r in results} == {os.getpid()}
+    if sys.platform == "linux":
+        assert len(os.listdir("/proc/self/fd")) == before, "no pipe left open"
+
+
+def test_a_result_that_cannot_travel_says_why() -> None:
+    results = list(run([1, 2], lambda n: (lambda: n) if n == 2 else n, 2))
+    assert results[0] == 1
+    assert isinstance(results[1], WorkerDied)
+    assert "could not be sent back" in results[1].reason
+
+
 def test_no_worker_left_behind() -> None:
     list(run(list(range(10)), square, 2))
     with pytest.raises(ChildProcessError):

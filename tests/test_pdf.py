@@ -319,6 +319,19 @@ def test_pin_pdf_replaces_clock_and_id_keeping_every_offset() -> None:
     assert pdf.pin_pdf(other_content, moment)[-120:] != pinned[-120:], "the id follows content"
 
 
+@pytest.mark.parametrize(("moment", "digits"), [
+    (datetime.datetime(999, 6, 1, 12, tzinfo=datetime.UTC), b"09990601120000"),
+    (datetime.datetime(2027, 1, 29, 9, 30), b"20270129093000"),  # no zone: taken as UTC
+    (datetime.datetime(2027, 1, 29, 10, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
+     b"20270129093000"),
+])
+def test_pin_pdf_dates_keep_fourteen_digits(moment: datetime.datetime, digits: bytes) -> None:
+    original = _lo_pdf(b"20261127183603", b"8" * 32)
+    pinned = pdf.pin_pdf(original, moment)
+    assert len(pinned) == len(original)
+    assert b"/CreationDate(D:" + digits + b"Z')" in pinned
+
+
 def test_pin_pdf_without_a_date_still_pins_the_id() -> None:
     pinned = pdf.pin_pdf(_lo_pdf(b"20261127183603", b"8" * 32), None)
     assert b"D:20261127183603Z'" in pinned and b"8" * 32 not in pinned

@@ -129,6 +129,8 @@ def test_every_problem_in_one_pass() -> None:
     assert found[("leaves", 0, "name")].message == "leaves.0.name is empty"
     assert found[("leaves", 1, "code")].message == "leaves.1.code: must be in capitals"
     assert found[("scores", "x")].hint == "give a number from 1 to 5"
+    _, money = build(Tree, {**GOOD, "scores": {"x": 0}})
+    assert money[0].message == "scores.x: 0 is out of range"
     assert "YYYY-MM-DD" in found[("planted",)].hint
     assert found[("height",)].message == "height: expected a number, got 'tall'"
     assert found[("evergreen",)].hint == "write true or false"
@@ -151,9 +153,37 @@ def test_wrong_shapes(value: object, said: str) -> None:
     assert said in issues[0].message
 
 
-def test_empty_value_of_a_key_with_default_is_the_default() -> None:
-    tree, issues = build(Tree, {**GOOD, "scores": None, "in": None})
-    assert issues == [] and tree.scores == {} and tree.in_ == []
+def test_empty_list_or_mapping_is_the_default() -> None:
+    tree, issues = build(Tree, {**GOOD, "scores": None, "in": None, "planted": None})
+    assert issues == [] and tree.scores == {} and tree.in_ == [] and tree.planted is None
+
+
+@pytest.mark.parametrize("key", ["evergreen", "kind", "slug"])
+def test_empty_value_where_the_default_is_a_value_is_an_error(key: str) -> None:
+    """`confidential:` left empty must not quietly become `false`."""
+    issue = only({**GOOD, key: None})
+    assert issue.message == f"{key} has no value"
+    assert issue.hint == "write a value after the colon"
+
+
+def test_text_fields_take_typed_scalars_as_written() -> None:
+    data = {**GOOD, "title": 1.1, "leaves": [{"name": True}, {"name": 750}]}
+    typed = {("title",): "1.10", ("leaves", 0, "name"): "yes", ("leaves", 1, "name"): "12:30"}
+    tree, issues = build(Tree, data, typed)
+    assert issues == []
+    assert tree.title == "1.10"
+    assert [leaf.name for leaf in tree.leaves] == ["yes", "12:30"]
+    tree, _ = build(Tree, {**GOOD, "height": 1.1}, {("height",): "1.10"})
+    assert tree.height == Decimal("1.1"), "numbers stay numbers"
+
+
+def test_invalid_survives_pickling() -> None:
+    import pickle
+
+    with pytest.raises(Invalid) as info:
+        Tree(title="T", leaves=[])
+    again = pickle.loads(pickle.dumps(info.value))
+    assert again.issues == info.value.issues and str(again) == str(info.value)
 
 
 @pytest.mark.parametrize("value", [float("inf"), float("nan"), "1e30", True])
@@ -208,8 +238,10 @@ def test_schema_of_a_record() -> None:
     assert props["kind"] == {"enum": ["oak", "elm"]}
     assert props["leaves"] == {"type": "array", "items": {"$ref": "#/$defs/Leaf"},
                                "minItems": 1}
-    assert props["scores"]["additionalProperties"] == {"type": "integer", "minimum": 1,
-                                                       "maximum": 5}
+    scores = props["scores"]["anyOf"][0]  # `scores:` with nothing after it is allowed
+    assert props["scores"]["anyOf"][1] == {"type": "null"}
+    assert scores["additionalProperties"] == {"type": "integer", "minimum": 1, "maximum": 5}
+    assert props["evergreen"] == {"type": "boolean"}, "an empty value there is an error"
     assert props["planted"] == {"anyOf": [{"type": "string", "format": "date"},
                                           {"type": "null"}]}
     assert schema["$defs"]["Leaf"]["properties"]["name"]["minLength"] == 1
@@ -278,7 +310,8 @@ def test_the_examples_conform_to_the_schema(assignment: str) -> None:
 
 def test_the_schema_describes_every_record() -> None:
     schema = json_schema(Assignment)
-    assert schema["properties"]["documents"] == {"$ref": "#/$defs/Documents"}
+    assert schema["properties"]["documents"] == {"anyOf": [{"$ref": "#/$defs/Documents"},
+                                                           {"type": "null"}]}
     assert "action-plan" in schema["$defs"]["Documents"]["properties"]
     assert schema["properties"]["language"] == {"enum": ["nl", "en"]}
 

@@ -138,11 +138,12 @@ def test_undefined_values_are_errors_naming_the_template(tmp_path: Path) -> None
 def test_preload_parses_every_template_and_leaves_a_broken_one_to_its_document(
         tmp_path: Path) -> None:
     write(tmp_path / "shared" / "broken.md.j2", "fine\n{% if %}\n")
+    (tmp_path / "shared" / "latin1.md.j2").write_bytes(b"caf\xe9\n")  # not UTF-8
     env = make_environment("nl", tmp_path)
     preload(env)  # no error here: only a document rendering it fails
     loaded = {key[1] for key in env.cache}
     assert {"proposal.md.j2", "handbook.md.j2", "_plan.md.j2", "document.md.j2"} <= loaded
-    assert "broken.md.j2" not in loaded
+    assert "broken.md.j2" not in loaded and "latin1.md.j2" not in loaded
     with pytest.raises(TemplatingError, match=r"broken\.md\.j2:2: template error"):
         render(env, "broken.md.j2", {})
 
