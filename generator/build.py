@@ -8,6 +8,7 @@ sources give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import os
@@ -195,14 +196,17 @@ class Builder:
         assignment's commit and timeline picture, which its documents share.
         """
         for job in jobs:
-            language = job.assignment.language
-            if language not in self._environments:
-                preload(self.environment(language))
-            if not per_assignment:
-                env = self.environment(language)
-                git_stamp(job.loaded.folder)
-                if job.kind.timeline:
-                    self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
+            # Whatever fails here fails again, with its own message, in the documents that
+            # need it, and only there: one broken terms.yaml must not stop other languages.
+            with contextlib.suppress(Exception):
+                language = job.assignment.language
+                if language not in self._environments:
+                    preload(self.environment(language))
+                if not per_assignment:
+                    env = self.environment(language)
+                    git_stamp(job.loaded.folder)
+                    if job.kind.timeline:
+                        self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
 
     def attempt(self, job: Job, out_dir: Path) -> Path | Failure:
         """Write one document; a failure is returned, not raised, so a worker can send it."""

@@ -229,7 +229,11 @@ def _receive(worker: _Worker, done: dict[int, R | WorkerDied]) -> bool | None:
         end = _HEADER.size + size
         if len(worker.buffer) < end:
             break  # the rest of a large result is still on its way
-        index, result = pickle.loads(worker.buffer[_HEADER.size:end])
+        try:
+            index, result = pickle.loads(worker.buffer[_HEADER.size:end])
+        except Exception as exc:  # sent whole, but it cannot be rebuilt here
+            index, result = worker.holding, WorkerDied(
+                f"its result could not be read back ({type(exc).__name__}: {exc})")
         del worker.buffer[:end]
         done[index] = result
     return worker.holding in done

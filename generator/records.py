@@ -185,7 +185,7 @@ def to_date(value: Any) -> datetime.date:
 
 BASE: dict[Any, tuple[Callable[[Any], Any], dict[str, Any]]] = {
     str: (to_text, {"anyOf": [
-        {"type": ["string", "number"]},  # `version: 1.1` is text, as typed
+        {"type": ["string", "number", "boolean"]},  # `version: 1.10`, `yes`: text as typed
         {"type": "object", "maxProperties": 1,  # `- Hire (note: help)`, read as typed
          "description": "a sentence with ': ' that YAML reads as a one-pair mapping"},
     ]}),

@@ -91,7 +91,7 @@ def rule_person_references(ctx: Context) -> None:
     """2. Every person reference names a person in `people`."""
     known = ctx.people()
     for path, ref in _person_references(ctx.source.data, ()):
-        person_id = str(ref)
+        person_id = ctx.source.as_typed.get(path, str(ref))  # `007` as typed, as the model
         if person_id not in known:
             guess = difflib.get_close_matches(person_id, list(known), n=1, cutoff=0.5)
             hint = f"did you mean {guess[0]!r}?" if guess else \
@@ -116,8 +116,8 @@ def _person_references(value: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
 
 
 def _is_id(value: Any) -> bool:
-    """Text, or what YAML read as a number or date where an id was typed (the model keeps it)."""
-    return isinstance(value, str | int | float | datetime.date) and not isinstance(value, bool)
+    """Text, or what YAML read as a number, date or boolean where an id was typed."""
+    return isinstance(value, str | int | float | datetime.date)
 
 
 def rule_roles(ctx: Context) -> None:

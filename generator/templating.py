@@ -35,7 +35,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, display_path
 from generator.model import BlockMarkdown, InlineMarkdown
 from generator.sources import SAFE_LOADER
 
@@ -138,8 +138,15 @@ def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
     for folder in reversed(search):
         path = folder / language / "terms.yaml"
         if path.is_file():
-            with path.open(encoding="utf-8") as handle:
-                data = yaml.load(handle, Loader=SAFE_LOADER) or {}
+            try:
+                with path.open(encoding="utf-8") as handle:
+                    data = yaml.load(handle, Loader=SAFE_LOADER) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f"{display_path(path)}:{mark.line + 1}" if mark else display_path(path)
+                problem = getattr(exc, "problem", None) or exc
+                raise TemplatingError(f"{where}: the terms file cannot be read: {problem} "
+                                      "(check its indentation, colons and quotes; UTF-8)") from None
             if not isinstance(data, dict):
                 raise TemplatingError(f"{path}: expected a mapping of terms")
             _merge(terms, data)

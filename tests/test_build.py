@@ -318,6 +318,24 @@ def test_prepare_makes_shared_pictures_only_when_workers_share_an_assignment():
     assert builder._timelines, "the shared picture is drawn before workers fork"
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_broken_terms_file_fails_only_its_language(tmp_path, monkeypatch, jobs):
+    variant(ENGLISH, tmp_path)
+    variant(EXAMPLE, tmp_path)
+    with (tmp_path / "firm.yaml").open("a", encoding="utf-8") as firm:
+        firm.write("templates: custom\n")
+    (tmp_path / "custom" / "nl").mkdir(parents=True)
+    (tmp_path / "custom" / "nl" / "terms.yaml").write_text("draft: [unclosed\n",
+                                                         encoding="utf-8")
+    code, output = run_cli(tmp_path, "--out", "out", "-j", jobs, monkeypatch=monkeypatch)
+    assert code == 1
+    assert "internal error" not in output
+    assert output.count(f"wrote out/{ENGLISH}/") == len(FILES[ENGLISH])
+    assert "terms.yaml" in output and f"{EXAMPLE}: proposal:" in output
+    assert not (tmp_path / "out" / EXAMPLE).exists() or not any(
+        (tmp_path / "out" / EXAMPLE).glob("*.docx"))
+
+
 def test_a_killed_worker_fails_only_the_document_it_held(tmp_path, monkeypatch):
     from generator.build import Builder
 

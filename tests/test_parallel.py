@@ -139,6 +139,20 @@ def test_a_result_that_cannot_travel_says_why() -> None:
     assert "could not be sent back" in results[1].reason
 
 
+class TwoArgs(Exception):
+    """Pickles, but cannot be rebuilt from its args."""
+
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(a)
+
+
+def test_a_result_that_cannot_be_rebuilt_says_why() -> None:
+    results = list(run([0, 1, 2], lambda n: TwoArgs(n, 2) if n == 1 else n, 2))
+    assert results[0] == 0 and results[2] == 2
+    assert isinstance(results[1], WorkerDied)
+    assert "could not be read back" in results[1].reason
+
+
 def test_no_worker_left_behind() -> None:
     list(run(list(range(10)), square, 2))
     with pytest.raises(ChildProcessError):

@@ -247,7 +247,7 @@ def test_schema_of_a_record() -> None:
     assert schema["$defs"]["Leaf"]["properties"]["name"]["minLength"] == 1
     assert "in" in props and "in_" not in props
     assert props["slug"]["pattern"] == "^(?:[a-z]+)$"
-    assert props["title"]["anyOf"][0] == {"type": ["string", "number"]}
+    assert props["title"]["anyOf"][0] == {"type": ["string", "number", "boolean"]}
     assert schema["$defs"]["Leaf"]["required"] == ["name"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -610,6 +611,19 @@ def test_planted_faults_all_reported_in_one_run(example: ExampleProject) -> None
     for needle, said, hint in expected:
         assert_located(only(errors, said), example.yaml, example.line_of(needle), hint)
     assert len({e.location.line for e in errors}) == 6, listing
+
+
+def test_rule2_an_id_yaml_reads_as_a_number_is_taken_as_typed(example: ExampleProject) -> None:
+    text = example.yaml.read_text(encoding="utf-8")
+    example.yaml.write_text(re.sub(r"\bgdewit\b", "007", text), encoding="utf-8")
+    a = example.load().assignment
+    assert a.client.sponsor == "007" and a.person("007").name == "Greet De Wit"
+
+
+def test_rule2_an_id_yaml_reads_as_true_is_still_checked(example: ExampleProject) -> None:
+    example.edit("  sponsor: gdewit", "  sponsor: yes")
+    error = only(example.errors(), "unknown person 'yes' in `sponsor`")
+    assert_located(error, example.yaml, example.line_of("  sponsor: yes"))
 
 
 def test_rule8_closing_milestone_status_for_unknown_milestone(example: ExampleProject) -> None:
