@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from generator.records import Check, Key, Problem, Record, between, matching, non_empty
 
@@ -60,6 +60,8 @@ class Person(Record):
     organisation: Organisation
     email: Plain | None = None
     phone: Plain | None = None
+    profile: Block | None = None
+    """The interim manager's experience and comparable assignments (proposal)."""
 
 
 class Client(Record):
@@ -148,6 +150,7 @@ class Terms(Record):
     confidentiality: bool = False
     governing_law: Plain | None = None
     valid_until: Day | None = None
+    invoicing: Inline | None = None
 
 
 class Intake(Record):
@@ -160,6 +163,7 @@ class Intake(Record):
     culture: list[Inline] = []
     success_factors: list[Inline] = []
     exit_plan: ExitPlan | None = None
+    approach: Block | None = None
     terms: Terms
 
 
@@ -235,6 +239,19 @@ class Progress(Record):
     summary: Block
     milestones: dict[str, MilestoneStatus] = {}
     decisions: list[Inline] = []
+    measurements: dict[str, Plain] = {}
+    """Latest value per objective id, as the client reads it (`"3,1 %"`)."""
+    next_steps: list[Inline] = []
+    date: Day | None = None
+    """The report's date when it is not the evaluation's own."""
+
+
+class PlanAdditions(Record):
+    """New items a change adds to the accepted plan, written in full as in `analysis`."""
+
+    milestones: list[Milestone] = []
+    actions: list[Action] = []
+    evaluations: list[Evaluation] = []
 
 
 class Change(Record):
@@ -244,6 +261,11 @@ class Change(Record):
     why: Inline | None = None
     impact: Inline | None = None
     approved_by: PersonId
+    amends: dict[str, Any] = {}
+    """`path: new value` on the accepted plan; each value is typed by the field it names."""
+    adds: PlanAdditions = PlanAdditions()
+    drops: list[Plain] = []
+    """Ids of milestones or actions the change removes from the plan."""
 
 
 class Execution(Record):
@@ -270,6 +292,7 @@ class KnowledgeTransfer(Record):
     to: PersonId
     method: Inline | None = None
     done: bool = False
+    due: Day | None = None
 
 
 class Leadership(Record):
@@ -288,6 +311,7 @@ class EvaluationSession(Record):
 
 
 class Closing(Record):
+    summary: Block | None = None
     results: list[Result] = []
     milestones: dict[str, MilestoneStatus] = {}
     """Final status per milestone; one not named keeps its status from the last progress."""

@@ -341,6 +341,8 @@ def _convert(value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
     Types: a Record, list[X], dict[K, V], X | None, Literal[...], a type in BASE, and
     Annotated[X, steps...] whose steps (Check, or any callable) run after X's conversion.
     """
+    if annotation is Any:  # kept as loaded; a later rule types it (a change's `amends`)
+        return value
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         value = _convert(value, annotation.__origin__, path, run)
@@ -425,6 +427,8 @@ def json_schema(cls: type[Record]) -> dict[str, Any]:
 
 
 def _schema(annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    if annotation is Any:
+        return {}
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         schema = dict(_schema(annotation.__origin__, definitions))
