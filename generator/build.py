@@ -59,9 +59,11 @@ class Skipped:
     kind: str
     reason: str
     key: str = ""
+    where: str = ""
+    """`file:line:col: ` of the key to set, when the refusal is located."""
 
     def __str__(self) -> str:
-        return f"{self.assignment_id}: {self.kind} skipped: {self.reason}"
+        return f"{self.where}{self.assignment_id}: {self.kind} skipped: {self.reason}"
 
 
 @dataclass
@@ -83,7 +85,8 @@ def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False) -> Pl
         kind = kinds()[kind_id]
         gate = kind.gate(a)
         if not gate.allowed and not (draft and gate.key == "analysis.acceptance"):
-            result.skipped.append(Skipped(a.id, kind_id, gate.reason, gate.key))
+            where = f"{loaded.locate(gate.path)}: " if gate.path and loaded.locate else ""
+            result.skipped.append(Skipped(a.id, kind_id, gate.reason, gate.key, where))
             continue
         marked = gate.draft or not gate.allowed
         result.jobs += [Job(loaded, kind, instance, marked)
@@ -380,7 +383,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
         jobs += planned.jobs
         for skip in planned.skipped:
             if only and not skip_unavailable:
-                fail(f"{skip.assignment_id}: cannot build {skip.kind}: {skip.reason}"
+                fail(f"{skip.where}{skip.assignment_id}: cannot build {skip.kind}: {skip.reason}"
                      + (f" (missing: {skip.key})" if skip.key else ""))
             else:
                 report.skipped.append(skip)

@@ -50,6 +50,8 @@ Language = Literal["nl", "en"]
 Organisation = Literal["client", "provider", "third_party"]
 Level3 = Literal["low", "medium", "high"]
 MilestoneStatus = Literal["planned", "on_track", "at_risk", "late", "done"]
+FinalStatus = Literal["done", "not_achieved"]
+"""A milestone's status when the assignment closes (rule 13): reached or not, nothing between."""
 DOCUMENT_KINDS = ("proposal", "action-plan", "handbook", "progress", "handover")
 
 
@@ -313,8 +315,8 @@ class EvaluationSession(Record):
 class Closing(Record):
     summary: Block | None = None
     results: list[Result] = []
-    milestones: dict[str, MilestoneStatus] = {}
-    """Final status per milestone; one not named keeps its status from the last progress."""
+    milestones: dict[str, FinalStatus] = {}
+    """Final status per milestone; one not named is final only when a progress entry said done."""
     open_items: list[OpenItem] = []
     knowledge_transfer: list[KnowledgeTransfer] = []
     leadership: list[Leadership] = []
@@ -359,6 +361,19 @@ class Assignment(Record):
         if self.analysis and self.analysis.milestones:
             return "analysis"
         return "intake"
+
+
+def final_status(a: Assignment, milestone_id: str) -> str | None:
+    """Rule 13: `closing.milestones`, else `done` from the last progress entry naming it.
+
+    Any other last status (at risk, late) is no final status: the handover report would
+    otherwise show a milestone still open beside objectives reported as met.
+    """
+    if a.closing and milestone_id in a.closing.milestones:
+        return a.closing.milestones[milestone_id]
+    entries = sorted(a.execution.progress, key=lambda p: p.evaluation) if a.execution else []
+    named = [p.milestones[milestone_id] for p in entries if milestone_id in p.milestones]
+    return "done" if named and named[-1] == "done" else None
 
 
 class Firm(Record):

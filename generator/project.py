@@ -23,7 +23,7 @@ from generator.errors import (
 )
 from generator.model import NEUTRAL_FIRM, Assignment, Firm
 from generator.rules import check_rules, validate
-from generator.sources import Source, load_yaml, resolve_inside
+from generator.sources import Path_, Source, load_yaml, resolve_inside
 
 ASSIGNMENT_FILE = "assignment.yaml"
 FIRM_FILE = "firm.yaml"
@@ -82,6 +82,8 @@ class Loaded:
     assignment: Assignment
     folder: Path
     warnings: list[Diagnostic] = field(default_factory=list)
+    locate: Callable[[Path_], Location] | None = None
+    """Where a key stands in the source, for refusals that name a key to set."""
 
 
 def load_assignment(folder: Path) -> Loaded:
@@ -93,7 +95,8 @@ def load_assignment(folder: Path) -> Loaded:
         check_rules(assignment, source, folder.resolve(), report)
     report.raise_if_errors()
     assert assignment is not None
-    return Loaded(assignment, folder, report.warnings)
+    assert source is not None
+    return Loaded(assignment, folder, report.warnings, source.locate)
 
 
 def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -> Firm:

@@ -30,7 +30,7 @@ from generator.dialect import (
     resolve_inside,
 )
 from generator.errors import Report
-from generator.model import Assignment, BlockMarkdown, Person
+from generator.model import Assignment, BlockMarkdown, Person, final_status
 from generator.records import Record, build, walk
 from generator.sources import Path_, ProseMapping, Source
 
@@ -323,6 +323,37 @@ def rule_execution_and_closing(ctx: Context) -> None:
                           _suggest(r.objective, objectives))
 
 
+def rule_final_milestone_status(ctx: Context) -> None:
+    """13. A closed assignment gives every milestone still in the plan a final status.
+
+    Like the handbook's acceptance this gates only the handover report: a warning here,
+    a refusal naming the same key when the handover is built.
+    """
+    a = ctx.assignment
+    if not a.closing or not a.analysis:
+        return
+    changes = a.execution.changes if a.execution else []
+    dropped = {d for c in changes for d in c.drops}
+    ids = [m.id for m in a.analysis.milestones] + [m.id for c in changes
+                                                   for m in c.adds.milestones]
+    for milestone_id in dict.fromkeys(ids):
+        if milestone_id not in dropped and final_status(a, milestone_id) is None:
+            ctx.warning(("closing", "milestones", milestone_id),
+                        f"milestone {milestone_id} has no final status; the handover report "
+                        "will not build", f"set `closing.milestones.{milestone_id}: done` "
+                        "or `not_achieved`")
+
+
+def rule_transfer_due(ctx: Context) -> None:
+    """13. A knowledge transfer not done says by when it will be."""
+    closing = ctx.assignment.closing
+    for i, transfer in enumerate(closing.knowledge_transfer if closing else []):
+        if not transfer.done and transfer.due is None:
+            ctx.error(("closing", "knowledge_transfer", i), f"the knowledge transfer "
+                      f"{str(transfer.topic)[:40]!r} is not done and has no due date",
+                      "add `due: YYYY-MM-DD` (when it will be done) or set `done: true`")
+
+
 def rule_terms(ctx: Context) -> None:
     """9. Commercial terms that a client can sign."""
     t = ctx.assignment.intake.terms
@@ -485,6 +516,8 @@ RULES: tuple[Rule, ...] = (
     rule_terms,
     rule_links_and_images,
     rule_self_contained_markdown,
+    rule_final_milestone_status,
+    rule_transfer_due,
 )
 
 

@@ -7,14 +7,16 @@ model, never YAML, and hand their template a plain context.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from generator.model import Assignment
+from generator.model import Assignment, Milestone, Objective
+from generator.records import Record, fields
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Gate:
     draft: bool = False
     reason: str = ""
     key: str = ""
+    path: tuple[str | int, ...] = ()
+    """The key's place in the source, when the refusal is located (`closing.milestones.M3`)."""
 
     @classmethod
     def open(cls) -> Gate:
@@ -37,6 +41,53 @@ def plan_gate(a: Assignment) -> Gate | None:
         return Gate(False, reason="the analysis has no milestones yet",
                     key="analysis.milestones")
     return None
+
+
+@dataclass(frozen=True)
+class PlanShown:
+    """The milestones and objectives a report sets its statuses and results against."""
+
+    milestones: list[Milestone]
+    objectives: list[Objective]
+
+
+def plan_as_of(a: Assignment, day: datetime.date) -> PlanShown:
+    """The plan as agreed changes left it on `day`: the one place progress and handover
+    reports take milestones and targets from (the history engineer's amended plan,
+    generator/history.py, replaces this body when merged).
+
+    Here: the accepted plan, with the milestones that changes up to `day` add, drop
+    or amend (`milestones.<id>.<field>`, `objectives.<id>.<field>`).
+    """
+    milestones = list(a.analysis.milestones) if a.analysis else []
+    objectives = list(a.intake.objectives)
+    changes = [c for c in a.execution.changes if c.date <= day] if a.execution else []
+    for change in changes:
+        milestones = [m for m in milestones + change.adds.milestones if m.id not in change.drops]
+        for path, value in change.amends.items():
+            kind, _, rest = str(path).partition(".")
+            item_id, _, field = rest.rpartition(".")
+            if kind == "milestones":
+                milestones = [_amended(m, field, value) if m.id == item_id else m
+                              for m in milestones]
+            elif kind == "objectives":
+                objectives = [_amended(o, field, value) if o.id == item_id else o
+                              for o in objectives]
+    return PlanShown(milestones, objectives)
+
+
+R = TypeVar("R", bound=Record)
+
+
+def _amended(record: R, field: str, value: Any) -> R:
+    """A copy of `record` with one field changed; a value the field cannot hold keeps it."""
+    if field not in fields(type(record)):
+        return record
+    values = {name: getattr(record, name) for name in fields(type(record))}
+    try:
+        return type(record)(**{**values, field: value})
+    except (ValueError, TypeError):
+        return record
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from generator.documents import Gate, Instance, Kind
-from generator.model import Assignment
+from generator.documents import Gate, Instance, Kind, plan_as_of
+from generator.model import Assignment, final_status
 
 
 def gate(a: Assignment) -> Gate:
@@ -16,28 +17,31 @@ def gate(a: Assignment) -> Gate:
     if missing:
         return Gate(False, reason="objectives without a result: " + ", ".join(missing),
                     key="closing.results")
+    open_ = [m.id for m in plan_as_of(a, closing_date(a)).milestones
+             if final_status(a, m.id) is None]
+    if open_:
+        key = f"closing.milestones.{open_[0]}"
+        return Gate(False, reason="milestones without a final status (rule 13): "
+                    + ", ".join(open_) + f"; set `{key}: done` or `not_achieved`",
+                    key=key, path=("closing", "milestones", open_[0]))
     return Gate.open()
+
+
+def closing_date(a: Assignment) -> datetime.date:
+    """The day the report closes on: the evaluation session, else the end of the period."""
+    session = a.closing.evaluation_session if a.closing else None
+    return session.date if session else a.period.end
 
 
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     assert a.closing is not None
+    plan = plan_as_of(a, closing_date(a))
     results = {r.objective: r for r in a.closing.results}
-    last: dict[str, str] = {}
-    if a.execution:
-        for entry in sorted(a.execution.progress, key=lambda p: p.evaluation):
-            last.update(entry.milestones)
-    last.update(a.closing.milestones)
-    milestones = a.analysis.milestones if a.analysis else []
+    baseline = {o.id: o for o in a.intake.objectives}
     return {
-        "results": [(o, results[o.id]) for o in a.intake.objectives],
-        "milestone_status": [(m, last.get(m.id, "planned")) for m in milestones],
+        "results": [(baseline[o.id], o, results[o.id]) for o in plan.objectives],
+        "milestone_status": [(m, final_status(a, m.id)) for m in plan.milestones],
     }
-
-
-def reported_date(a: Assignment, _: object) -> object:
-    assert a.closing is not None
-    session = a.closing.evaluation_session
-    return session.date if session else a.period.end
 
 
 KIND = Kind(
@@ -47,5 +51,5 @@ KIND = Kind(
     template="handover.md.j2",
     gate=gate,
     context=context,
-    reported_date=reported_date,
+    reported_date=lambda a, i: closing_date(a),
 )

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.documents import Gate, Instance, Kind
+from generator.documents import Gate, Instance, Kind, plan_as_of
 from generator.model import Assignment, Progress
+
+SHORT_REPORT_ROWS = 12
+"""Up to this many milestones, measurements, decisions, changes and next steps together,
+a progress report fits on a few pages and a contents page would only stand in the way."""
 
 
 def gate(a: Assignment) -> Gate:
@@ -23,10 +27,25 @@ def instances(a: Assignment, kind_id: str) -> list[Instance]:
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     entry: Progress = instance.subject
     assert a.analysis is not None and a.execution is not None
-    evaluation = next(e for e in a.analysis.evaluations if e.date == entry.evaluation)
-    changes = [c for c in a.execution.changes if c.date == entry.evaluation]
-    statuses = [(m, entry.milestones.get(m.id, "planned")) for m in a.analysis.milestones]
-    return {"entry": entry, "evaluation": evaluation, "changes": changes, "statuses": statuses}
+    plan = plan_as_of(a, entry.evaluation)
+    evaluations = sorted(a.analysis.evaluations, key=lambda e: e.date)
+    evaluation = next(e for e in evaluations if e.date == entry.evaluation)
+    upcoming = [e for e in evaluations if e.date > entry.evaluation]
+    earlier = [p for p in a.execution.progress if p.evaluation < entry.evaluation]
+    since = max((p.evaluation for p in earlier), default=None)
+    changes = [c for c in a.execution.changes
+               if c.date <= entry.evaluation and (since is None or c.date > since)]
+    latest: dict[str, str] = {}
+    for p in sorted([*earlier, entry], key=lambda p: p.evaluation):
+        latest.update(p.measurements)
+    measured = [(o, latest.get(o.id)) for o in plan.objectives]
+    statuses = [(m, entry.milestones.get(m.id, "planned")) for m in plan.milestones]
+    rows = len(statuses) + len(latest) + len(entry.decisions) + len(changes) \
+        + len(entry.next_steps)
+    return {"entry": entry, "evaluation": evaluation, "changes": changes,
+            "statuses": statuses, "measured": measured if latest else [],
+            "next_evaluation": upcoming[0] if upcoming else None,
+            "previous_evaluation": since, "short": rows <= SHORT_REPORT_ROWS}
 
 
 KIND = Kind(
