@@ -206,6 +206,13 @@ class Docx:
         raise AssertionError(f"no table with header {header!r} in {self.path.name}; have "
                              + "; ".join(" | ".join(t.header) for t in self.tables))
 
+    def facts(self, first: str) -> dict[str, str]:
+        """A key/value table (no generic header row), found by its first label."""
+        for t in self.tables:
+            if t.rows and t.rows[0][0] == first and all(len(r) == 2 for r in t.rows):
+                return {r[0]: r[1] for r in t.rows}
+        raise AssertionError(f"no key/value table starting with {first!r} in {self.path.name}")
+
     def styled(self, style_id: str) -> list[str]:
         return [paragraph_text(p) for p in self.body.iter(w("p"))
                 if (s := p.find("w:pPr/w:pStyle", NS)) is not None and s.get(w("val")) == style_id]

@@ -470,6 +470,7 @@ def big_assignment(count: int) -> dict[str, Any]:
          "owner": "smertens", "start": start, "due": due[i - 1]}
         for i in range(1, count + 1)]
     data["execution"]["progress"][0]["milestones"] = {"M1": "done", "M2": "at_risk"}
+    data["closing"]["milestones"] = {f"M{i}": "done" for i in range(1, count + 1)}  # rule 13
     return data
 
 

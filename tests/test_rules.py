@@ -28,7 +28,7 @@ def test_example_is_valid_with_exactly_the_baseline_warning(example: ExampleProj
 
 def test_every_rule_is_registered() -> None:
     # Rule 11 (unknown keys) is applied while validating structure; rule 10 has two parts.
-    assert len(RULES) == 11
+    assert len(RULES) == 13
     assert len(set(RULES)) == len(RULES)
 
 
@@ -627,15 +627,55 @@ def test_rule2_an_id_yaml_reads_as_true_is_still_checked(example: ExampleProject
 
 
 def test_rule8_closing_milestone_status_for_unknown_milestone(example: ExampleProject) -> None:
-    example.edit("closing:\n  results:", "closing:\n  milestones:\n    M9: done\n  results:")
+    example.edit("    M4: done\n  results:", "    M4: done\n    M9: done\n  results:")
     error = only(example.errors(), "unknown milestone 'M9'")
     assert_located(error, example.yaml, example.line_of("M9: done"))
 
 
 def test_rule8_closing_milestone_status_for_known_milestones(example: ExampleProject) -> None:
-    example.edit("closing:\n  results:",
-                 "closing:\n  milestones:\n    M2: done\n    M3: late\n  results:")
-    assert example.load().assignment.closing.milestones == {"M2": "done", "M3": "late"}
+    example.edit("    M3: done\n", "    M3: not_achieved\n")
+    assert example.load().assignment.closing.milestones == {
+        "M1": "done", "M2": "done", "M3": "not_achieved", "M4": "done"}
+
+
+# ---------------------------------------------------------------- rule 13: final report
+
+@pytest.mark.parametrize("status", ["late", "at_risk", "planned", "on_track"])
+def test_rule13_only_final_statuses_in_closing(example: ExampleProject, status: str) -> None:
+    example.edit("    M3: done\n", f"    M3: {status}\n")
+    error = only(example.errors(), "not_achieved")
+    assert_located(error, example.yaml, example.line_of(f"M3: {status}"), "done")
+
+
+def test_rule13_milestone_without_final_status_warns_at_its_key(
+        example: ExampleProject) -> None:
+    # M2 was last reported at risk: no final status, so `closing.milestones.M2` is asked for
+    example.cut("    M2: done\n", "    M3: done\n")
+    warning = only(example.warnings(), "milestone M2 has no final status")
+    assert warning.level is Level.WARNING
+    assert_located(warning, example.yaml, example.line_of("  milestones:                    #"),
+                   "`closing.milestones.M2: done` or `not_achieved`")
+
+
+def test_rule13_done_in_the_last_progress_is_final(example: ExampleProject) -> None:
+    example.cut("    M1: done\n    M2: done\n", "    M3: done\n")  # M1 done at 2027-02-19
+    messages = [w.message for w in example.warnings()]
+    assert not any("M1" in m for m in messages), messages
+    assert any("milestone M2 has no final status" in m for m in messages), messages
+
+
+def test_rule13_dropped_milestone_needs_no_final_status(example: ExampleProject) -> None:
+    example.cut("    M4: done\n", "  results:")
+    example.edit("        milestones.M2.due: 2027-03-26\n",
+                 "        milestones.M2.due: 2027-03-26\n      drops: [M4]\n")
+    assert not [w for w in example.warnings() if "final status" in w.message]
+
+
+def test_transfer_not_done_names_its_due_date(example: ExampleProject) -> None:
+    example.cut("      due: 2027-07-09            # a transfer not done", "  leadership:")
+    error = only(example.errors(), "is not done and has no due date")
+    assert_located(error, example.yaml, example.line_of("- topic: Opvolging van het verzuimbeleid"),
+                   "add `due: YYYY-MM-DD`")
 
 
 @pytest.mark.parametrize("value", ["1e30", ".inf", ".nan", "-5e13"])
