@@ -1,0 +1,301 @@
+"""What each document says, read as the client's CEO reads it (issue 12).
+
+Each document of both reference assignments and of the assignment still in analysis is
+opened and searched for the sections a client expects from its phase, with the values of
+the sources: never compared as bytes, never against text the test itself generated.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx_reading import (
+    ENGLISH,
+    EPOCH,
+    EXAMPLE,
+    ROOT,
+    Docx,
+    build_loaded,
+    built,
+    source_date_epoch,
+    variant,
+)
+from example_project import ExampleProject
+
+from generator.build import build_all
+from generator.project import Project, load_assignment
+
+ANALYSIS = "denderland-hr-2027"
+"""The third assignment: milestones and a draft action plan, no acceptance, no execution."""
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+    base = tmp_path_factory.mktemp("content")
+    return {a: built(a, base / a) for a in (EXAMPLE, ENGLISH, ANALYSIS)}
+
+
+def read(docs: dict[str, dict[str, Path]], assignment: str, name: str) -> Docx:
+    return Docx(docs[assignment][name])
+
+
+def has_toc(d: Docx) -> bool:
+    return any(f.startswith("TOC") and "\\o" in f for f in d.fields(d.body))
+
+
+def client_text(d: Docx) -> str:
+    """Everything a reader sees: body, headers and footers."""
+    parts = [d.text]
+    for sect in d.sections:
+        parts += [d.part_text(p) for p in (*d.headers(sect).values(), *d.footers(sect).values())]
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------ proposal
+
+def test_proposal_nl_profile_approach_fee_and_terms(docs):
+    d = read(docs, EXAMPLE, "proposal.docx")
+    approach = d.section_after("Aanpak")
+    assert "De eerste twee weken staan in het teken van rust en overzicht" in approach
+    profile = d.section_after("Profiel van de interim manager")
+    assert "Luc Vermeulen" in profile
+    assert "Twintig jaar leiding in logistiek en supply chain" in profile
+    assert "scannergestuurd picken bij een voedingsdistributeur" in profile
+    fee = d.section_after("Honorarium")
+    for part in ("4 dagen per week", "23,7 weken", "166 kalenderdagen", "11 januari",
+                 "25 juni 2027", "95 dagen"):
+        assert part in fee, part
+    terms = d.facts("Facturatie")
+    assert terms == {
+        "Facturatie": "Maandelijks, op basis van de gepresteerde dagen",
+        "Betaling": "Binnen 30 dagen na factuurdatum",
+        "Onkosten": "Kilometervergoeding volgens het federale tarief; geen andere onkosten",
+        "Opzegtermijn": "30 dagen",
+        "Aansprakelijkheid": "Beperkt tot het honorarium van de laatste drie maanden",
+        "Vertrouwelijkheid": "Beide partijen behandelen alle informatie over de opdracht "
+                             "vertrouwelijk",
+        "Toepasselijk recht": "België",
+        "Geldig tot": "15 december 2026",
+    }
+    # the sections come in the order of the format: position, approach, profile, terms
+    order = d.headings1
+    assert order.index("Positie van de interim manager") < order.index("Aanpak") \
+        < order.index("Profiel van de interim manager") < order.index("Commerciële voorwaarden")
+
+
+def test_proposal_en_profile_approach_fee_and_terms(docs):
+    d = read(docs, ENGLISH, "proposal.docx")
+    assert "Led the finance function of a dairy co-operative" in d.section_after(
+        "Profile of the interim manager")
+    assert "The first two weeks are for the audit and the bank" in d.section_after("Approach")
+    assert ("Estimated effort: 3 days a week over 25.7 weeks (180 calendar days, 1 March to "
+            "27 August 2027): 77 days.") in d.section_after("Fee")
+    terms = d.facts("Invoicing")
+    assert terms["Invoicing"] == ("Monthly in arrears, on the days worked as shown in the "
+                                  "signed timesheet")
+    assert terms["Governing law"] == "Ireland"
+    assert terms["Notice period"] == "20 days"
+    assert terms["Valid until"] == "26 February 2027"
+
+
+def test_agreed_estimate_is_said_instead_of_the_computation(docs):
+    d = read(docs, ANALYSIS, "proposal.docx")
+    fee = d.section_after("Honorarium")
+    assert "Geschatte inzet: 75 dagen, zoals met de opdrachtgever afgesproken." in fee
+    assert "weken" not in fee and "kalenderdagen" not in fee
+    assert d.facts("Dagtarief")["Honorarium excl. btw (75 × € 980,00)"] == "€ 73.500,00"
+
+
+def test_proposal_without_profile_or_approach_has_no_empty_sections(tmp_path):
+    def strip(data):
+        del data["intake"]["approach"], data["intake"]["terms"]["invoicing"]
+        for person in data["people"]:
+            person.pop("profile", None)
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, strip)), tmp_path / "b",
+                           only=("proposal",))
+    d = Docx(out["proposal.docx"])
+    assert "Aanpak" not in d.headings1
+    assert "Profiel van de interim manager" not in d.headings1
+    assert "Facturatie" not in d.facts("Betaling")
+
+
+# ------------------------------------------------------------------ progress
+
+def test_progress_nl_moment_next_measurements_and_steps(docs):
+    d = read(docs, EXAMPLE, "progress-2027-02-19.docx")
+    moment = d.section_after("Evaluatiemoment")
+    assert "Voortgangsevaluatie van 19 februari 2027." in moment
+    assert "Volgend evaluatiemoment: 2 april 2027 (fasebeslissing)." in moment
+    measured = d.table("Nr.", "Doelstelling", "Vertrekpunt", "Streefwaarde", "Laatste meting")
+    assert measured.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "3,1 %"]
+    assert measured.row("D2")[2:] == ["9 %", "≤ 5 %", "8,2 %"]
+    assert measured.row("D3")[-1] == "nog niet gemeten"
+    # milestones against the plan as changed up to this evaluation: W1 moved M2 to 26 March
+    status = d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status")
+    assert status.row("M2")[2:] == ["26 mrt 2027", "Jan Peeters", "Risico"]
+    assert d.table("Nr.", "Datum", "Wijziging").row("W1")[1] == "19 feb 2027"
+    assert "Wijzigingen sinds de aanvaarding" in d.headings1
+    steps = d.section_after("Volgende stappen")
+    assert "WMS-koppeling testen in de extra testweek" in steps
+    assert "Opleiding pickers plannen na de test" in steps
+    assert not has_toc(d)  # little to say: the report starts right after the control block
+
+
+def test_progress_en_each_report_its_own_moment_and_changes(docs):
+    first = read(docs, ENGLISH, "progress-2027-04-16.docx")
+    second = read(docs, ENGLISH, "progress-2027-06-11.docx")
+    assert "Next evaluation moment: 11 June 2027 (phase gate)." in first.section_after(
+        "Evaluation moment")
+    assert "Next evaluation moment: 27 August 2027 (final evaluation)." in second.section_after(
+        "Evaluation moment")
+    one = first.table("No.", "Objective", "Baseline", "Target", "Latest measurement")
+    assert one.row("F1")[2:] == ["19 days", "≤ 7 days", "15 days (March close)"]
+    assert one.row("F2")[-1] == "not yet measured"
+    two = second.table("No.", "Objective", "Baseline", "Target", "Latest measurement")
+    assert two.row("F1")[2:] == ["19 days", "≤ 7 days", "8 days (May close)"]
+    assert two.row("F3")[-1] == "± 7 %"
+    # the second report lists only what changed since the first evaluation
+    assert "Changes since the previous evaluation" in second.headings1
+    assert second.table("No.", "Date", "Change").row("C1")[2] == (
+        "Due date of N3 moved from 30 June to 9 July 2027")
+    assert "No changes have been agreed since." in first.section_after(
+        "Changes since acceptance")
+    assert "Prepare the handover plan for 26 July" in second.section_after("Next steps")
+    assert "Run the April close on the new calendar" in first.section_after("Next steps")
+
+
+def test_progress_with_much_to_say_has_a_contents_page(tmp_path):
+    def busy(data):
+        data["execution"]["progress"][0]["decisions"] = [f"Besluit {i}" for i in range(1, 12)]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, busy)), tmp_path / "b",
+                           only=("progress",))
+    assert has_toc(Docx(out["progress-2027-02-19.docx"]))
+
+
+def test_last_progress_report_says_no_evaluation_follows(tmp_path):
+    def last(data):
+        data["analysis"]["evaluations"] = data["analysis"]["evaluations"][:1]
+        data["analysis"]["evaluations"][0]["kind"] = "final"
+        del data["closing"]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, last)), tmp_path / "b",
+                           only=("progress",))
+    moment = Docx(out["progress-2027-02-19.docx"]).section_after("Evaluatiemoment")
+    assert "Dit was het laatste afgesproken evaluatiemoment." in moment
+    assert "Volgend evaluatiemoment" not in moment
+
+
+# ------------------------------------------------------------------ handover
+
+def test_handover_nl_summary_first_results_and_transfer(docs):
+    d = read(docs, EXAMPLE, "handover.docx")
+    assert d.headings1[0] == "Samenvatting"
+    assert "Jan Peeters leidt de afdeling zelfstandig" in d.section_after("Samenvatting")
+    results = d.table("Nr.", "Doelstelling", "Vertrekpunt", "Streefwaarde", "Resultaat")
+    assert results.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "1,3 % (april-juni 2027)", "Behaald"]
+    final = d.table("Nr.", "Mijlpaal", "Deadline", "Status")
+    assert [r[-1] for r in final.rows[1:]] == ["Afgerond"] * 4
+    transfer = d.table("Onderwerp", "Aan", "Werkwijze", "Afgerond")
+    assert transfer.row("Opvolging van het verzuimbeleid")[-1] == "Nee, uiterlijk 9 juli 2027"
+    assert transfer.row("Contacten met transporteurs")[-1] == "Ja"
+    for heading in ("Openstaande punten", "Kennisoverdracht", "Overdracht van de leiding",
+                    "Evaluatiesessie", "Aanbevelingen"):
+        assert heading in d.headings1, heading
+
+
+def test_handover_en_summary_amended_target_and_final_status(docs):
+    d = read(docs, ENGLISH, "handover.docx")
+    assert d.headings1[0] == "Summary"
+    assert "The 2026 accounts carry an unqualified opinion" in d.section_after("Summary")
+    results = d.table("No.", "Objective", "Baseline", "Target", "Result", "Status")
+    assert results.row("F2")[3] == ("Unqualified opinion by 30 June 2027 "
+                                    "(amended: Unqualified opinion by 9 July 2027)")
+    assert results.row("F3")[2:4] == ["± 22 %", "within ± 5 %"]
+    final = d.table("No.", "Milestone", "Due", "Status")
+    assert final.row("N3")[2:] == ["9 Jul 2027", "Done"]
+    assert d.table("Topic", "To", "Method", "Done").row("13-week cash forecast")[-1] == "Yes"
+
+
+def test_handover_refused_for_a_milestone_without_final_status(example: ExampleProject):
+    example.cut("    M3: done\n", "    M4: done\n")
+    errors: list[str] = []
+    report = build_all(Project(example.root), [example.folder.name], ["handover"],
+                       out_dir=example.root / "build", error=errors.append)
+    assert not report.written
+    (message,) = errors
+    line = example.line_of("  milestones:                    #")
+    assert message.startswith(f"{example.yaml.relative_to(example.root)}:{line}:"), message
+    assert "closing.milestones.M3" in message and "not_achieved" in message
+    # the other documents still build
+    others = build_all(Project(example.root), [example.folder.name], [],
+                       out_dir=example.root / "build", error=errors.append)
+    assert sorted(p.name for p in others.written) == [
+        "action-plan.docx", "handbook.docx", "progress-2027-02-19.docx", "proposal.docx"]
+    assert [s.kind for s in others.skipped] == ["handover"]
+
+
+# ------------------------------------------------------------------ every document
+
+@pytest.mark.parametrize("assignment", [EXAMPLE, ENGLISH, ANALYSIS])
+def test_client_pages_read_as_written_for_the_client(docs, assignment):
+    for name, path in docs[assignment].items():
+        d = Docx(path)
+        text = client_text(d)
+        assert assignment not in text, name  # the internal id only in the properties
+        assert d.custom["assignment"] == assignment
+        headers = [t.header[:2] for t in d.tables]
+        assert ["Gegeven", "Waarde"] not in headers and ["Item", "Value"] not in headers, name
+        manager = "Els Bosmans" if assignment == ANALYSIS else \
+            "Luc Vermeulen" if assignment == EXAMPLE else "Hannah Clarke"
+        assert f"Interim manager: {manager}\n" in d.cover + "\n", name
+        assert "consultan" not in text.lower(), name
+
+
+@pytest.mark.parametrize("assignment", [EXAMPLE, ENGLISH])
+def test_labels_are_capitalised_in_tables(docs, assignment):
+    nl = assignment == EXAMPLE
+    d = read(docs, assignment, "action-plan.docx")
+    severities = d.table("Domein" if nl else "Area").column("Ernst" if nl else "Severity")
+    assert severities and all(s[0].isupper() for s in severities), severities
+    kinds = d.table("Datum" if nl else "Date", "Soort" if nl else "Kind").column(
+        "Soort" if nl else "Kind")
+    assert kinds and all(k[0].isupper() for k in kinds), kinds
+
+
+# ------------------------------------------------------------------ an assignment in analysis
+
+def test_assignment_in_analysis_builds_exactly_its_phase(docs):
+    assert sorted(docs[ANALYSIS]) == ["action-plan.docx", "proposal.docx"]
+    loaded = load_assignment(ROOT / "assignments" / ANALYSIS)
+    assert loaded.assignment.phase == "analysis"
+    assert not loaded.warnings, [str(w) for w in loaded.warnings]
+
+
+def test_assignment_in_analysis_reads_complete(docs):
+    proposal = read(docs, ANALYSIS, "proposal.docx")
+    for heading in ("Context en situatie", "Omvang van de opdracht",
+                    "Verwachtingen van de opdrachtgever", "Doelstellingen", "Middelen",
+                    "Bedrijfscultuur", "Positie van de interim manager", "Aanpak",
+                    "Profiel van de interim manager", "Succesfactoren", "Exitplan",
+                    "Commerciële voorwaarden", "Akkoord"):
+        assert heading in proposal.headings1, heading
+    assert "verloop van zorgpersoneel op twee jaar terug van 21 % naar 12 %" in \
+        proposal.section_after("Profiel van de interim manager")
+    plan = read(docs, ANALYSIS, "action-plan.docx")
+    assert "ter aanvaarding voorgelegd aan de opdrachtgever" in plan.text
+    assert "Concept – ter aanvaarding" in plan.facts("Document")["Status"]
+    assert plan.table("Nr.", "Mijlpaal").column("Nr.") == ["R1", "R2", "R3", "R4"]
+    for heading in ("Samenvatting van de analyse", "Bevindingen", "Acties", "Risico's",
+                    "Coaching van medewerkers", "Evaluatiemomenten",
+                    "Bespreking met de opdrachtgever"):
+        assert heading in plan.headings1, heading
+    assert "Onthaal" in plan.table("Domein").column("Domein")
+    with zipfile.ZipFile(docs[ANALYSIS]["action-plan.docx"]) as z:
+        assert any(n.startswith("word/media/") and n.endswith(".png") for n in z.namelist())
