@@ -170,7 +170,7 @@ def test_progress_en_each_report_its_own_moment_and_changes(docs):
 
 def test_progress_with_much_to_say_has_a_contents_page(tmp_path):
     def busy(data):
-        data["execution"]["progress"][0]["decisions"] = [f"Besluit {i}" for i in range(1, 12)]
+        data["execution"]["progress"][0]["decisions"] = [f"Besluit {i}" for i in range(1, 21)]
 
     with source_date_epoch(EPOCH):
         out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, busy)), tmp_path / "b",

@@ -408,7 +408,8 @@ def test_progress_nl(docs):
     assert [r[-1] for r in status.rows[1:]] == ["Afgerond", "Risico", "Gepland", "Gepland"]
     assert_status_styles(d, {"Afgerond": "Done", "Risico": "At Risk", "Gepland": "Planned"})
     assert "Extra testweek voor de WMS-koppeling" in d.section_after("Beslissingen")
-    assert d.table("Nr.", "Wijziging").row("W1")[1] == "Deadline M2 van 2027-03-12 naar 2027-03-26"
+    assert d.table("Nr.", "Datum", "Wijziging").row("W1")[2] == (
+        "Deadline M2 van 2027-03-12 naar 2027-03-26")
 
 
 def test_progress_en_one_file_per_entry(docs):

@@ -7,7 +7,7 @@ from typing import Any
 from generator.documents import Gate, Instance, Kind, plan_as_of
 from generator.model import Assignment, Progress
 
-SHORT_REPORT_ROWS = 12
+SHORT_REPORT_ROWS = 20
 """Up to this many milestones, measurements, decisions, changes and next steps together,
 a progress report fits on a few pages and a contents page would only stand in the way."""
 
