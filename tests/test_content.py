@@ -131,7 +131,7 @@ def test_proposal_without_profile_or_approach_has_no_empty_sections(tmp_path):
 def test_progress_nl_moment_next_measurements_and_steps(docs):
     d = read(docs, EXAMPLE, "progress-2027-02-19.docx")
     moment = d.section_after("Evaluatiemoment")
-    assert "Voortgangsevaluatie van 19 februari 2027." in moment
+    assert "Voortgangsevaluatie op 19 februari 2027." in moment
     assert "Volgend evaluatiemoment: 2 april 2027 (fasebeslissing)." in moment
     measured = d.table("Nr.", "Doelstelling", "Vertrekpunt", "Streefwaarde", "Laatste meting")
     assert measured.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "3,1 %"]
