@@ -485,7 +485,7 @@ def test_handover_en(docs):
     assert open_items.row("Written procedure for the stock count")[-1] == (
         "Ada Okafor (Accounts Payable Lead)")
     kt = d.table("Topic", "To", "Method", "Done")
-    assert kt.row("Audit file and lessons learned")[-1] == "No, by 17 September 2027"
+    assert kt.row("Audit file and lessons learned")[-1] == "No, by 17 Sept 2027"
     assert d.table("Person", "Role").row("Ada Okafor")[2] == "Ready with support"
     assert "Involve the plant managers earlier in stock questions" in d.section_after(
         "Evaluation session")
