@@ -272,8 +272,8 @@ def test_labels_are_capitalised_in_tables(docs, assignment):
     d = read(docs, assignment, "action-plan.docx")
     severities = d.table("Domein" if nl else "Area").column("Ernst" if nl else "Severity")
     assert severities and all(s[0].isupper() for s in severities), severities
-    kinds = d.table("Datum" if nl else "Date", "Soort" if nl else "Kind").column(
-        "Soort" if nl else "Kind")
+    kinds = d.table("Datum" if nl else "Date", "Soort" if nl else "Type").column(
+        "Soort" if nl else "Type")
     assert kinds and all(k[0].isupper() for k in kinds), kinds
 
 
