@@ -221,7 +221,7 @@ def test_handover_en_summary_amended_target_and_final_status(docs):
     assert "The 2026 accounts carry an unqualified opinion" in d.section_after("Summary")
     results = d.table("No.", "Objective", "Baseline", "Target", "Result", "Status")
     assert results.row("F2")[3] == ("Unqualified opinion by 30 June 2027 "
-                                    "(amended: Unqualified opinion by 9 July 2027)")
+                                    "(amended by C1: Unqualified opinion by 9 July 2027)")
     assert results.row("F3")[2:4] == ["± 22 %", "within ± 5 %"]
     final = d.table("No.", "Milestone", "Due", "Status")
     assert final.row("N3")[2:] == ["9 Jul 2027", "Done"]

@@ -35,11 +35,16 @@ def closing_date(a: Assignment) -> datetime.date:
 
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     assert a.closing is not None
-    plan = plan_as_of(a, closing_date(a))
+    day = closing_date(a)
+    plan = plan_as_of(a, day)
     results = {r.objective: r for r in a.closing.results}
     baseline = {o.id: o for o in a.intake.objectives}
+    changes = [c for c in a.execution.changes if c.date <= day] if a.execution else []
+    amended_by = {str(path).split(".")[1]: c.id for c in changes for path in c.amends
+                  if str(path).startswith("objectives.") and str(path).endswith(".target")}
     return {
-        "results": [(baseline[o.id], o, results[o.id]) for o in plan.objectives],
+        "results": [(baseline[o.id], o, results[o.id], amended_by.get(o.id))
+                    for o in plan.objectives],
         "milestone_status": [(m, final_status(a, m.id)) for m in plan.milestones],
     }
 
