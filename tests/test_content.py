@@ -7,6 +7,9 @@ the sources: never compared as bytes, never against text the test itself generat
 
 from __future__ import annotations
 
+import datetime
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from example_project import ExampleProject
 
 from generator.build import build_all
 from generator.cli import main
+from generator.documents import plan_as_of
 from generator.project import Project, load_assignment
 
 ANALYSIS = "denderland-hr-2027"
@@ -307,3 +311,61 @@ def test_assignment_in_analysis_reads_complete(docs):
     assert "Onthaal" in plan.table("Domein").column("Domein")
     with zipfile.ZipFile(docs[ANALYSIS]["action-plan.docx"]) as z:
         assert any(n.startswith("word/media/") and n.endswith(".png") for n in z.namelist())
+
+
+# ------------------------------------------------------------------ as printed (LibreOffice)
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) and pdftotext needed")
+def test_printed_pages_of_a_short_progress_report_and_the_draft_plan(docs, tmp_path):
+    sources = {"progress": docs[EXAMPLE]["progress-2027-02-19.docx"],
+               "plan": docs[ANALYSIS]["action-plan.docx"]}
+    for name, path in sources.items():
+        shutil.copy(path, tmp_path / f"{name}.docx")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    *(str(tmp_path / f"{n}.docx") for n in sources)],
+                   check=True, capture_output=True, timeout=180)
+
+    def pages(name: str) -> list[str]:
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        return text.split("\f")
+
+    progress = pages("progress")
+    # no contents page: the evaluation moment follows the control block on page 2
+    assert "Documentbeheer" in progress[1] and "Evaluatiemoment" in progress[1]
+    assert "Inhoud" not in "".join(progress)
+    assert "2 april 2027" in progress[1]
+    plan = pages("plan")
+    assert "CONCEPT" in plan[0] and "Concept – ter aanvaarding" in plan[1]
+    assert "ter aanvaarding voorgelegd aan de opdrachtgever" in "".join(plan)
+
+
+# ------------------------------------------------------------------ the plan reports show
+
+def test_reports_show_the_plan_as_changes_left_it_on_their_date(tmp_path):
+    def change(data):
+        w1 = data["execution"]["changes"][0]
+        w1["amends"]["objectives.D1.target"] = "≤ 2 %"
+        w1["drops"] = ["M3"]
+        w1["adds"] = {"milestones": [{
+            "id": "M5", "title": "Verzuimbeleid herzien", "due": datetime.date(2027, 5, 7),
+            "objectives": ["D2"], "owner": "kjanssens",
+            "acceptance": "Herzien beleid goedgekeurd door de CEO"}]}
+        data["closing"]["milestones"] = {"M1": "done", "M2": "done", "M4": "done"}
+
+    loaded = load_assignment(variant(EXAMPLE, tmp_path, change))
+    a = loaded.assignment
+    # rule 13 asks for the added milestone, not for the dropped one
+    finals = [w.message for w in loaded.warnings if "final status" in w.message]
+    assert len(finals) == 1 and finals[0].startswith("milestone M5 "), finals
+    before = plan_as_of(a, datetime.date(2027, 2, 18))
+    after = plan_as_of(a, datetime.date(2027, 2, 19))
+    assert [m.id for m in before.milestones] == ["M1", "M2", "M3", "M4"]
+    assert [m.id for m in after.milestones] == ["M1", "M2", "M4", "M5"]
+    assert [m.due for m in after.milestones if m.id == "M2"] == [datetime.date(2027, 3, 26)]
+    assert [o.target for o in after.objectives if o.id == "D1"] == ["≤ 2 %"]
+    assert [o.target for o in before.objectives if o.id == "D1"] == ["≤ 1,5 %"]
