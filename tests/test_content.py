@@ -120,6 +120,7 @@ def test_agreed_estimate_is_said_instead_of_the_computation(docs):
 def test_proposal_without_profile_or_approach_has_no_empty_sections(tmp_path):
     def strip(data):
         del data["intake"]["approach"], data["intake"]["terms"]["invoicing"]
+        del data["position"]["mandate"]["decides"]
         for person in data["people"]:
             person.pop("profile", None)
 
@@ -130,6 +131,11 @@ def test_proposal_without_profile_or_approach_has_no_empty_sections(tmp_path):
     assert "Aanpak" not in d.headings1
     assert "Profiel van de interim manager" not in d.headings1
     assert "Facturatie" not in d.facts("Betaling")
+    # no decisions listed, so none are announced "below"
+    position = d.section_after("Positie van de interim manager")
+    assert ("Luc Vermeulen werkt als Interim Logistiek Directeur binnen de organisatie van "
+            "De Linde Distributie NV en legt verantwoording af aan Greet De Wit (CEO).") in position
+    assert "hieronder" not in position
 
 
 # ------------------------------------------------------------------ progress
