@@ -12,6 +12,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCAFFOLD_DIR = PACKAGE_DIR / "scaffold"
+EXAMPLE_ID = "dl-logistiek-2027"
 
 
 def template_root() -> Path:
@@ -27,4 +28,4 @@ def example_assignment() -> Path:
     inside = PACKAGE_DIR / "example"
     if inside.is_dir():
         return inside
-    return PACKAGE_DIR.parent / "assignments" / "dl-logistiek-2027"
+    return PACKAGE_DIR.parent / "assignments" / EXAMPLE_ID

@@ -1,0 +1,249 @@
+"""The generator as a firm installs it: the wheel, `interim init`, `--version`, progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from docx import Document
+
+from generator.bundled import EXAMPLE_ID, PACKAGE_DIR, template_root
+from generator.cli import main
+from generator.model import assignment_schema
+from generator.project import Project, load_assignment, load_firm
+
+REPO = Path(__file__).resolve().parent.parent
+KINDS = ("proposal.docx", "action-plan.docx", "handbook.docx", "handover.docx")
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def make(folder: Path, *targets: str, interim: Path | str) -> str:
+    done = subprocess.run(["make", *targets, f"INTERIM={interim}"], cwd=folder, text=True,
+                          capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without this checkout on Python's path or a venv's bin."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return env | extra
+
+
+# --------------------------------------------------------------------------- templates
+
+def test_template_root_holds_everything_a_build_needs() -> None:
+    root = template_root()
+    assert (root / "reference.docx").is_file()
+    for language in ("nl", "en"):
+        assert (root / language / "terms.yaml").is_file()
+    kinds = {"proposal", "action-plan", "handbook", "progress", "handover"}
+    assert {p.name.removesuffix(".md.j2") for p in (root / "shared").glob("*.md.j2")} >= kinds
+
+
+def test_every_package_folder_ships_in_the_wheel() -> None:
+    """pyproject lists the packages (the templates are mapped in): none may be forgotten."""
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts)
+             for p in PACKAGE_DIR.rglob("__init__.py") if "__pycache__" not in p.parts}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+
+
+# --------------------------------------------------------------------------- interim init
+
+def test_init_makes_a_repository_that_validates(tmp_path: Path) -> None:
+    firm = 'Acme "Interim": BV # 2'  # quotes, a colon and a hash stay text in firm.yaml
+    result = run("init", str(tmp_path / "docs"), "--firm", firm, "--language", "en")
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "docs"
+    loaded = load_firm(root)
+    assert (loaded.name, loaded.language) == (firm, "en")
+    assert Project.find(root / "assignments").root == root
+    example = load_assignment(root / "assignments" / EXAMPLE_ID)
+    assert example.assignment.id == EXAMPLE_ID
+    requirements = (root / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    pins = [line for line in requirements if line and not line.startswith("#")]
+    assert pins == [f"interim-docs=={version('interim-docs')}"]
+    assert "git+" in "\n".join(requirements), "the comment says how to install unpublished"
+    settings = json.loads((root / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    (schema_file,) = settings["yaml.schemas"]
+    assert settings["yaml.schemas"][schema_file] == "assignments/*/assignment.yaml"
+    written = json.loads((root / schema_file).read_text(encoding="utf-8"))
+    assert written == json.loads(run("schema").stdout) == assignment_schema()
+    ignored = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "build/" in ignored and ".venv/" in ignored
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "make validate" in readme and "make all" in readme and firm in readme
+    assert not [p for p in root.rglob("*") if p.name.startswith(".interim-init-")]
+
+
+def test_init_in_the_current_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "--language", "nl").exit_code == 0
+    assert load_firm(tmp_path).language == "nl"
+    assert (tmp_path / "Makefile").is_file()
+
+
+def test_init_refuses_a_non_empty_folder_naming_what_exists(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("ours", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert "not empty" in result.stderr
+    assert ".git" in result.stderr and "notes.txt" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".git", "notes.txt"]
+
+
+def test_init_refuses_a_file_and_a_name_over_lines(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    result = run("init", str(tmp_path / "taken"))
+    assert result.exit_code != 0 and "taken" in result.output
+    result = run("init", str(tmp_path / "new"), "--firm", "Acme\nlanguage: en")
+    assert result.exit_code == 1 and "one line" in result.stderr
+    assert not (tmp_path / "new" / "firm.yaml").exists()
+
+
+def test_the_workflow_installs_the_pinned_generator_and_builds(tmp_path: Path) -> None:
+    assert run("init", str(tmp_path)).exit_code == 0
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/documents.yml").read_text())
+    assert set(workflow[True]) == {"push", "pull_request"}  # YAML 1.1 reads `on` as true
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"validate", "documents"} and jobs["documents"]["needs"] == "validate"
+    makefile = (tmp_path / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z-]+):.*## ", makefile, re.MULTILINE))
+    for name, job in jobs.items():
+        steps = job["steps"]
+        uses = [s.get("uses", "").split("@")[0] for s in steps]
+        assert uses[:2] == ["actions/checkout", "actions/setup-python"], name
+        runs = [s["run"] for s in steps if "run" in s]
+        install = runs.index("pip install -r requirements.txt")
+        made = [r for r in runs if r.startswith("make ")]
+        assert made and all(runs.index(r) > install for r in made), name
+        for command in made:  # the installed generator on PATH, a target the Makefile has
+            words = command.split()
+            assert "INTERIM=interim" in words and words[1] in targets, command
+    assert [s for s in jobs["validate"]["steps"] if s.get("run") == "make validate INTERIM=interim"]
+    documents = jobs["documents"]["steps"]
+    assert documents[0]["with"]["fetch-depth"] == 0, "document dates come from git history"
+    (upload,) = [s for s in documents if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert all(p.startswith("build/") for p in upload["with"]["path"].split())
+
+
+# --------------------------------------------------------------------------- command line
+
+def test_version_is_the_installed_package_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith(version("interim-docs"))
+
+
+def test_build_shows_documents_done_of_total_only_on_a_terminal(tmp_path: Path) -> None:
+    """This repository's assignments make more than a handful of documents."""
+    command = [sys.executable, "-m", "generator.cli", "build", "--out", str(tmp_path / "a"),
+               "-j", "1"]
+    leader, follower = pty.openpty()
+    with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=follower,
+                          env=clean_env(COLUMNS="120")) as proc:
+        os.close(follower)
+        seen = b""
+        while chunk := _read(leader):
+            seen += chunk
+        proc.communicate(timeout=300)
+    os.close(leader)
+    total = len(list((tmp_path / "a").rglob("*.docx")))
+    assert proc.returncode == 0 and total > 10
+    assert f"{total}/{total}".encode() in seen, seen[-300:]
+    piped = subprocess.run([*command[:-3], str(tmp_path / "b"), "-j", "1"], cwd=REPO,
+                           capture_output=True, text=True, timeout=300, check=True)
+    assert "building" not in piped.stderr and f"/{total}" not in piped.stderr
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except OSError:  # the writer closed the terminal
+        return b""
+
+
+# --------------------------------------------------------------------------- the wheel
+
+def _copy_sources(target: Path) -> Path:
+    """The working tree as an sdist would hold it, so building never writes into the checkout."""
+    ignore = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__",
+                                    ".*_cache", ".hypothesis", "bench")
+    shutil.copytree(REPO, target, ignore=ignore)
+    return target
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv outside the repository with only the built wheel (and its dependencies)."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = _copy_sources(work / "src")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(work / "dist"), str(source)], check=True, timeout=300,
+                   capture_output=True)
+    (wheel,) = (work / "dist").glob("interim_docs-*.whl")
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    subprocess.run([venv / "bin/python", "-m", "pip", "install", "-q",
+                    "--disable-pip-version-check", str(wheel)],
+                   check=True, timeout=300, capture_output=True, env=clean_env())
+    return venv / "bin" / "interim"
+
+
+@pytest.mark.wheel
+def test_wheel_installs_a_generator_that_works_anywhere(installed: Path, tmp_path: Path
+                                                       ) -> None:
+    where = subprocess.run([installed.parent / "python", "-c",
+                            "import generator; print(generator.__file__)"], cwd=tmp_path,
+                           env=clean_env(), capture_output=True, text=True, check=True)
+    assert REPO not in Path(where.stdout.strip()).parents, "the wheel, not this checkout"
+    firm = tmp_path / "acme-documents"
+    subprocess.run([installed, "init", str(firm), "--firm", "Acme Interim"], cwd=tmp_path,
+                   env=clean_env(), check=True, capture_output=True, timeout=120)
+    assert "ok  " + EXAMPLE_ID in make(firm, "validate", interim=installed)
+    make(firm, "all", interim=installed)
+    built = firm / "build" / EXAMPLE_ID
+    assert {p.name for p in built.glob("*.docx") if not p.name.startswith("progress-")} \
+        == set(KINDS)
+    assert list(built.glob("progress-*.docx"))
+    text = "\n".join(p.text for p in Document(str(built / "proposal.docx")).paragraphs)
+    assert "De Linde Distributie NV" in text and "Acme Interim" in text
+    assert " build " not in make(firm, "all", interim=installed), "nothing changed: no rebuild"
+
+
+@pytest.mark.wheel
+def test_wheel_builds_this_repository_byte_identical_to_the_checkout(installed: Path,
+                                                                     tmp_path: Path) -> None:
+    env = clean_env(SOURCE_DATE_EPOCH="1800000000")
+    for name, command in (("wheel", [str(installed)]),
+                          ("checkout", [sys.executable, "-m", "generator.cli"])):
+        subprocess.run([*command, "build", "--out", str(tmp_path / name), "-q"], cwd=REPO,
+                       env=env | ({"PYTHONPATH": str(REPO)} if name == "checkout" else {}),
+                       check=True, capture_output=True, timeout=300)
+    wheel = sorted(p.relative_to(tmp_path / "wheel") for p in (tmp_path / "wheel").rglob("*.docx"))
+    checkout = sorted(p.relative_to(tmp_path / "checkout")
+                      for p in (tmp_path / "checkout").rglob("*.docx"))
+    assert wheel == checkout and len(wheel) > 5
+    for path in wheel:
+        assert (tmp_path / "wheel" / path).read_bytes() == (tmp_path / "checkout" / path
+                                                            ).read_bytes(), path
