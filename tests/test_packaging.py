@@ -20,8 +20,9 @@ from docx import Document
 
 from generator.bundled import EXAMPLE_ID, PACKAGE_DIR, template_root
 from generator.cli import main
-from generator.model import assignment_schema
+from generator.model import Firm, assignment_schema
 from generator.project import Project, load_assignment, load_firm
+from generator.records import json_schema
 
 REPO = Path(__file__).resolve().parent.parent
 KINDS = ("proposal.docx", "action-plan.docx", "handbook.docx", "handover.docx")
@@ -247,3 +248,95 @@ def test_wheel_builds_this_repository_byte_identical_to_the_checkout(installed: 
     for path in wheel:
         assert (tmp_path / "wheel" / path).read_bytes() == (tmp_path / "checkout" / path
                                                             ).read_bytes(), path
+
+
+# --------------------------------------------------------------------------- docs/format.md
+
+FORMAT = REPO / "docs" / "format.md"
+# Keys docs/format.md documents ahead of the model, added on other branches (FORMAT.md):
+# after the merge the schema knows them, and this set should be emptied.
+PENDING = {"firm.yaml": {"signatory", "signatory.name", "signatory.role"}, "assignment.yaml": set()}
+KEY_ROW = re.compile(r"^\| `([^`]+)` \|", re.MULTILINE)
+
+
+def _schema_keys(node: dict, defs: dict, prefix: str, out: set[str],
+                 seen: set[str] | None) -> None:
+    """Every key path (`a.b[].c`, `m.<key>` for free keys) of a JSON Schema. With `seen`,
+    a record met again (a change's `adds.milestones[]`) is not entered again: its keys
+    are documented where it first appears."""
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        if seen is not None:
+            if name in seen:
+                return
+            seen.add(name)
+        node = defs[name]
+    for alternative in node.get("anyOf", []):
+        _schema_keys(alternative, defs, prefix, out, seen)
+    if isinstance(node.get("items"), dict):
+        _schema_keys(node["items"], defs, prefix + "[]", out, seen)
+    for key, child in node.get("properties", {}).items():
+        path = f"{prefix}.{key}" if prefix else key
+        out.add(path)
+        _schema_keys(child, defs, path, out, seen)
+    if isinstance(node.get("additionalProperties"), dict) and node["additionalProperties"]:
+        out.add(f"{prefix}.<key>")
+
+
+def schema_keys(schema: dict) -> tuple[set[str], set[str]]:
+    """(keys that must be documented, every key the schema knows)."""
+    required: set[str] = set()
+    every: set[str] = set()
+    _schema_keys(schema, schema.get("$defs", {}), "", required, set())
+    _schema_keys(schema, schema.get("$defs", {}), "", every, None)
+    return required, every
+
+
+def documented_keys(section: str) -> list[str]:
+    """The keys of the tables under `## <section>` in docs/format.md."""
+    text = FORMAT.read_text(encoding="utf-8")
+    (body,) = re.findall(rf"^## {re.escape(section)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return KEY_ROW.findall(body)
+
+
+def _pattern(documented: str) -> re.Pattern[str]:
+    """`milestones.<id>` in the document stands for any key there."""
+    return re.compile(re.sub(r"<[^>]+>", r"[^.]+", re.escape(documented).replace(r"\<", "<")
+                             .replace(r"\>", ">")))
+
+
+@pytest.mark.parametrize(("section", "schema"), [
+    ("assignment.yaml", lambda: assignment_schema()),
+    ("firm.yaml", lambda: json_schema(Firm)),
+], ids=["assignment", "firm"])
+def test_format_doc_names_every_key_of_the_schema_and_no_other(section: str, schema) -> None:
+    required, every = schema_keys(schema())
+    documented = documented_keys(section)
+    assert len(documented) == len(set(documented)), "a key is documented twice"
+    patterns = [_pattern(key) for key in documented]
+    missing = sorted(k for k in required if not any(p.fullmatch(k) for p in patterns))
+    assert not missing, f"docs/format.md ## {section}: document these keys: {missing}"
+    unknown = sorted(key for key, pattern in zip(documented, patterns, strict=True)
+                     if not any(pattern.fullmatch(k) for k in every)
+                     and key not in PENDING[section])
+    assert not unknown, f"docs/format.md ## {section} documents keys the schema lacks: {unknown}"
+    arrived = sorted(PENDING[section] & every)
+    assert not arrived, f"now in the schema, remove from PENDING in this test: {arrived}"
+    assert PENDING[section] <= set(documented)
+
+
+def test_schema_points_at_format_doc_sections_that_exist() -> None:
+    text = FORMAT.read_text(encoding="utf-8")
+    anchors = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+               for h in re.findall(r"^#{1,6} (.+)$", text, re.MULTILINE)}
+    schema = assignment_schema()
+    assert "docs/format.md" in schema["description"]
+    for key, node in schema["properties"].items():
+        path, anchor = node["$comment"].split("#")
+        assert path == "docs/format.md" and anchor in anchors, key
+
+
+def test_readme_links_the_format_doc_not_the_shared_spec() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "](docs/format.md)" in readme
+    assert "shared/spec" not in readme
