@@ -196,11 +196,16 @@ def _copy_sources(target: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv outside the repository with only the built wheel (and its dependencies)."""
+    """A fresh venv outside the repository with the wheel built from an sdist of this tree."""
     work = tmp_path_factory.mktemp("wheel")
     source = _copy_sources(work / "src")
+    # sdist first, the wheel from it (as `python -m build` does): both must carry the data.
+    made = subprocess.run([sys.executable, "-c", "import sys; from setuptools.build_meta import "
+                           "build_sdist; print(build_sdist(sys.argv[1]))", str(work / "sdist")],
+                          cwd=source, check=True, timeout=300, capture_output=True, text=True)
+    sdist = work / "sdist" / made.stdout.split()[-1]
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(work / "dist"), str(source)], check=True, timeout=300,
+                    str(work / "dist"), str(sdist)], check=True, timeout=300,
                    capture_output=True)
     (wheel,) = (work / "dist").glob("interim_docs-*.whl")
     venv = work / "venv"
@@ -340,3 +345,15 @@ def test_readme_links_the_format_doc_not_the_shared_spec() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "](docs/format.md)" in readme
     assert "shared/spec" not in readme
+
+
+def test_this_projects_workflow_runs_the_wheel_tests_and_keeps_the_wheel() -> None:
+    """`make test` runs every test, the wheel's included; a job keeps the wheel firms install."""
+    workflow = yaml.safe_load((REPO / ".github/workflows/documents.yml").read_text())
+    test_runs = [s.get("run") for s in workflow["jobs"]["test"]["steps"]]
+    assert "make test" in test_runs
+    assert "-m" not in (REPO / "Makefile").read_text().split("pytest -q", 1)[1].split("\n")[0]
+    wheel = workflow["jobs"]["wheel"]["steps"]
+    assert any("pip wheel --no-deps" in s.get("run", "") for s in wheel)
+    (upload,) = [s for s in wheel if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["path"].startswith("dist/interim_docs-")
