@@ -235,6 +235,22 @@ def test_wheel_installs_a_generator_that_works_anywhere(installed: Path, tmp_pat
     text = "\n".join(p.text for p in Document(str(built / "proposal.docx")).paragraphs)
     assert "De Linde Distributie NV" in text and "Acme Interim" in text
     assert " build " not in make(firm, "all", interim=installed), "nothing changed: no rebuild"
+    _override_one_term(firm)  # the firm's own templates folder still wins, term by term
+    assert " build " in make(firm, "all", interim=installed), "firm.yaml and its files changed"
+    text = "\n".join(p.text for p in Document(str(built / "proposal.docx")).paragraphs)
+    assert "Geschreven voor" in text and "Opgesteld voor" not in text
+    assert "Opgesteld door" in text, "every other term is still the generator's"
+
+
+def _override_one_term(firm: Path) -> None:
+    settings = firm / "firm.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "# templates: templates" in text, "the scaffold shows how to use own templates"
+    settings.write_text(text.replace("# templates: templates", "templates: templates"),
+                        encoding="utf-8")
+    (firm / "templates" / "nl").mkdir(parents=True)
+    (firm / "templates" / "nl" / "terms.yaml").write_text("cover:\n  for: Geschreven voor\n",
+                                                          encoding="utf-8")
 
 
 @pytest.mark.wheel
