@@ -1,4 +1,4 @@
-"""The files the generator ships with: templates, brand template, logo, scaffolds.
+"""The files the generator ships with: templates, brand template, logo, scaffolds, docs.
 
 One place names where they are, so the generator works both from its checkout and
 installed from a wheel. Installed, the templates are package data (`generator/templates/`
@@ -21,6 +21,14 @@ def template_root() -> Path:
     if (inside / "reference.docx").is_file():
         return inside
     return PACKAGE_DIR.parent / "templates"
+
+
+def format_docs() -> Path:
+    """The folder of `format.md` and `markdown.md`, the format's reference, for `interim init`."""
+    inside = PACKAGE_DIR / "docs"
+    if inside.is_dir():
+        return inside
+    return PACKAGE_DIR.parent / "docs"
 
 
 def example_assignment() -> Path:

@@ -13,7 +13,7 @@ import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from generator.bundled import EXAMPLE_ID, SCAFFOLD_DIR, example_assignment
+from generator.bundled import EXAMPLE_ID, SCAFFOLD_DIR, example_assignment, format_docs
 from generator.errors import GeneratorError, display_path
 from generator.model import assignment_schema
 
@@ -62,7 +62,7 @@ def _refuse_unusable(directory: Path) -> None:
 
 
 def _write_scaffold(target: Path, values: dict[str, str]) -> None:
-    """The scaffold's files with their holes filled, the example and the JSON Schema."""
+    """The scaffold's files with their holes filled, the example, the docs, the JSON Schema."""
     for source in sorted(REPOSITORY.rglob("*")):
         if source.is_dir() or "__pycache__" in source.parts:
             continue
@@ -73,13 +73,18 @@ def _write_scaffold(target: Path, values: dict[str, str]) -> None:
             text = text.replace(hole, _quoted(value) if yaml_text else value)
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         (target / relative).write_text(text, encoding="utf-8")
-    example = target / "assignments" / EXAMPLE_ID
-    example.mkdir(parents=True)
-    for source in sorted(example_assignment().iterdir()):
-        if source.is_file() and source.suffix != ".py":
-            shutil.copyfile(source, example / source.name)
+    _copy_files(example_assignment(), target / "assignments" / EXAMPLE_ID, "*")
+    _copy_files(format_docs(), target / "docs", "*.md")
     schema = json.dumps(assignment_schema(), indent=2, ensure_ascii=False) + "\n"
     (target / "assignment.schema.json").write_text(schema, encoding="utf-8")
+
+
+def _copy_files(source: Path, target: Path, pattern: str) -> None:
+    """The files (not folders, not Python) of a shipped folder."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob(pattern)):
+        if path.is_file() and path.suffix not in (".py", ".pyc"):
+            shutil.copyfile(path, target / path.name)
 
 
 def _undot(part: str) -> str:

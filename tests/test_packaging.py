@@ -93,6 +93,8 @@ def test_init_makes_a_repository_that_validates(tmp_path: Path) -> None:
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "make validate" in readme and "make all" in readme and firm in readme
     assert not [p for p in root.rglob("*") if p.name.startswith(".interim-init-")]
+    for doc in ("format.md", "markdown.md"):  # the reference, as of this generator version
+        assert (root / "docs" / doc).read_bytes() == (REPO / "docs" / doc).read_bytes()
 
 
 def test_init_in_the_current_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -223,6 +225,11 @@ def test_wheel_installs_a_generator_that_works_anywhere(installed: Path, tmp_pat
                             "import generator; print(generator.__file__)"], cwd=tmp_path,
                            env=clean_env(), capture_output=True, text=True, check=True)
     assert REPO not in Path(where.stdout.strip()).parents, "the wheel, not this checkout"
+    package = Path(where.stdout.strip()).parent
+    for shipped in ("templates/reference.docx", "templates/coverton-logo.png",
+                    "templates/nl/terms.yaml", "templates/en/terms.yaml",
+                    "scaffold/assignment.en.yaml", "docs/format.md", "example/analyse.md"):
+        assert (package / shipped).is_file(), shipped
     firm = tmp_path / "acme-documents"
     subprocess.run([installed, "init", str(firm), "--firm", "Acme Interim"], cwd=tmp_path,
                    env=clean_env(), check=True, capture_output=True, timeout=120)
