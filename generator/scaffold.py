@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
@@ -18,6 +19,7 @@ from generator.errors import GeneratorError, display_path
 from generator.model import assignment_schema
 
 REPOSITORY = SCAFFOLD_DIR / "repository"
+HOLE = re.compile(r"__(?:FIRM|LANGUAGE|VERSION)__")
 # Dot files are shipped without their dot (package data globs skip hidden files).
 DOT_PREFIX = "dot-"
 
@@ -68,9 +70,7 @@ def _write_scaffold(target: Path, values: dict[str, str]) -> None:
             continue
         relative = Path(*map(_undot, source.relative_to(REPOSITORY).parts))
         text = source.read_text(encoding="utf-8")
-        for hole, value in values.items():
-            yaml_text = source.suffix in (".yaml", ".yml") and hole == "__FIRM__"
-            text = text.replace(hole, _quoted(value) if yaml_text else value)
+        text = _fill(text, values, yaml=source.suffix in (".yaml", ".yml"))
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         (target / relative).write_text(text, encoding="utf-8")
     _copy_files(example_assignment(), target / "assignments" / EXAMPLE_ID, "*")
@@ -85,6 +85,15 @@ def _copy_files(source: Path, target: Path, pattern: str) -> None:
     for path in sorted(source.glob(pattern)):
         if path.is_file() and path.suffix not in (".py", ".pyc"):
             shutil.copyfile(path, target / path.name)
+
+
+def _fill(text: str, values: dict[str, str], *, yaml: bool) -> str:
+    """Every hole in one pass, so a value that looks like a hole stays as typed."""
+    def value(match: re.Match[str]) -> str:
+        filled = values[match[0]]
+        return _quoted(filled) if yaml and match[0] == "__FIRM__" else filled
+
+    return HOLE.sub(value, text)
 
 
 def _undot(part: str) -> str:

@@ -70,7 +70,7 @@ def test_every_package_folder_ships_in_the_wheel() -> None:
 # --------------------------------------------------------------------------- interim init
 
 def test_init_makes_a_repository_that_validates(tmp_path: Path) -> None:
-    firm = 'Acme "Interim": BV # 2'  # quotes, a colon and a hash stay text in firm.yaml
+    firm = 'Acme "Interim": BV # __VERSION__'  # quotes, colon, hash, a hole: text as typed
     result = run("init", str(tmp_path / "docs"), "--firm", firm, "--language", "en")
     assert result.exit_code == 0, result.output
     root = tmp_path / "docs"
