@@ -206,14 +206,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            "build_sdist; print(build_sdist(sys.argv[1]))", str(work / "sdist")],
                           cwd=source, check=True, timeout=300, capture_output=True, text=True)
     sdist = work / "sdist" / made.stdout.split()[-1]
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(work / "dist"), str(sdist)], check=True, timeout=300,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(work / "dist"), str(sdist)], check=True, timeout=300,
+                   capture_output=True)  # setuptools of the dev install: no download
     (wheel,) = (work / "dist").glob("interim_docs-*.whl")
     venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    subprocess.run([venv / "bin/python", "-m", "pip", "install", "-q",
-                    "--disable-pip-version-check", str(wheel)],
+    # No pip inside (ensurepip is the slow part): this pip installs into it.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin/python"), "install",
+                    "-q", "--disable-pip-version-check", str(wheel)],
                    check=True, timeout=300, capture_output=True, env=clean_env())
     return venv / "bin" / "interim"
 
@@ -380,3 +382,23 @@ def test_this_projects_workflow_runs_the_wheel_tests_and_keeps_the_wheel() -> No
     assert any("pip wheel --no-deps" in s.get("run", "") for s in wheel)
     (upload,) = [s for s in wheel if s.get("uses", "").startswith("actions/upload-artifact")]
     assert upload["with"]["path"].startswith("dist/interim_docs-")
+
+
+@pytest.mark.wheel
+def test_a_new_repository_installs_the_generator_it_pins(installed: Path, tmp_path: Path
+                                                         ) -> None:
+    """The README's flow: `make validate` alone makes .venv from requirements.txt (pip finds
+    the unpublished package where the firm points it; here the folder of the wheel)."""
+    firm = tmp_path / "documents"
+    subprocess.run([installed, "init", str(firm)], env=clean_env(), check=True,
+                   capture_output=True, timeout=120)
+    wheels = installed.parents[2] / "dist"  # the fixture's work folder: venv/bin/interim
+    done = subprocess.run(["make", "validate", f"PYTHON={sys.executable}"], cwd=firm, text=True,
+                          env=clean_env(PIP_FIND_LINKS=str(wheels)), capture_output=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pip install --quiet -r requirements.txt" in done.stdout
+    assert "ok  " + EXAMPLE_ID in done.stdout
+    own = subprocess.run([firm / ".venv/bin/interim", "--version"], capture_output=True,
+                         text=True, check=True, env=clean_env())
+    assert own.stdout.strip().endswith(version("interim-docs"))
