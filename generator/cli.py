@@ -135,6 +135,22 @@ def new(assignment_id: str, language: str | None) -> None:
                f"`interim validate {assignment_id}`")
 
 
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--firm", default="Interim Management", show_default=True,
+              help="The firm's name, written into firm.yaml.")
+@click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="Default language of the firm's assignments.")
+@_handle_errors
+def init(directory: Path, firm: str, language: str) -> None:
+    """Create a firm's documents repository in DIRECTORY (empty or new; default: here)."""
+    from generator.scaffold import init_repository
+
+    made = init_repository(directory, firm, language)
+    click.echo(f"created {', '.join(p.name for p in made)} in {display_path(directory)}")
+    click.echo("next: `make validate` and `make all` there (README.md says more)")
+
+
 @main.command(name="list")
 @_handle_errors
 def list_() -> None:
@@ -158,13 +174,9 @@ def list_() -> None:
 @_handle_errors
 def schema() -> None:
     """Print the JSON Schema of assignment.yaml (for editors' YAML support)."""
-    from generator.model import Assignment
-    from generator.records import json_schema
+    from generator.model import assignment_schema
 
-    document = json_schema(Assignment)
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "Interim assignment (assignment.yaml)"
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    click.echo(json.dumps(assignment_schema(), indent=2, ensure_ascii=False))
 
 
 
@@ -214,7 +226,8 @@ class _ProgressBar:
         if not self.enabled or total < self.MANY:
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="building", file=sys.stderr)
+            self.bar = click.progressbar(length=total, label="building", file=sys.stderr,
+                                         show_pos=True)  # documents done / total
             self.bar.__enter__()
         self.bar.update(1)
 

@@ -422,3 +422,21 @@ def compute_fee(terms: Terms, period: Period) -> Fee:
     excl = (days * terms.day_rate).quantize(CENT, rounding=ROUND_HALF_UP)
     vat = (excl * terms.vat_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     return Fee(days, terms.day_rate, excl, terms.vat_percent, vat, excl + vat, terms.currency)
+
+
+FORMAT_DOC = "docs/format.md"
+"""The reference of the source format, in the interim-docs project."""
+
+
+def assignment_schema() -> dict[str, Any]:
+    """The JSON Schema of `assignment.yaml` for editors, pointing at the format's reference."""
+    from generator.records import json_schema  # here: the model's import line is shared
+
+    document = json_schema(Assignment)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "Interim assignment (assignment.yaml)"
+    document["description"] += f" Every key, the rules and the history: {FORMAT_DOC}."
+    document["$comment"] = f"Reference of the format: {FORMAT_DOC} in the interim-docs project"
+    for name, node in document["properties"].items():
+        node.setdefault("$comment", f"{FORMAT_DOC}#{name}")
+    return document

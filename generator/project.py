@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.bundled import SCAFFOLD_DIR
 from generator.errors import (
     Diagnostic,
     GeneratorError,
@@ -134,9 +135,6 @@ def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) ->
         elif key == "logo" and resolved.suffix.lower() not in (".png", ".jpg", ".jpeg"):
             report.error(where, f"logo {value!r} is not a PNG or JPEG picture",
                          "save the logo as PNG")
-
-
-SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
 
 
 def new_assignment(project: Project, assignment_id: str, language: str,

@@ -35,12 +35,13 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from generator.bundled import template_root
 from generator.errors import GeneratorError, display_path
 from generator.model import BlockMarkdown, InlineMarkdown
 from generator.sources import SAFE_LOADER
 
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES_DIR = template_root()
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones
 # that start or end Markdown, directive or attribute syntax.

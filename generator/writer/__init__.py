@@ -18,6 +18,7 @@ from types import MappingProxyType
 from lxml import etree
 from markdown_it.token import Token
 
+from generator.bundled import template_root
 from generator.dialect import forbidden_character, make_parser
 from generator.errors import Diagnostic, GeneratorError, Location, SourceError
 from generator.writer import oxml, package, template
@@ -36,7 +37,7 @@ __all__ = [
     "write_atomic",
 ]
 
-DEFAULT_REFERENCE = Path(__file__).parents[2] / "templates" / "reference.docx"
+DEFAULT_REFERENCE = template_root() / "reference.docx"
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _IMAGE_CT = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 _FOOTNOTES_PART = "word/footnotes.xml"
