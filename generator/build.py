@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.documents import Instance, Kind, kinds
+from generator import history
+from generator.documents import Gate, Instance, Kind, kinds
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
@@ -41,6 +42,8 @@ class Job:
     kind: Kind
     instance: Instance
     draft: bool
+    as_of: datetime.date | None = None
+    """Build the document as it stood on this date (`--as-of`); None: as the sources stand."""
 
     @property
     def assignment(self) -> Assignment:
@@ -70,25 +73,41 @@ class Plan:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False) -> Plan:
-    """What may be built of one assignment now, and what not yet; `only` limits the kinds."""
+def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False,
+         as_of: datetime.date | None = None) -> Plan:
+    """What may be built of one assignment now, and what not yet; `only` limits the kinds.
+
+    With `as_of`, each document as it stood on that date: what was not known then is not
+    built (a handbook before its acceptance, a report before its evaluation).
+    """
     wanted = list(only) or list(kinds())
     unknown = [k for k in wanted if k not in kinds()]
     if unknown:
         raise GeneratorError(f"unknown document kind {unknown[0]!r}; known: "
                              + ", ".join(kinds()))
     result = Plan()
-    a = loaded.assignment
+    a = loaded.assignment if as_of is None else history.as_of(loaded.assignment, as_of)
     for kind_id in wanted:
         kind = kinds()[kind_id]
         gate = kind.gate(a)
+        if as_of is not None and gate.allowed:
+            gate = _known_on(a, kind_id, as_of) or gate
         if not gate.allowed and not (draft and gate.key == "analysis.acceptance"):
             result.skipped.append(Skipped(a.id, kind_id, gate.reason, gate.key))
             continue
         marked = gate.draft or not gate.allowed
-        result.jobs += [Job(loaded, kind, instance, marked)
+        result.jobs += [Job(loaded, kind, instance, marked, as_of)
                         for instance in kind.instances(a, kind.id)]
     return result
+
+
+def _known_on(a: Assignment, kind_id: str, day: datetime.date) -> Gate | None:
+    """A refusal when the document's defining fact comes after `day` (the proposal's contact)."""
+    fact = history.defining_date(a, kind_id)
+    if fact is not None and fact > day:
+        return Gate(False, reason=f"it did not exist yet on {day} (first fact: {fact})",
+                    key="--as-of")
+    return None
 
 
 class Builder:
@@ -114,25 +133,23 @@ class Builder:
 
     def markdown(self, job: Job) -> tuple[str, DocumentMeta, dict[str, bytes]]:
         """The document as Markdown, with its metadata and generated pictures."""
-        a = job.assignment
+        stamp = document_stamp(job)
+        a = stamp.known
         env = self.environment(a.language)
         terms = env.globals["t"]
         fmt = env.globals["fmt"]
-        stamp = document_stamp(job)
         doc = {
             "title": job.kind.title(a.language),
             "kind": job.kind.id,
             "version": stamp.version,
             "date": stamp.date,
             "date_text": fmt.date(stamp.date),
-            "draft": job.draft,
+            "draft": job.draft or _submitted(job, a),
+            "history": history_rows(job.kind.id, job.instance.subject, a, stamp),
         }
-        name = _people_formatter(a, with_role=False)
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
-            "who": _people_formatter(a, with_role=True),
-            "name": name,
-            "names": lambda ids: Md(", ".join(name(i) for i in ids)),
+            "applied": stamp.applied, **_helpers(a, fmt),
             **job.kind.context(a, job.instance),
         }
         body = render(env, job.kind.template, context)
@@ -151,7 +168,7 @@ class Builder:
             date_text=doc["date_text"],
             timestamp=stamp.timestamp,
             language=LANGUAGE_TAGS[a.language],
-            status_label=str(terms.draft) if job.draft else "",
+            status_label=str(terms.draft) if doc["draft"] else "",
             confidential_label=str(terms.confidential) if a.confidential else "",
             keywords=f"{a.id}, {job.kind.id}",
             placeholders={"page_label": str(terms.page_label), "of_label": str(terms.of_label),
@@ -166,12 +183,8 @@ class Builder:
         return markdown, meta, images
 
     def timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
-        """The action plan's picture, drawn once per assignment (the handbook shows it too)."""
-        if a.id not in self._timelines:
-            self._timelines[a.id] = self._draw_timeline(a, terms, fmt)
-        return self._timelines[a.id]
-
-    def _draw_timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
+        """The plan's picture, drawn once per plan: the action plan shows the baseline, the
+        handbook the plan as amended; documents showing the same plan share one drawing."""
         assert a.analysis is not None
         markers = [Marker(m.due, m.id, "milestone") for m in a.analysis.milestones]
         markers += [Marker(e.date, terms.timeline.evaluation,
@@ -180,10 +193,13 @@ class Builder:
         plan_ = a.intake.exit_plan
         if plan_ and plan_.handover_start:
             markers.append(Marker(plan_.handover_start, terms.timeline.handover, "handover"))
-        legend = {k: str(v) for k, v in terms.timeline.legend.items()}
-        return draw_timeline(a.period.start, a.period.end, markers,
-                             month_names=fmt.month_names(), legend=legend,
-                             width_px=TIMELINE_WIDTH_PX)
+        key = repr((a.id, a.language, a.period, markers))
+        if key not in self._timelines:
+            legend = {k: str(v) for k, v in terms.timeline.legend.items()}
+            self._timelines[key] = draw_timeline(
+                a.period.start, a.period.end, markers, month_names=fmt.month_names(),
+                legend=legend, width_px=TIMELINE_WIDTH_PX)
+        return self._timelines[key]
 
     def docx(self, job: Job) -> bytes:
         markdown, meta, images = self.markdown(job)
@@ -206,7 +222,8 @@ class Builder:
                     env = self.environment(language)
                     git_stamp(job.loaded.folder)
                     if job.kind.timeline:
-                        self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
+                        self.timeline(document_stamp(job).known, env.globals["t"],
+                                      env.globals["fmt"])
 
     def attempt(self, job: Job, out_dir: Path) -> Path | Failure:
         """Write one document; a failure is returned, not raised, so a worker can send it."""
@@ -236,35 +253,80 @@ class Builder:
 
 @dataclass(frozen=True)
 class Stamp:
+    """What a document says about time: its version, date, and what it knows on that date."""
+
     version: str
     date: datetime.date
     timestamp: datetime.datetime
     commit: str
+    known: Assignment
+    """The assignment as known on the date; the plan amended up to it where the kind shows it."""
+    applied: tuple[history.Applied, ...] = ()
 
 
 def document_stamp(job: Job) -> Stamp:
-    """Version and date printed on a document: from the sources, never the build's clock.
+    """Version and date printed on a document, and its contents as of that date.
 
-    Date: `documents.<kind>.date`, else SOURCE_DATE_EPOCH, else the last commit touching
-    the assignment, else the newest date the document reports on.
+    From the facts it reports (FORMAT.md, "Versions, dates and the assignment's
+    history"), never from the build's clock; only the proposal, which reports no dated
+    fact, falls back to SOURCE_DATE_EPOCH or the last commit (see `proposal_moment`).
     """
     a = job.assignment
-    settings = a.documents.of(job.kind.id)
-    version = settings.version or (
-        a.analysis.acceptance.version
-        if job.kind.id == "handbook" and a.analysis and a.analysis.acceptance else "1.0")
-    commit, commit_time = git_stamp(job.loaded.folder)
+    commit, _ = git_stamp(job.loaded.folder)
+    moment = proposal_moment(job)
+    state = history.state(a, job.kind.id, job.instance.subject, undated=moment.date(),
+                          as_of_day=job.as_of, as_typed=job.loaded.as_typed)
+    if job.kind.id != "proposal" or state.date != moment.date():
+        moment = datetime.datetime.combine(state.date, datetime.time(), datetime.UTC)
+    return Stamp(state.version, state.date, moment, commit, state.assignment, state.applied)
+
+
+def proposal_moment(job: Job) -> datetime.datetime:
+    """The proposal's date: pinned, else SOURCE_DATE_EPOCH, else the last commit touching the
+    assignment, else the first contact (`rule_history` warns how to freeze it)."""
+    a = job.assignment
+    pinned = a.documents.proposal.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment: datetime.datetime | None = None
-    if epoch.isdigit():
-        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-    elif commit_time:
-        moment = datetime.datetime.fromtimestamp(commit_time, datetime.UTC)
-    day = settings.date or (moment.date() if moment else None) \
-        or job.kind.reported_date(a, job.instance) or a.period.start
-    if moment is None or settings.date:
-        moment = datetime.datetime.combine(day, datetime.time(), datetime.UTC)
-    return Stamp(version, day, moment, commit)
+    _, commit_time = git_stamp(job.loaded.folder)
+    if pinned is None and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    if pinned is None and commit_time:
+        return datetime.datetime.fromtimestamp(commit_time, datetime.UTC)
+    day = pinned or a.intake.first_contact or a.period.start
+    return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+
+
+def _submitted(job: Job, known: Assignment) -> bool:
+    """An action plan dated before its acceptance is the version submitted for acceptance."""
+    return job.kind.id == "action-plan" and not (known.analysis and known.analysis.acceptance)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of the document-control block's history table."""
+
+    version: str
+    date: datetime.date
+    event: str
+    """acceptance, review, change or issue: which words the template uses."""
+    subject: Any = None
+
+
+def history_rows(kind: str, subject: Any, a: Assignment, stamp: Stamp) -> list[HistoryRow]:
+    """The handbook's versions; the action plan's reviews and acceptance; else its one row."""
+    if kind == "handbook" and a.analysis and a.analysis.acceptance:
+        versions = history.handbook_versions(a)
+        return [HistoryRow(versions[0].version, versions[0].date, "acceptance",
+                           a.analysis.acceptance),
+                *(HistoryRow(v.version, v.date, "change", v.changes) for v in versions[1:])]
+    if kind == "action-plan" and a.analysis:
+        rows = [HistoryRow("", r.date, "review", r) for r in a.analysis.reviews]
+        if a.analysis.acceptance:
+            acceptance = a.analysis.acceptance
+            rows.append(HistoryRow(acceptance.version, acceptance.accepted_on, "acceptance",
+                                   acceptance))
+        return rows or [HistoryRow(stamp.version, stamp.date, "submitted")]
+    return [HistoryRow(stamp.version, stamp.date, "issue", subject)]
 
 
 @functools.cache
@@ -293,6 +355,26 @@ def git_stamp(folder: Path) -> tuple[str, int]:
     if len(log) != 2 or not log[1].isdigit():
         return "", 0
     return log[0] + ("+changes" if dirty.strip() else ""), int(log[1])
+
+
+def _helpers(a: Assignment, fmt: Any) -> dict[str, Callable[..., Any]]:
+    """What templates call to print people, and a changed value of the plan by its form."""
+    name = _people_formatter(a, with_role=False)
+
+    def names(ids: Iterable[str]) -> Md:
+        return Md(", ".join(name(i) for i in ids))
+
+    def value(v: Any, form: str) -> Any:
+        if v is None or v == []:
+            return Md("–")
+        shown = {"date": lambda: fmt.date(v, "medium"), "person": lambda: name(v),
+                 "people": lambda: names(v), "number": lambda: fmt.number(v)}
+        if form in shown:
+            return shown[form]()
+        return ", ".join(map(str, v)) if isinstance(v, list) else v
+
+    return {"who": _people_formatter(a, with_role=True), "name": name, "names": names,
+            "value": value}
 
 
 def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None], Md]:

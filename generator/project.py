@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from generator.errors import (
 )
 from generator.model import NEUTRAL_FIRM, Assignment, Firm
 from generator.rules import check_rules, validate
-from generator.sources import Source, load_yaml, resolve_inside
+from generator.sources import Path_, Source, load_yaml, resolve_inside
 
 ASSIGNMENT_FILE = "assignment.yaml"
 FIRM_FILE = "firm.yaml"
@@ -82,6 +82,8 @@ class Loaded:
     assignment: Assignment
     folder: Path
     warnings: list[Diagnostic] = field(default_factory=list)
+    as_typed: Mapping[Path_, str] = field(default_factory=dict)
+    """The source text of typed scalars: a change's `amends` values print as typed."""
 
 
 def load_assignment(folder: Path) -> Loaded:
@@ -93,7 +95,7 @@ def load_assignment(folder: Path) -> Loaded:
         check_rules(assignment, source, folder.resolve(), report)
     report.raise_if_errors()
     assert assignment is not None
-    return Loaded(assignment, folder, report.warnings)
+    return Loaded(assignment, folder, report.warnings, source.as_typed if source else {})
 
 
 def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -> Firm:

@@ -62,8 +62,6 @@ class Kind:
     gate: Callable[[Assignment], Gate]
     context: Callable[[Assignment, Instance], dict[str, Any]] = lambda a, i: {}
     instances: Callable[[Assignment, str], list[Instance]] = single
-    reported_date: Callable[[Assignment, Instance], Any] = lambda a, i: None
-    """The newest date the document reports on: the last fallback for its printed date."""
     timeline: bool = False
 
     def title(self, language: str) -> str:

@@ -34,12 +34,6 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     }
 
 
-def reported_date(a: Assignment, _: object) -> object:
-    assert a.closing is not None
-    session = a.closing.evaluation_session
-    return session.date if session else a.period.end
-
-
 KIND = Kind(
     id="handover",
     order=5,
@@ -47,5 +41,4 @@ KIND = Kind(
     template="handover.md.j2",
     gate=gate,
     context=context,
-    reported_date=reported_date,
 )

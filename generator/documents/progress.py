@@ -37,5 +37,4 @@ KIND = Kind(
     gate=gate,
     instances=instances,
     context=context,
-    reported_date=lambda a, i: i.subject.evaluation,
 )
