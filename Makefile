@@ -77,8 +77,12 @@ $(OUT)/$(1)/$(kind).docx: $(call sources_of,$(1)) $(TOOL)
 endef
 $(foreach id,$(ALL_IDS),$(eval $(call assignment_rules,$(id))))
 
+# AS_OF=YYYY-MM-DD builds the documents as they stood on that date, into
+# $(OUT)/<id>/as-of-<date>/ (always rebuilt: the stamps track the current documents).
+AS_OF_BUILD = $(INTERIM) build $(IDS) --out $(OUT) --as-of $(AS_OF)
+
 $(KINDS): %: $(INSTALLED)
-	@$(MAKE) --no-print-directory $(foreach id,$(IDS),$(call doc_target,$(id),$*))
+	@$(if $(AS_OF),$(AS_OF_BUILD) --doc $* $(SKIP),$(MAKE) --no-print-directory $(foreach id,$(IDS),$(call doc_target,$(id),$*)))
 
 proposal: ## Build the proposal
 action-plan: ## Build the analysis and action plan
@@ -86,8 +90,8 @@ handbook: ## Build the assignment handbook (once the action plan is accepted)
 progress: ## Build a progress report per evaluation moment held
 handover: ## Build the evaluation and handover report
 
-all: $(INSTALLED) ## Build every document each assignment's phase allows
-	@$(MAKE) --no-print-directory $(foreach id,$(IDS),$(OUT)/$(id)/.all.stamp)
+all: $(INSTALLED) ## Build every document each assignment's phase allows (AS_OF=date: as then)
+	@$(if $(AS_OF),$(AS_OF_BUILD) -q,$(MAKE) --no-print-directory $(foreach id,$(IDS),$(OUT)/$(id)/.all.stamp))
 
 pdf: $(INSTALLED) ## Build the documents and their PDFs (needs LibreOffice)
 	@$(MAKE) --no-print-directory $(foreach id,$(IDS),$(OUT)/$(id)/.pdf.stamp)

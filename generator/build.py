@@ -53,6 +53,11 @@ class Job:
     def filename(self) -> str:
         return f"{self.instance.name}.docx"
 
+    def folder(self, out_dir: Path) -> Path:
+        """`OUT/<id>/`, or `OUT/<id>/as-of-<D>/`: a past state never overwrites the current."""
+        folder = out_dir / self.assignment.id
+        return folder / f"as-of-{self.as_of.isoformat()}" if self.as_of else folder
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -93,7 +98,8 @@ def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False,
         if as_of is not None and gate.allowed:
             gate = _known_on(a, kind_id, as_of) or gate
         if not gate.allowed and not (draft and gate.key == "analysis.acceptance"):
-            result.skipped.append(Skipped(a.id, kind_id, gate.reason, gate.key))
+            when = f" (as of {as_of})" if as_of is not None else ""
+            result.skipped.append(Skipped(a.id, kind_id, gate.reason + when, gate.key))
             continue
         marked = gate.draft or not gate.allowed
         result.jobs += [Job(loaded, kind, instance, marked, as_of)
@@ -205,6 +211,21 @@ class Builder:
         markdown, meta, images = self.markdown(job)
         return self.converter.convert(markdown, meta, base_dir=job.loaded.folder, images=images)
 
+    def document(self, loaded: Loaded, kind: str, *, as_of: datetime.date | None = None,
+                 name: str | None = None, draft: bool = False) -> bytes:
+        """One document of one assignment as it stood on `as_of` (None: as the sources stand).
+
+        `name` picks a progress report (`progress-2027-02-19`); with `history.versions`
+        this renders any version of a document: `as_of=version.date`.
+        """
+        jobs = [j for j in plan(loaded, [kind], draft=draft, as_of=as_of).jobs
+                if name is None or j.instance.name == name]
+        if len(jobs) != 1:
+            known = ", ".join(j.instance.name for j in jobs) or "none"
+            raise GeneratorError(f"{loaded.assignment.id}: no single {kind} document as of "
+                                 f"{as_of or 'now'} (found: {known})")
+        return self.docx(jobs[0])
+
     def prepare(self, jobs: Iterable[Job], *, per_assignment: bool) -> None:
         """Set up what documents share before workers fork, so it is done once.
 
@@ -239,7 +260,7 @@ class Builder:
     def write(self, job: Job, out_dir: Path) -> Path:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
         data = self.docx(job)
-        folder = out_dir / job.assignment.id
+        folder = job.folder(out_dir)
         target = folder / job.filename
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -433,13 +454,14 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
               error: Callable[[str], None] = lambda _: None,
               progress: Callable[[int, int], None] = lambda done, total: None,
               warn: Callable[[Diagnostic], None] = lambda _: None,
-              workers: int = 0) -> BuildReport:
+              workers: int = 0, as_of: datetime.date | None = None) -> BuildReport:
     """Build every allowed document of the named assignments (all when none are named).
 
     A document asked for by `only` that its phase does not allow is a failure (unless
     `skip_unavailable`); without `only`, documents not yet allowed are skipped with the
     reason. One failure does not stop the others; nothing is written for a failed document.
     Documents are written by `workers` processes (0: one per core; generator.parallel).
+    With `as_of`, each document as it stood on that date, under `OUT/<id>/as-of-<D>/`.
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
     report = BuildReport()
@@ -458,7 +480,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
             continue
         for warning in loaded.warnings:
             warn(warning)
-        planned = plan(loaded, only, draft=draft)
+        planned = plan(loaded, only, draft=draft, as_of=as_of)
         jobs += planned.jobs
         for skip in planned.skipped:
             if only and not skip_unavailable:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from generator import history
 from generator.dialect import (
     DIRECTIVE_NAMES,
     is_url,
@@ -30,7 +31,7 @@ from generator.dialect import (
     resolve_inside,
 )
 from generator.errors import Report
-from generator.model import Assignment, BlockMarkdown, Person
+from generator.model import Assignment, BlockMarkdown, Change, Person
 from generator.records import Record, build, walk
 from generator.sources import Path_, ProseMapping, Source
 
@@ -292,22 +293,26 @@ def rule_evaluations(ctx: Context) -> None:
 def rule_execution_and_closing(ctx: Context) -> None:
     """8. Progress matches agreed evaluations; results and statuses point at what exists."""
     a = ctx.assignment
-    evaluations = {e.date for e in a.analysis.evaluations} if a.analysis else set()
-    milestones = {m.id for m in a.analysis.milestones} if a.analysis else set()
+    final = history.amended(a, as_typed=ctx.source.as_typed)
+    milestones = {m.id for m in final.analysis.milestones} if final.analysis else set()
     if a.execution:
         _unique(ctx, ("execution", "changes"), [c.id for c in a.execution.changes])
         _unique(ctx, ("execution", "progress"), [str(p.evaluation) for p in
                                                  a.execution.progress], key="evaluation")
         for i, p in enumerate(a.execution.progress):
             path = ("execution", "progress", i)
+            plan = history.amended(a, p.evaluation, ctx.source.as_typed)  # as it stood then
+            evaluations = {e.date for e in plan.analysis.evaluations} if plan.analysis else set()
+            known = {m.id for m in plan.analysis.milestones} if plan.analysis else set()
             if p.evaluation not in evaluations:
                 dates = ", ".join(str(d) for d in sorted(evaluations)) or "none agreed yet"
                 ctx.error((*path, "evaluation"), f"no evaluation moment was agreed on "
                           f"{p.evaluation}", f"agreed dates: {dates}")
             for key in p.milestones:
-                if key not in milestones:
-                    ctx.error((*path, "milestones", key), f"unknown milestone {key!r}",
-                              _suggest(key, milestones))
+                if key not in known:
+                    ctx.error((*path, "milestones", key), f"unknown milestone {key!r} "
+                              f"in the plan as amended up to {p.evaluation}",
+                              _suggest(key, known))
     if a.closing:
         objectives = {o.id for o in a.intake.objectives}
         _unique(ctx, ("closing", "results"), [r.objective for r in a.closing.results],
@@ -321,6 +326,128 @@ def rule_execution_and_closing(ctx: Context) -> None:
                 ctx.error(("closing", "results", i, "objective"),
                           f"result for unknown objective {r.objective!r}",
                           _suggest(r.objective, objectives))
+
+
+def rule_document_dates(ctx: Context) -> None:
+    """A document is never dated before the fact that defines it; versions read MAJOR.MINOR."""
+    a = ctx.assignment
+    pinned = ctx.source.data.get("documents") if isinstance(ctx.source.data, dict) else None
+    if isinstance(pinned, dict) and "progress" in pinned:
+        ctx.error(("documents", "progress"), "`documents.progress` is not allowed: each "
+                  "progress report has its own date", "pin a report's date with "
+                  "`date:` in its `execution.progress` entry, or remove the key")
+    if a.documents.proposal.date is None:
+        ctx.warning(("documents",) if "documents" in ctx.source.data else ("id",),
+                    "the proposal has no pinned date: it takes SOURCE_DATE_EPOCH, else the "
+                    "last commit, else intake.first_contact", "freeze it with "
+                    "`documents: {proposal: {date: YYYY-MM-DD}}`")
+    for kind in ("handbook", "handover"):
+        _not_before(ctx, ("documents", kind, "date"), a.documents.of(kind).date,
+                    history.defining_date(a, kind), kind)
+    for i, entry in enumerate(a.execution.progress if a.execution else []):
+        _not_before(ctx, ("execution", "progress", i, "date"), entry.date, entry.evaluation,
+                    "progress report")
+    _versions(ctx)
+
+
+def _not_before(ctx: Context, path: Path_, pinned: datetime.date | None,
+                fact: datetime.date | None, what: str) -> None:
+    if pinned is not None and fact is not None and pinned < fact:
+        ctx.error(path, f"the {what} is dated {pinned}, before {fact}, the fact it reports",
+                  f"date it on or after {fact}, or remove the date to take it from the facts")
+
+
+def _versions(ctx: Context) -> None:
+    """Pinned versions freeze the derived one, they never rename it."""
+    a = ctx.assignment
+    acceptance = a.analysis.acceptance if a.analysis else None
+    found = [(("documents", k, "version"), a.documents.of(k).version) for k in
+             ("proposal", "action-plan", "handbook", "handover")]
+    found.append((("analysis", "acceptance", "version"), acceptance and acceptance.version))
+    for path, value in found:
+        if value is not None and not history.VERSION.fullmatch(value):
+            ctx.error(path, f"version {value!r} does not read MAJOR.MINOR", "e.g. 1.0 or 1.2")
+    for kind in ("handbook", "action-plan"):
+        pinned = a.documents.of(kind).version
+        day = a.documents.of(kind).date
+        known = history.as_of(a, day) if day else a
+        derived = history.version(known, kind)
+        if pinned is not None and known.analysis and known.analysis.acceptance \
+                and pinned != derived:
+            ctx.error(("documents", kind, "version"), f"the {kind} pins version {pinned}, but "
+                      f"its history makes it {derived}", f"write {derived} or remove the "
+                      "version: a pin freezes the derived version, it does not rename it")
+
+
+def rule_changes(ctx: Context) -> None:
+    """12. Changes amend the accepted plan, in date order; after each, rules 4-7 still hold."""
+    a = ctx.assignment
+    ids = list(history.ids_together(a))
+    for item in sorted({i for i in ids if "." in i}):
+        ctx.error(_id_path(a, item)[0], f"id {item!r} contains '.'",
+                  "ids are named in change paths (milestones.M2.due): use letters and digits")
+    for item in sorted({i for i in ids if ids.count(i) > 1 and _shared(a, i)}):
+        ctx.error(_id_path(a, item)[-1], f"milestone and action id {item!r} is used "
+                  "twice", "milestones and actions share one set of ids: rename one")
+    changes = a.execution.changes if a.execution else []
+    for i, change in enumerate(changes):
+        if i and change.date < changes[i - 1].date:
+            ctx.error(("execution", "changes", i, "date"), f"change {change.id} ({change.date}) "
+                      f"is listed after {changes[i - 1].id} ({changes[i - 1].date})",
+                      "list changes in date order")
+    _check_amended_plans(ctx, changes)
+
+
+def _shared(a: Assignment, item: str) -> bool:
+    """An id used twice across lists (one list's duplicates are rule 6's)."""
+    places = _id_path(a, item)
+    return len({p[:2] for p in places}) > 1 or any(p[0] == "execution" for p in places)
+
+
+def _id_path(a: Assignment, item: str) -> list[Path_]:
+    """Where a milestone or action id is written: the baseline or a change's `adds`."""
+    places: list[Path_] = []
+    if a.analysis:
+        places += [("analysis", "milestones", i, "id") for i, m in
+                   enumerate(a.analysis.milestones) if m.id == item]
+        places += [("analysis", "actions", i, "id") for i, x in
+                   enumerate(a.analysis.actions) if x.id == item]
+    for c, change in enumerate(a.execution.changes if a.execution else []):
+        for kind in ("milestones", "actions"):
+            places += [("execution", "changes", c, "adds", kind, i, "id") for i, x in
+                       enumerate(getattr(change.adds, kind)) if x.id == item]
+    return places
+
+
+def _plan_problems(ctx: Context, plan: Assignment) -> set[tuple[str, str]]:
+    """What rules 4-7 find in a plan, as (message, hint): placed later at a change's line."""
+    found = Report()
+    for rule in PLAN_RULES:
+        rule(Context(plan, ctx.source, ctx.folder, found))
+    return {(d.message, d.hint) for d in found.errors}
+
+
+def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
+    """Each change applied in turn: its paths, values and ids, then the plan it leaves."""
+    a = ctx.assignment
+    acceptance = a.analysis.acceptance if a.analysis else None
+    seen = _plan_problems(ctx, a)
+    plan = a
+    for i, change in enumerate(changes):
+        where = ("execution", "changes", i)
+        amends = change.amends or change.adds.milestones or change.adds.actions \
+            or change.adds.evaluations or change.drops
+        if amends and (acceptance is None or change.date < acceptance.accepted_on):
+            ctx.error((*where, "date"), f"change {change.id} amends the plan before it was "
+                      "accepted", "the accepted plan is the baseline: date the change on or "
+                      "after `analysis.acceptance.accepted_on`, or make it a review")
+        plan, _, issues = history.apply_change(plan, change, where, ctx.source.as_typed)
+        for issue in issues:
+            ctx.error(issue.path, issue.message, issue.hint)
+        found = _plan_problems(ctx, plan) - seen
+        for message, hint in sorted(found):
+            ctx.error(where, f"after change {change.id}: {message}", hint)
+        seen |= found
 
 
 def rule_terms(ctx: Context) -> None:
@@ -482,10 +609,15 @@ RULES: tuple[Rule, ...] = (
     rule_objectives_and_milestones,
     rule_evaluations,
     rule_execution_and_closing,
+    rule_document_dates,
+    rule_changes,
     rule_terms,
     rule_links_and_images,
     rule_self_contained_markdown,
 )
+
+
+PLAN_RULES = (rule_dates, rule_exit_plan, rule_objectives_and_milestones, rule_evaluations)
 
 
 def check_rules(assignment: Assignment, source: Source, folder: Path, report: Report) -> None:
