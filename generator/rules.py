@@ -437,7 +437,7 @@ def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
         where = ("execution", "changes", i)
         amends = change.amends or change.adds.milestones or change.adds.actions \
             or change.adds.evaluations or change.drops
-        if amends and (acceptance is None or change.date < acceptance.accepted_on):
+        if amends and acceptance is not None and change.date < acceptance.accepted_on:
             ctx.error((*where, "date"), f"change {change.id} amends the plan before it was "
                       "accepted", "the accepted plan is the baseline: date the change on or "
                       "after `analysis.acceptance.accepted_on`, or make it a review")
