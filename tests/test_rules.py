@@ -212,7 +212,8 @@ def test_rule4_dates_on_the_period_edges_pass(example: ExampleProject) -> None:
 
 
 def test_rule4_action_due_before_start(example: ExampleProject) -> None:
-    example.edit("start: 2027-03-01\n      due: 2027-03-12", "start: 2027-03-01\n      due: 2027-02-27")
+    example.edit("start: 2027-03-01\n      due: 2027-03-12",  # action A2
+                 "start: 2027-03-01\n      due: 2027-02-27")
     error = only(example.errors(), "is due before it starts")
     assert_located(error, example.yaml, example.line_of("due: 2027-02-27"), "swap the dates")
 
