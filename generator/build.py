@@ -151,7 +151,8 @@ class Builder:
             "date": stamp.date,
             "date_text": fmt.date(stamp.date),
             "draft": job.draft or _submitted(job, a),
-            "history": history_rows(job.kind.id, job.instance.subject, a, stamp),
+            "history": history.table(a, job.kind.id, job.instance.subject, stamp.version,
+                                     stamp.date),
         }
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
@@ -320,34 +321,6 @@ def proposal_moment(job: Job) -> datetime.datetime:
 def _submitted(job: Job, known: Assignment) -> bool:
     """An action plan dated before its acceptance is the version submitted for acceptance."""
     return job.kind.id == "action-plan" and not (known.analysis and known.analysis.acceptance)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One row of the document-control block's history table."""
-
-    version: str
-    date: datetime.date
-    event: str
-    """acceptance, review, change or issue: which words the template uses."""
-    subject: Any = None
-
-
-def history_rows(kind: str, subject: Any, a: Assignment, stamp: Stamp) -> list[HistoryRow]:
-    """The handbook's versions; the action plan's reviews and acceptance; else its one row."""
-    if kind == "handbook" and a.analysis and a.analysis.acceptance:
-        versions = history.handbook_versions(a)
-        return [HistoryRow(versions[0].version, versions[0].date, "acceptance",
-                           a.analysis.acceptance),
-                *(HistoryRow(v.version, v.date, "change", v.changes) for v in versions[1:])]
-    if kind == "action-plan" and a.analysis:
-        rows = [HistoryRow("", r.date, "review", r) for r in a.analysis.reviews]
-        if a.analysis.acceptance:
-            acceptance = a.analysis.acceptance
-            rows.append(HistoryRow(acceptance.version, acceptance.accepted_on, "acceptance",
-                                   acceptance))
-        return rows or [HistoryRow(stamp.version, stamp.date, "submitted")]
-    return [HistoryRow(stamp.version, stamp.date, "issue", subject)]
 
 
 @functools.cache

@@ -405,6 +405,7 @@ def state(a: Assignment, kind: str, subject: Any = None, *, undated: Day,
     day = pin or natural_date(view, kind, subject, undated)
     if as_of_day is not None:
         day = min(day, as_of_day)
+    view = as_of(a, day)  # a document knows what was known on its date, and nothing later
     applied: list[Applied] = []
     if kind in PLAN_KINDS:
         view, applied = amendments(view, as_typed=as_typed)
@@ -422,6 +423,35 @@ def versions(a: Assignment, kind: str, subject: Any = None, *,
         return [v for v in handbook_versions(a) if pin is None or v.date <= pin]
     now = state(a, kind, subject, undated=undated or a.period.start)
     return [Version(now.version, now.date)]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of the document-control block's history table."""
+
+    version: str
+    date: Day
+    event: str
+    """acceptance, review, change or issue: which words the template uses."""
+    subject: Any = None
+
+
+def table(a: Assignment, kind: str, subject: Any, current: str, day: Day) -> list[HistoryRow]:
+    """The control block's history: the handbook's versions, the action plan's reviews and
+    acceptance, else the document's one row (`current` version of `day`)."""
+    if kind == "handbook" and a.analysis and a.analysis.acceptance:
+        versions = handbook_versions(a)
+        return [HistoryRow(versions[0].version, versions[0].date, "acceptance",
+                           a.analysis.acceptance),
+                *(HistoryRow(v.version, v.date, "change", v.changes) for v in versions[1:])]
+    if kind == "action-plan" and a.analysis:
+        rows = [HistoryRow("", r.date, "review", r) for r in a.analysis.reviews]
+        if a.analysis.acceptance:
+            acceptance = a.analysis.acceptance
+            rows.append(HistoryRow(acceptance.version, acceptance.accepted_on, "acceptance",
+                                   acceptance))
+        return rows or [HistoryRow(current, day, "submitted")]
+    return [HistoryRow(current, day, "issue", subject)]
 
 
 def ids_together(a: Assignment) -> Iterable[str]:

@@ -441,13 +441,25 @@ def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
             ctx.error((*where, "date"), f"change {change.id} amends the plan before it was "
                       "accepted", "the accepted plan is the baseline: date the change on or "
                       "after `analysis.acceptance.accepted_on`, or make it a review")
-        plan, _, issues = history.apply_change(plan, change, where, ctx.source.as_typed)
+        plan, done, issues = history.apply_change(plan, change, where, ctx.source.as_typed)
         for issue in issues:
             ctx.error(issue.path, issue.message, issue.hint)
+        _amended_people(ctx, where, done)
         found = _plan_problems(ctx, plan) - seen
         for message, hint in sorted(found):
             ctx.error(where, f"after change {change.id}: {message}", hint)
         seen |= found
+
+
+def _amended_people(ctx: Context, where: Path_, done: history.Applied) -> None:
+    """2. for amended values: an owner or participant named by `amends` is a known person."""
+    known = ctx.people()
+    for x in done.amendments:
+        ids = [x.new] if x.form == "person" else list(x.new or ()) if x.form == "people" else []
+        for person_id in ids:
+            if person_id is not None and person_id not in known:
+                ctx.error((*where, "amends", x.path), f"unknown person {person_id!r} in "
+                          f"`{x.path}`", _suggest(person_id, known))
 
 
 def rule_terms(ctx: Context) -> None:

@@ -356,3 +356,35 @@ def test_as_of_builds_into_its_own_folder(tmp_path: Path, monkeypatch):
                                         "handover", "--out", "build"])
     assert refused.exit_code == 1
     assert "handover" in refused.output + (refused.stderr or "")
+
+
+def test_a_progress_report_shows_the_plan_as_amended_up_to_its_evaluation(tmp_path_factory):
+    docs = built(ENGLISH, tmp_path_factory.mktemp("built"))
+
+    def n3_due(name: str) -> str:
+        table = Docx(docs[name]).table("No.", "Milestone", "Due", "Owner", "Status")
+        return table.row("N3")[2]
+
+    assert n3_due("progress-2027-04-16.docx") == "30 Jun 2027"  # C2 of 11 June not yet known
+    assert n3_due("progress-2027-06-11.docx") == "9 Jul 2027"
+    first = Docx(docs["progress-2027-04-16.docx"])
+    assert "C2" not in first.text and "Late audit adjustment" not in first.text
+
+
+def test_an_amended_owner_must_be_a_known_person(example: ExampleProject):
+    example.edit(AMENDS, AMENDS + "\n        milestones.M2.owner: jpeters")
+    error = only(example.errors(), "unknown person 'jpeters'")
+    assert_located(error, example.yaml, example.line_of("milestones.M2.owner"), "jpeeters")
+
+
+def test_amended_text_keeps_what_was_typed(tmp_path):
+    def retitle(data):
+        data["execution"]["changes"][0]["amends"]["milestones.M2.title"] = "1.10"
+
+    folder = variant(EXAMPLE, tmp_path, retitle)
+    (folder / "assignment.yaml").write_text(
+        (folder / "assignment.yaml").read_text(encoding="utf-8").replace("'1.10'", "1.10"),
+        encoding="utf-8")
+    loaded = load_assignment(folder)
+    plan = history.amended(loaded.assignment, as_typed=loaded.as_typed)
+    assert plan.analysis.milestones[1].title == "1.10"

@@ -24,7 +24,9 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     entry: Progress = instance.subject
     assert a.analysis is not None and a.execution is not None
     evaluation = next(e for e in a.analysis.evaluations if e.date == entry.evaluation)
-    changes = [c for c in a.execution.changes if c.date == entry.evaluation]
+    earlier = [p.evaluation for p in a.execution.progress if p.evaluation < entry.evaluation]
+    since = max(earlier, default=None)  # changes agreed since the previous evaluation held
+    changes = [c for c in a.execution.changes if since is None or c.date > since]
     statuses = [(m, entry.milestones.get(m.id, "planned")) for m in a.analysis.milestones]
     return {"entry": entry, "evaluation": evaluation, "changes": changes, "statuses": statuses}
 
