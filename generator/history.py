@@ -311,7 +311,7 @@ def defining_date(a: Assignment, kind: str, subject: Any = None) -> Day | None:
         return subject.evaluation
     if kind == "handover":
         return closing_date(a)
-    if kind == "proposal":
+    if kind in ("proposal", "action-plan"):  # the plan is dated as the proposal until reviewed
         return a.intake.first_contact
     return None
 

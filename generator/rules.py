@@ -437,10 +437,11 @@ def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
         where = ("execution", "changes", i)
         amends = change.amends or change.adds.milestones or change.adds.actions \
             or change.adds.evaluations or change.drops
-        if amends and acceptance is not None and change.date < acceptance.accepted_on:
-            ctx.error((*where, "date"), f"change {change.id} amends the plan before it was "
-                      "accepted", "the accepted plan is the baseline: date the change on or "
-                      "after `analysis.acceptance.accepted_on`, or make it a review")
+        if amends and acceptance is not None and change.date <= acceptance.accepted_on:
+            ctx.error((*where, "date"), f"change {change.id} amends the plan on or before "
+                      f"its acceptance ({acceptance.accepted_on})", "the plan as accepted is "
+                      "the baseline (version " f"{acceptance.version}): date the change after "
+                      "the acceptance, or fold it into the plan before it is accepted")
         plan, done, issues = history.apply_change(plan, change, where, ctx.source.as_typed)
         for issue in issues:
             ctx.error(issue.path, issue.message, issue.hint)

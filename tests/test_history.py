@@ -388,3 +388,79 @@ def test_amended_text_keeps_what_was_typed(tmp_path):
     loaded = load_assignment(folder)
     plan = history.amended(loaded.assignment, as_typed=loaded.as_typed)
     assert plan.analysis.milestones[1].title == "1.10"
+
+
+def test_a_handover_pinned_before_its_evaluation_session(example: ExampleProject):
+    example.edit('  action-plan: {version: "1.1"}',
+                 '  action-plan: {version: "1.1"}\n  handover: {date: 2027-06-20}')
+    error = only(example.errors(), "handover is dated 2027-06-20")
+    assert_located(error, example.yaml, example.line_of("handover: {date"), "2027-06-25")
+
+
+def test_before_the_first_contact_nothing_existed():
+    from generator.build import plan
+
+    loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
+    early = plan(loaded, as_of=Day(2026, 11, 1))
+    assert early.jobs == []
+    assert {s.kind for s in early.skipped} == {"proposal", "action-plan", "handbook",
+                                               "progress", "handover"}
+    (proposal,) = [s for s in early.skipped if s.kind == "proposal"]
+    assert "2026-11-20" in proposal.reason
+    assert [j.filename for j in plan(loaded, as_of=Day(2026, 11, 20)).jobs] == [
+        "proposal.docx", "action-plan.docx"]
+
+
+# ------------------------------------------------------------------ properties
+
+def _changes_strategy():
+    from hypothesis import strategies as st
+
+    day = st.integers(1, 144).map(lambda n: Day(2027, 2, 1) + datetime.timedelta(days=n))
+    due = st.integers(0, 165).map(lambda n: Day(2027, 1, 11) + datetime.timedelta(days=n))
+    one = st.tuples(day, st.sampled_from(["M1", "M2", "M3", "M4"]), due)
+    return st.lists(one, max_size=12)
+
+
+def test_versions_and_amended_plans_follow_the_changes():
+    """Random agreed changes (dates, milestone due dates): one minor version per date, the
+    plan as of each version holds exactly the changes up to it, the last value wins."""
+    from hypothesis import given, settings
+    from test_hostile import PROFILE
+
+    from generator.model import Change
+    from generator.records import replace
+
+    base = load_assignment(ROOT / "assignments" / EXAMPLE).assignment
+
+    @settings(PROFILE)
+    @given(_changes_strategy())
+    def check(drawn):
+        drawn = sorted(drawn, key=lambda c: c[0])
+        changes = [Change(id=f"W{i}", date=d, what="x", approved_by="gdewit",
+                          amends={f"milestones.{m}.due": due.isoformat()})
+                   for i, (d, m, due) in enumerate(drawn, start=1)]
+        a = replace(base, execution=replace(base.execution, changes=changes))
+        versions = history.handbook_versions(a)
+        dates = sorted({c.date for c in changes})
+        assert [v.version for v in versions] == [f"1.{n}" for n in range(1, len(dates) + 2)]
+        for v in versions:
+            s = history.state(a, "handbook", undated=Day(2027, 9, 1), as_of_day=v.date)
+            assert (s.version, s.date) == (v.version, v.date)
+            expected = {m.id: m.due for m in base.analysis.milestones}
+            expected.update({m: due for d, m, due in drawn if d <= v.date})
+            assert {m.id: m.due for m in s.assignment.analysis.milestones} == expected
+            assert [c.id for c in s.assignment.execution.changes] == [
+                c.id for c in changes if c.date <= v.date]
+        plan = history.state(a, "action-plan", undated=Day(2027, 9, 1)).assignment
+        assert plan.analysis.milestones == base.analysis.milestones  # always the baseline
+
+    check()
+
+
+def test_a_change_on_or_before_the_acceptance_is_refused(example: ExampleProject):
+    example.edit("      date: 2027-02-19\n      what: Deadline", "      date: 2027-02-01\n"
+                 "      what: Deadline")
+    error = only(example.errors(), "on or before its acceptance")
+    assert_located(error, example.yaml, example.line_of("date: 2027-02-01\n      what"),
+                   "version 1.1")
