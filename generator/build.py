@@ -157,6 +157,7 @@ class Builder:
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
             "applied": stamp.applied, **_helpers(a, fmt),
+            "trail": functools.partial(history.trail, stamp.applied),
             **job.kind.context(a, job.instance),
         }
         body = render(env, job.kind.template, context)

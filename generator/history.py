@@ -270,6 +270,14 @@ def amendments(a: Assignment, day: Day | None = None,
     return a, applied
 
 
+def trail(applied: Iterable[Applied], subject: str, field: str, current: Any
+          ) -> tuple[Any, list[tuple[str, Any]]]:
+    """A value as first set (before any change), then (change id, new value) per amendment."""
+    steps = [(done.change.id, x) for done in applied for x in done.amendments
+             if x.subject == subject and x.field == field]
+    return (steps[0][1].old if steps else current), [(cid, x.new) for cid, x in steps]
+
+
 # --------------------------------------------------------------------------- as of a date
 
 def closing_date(a: Assignment) -> Day | None:

@@ -133,7 +133,7 @@ def test_handbook_as_of_19_february_is_1_2_with_w1(example_as_of):
         assert log[2] == "Deadline M2 van 2027-03-12 naar 2027-03-26"
         # the change log says what W1 did to the plan: old -> new
         assert d.table("Wijziging", "Onderdeel", "Was", "Wordt").rows[1:] == [
-            ["W1", "M2 – einddatum", "12 mrt 2027", "26 mrt 2027"]]
+            ["W1", "M2 – deadline", "12 mrt 2027", "26 mrt 2027"]]
 
 
 def test_the_action_plan_always_shows_the_baseline(example_as_of):
@@ -464,3 +464,12 @@ def test_a_change_on_or_before_the_acceptance_is_refused(example: ExampleProject
     error = only(example.errors(), "on or before its acceptance")
     assert_located(error, example.yaml, example.line_of("date: 2027-02-01\n      what"),
                    "version 1.1")
+
+
+def test_the_handover_shows_the_proposed_target_and_the_amended_one(tmp_path_factory):
+    docs = built(ENGLISH, tmp_path_factory.mktemp("built"))
+    d = Docx(docs["handover.docx"])
+    f2 = d.table("No.", "Objective").row("F2")
+    assert f2[2] == ("Unqualified opinion by 30 June 2027; amended by C2: Unqualified opinion "
+                     "by 9 July 2027")
+    assert d.table("No.", "Objective").row("F1")[2] == "≤ 7 days"
