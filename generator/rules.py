@@ -386,7 +386,8 @@ def rule_changes(ctx: Context) -> None:
     for item in sorted({i for i in ids if "." in i}):
         ctx.error(_id_path(a, item)[0], f"id {item!r} contains '.'",
                   "ids are named in change paths (milestones.M2.due): use letters and digits")
-    for item in sorted({i for i in ids if ids.count(i) > 1 and _shared(a, i)}):
+    counts = Counter(ids)
+    for item in sorted({i for i in ids if counts[i] > 1 and _shared(a, i)}):
         ctx.error(_id_path(a, item)[-1], f"milestone and action id {item!r} is used "
                   "twice", "milestones and actions share one set of ids: rename one")
     changes = a.execution.changes if a.execution else []
