@@ -94,9 +94,8 @@ def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False,
     a = loaded.assignment if as_of is None else history.as_of(loaded.assignment, as_of)
     for kind_id in wanted:
         kind = kinds()[kind_id]
-        gate = kind.gate(a)
-        if as_of is not None and gate.allowed:
-            gate = _known_on(a, kind_id, as_of) or gate
+        gate = (_known_on(loaded.assignment, kind_id, as_of) if as_of else None) \
+            or kind.gate(a)
         if not gate.allowed and not (draft and gate.key == "analysis.acceptance"):
             when = f" (as of {as_of})" if as_of is not None else ""
             result.skipped.append(Skipped(a.id, kind_id, gate.reason + when, gate.key))
@@ -108,7 +107,8 @@ def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False,
 
 
 def _known_on(a: Assignment, kind_id: str, day: datetime.date) -> Gate | None:
-    """A refusal when the document's defining fact comes after `day` (the proposal's contact)."""
+    """A refusal when the document's defining fact (the acceptance of the handbook, ...) comes
+    after `day`: the document did not exist yet."""
     fact = history.defining_date(a, kind_id)
     if fact is not None and fact > day:
         return Gate(False, reason=f"it did not exist yet on {day} (first fact: {fact})",
@@ -306,7 +306,7 @@ def document_stamp(job: Job) -> Stamp:
 
 def proposal_moment(job: Job) -> datetime.datetime:
     """The proposal's date: pinned, else SOURCE_DATE_EPOCH, else the last commit touching the
-    assignment, else the first contact (`rule_history` warns how to freeze it)."""
+    assignment, else the first contact (`rules.rule_document_dates` warns how to freeze it)."""
     a = job.assignment
     pinned = a.documents.proposal.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

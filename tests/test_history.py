@@ -473,3 +473,13 @@ def test_the_handover_shows_the_proposed_target_and_the_amended_one(tmp_path_fac
     assert f2[2] == ("Unqualified opinion by 30 June 2027; amended by C2: Unqualified opinion "
                      "by 9 July 2027")
     assert d.table("No.", "Objective").row("F1")[2] == "≤ 7 days"
+
+
+def test_as_of_before_the_acceptance_says_the_handbook_did_not_exist_yet():
+    from generator.build import plan
+
+    loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
+    p = plan(loaded, ["handbook"], as_of=Day(2027, 1, 31), draft=True)
+    assert p.jobs == []
+    (skip,) = p.skipped
+    assert "did not exist yet on 2027-01-31" in skip.reason and "2027-02-01" in skip.reason
