@@ -436,12 +436,12 @@ def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
     plan = a
     for i, change in enumerate(changes):
         where = ("execution", "changes", i)
-        amends = change.amends or change.adds.milestones or change.adds.actions \
+        edits = change.amends or change.adds.milestones or change.adds.actions \
             or change.adds.evaluations or change.drops
-        if amends and acceptance is not None and change.date <= acceptance.accepted_on:
+        if edits and acceptance is not None and change.date <= acceptance.accepted_on:
             ctx.error((*where, "date"), f"change {change.id} amends the plan on or before "
                       f"its acceptance ({acceptance.accepted_on})", "the plan as accepted is "
-                      "the baseline (version " f"{acceptance.version}): date the change after "
+                      f"the baseline (version {acceptance.version}): date the change after "
                       "the acceptance, or fold it into the plan before it is accepted")
         plan, done, issues = history.apply_change(plan, change, where, ctx.source.as_typed)
         for issue in issues:

@@ -483,3 +483,9 @@ def test_as_of_before_the_acceptance_says_the_handbook_did_not_exist_yet():
     assert p.jobs == []
     (skip,) = p.skipped
     assert "did not exist yet on 2027-01-31" in skip.reason and "2027-02-01" in skip.reason
+
+
+def test_versions_read_major_minor(example: ExampleProject):
+    example.edit('version: "1.1"\n    accepted_on', 'version: "v1"\n    accepted_on')
+    error = only(example.errors(), "does not read MAJOR.MINOR")
+    assert_located(error, example.yaml, example.line_of('version: "v1"'), "1.2")
