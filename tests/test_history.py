@@ -489,3 +489,22 @@ def test_versions_read_major_minor(example: ExampleProject):
     example.edit('version: "1.1"\n    accepted_on', 'version: "v1"\n    accepted_on')
     error = only(example.errors(), "does not read MAJOR.MINOR")
     assert_located(error, example.yaml, example.line_of('version: "v1"'), "1.2")
+
+
+def test_amended_values_print_literally(tmp_path):
+    typed = "{{ 7*7 }} | *x* # y"
+
+    def retitle(data):
+        data["execution"]["changes"][0]["amends"]["milestones.M2.title"] = typed
+        data["execution"]["changes"][0]["amends"]["objectives.D1.target"] = typed
+
+    folder = variant(EXAMPLE, tmp_path, retitle)
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "b", only=("handbook",
+                                                                           "handover"))
+    amended = Docx(out["handbook.docx"]).table("Wijziging", "Onderdeel", "Was", "Wordt")
+    # a title is prose: *x* is emphasis (in italics), the rest prints as typed
+    assert ["W1", "M2 – titel", "Scannergestuurd picken in hal A", "{{ 7*7 }} | x # y"] \
+        in amended.rows
+    d1 = Docx(out["handover.docx"]).table("Nr.", "Doelstelling").row("D1")
+    assert d1[2] == f"≤ 1,5 %; gewijzigd door W1: {typed}"
