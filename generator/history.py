@@ -55,12 +55,13 @@ class Amendment:
 
 @dataclass(frozen=True)
 class Applied:
-    """What one change did to the plan: the amendments, and the ids it added and dropped."""
+    """What one change did to the plan: the amendments, and the items it added and dropped,
+    each as (id, what it is: a milestone's title, an action's description)."""
 
     change: Change
     amendments: tuple[Amendment, ...] = ()
-    added: tuple[str, ...] = ()
-    dropped: tuple[str, ...] = ()
+    added: tuple[tuple[str, Any], ...] = ()
+    dropped: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,30 +219,38 @@ def apply_change(a: Assignment, change: Change, where: Path_ = (),
     return a, Applied(change, tuple(amendments), added, dropped), issues
 
 
-def _add(a: Assignment, change: Change) -> tuple[Assignment, tuple[str, ...]]:
+def _described(item: Milestone | Action | Evaluation) -> tuple[str, Any]:
+    if isinstance(item, Milestone):
+        return item.id, item.title
+    if isinstance(item, Action):
+        return item.id, item.description
+    return item.date.isoformat(), None
+
+
+def _add(a: Assignment, change: Change) -> tuple[Assignment, tuple[tuple[str, Any], ...]]:
     adds = change.adds
     analysis = a.analysis
     assert analysis is not None
     analysis = replace(analysis, milestones=[*analysis.milestones, *adds.milestones],
                        actions=[*analysis.actions, *adds.actions],
                        evaluations=[*analysis.evaluations, *adds.evaluations])
-    added = [m.id for m in adds.milestones] + [x.id for x in adds.actions]
-    added += [e.date.isoformat() for e in adds.evaluations]
-    return replace(a, analysis=analysis), tuple(added)
+    added = [*adds.milestones, *adds.actions, *adds.evaluations]
+    return replace(a, analysis=analysis), tuple(_described(item) for item in added)
 
 
 def _drop(a: Assignment, change: Change, where: Path_
-          ) -> tuple[Assignment, tuple[str, ...], list[Issue]]:
+          ) -> tuple[Assignment, tuple[tuple[str, Any], ...], list[Issue]]:
     analysis = a.analysis
     assert analysis is not None
-    known = {m.id for m in analysis.milestones} | {x.id for x in analysis.actions}
+    known = {m.id: m for m in [*analysis.milestones, *analysis.actions]}
     issues = [Issue((*where, "drops", i), f"`drops` names {item!r}, which the plan does not "
                     "hold at this change", "known: " + ", ".join(sorted(known)))
               for i, item in enumerate(change.drops) if item not in known]
     gone = set(change.drops)
     analysis = replace(analysis, milestones=[m for m in analysis.milestones if m.id not in gone],
                        actions=[x for x in analysis.actions if x.id not in gone])
-    return replace(a, analysis=analysis), tuple(d for d in change.drops if d in known), issues
+    dropped = tuple(_described(known[d]) for d in change.drops if d in known)
+    return replace(a, analysis=analysis), dropped, issues
 
 
 def changes_up_to(a: Assignment, day: Day | None = None) -> list[tuple[int, Change]]:
