@@ -510,3 +510,37 @@ def test_amended_values_print_literally(tmp_path):
         in amended.rows
     d1 = Docx(out["handover.docx"]).table("Nr.", "Doelstelling").row("D1")
     assert d1[2] == f"≤ 1,5 %; gewijzigd door W1: {typed}"
+
+
+def test_an_evaluation_moved_by_a_change(tmp_path):
+    def move(data):
+        data["execution"]["changes"][0]["amends"]["evaluations.2027-04-02.date"] = "2027-04-09"
+
+    folder = variant(EXAMPLE, tmp_path, move)
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "b", only=("handbook",
+                                                                           "action-plan"))
+    calendar = Docx(out["handbook.docx"]).section_after("Evaluatiekalender")
+    assert "9 april 2027" in calendar and "2 april 2027" not in calendar
+    assert "2 april 2027" in Docx(out["action-plan.docx"]).section_after("Evaluatiemomenten")
+
+
+def test_amended_due_dates_are_refused_exactly_outside_the_period(example: ExampleProject):
+    """Property: for any due date, the amended plan is refused iff it leaves the period."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from test_hostile import PROFILE
+
+    start, end = Day(2027, 1, 11), Day(2027, 6, 25)
+    original = example.text
+
+    @settings(PROFILE)
+    @given(st.integers(-40, 200).map(lambda n: start + datetime.timedelta(days=n)))
+    def check(due):
+        example.write(original.replace(AMENDS, f"        milestones.M2.due: {due}"))
+        errors = [d for d in example.report().errors if "after change W1" in d.message]
+        assert bool(errors) == (not start <= due <= end), (due, errors)
+        for error in errors:
+            assert error.location.line == example.line_of("- id: W1")
+
+    check()
