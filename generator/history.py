@@ -9,7 +9,6 @@ history"); the rules use them to check each change, the documents to show the pl
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from generator.model import (
     Action,
     Assignment,
     Change,
+    Day,
     Evaluation,
     ExitPlan,
     Milestone,
@@ -31,7 +31,6 @@ from generator.model import (
 from generator.records import Issue, Record, convert, fields, replace
 from generator.sources import Path_
 
-Day = datetime.date
 VERSION = re.compile(r"(\d+)\.(\d+)")
 PLAN_KINDS = frozenset({"handbook", "progress", "handover"})
 """Documents showing the plan as amended up to their date; the action plan shows the baseline."""

@@ -361,6 +361,8 @@ def test_rule7_first_evaluation_before_acceptance(example: ExampleProject) -> No
 
 def test_rule7_evaluation_on_acceptance_day_passes(example: ExampleProject) -> None:
     example.edit("accepted_on: 2027-02-01", "accepted_on: 2027-02-19")
+    # a change amends the plan as accepted, so it comes after the acceptance (rule 12)
+    example.edit("date: 2027-02-19\n      what: Deadline", "date: 2027-02-22\n      what: Deadline")
     example.load()
 
 
