@@ -293,8 +293,9 @@ def rule_evaluations(ctx: Context) -> None:
 def rule_execution_and_closing(ctx: Context) -> None:
     """8. Progress matches agreed evaluations; results and statuses point at what exists."""
     a = ctx.assignment
-    final = history.amended(a, as_typed=ctx.source.as_typed)
+    final, applied = history.amendments(a, as_typed=ctx.source.as_typed)
     milestones = {m.id for m in final.analysis.milestones} if final.analysis else set()
+    dropped = {item: done.change.id for done in applied for item, _ in done.dropped}
     if a.execution:
         _unique(ctx, ("execution", "changes"), [c.id for c in a.execution.changes])
         _unique(ctx, ("execution", "progress"), [str(p.evaluation) for p in
@@ -312,7 +313,7 @@ def rule_execution_and_closing(ctx: Context) -> None:
                 if key not in known:
                     ctx.error((*path, "milestones", key), f"unknown milestone {key!r} "
                               f"in the plan as amended up to {p.evaluation}",
-                              _suggest(key, known))
+                              _unknown_hint(key, known, dropped))
     if a.closing:
         objectives = {o.id for o in a.intake.objectives}
         _unique(ctx, ("closing", "results"), [r.objective for r in a.closing.results],
@@ -320,12 +321,19 @@ def rule_execution_and_closing(ctx: Context) -> None:
         for key in a.closing.milestones:
             if key not in milestones:
                 ctx.error(("closing", "milestones", key), f"unknown milestone {key!r}",
-                          _suggest(key, milestones))
+                          _unknown_hint(key, milestones, dropped))
         for i, r in enumerate(a.closing.results):
             if r.objective not in objectives:
                 ctx.error(("closing", "results", i, "objective"),
                           f"result for unknown objective {r.objective!r}",
                           _suggest(r.objective, objectives))
+
+
+def _unknown_hint(key: str, known: Iterable[str], dropped: dict[str, str]) -> str:
+    """A dropped milestone says which change dropped it; another, what it may have meant."""
+    if key in dropped:
+        return f"change {dropped[key]} dropped {key} from the plan: remove it here"
+    return _suggest(key, known)
 
 
 def rule_document_dates(ctx: Context) -> None:

@@ -287,7 +287,8 @@ def test_a_dropped_milestone_still_referenced_is_refused(example: ExampleProject
     assert_located(error, example.yaml, example.line_of("- id: W1"), "after change W1")
     # the progress entry of that date names it too: it is checked against the amended plan
     error = only(errors, "unknown milestone 'M2' in the plan as amended up to 2027-02-19")
-    assert_located(error, example.yaml, example.line_of("M2: at_risk"))
+    assert_located(error, example.yaml, example.line_of("M2: at_risk"),
+                   "change W1 dropped M2 from the plan")
 
 
 def test_changes_in_date_order_with_ids_that_fit_paths(example: ExampleProject):
