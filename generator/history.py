@@ -462,11 +462,11 @@ def table(a: Assignment, kind: str, subject: Any, current: str, day: Day) -> lis
                 *(HistoryRow(v.version, v.date, "change", v.changes) for v in versions[1:])]
     if kind == "action-plan" and a.analysis:
         rows = [HistoryRow("", r.date, "review", r) for r in a.analysis.reviews]
-        if a.analysis.acceptance:
-            acceptance = a.analysis.acceptance
-            rows.append(HistoryRow(acceptance.version, acceptance.accepted_on, "acceptance",
-                                   acceptance))
-        return rows or [HistoryRow(current, day, "submitted")]
+        acceptance = a.analysis.acceptance
+        if acceptance is None:
+            return [*rows, HistoryRow(current, day, "submitted")]
+        return [*rows, HistoryRow(acceptance.version, acceptance.accepted_on, "acceptance",
+                                  acceptance)]
     return [HistoryRow(current, day, "issue", subject)]
 
 

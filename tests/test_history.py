@@ -167,6 +167,8 @@ def test_an_action_plan_before_its_acceptance_is_the_version_submitted(tmp_path)
     assert "Status: Concept" in d.cover
     assert "nog niet aanvaard door de opdrachtgever" in d.text
     assert "Formeel aanvaard" not in d.text and "als versie 1.1" not in d.text
+    rows = d.table("Versie", "Datum", "Omschrijving").rows[1:]
+    assert [r[0] for r in rows] == ["–", "1.1"] and rows[-1][2] == "Ter aanvaarding voorgelegd"
 
 
 def test_versions_for_the_redline(tmp_path):
