@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.documents import Instance, Kind, kinds
+from generator import history
+from generator.documents import Gate, Instance, Kind, kinds
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
@@ -41,6 +42,8 @@ class Job:
     kind: Kind
     instance: Instance
     draft: bool
+    as_of: datetime.date | None = None
+    """Build the document as it stood on this date (`--as-of`); None: as the sources stand."""
 
     @property
     def assignment(self) -> Assignment:
@@ -49,6 +52,11 @@ class Job:
     @property
     def filename(self) -> str:
         return f"{self.instance.name}.docx"
+
+    def folder(self, out_dir: Path) -> Path:
+        """`OUT/<id>/`, or `OUT/<id>/as-of-<D>/`: a past state never overwrites the current."""
+        folder = out_dir / self.assignment.id
+        return folder / f"as-of-{self.as_of.isoformat()}" if self.as_of else folder
 
 
 @dataclass(frozen=True)
@@ -72,26 +80,43 @@ class Plan:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False) -> Plan:
-    """What may be built of one assignment now, and what not yet; `only` limits the kinds."""
+def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False,
+         as_of: datetime.date | None = None) -> Plan:
+    """What may be built of one assignment now, and what not yet; `only` limits the kinds.
+
+    With `as_of`, each document as it stood on that date: what was not known then is not
+    built (a handbook before its acceptance, a report before its evaluation).
+    """
     wanted = list(only) or list(kinds())
     unknown = [k for k in wanted if k not in kinds()]
     if unknown:
         raise GeneratorError(f"unknown document kind {unknown[0]!r}; known: "
                              + ", ".join(kinds()))
     result = Plan()
-    a = loaded.assignment
+    a = loaded.assignment if as_of is None else history.as_of(loaded.assignment, as_of)
     for kind_id in wanted:
         kind = kinds()[kind_id]
-        gate = kind.gate(a)
+        gate = (_known_on(loaded.assignment, kind_id, as_of) if as_of else None) \
+            or kind.gate(a)
         if not gate.allowed and not (draft and gate.key == "analysis.acceptance"):
             where = f"{loaded.locate(gate.path)}: " if gate.path and loaded.locate else ""
-            result.skipped.append(Skipped(a.id, kind_id, gate.reason, gate.key, where))
+            when = f" (as of {as_of})" if as_of is not None else ""
+            result.skipped.append(Skipped(a.id, kind_id, gate.reason + when, gate.key, where))
             continue
         marked = gate.draft or not gate.allowed
-        result.jobs += [Job(loaded, kind, instance, marked)
+        result.jobs += [Job(loaded, kind, instance, marked, as_of)
                         for instance in kind.instances(a, kind.id)]
     return result
+
+
+def _known_on(a: Assignment, kind_id: str, day: datetime.date) -> Gate | None:
+    """A refusal when the document's defining fact (the acceptance of the handbook, ...) comes
+    after `day`: the document did not exist yet."""
+    fact = history.defining_date(a, kind_id)
+    if fact is not None and fact > day:
+        return Gate(False, reason=f"it did not exist yet on {day} (first fact: {fact})",
+                    key="--as-of")
+    return None
 
 
 class Builder:
@@ -117,25 +142,25 @@ class Builder:
 
     def markdown(self, job: Job) -> tuple[str, DocumentMeta, dict[str, bytes]]:
         """The document as Markdown, with its metadata and generated pictures."""
-        a = job.assignment
+        stamp = document_stamp(job)
+        a = stamp.known
         env = self.environment(a.language)
         terms = env.globals["t"]
         fmt = env.globals["fmt"]
-        stamp = document_stamp(job)
         doc = {
             "title": job.kind.title(a.language),
             "kind": job.kind.id,
             "version": stamp.version,
             "date": stamp.date,
             "date_text": fmt.date(stamp.date),
-            "draft": job.draft,
+            "draft": job.draft or _submitted(job, a),
+            "history": history.table(a, job.kind.id, job.instance.subject, stamp.version,
+                                     stamp.date),
         }
-        name = _people_formatter(a, with_role=False)
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
-            "who": _people_formatter(a, with_role=True),
-            "name": name,
-            "names": lambda ids: Md(", ".join(name(i) for i in ids)),
+            "applied": stamp.applied, **_helpers(a, fmt),
+            "trail": functools.partial(history.trail, stamp.applied),
             **job.kind.context(a, job.instance),
         }
         body = render(env, job.kind.template, context)
@@ -154,7 +179,7 @@ class Builder:
             date_text=doc["date_text"],
             timestamp=stamp.timestamp,
             language=LANGUAGE_TAGS[a.language],
-            status_label=str(terms.draft) if job.draft else "",
+            status_label=str(terms.draft) if doc["draft"] else "",
             confidential_label=str(terms.confidential) if a.confidential else "",
             keywords=f"{a.id}, {job.kind.id}",
             placeholders={"page_label": str(terms.page_label), "of_label": str(terms.of_label),
@@ -169,12 +194,8 @@ class Builder:
         return markdown, meta, images
 
     def timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
-        """The action plan's picture, drawn once per assignment (the handbook shows it too)."""
-        if a.id not in self._timelines:
-            self._timelines[a.id] = self._draw_timeline(a, terms, fmt)
-        return self._timelines[a.id]
-
-    def _draw_timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
+        """The plan's picture, drawn once per plan: the action plan shows the baseline, the
+        handbook the plan as amended; documents showing the same plan share one drawing."""
         assert a.analysis is not None
         markers = [Marker(m.due, m.id, "milestone") for m in a.analysis.milestones]
         markers += [Marker(e.date, terms.timeline.evaluation,
@@ -183,14 +204,32 @@ class Builder:
         plan_ = a.intake.exit_plan
         if plan_ and plan_.handover_start:
             markers.append(Marker(plan_.handover_start, terms.timeline.handover, "handover"))
-        legend = {k: str(v) for k, v in terms.timeline.legend.items()}
-        return draw_timeline(a.period.start, a.period.end, markers,
-                             month_names=fmt.month_names(), legend=legend,
-                             width_px=TIMELINE_WIDTH_PX)
+        key = repr((a.id, a.language, a.period, markers))
+        if key not in self._timelines:
+            legend = {k: str(v) for k, v in terms.timeline.legend.items()}
+            self._timelines[key] = draw_timeline(
+                a.period.start, a.period.end, markers, month_names=fmt.month_names(),
+                legend=legend, width_px=TIMELINE_WIDTH_PX)
+        return self._timelines[key]
 
     def docx(self, job: Job) -> bytes:
         markdown, meta, images = self.markdown(job)
         return self.converter.convert(markdown, meta, base_dir=job.loaded.folder, images=images)
+
+    def document(self, loaded: Loaded, kind: str, *, as_of: datetime.date | None = None,
+                 name: str | None = None, draft: bool = False) -> bytes:
+        """One document of one assignment as it stood on `as_of` (None: as the sources stand).
+
+        `name` picks a progress report (`progress-2027-02-19`); with `history.versions`
+        this renders any version of a document: `as_of=version.date`.
+        """
+        jobs = [j for j in plan(loaded, [kind], draft=draft, as_of=as_of).jobs
+                if name is None or j.instance.name == name]
+        if len(jobs) != 1:
+            known = ", ".join(j.instance.name for j in jobs) or "none"
+            raise GeneratorError(f"{loaded.assignment.id}: no single {kind} document as of "
+                                 f"{as_of or 'now'} (found: {known})")
+        return self.docx(jobs[0])
 
     def prepare(self, jobs: Iterable[Job], *, per_assignment: bool) -> None:
         """Set up what documents share before workers fork, so it is done once.
@@ -209,7 +248,8 @@ class Builder:
                     env = self.environment(language)
                     git_stamp(job.loaded.folder)
                     if job.kind.timeline:
-                        self.timeline(job.assignment, env.globals["t"], env.globals["fmt"])
+                        self.timeline(document_stamp(job).known, env.globals["t"],
+                                      env.globals["fmt"])
 
     def attempt(self, job: Job, out_dir: Path) -> Path | Failure:
         """Write one document; a failure is returned, not raised, so a worker can send it."""
@@ -225,7 +265,7 @@ class Builder:
     def write(self, job: Job, out_dir: Path) -> Path:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
         data = self.docx(job)
-        folder = out_dir / job.assignment.id
+        folder = job.folder(out_dir)
         target = folder / job.filename
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -239,35 +279,52 @@ class Builder:
 
 @dataclass(frozen=True)
 class Stamp:
+    """What a document says about time: its version, date, and what it knows on that date."""
+
     version: str
     date: datetime.date
     timestamp: datetime.datetime
     commit: str
+    known: Assignment
+    """The assignment as known on the date; the plan amended up to it where the kind shows it."""
+    applied: tuple[history.Applied, ...] = ()
 
 
 def document_stamp(job: Job) -> Stamp:
-    """Version and date printed on a document: from the sources, never the build's clock.
+    """Version and date printed on a document, and its contents as of that date.
 
-    Date: `documents.<kind>.date`, else SOURCE_DATE_EPOCH, else the last commit touching
-    the assignment, else the newest date the document reports on.
+    From the facts it reports (FORMAT.md, "Versions, dates and the assignment's
+    history"), never from the build's clock; only the proposal, which reports no dated
+    fact, falls back to SOURCE_DATE_EPOCH or the last commit (see `proposal_moment`).
     """
     a = job.assignment
-    settings = a.documents.of(job.kind.id)
-    version = settings.version or (
-        a.analysis.acceptance.version
-        if job.kind.id == "handbook" and a.analysis and a.analysis.acceptance else "1.0")
-    commit, commit_time = git_stamp(job.loaded.folder)
+    commit, _ = git_stamp(job.loaded.folder)
+    moment = proposal_moment(job)
+    state = history.state(a, job.kind.id, job.instance.subject, undated=moment.date(),
+                          as_of_day=job.as_of, as_typed=job.loaded.as_typed)
+    if job.kind.id != "proposal" or state.date != moment.date():
+        moment = datetime.datetime.combine(state.date, datetime.time(), datetime.UTC)
+    return Stamp(state.version, state.date, moment, commit, state.assignment, state.applied)
+
+
+def proposal_moment(job: Job) -> datetime.datetime:
+    """The proposal's date: pinned, else SOURCE_DATE_EPOCH, else the last commit touching the
+    assignment, else the first contact (`rules.rule_document_dates` warns how to freeze it)."""
+    a = job.assignment
+    pinned = a.documents.proposal.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment: datetime.datetime | None = None
-    if epoch.isdigit():
-        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-    elif commit_time:
-        moment = datetime.datetime.fromtimestamp(commit_time, datetime.UTC)
-    day = settings.date or (moment.date() if moment else None) \
-        or job.kind.reported_date(a, job.instance) or a.period.start
-    if moment is None or settings.date:
-        moment = datetime.datetime.combine(day, datetime.time(), datetime.UTC)
-    return Stamp(version, day, moment, commit)
+    _, commit_time = git_stamp(job.loaded.folder)
+    if pinned is None and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    if pinned is None and commit_time:
+        return datetime.datetime.fromtimestamp(commit_time, datetime.UTC)
+    day = pinned or a.intake.first_contact or a.period.start
+    return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+
+
+def _submitted(job: Job, known: Assignment) -> bool:
+    """An action plan dated before its acceptance is the version submitted for acceptance."""
+    return job.kind.id == "action-plan" and not (known.analysis and known.analysis.acceptance)
 
 
 @functools.cache
@@ -296,6 +353,26 @@ def git_stamp(folder: Path) -> tuple[str, int]:
     if len(log) != 2 or not log[1].isdigit():
         return "", 0
     return log[0] + ("+changes" if dirty.strip() else ""), int(log[1])
+
+
+def _helpers(a: Assignment, fmt: Any) -> dict[str, Callable[..., Any]]:
+    """What templates call to print people, and a changed value of the plan by its form."""
+    name = _people_formatter(a, with_role=False)
+
+    def names(ids: Iterable[str]) -> Md:
+        return Md(", ".join(name(i) for i in ids))
+
+    def value(v: Any, form: str) -> Any:
+        if v is None or v == []:
+            return Md("–")
+        shown = {"date": lambda: fmt.date(v, "medium"), "person": lambda: name(v),
+                 "people": lambda: names(v), "number": lambda: fmt.number(v)}
+        if form in shown:
+            return shown[form]()
+        return ", ".join(map(str, v)) if isinstance(v, list) else v
+
+    return {"who": _people_formatter(a, with_role=True), "name": name, "names": names,
+            "value": value}
 
 
 def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None], Md]:
@@ -354,13 +431,14 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
               error: Callable[[str], None] = lambda _: None,
               progress: Callable[[int, int], None] = lambda done, total: None,
               warn: Callable[[Diagnostic], None] = lambda _: None,
-              workers: int = 0) -> BuildReport:
+              workers: int = 0, as_of: datetime.date | None = None) -> BuildReport:
     """Build every allowed document of the named assignments (all when none are named).
 
     A document asked for by `only` that its phase does not allow is a failure (unless
     `skip_unavailable`); without `only`, documents not yet allowed are skipped with the
     reason. One failure does not stop the others; nothing is written for a failed document.
     Documents are written by `workers` processes (0: one per core; generator.parallel).
+    With `as_of`, each document as it stood on that date, under `OUT/<id>/as-of-<D>/`.
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
     report = BuildReport()
@@ -379,7 +457,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
             continue
         for warning in loaded.warnings:
             warn(warning)
-        planned = plan(loaded, only, draft=draft)
+        planned = plan(loaded, only, draft=draft, as_of=as_of)
         jobs += planned.jobs
         for skip in planned.skipped:
             if only and not skip_unavailable:

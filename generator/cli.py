@@ -194,10 +194,14 @@ def schema() -> None:
               "a document the assignment's phase does not allow yet.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes writing documents; 0: one per core (or $INTERIM_JOBS).")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DATE",
+              help="Build each document as it stood on DATE (YYYY-MM-DD), into "
+                   "OUT/<id>/as-of-DATE/.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @_handle_errors
 def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, draft: bool,
-          pdf: bool, skip_unavailable: bool, jobs: int, quiet: bool) -> None:
+          pdf: bool, skip_unavailable: bool, jobs: int, as_of: datetime.datetime | None,
+          quiet: bool) -> None:
     """Build the documents each assignment's phase allows, into OUT/<id>/."""
     from generator.build import build_all
     from generator.project import Project
@@ -208,7 +212,8 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
                            skip_unavailable=skip_unavailable,
                            echo=(lambda _: None) if quiet else click.echo,
                            error=lambda message: click.echo(message, err=True), warn=_warn,
-                           progress=bar.update, workers=jobs)
+                           progress=bar.update, workers=jobs,
+                           as_of=as_of.date() if as_of else None)
     if report.failed:
         sys.exit(1)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,8 @@ class Loaded:
     warnings: list[Diagnostic] = field(default_factory=list)
     locate: Callable[[Path_], Location] | None = None
     """Where a key stands in the source, for refusals that name a key to set."""
+    as_typed: Mapping[Path_, str] = field(default_factory=dict)
+    """The source text of typed scalars: a change's `amends` values print as typed."""
 
 
 def load_assignment(folder: Path) -> Loaded:
@@ -97,7 +99,7 @@ def load_assignment(folder: Path) -> Loaded:
     report.raise_if_errors()
     assert assignment is not None
     assert source is not None
-    return Loaded(assignment, folder, report.warnings, source.locate)
+    return Loaded(assignment, folder, report.warnings, source.locate, source.as_typed)
 
 
 def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -> Firm:

@@ -288,6 +288,30 @@ def build(cls: type[R], data: Any, as_typed: Mapping[Path_, str] | None = None
     return (None if value is _INVALID else value), run.issues
 
 
+def convert(annotation: Any, data: Any, path: Path_ = (),
+            as_typed: Mapping[Path_, str] | None = None) -> tuple[Any, list[Issue]]:
+    """One value read as a field of type `annotation` would be: the same interpreter of types.
+
+    For values typed later than the record (a change's `amends`); `path` is where the value
+    stands in the source, so its problems are reported there.
+    """
+    run = _Pass([], as_typed or {})
+    value = _convert(data, annotation, path, run)
+    return (None if value is _INVALID else value), run.issues
+
+
+def replace(record: R, **changes: Any) -> R:
+    """A copy of `record` with some fields set: the values are already typed (amended plans)."""
+    declared = fields(type(record))
+    unknown = [name for name in changes if name not in declared]
+    if unknown:
+        raise TypeError(f"{type(record).__name__} has no field {unknown[0]!r}")
+    copied = copy.copy(record)
+    for name, value in changes.items():
+        object.__setattr__(copied, name, value)
+    return copied
+
+
 def _name(path: Path_) -> str:
     return ".".join(str(p) for p in path)
 

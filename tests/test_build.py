@@ -8,6 +8,7 @@ import datetime
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,23 +125,28 @@ def _job(a, kind: str, index: int = 0):
 def test_stamp_uses_the_documents_settings(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     a = loaded(EXAMPLE)
-    stamp = document_stamp(_job(a, "action-plan"))
-    assert (stamp.version, stamp.date) == ("1.1", datetime.date(2027, 1, 29))
-    assert stamp.timestamp == datetime.datetime(2027, 1, 29, tzinfo=datetime.UTC)
+    stamp = document_stamp(_job(a, "proposal"))
+    assert (stamp.version, stamp.date) == ("1.0", datetime.date(2026, 11, 27))
+    assert stamp.timestamp == datetime.datetime(2026, 11, 27, tzinfo=datetime.UTC)
+    stamp = document_stamp(_job(a, "action-plan"))  # dated by its acceptance, not the epoch
+    assert (stamp.version, stamp.date) == ("1.1", datetime.date(2027, 2, 1))
+    assert stamp.timestamp == datetime.datetime(2027, 2, 1, tzinfo=datetime.UTC)
 
 
-def test_stamp_follows_source_date_epoch_without_a_date(monkeypatch):
+def test_stamp_follows_source_date_epoch_only_for_an_undated_proposal(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    stamp = document_stamp(_job(loaded(EXAMPLE), "progress"))
+    a = loaded_variant(tmp_path, EXAMPLE, lambda d: d.pop("documents"))
+    stamp = document_stamp(_job(a, "proposal"))
     assert stamp.date == EPOCH_DATE
     assert stamp.version == "1.0"
     assert stamp.timestamp.date() == EPOCH_DATE
+    assert document_stamp(_job(a, "progress")).date == datetime.date(2027, 2, 19)
 
 
-def test_handbook_version_defaults_to_the_accepted_version(tmp_path, monkeypatch):
+def test_handbook_version_derives_from_acceptance_and_changes(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     a = loaded_variant(tmp_path, EXAMPLE, lambda d: d.pop("documents"))
-    assert document_stamp(_job(a, "handbook")).version == "1.1"
+    assert document_stamp(_job(a, "handbook")).version == "1.2"  # 1.1, then W1 of 19 February
     assert document_stamp(_job(a, "proposal")).version == "1.0"
 
 
@@ -151,7 +157,7 @@ def test_stamp_without_epoch_or_git_is_the_reported_date(tmp_path, monkeypatch):
     assert document_stamp(_job(a, "handbook")).date == datetime.date(2027, 6, 11)  # last change
     assert document_stamp(_job(a, "progress", 1)).date == datetime.date(2027, 6, 11)
     assert document_stamp(_job(a, "handover")).date == datetime.date(2027, 8, 27)
-    assert document_stamp(_job(a, "action-plan")).date == datetime.date(2027, 3, 24)
+    assert document_stamp(_job(a, "action-plan")).date == datetime.date(2027, 3, 26)  # accepted
 
 
 def test_stamp_never_reads_the_clock(tmp_path, monkeypatch):
@@ -178,7 +184,7 @@ def test_cli_build_both_assignments_matches_the_api(tmp_path_factory, tmp_path):
     """`interim build` as a user runs it: exit 0, every file, the same bytes as the API."""
     api = {a: built(a, tmp_path_factory.mktemp("built")) for a in ASSIGNMENTS}
     interim = shutil.which("interim")
-    command = [interim] if interim else ["python", "-m", "generator.cli"]
+    command = [interim] if interim else [sys.executable, "-m", "generator.cli"]
     result = subprocess.run(
         [*command, "build", *ASSIGNMENTS, "--out", str(tmp_path / "out")],
         cwd=ROOT, capture_output=True, text=True, timeout=120,

@@ -42,10 +42,12 @@ EXPECT = {
                   "handbook.docx": "Opdrachthandboek",
                   "progress-2027-02-19.docx": "Voortgangsrapport",
                   "handover.docx": "Evaluatie- en overdrachtsrapport"},
-        "dates": {"proposal.docx": "27 november 2026", "action-plan.docx": "29 januari 2027",
-                  "handbook.docx": "1 februari 2027", "handover.docx": "25 juni 2027",
-                  "progress-2027-02-19.docx": "1 september 2027"},
-        "versions": {"action-plan.docx": "1.1", "handbook.docx": "1.1"},
+        # dated by the facts they report (the acceptance, change W1, the evaluation, the
+        # evaluation session), never by SOURCE_DATE_EPOCH; the proposal's date is pinned
+        "dates": {"proposal.docx": "27 november 2026", "action-plan.docx": "1 februari 2027",
+                  "handbook.docx": "19 februari 2027", "handover.docx": "25 juni 2027",
+                  "progress-2027-02-19.docx": "19 februari 2027"},
+        "versions": {"action-plan.docx": "1.1", "handbook.docx": "1.2"},
         "months": ("januari", "februari", "maart", "juni", "november", "september"),
         "other_months": ("January", "February", "March", "June", "November", "September"),
         "confidential": "Vertrouwelijk",
@@ -61,11 +63,12 @@ EXPECT = {
                   "progress-2027-04-16.docx": "Progress report",
                   "progress-2027-06-11.docx": "Progress report",
                   "handover.docx": "Evaluation and handover report"},
-        "dates": {"proposal.docx": "12 February 2027", "action-plan.docx": "24 March 2027",
-                  "handbook.docx": "1 September 2027", "handover.docx": "1 September 2027",
-                  "progress-2027-04-16.docx": "1 September 2027",
-                  "progress-2027-06-11.docx": "1 September 2027"},
-        "versions": {"action-plan.docx": "1.2", "handbook.docx": "1.2"},
+        "dates": {"proposal.docx": "12 February 2027", "action-plan.docx": "26 March 2027",
+                  "handbook.docx": "11 June 2027", "handover.docx": "27 August 2027",
+                  "progress-2027-04-16.docx": "16 April 2027",
+                  "progress-2027-06-11.docx": "11 June 2027"},
+        # the handbook: 1.2 accepted, 1.3 with C1 (16 April), 1.4 with C2 (11 June)
+        "versions": {"action-plan.docx": "1.2", "handbook.docx": "1.4"},
         "months": ("January", "February", "March", "June", "September"),
         "other_months": ("januari", "februari", "maart", "juni", "september"),
         "confidential": "Confidential",
@@ -129,8 +132,9 @@ def test_table_of_contents_when_more_than_three_sections(docs, assignment, name)
     assert has_toc == (len(d.headings1) > 3 and not name.startswith("progress-")), d.headings1
     if has_toc:  # the contents under their own heading, not run on from the control table
         contents = "Inhoud" if EXPECT[assignment]["language"] == "nl" else "Contents"
-        assert d.styled("TOCHeading") == [
-            "Documentbeheer" if contents == "Inhoud" else "Document control", contents]
+        assert d.styled("TOCHeading") == (
+            ["Documentbeheer", "Versiegeschiedenis", contents] if contents == "Inhoud" else
+            ["Document control", "Version history", contents])
 
 
 @pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)
@@ -287,7 +291,8 @@ def test_action_plan(docs, assignment):
               if nl else ["No.", "Milestone", "Due", "Owner", "Serves", "Acceptance criterion"])
     milestones = d.table(*header)
     if nl:
-        assert milestones.rows[2] == ["M2", "Scannergestuurd picken in hal A", "26 mrt 2027",
+        # the accepted baseline: W1 moved M2 to 26 March later, in the handbook only
+        assert milestones.rows[2] == ["M2", "Scannergestuurd picken in hal A", "12 mrt 2027",
                                       "Jan Peeters", "D1", "100 % van de orders in hal A "
                                       "gepickt met scanner; foutpercentage hal A ≤ 2 %"]
         assert milestones.column("Nr.") == ["M1", "M2", "M3", "M4"]
@@ -378,9 +383,9 @@ def test_handbook_en(docs):
     d = open_doc(docs, ENGLISH, "handbook.docx")
     assert ("Maeve O'Brien (Managing Director) formally accepted this action plan on "
             "26 March 2027 as version 1.2") in d.text
-    c1 = d.table("No.", "Date", "Change").row("C1")
-    assert c1[2] == "Due date of N3 moved from 30 June to 9 July 2027"
-    assert c1[-1] == "Maeve O'Brien"
+    c2 = d.table("No.", "Date", "Change").row("C2")
+    assert c2[2] == "Due date of N3 moved from 30 June to 9 July 2027"
+    assert c2[-1] == "Maeve O'Brien"
     assert "Changes to banking facilities or covenants" in d.section_after(
         "Reporting and escalation")
     assert "27 August 2027" in d.section_after("Evaluation calendar")
@@ -424,10 +429,9 @@ def test_progress_en_one_file_per_entry(docs):
                                   "Planned": "Planned"})
     assert "Board meeting to approve the accounts moved to 7 July" in second.section_after(
         "Decisions")
-    assert second.table("No.", "Date", "Change").row("C1")[3] == (
+    assert second.table("No.", "Date", "Change").row("C2")[3] == (
         "Late audit adjustment on frozen stock valuation")
-    assert "No changes have been agreed since." in first.section_after(
-        "Changes since acceptance")
+    assert [r[0] for r in first.table("No.", "Date", "Change").rows[1:]] == ["C1"]
 
 
 def assert_status_styles(d: Docx, expected: dict[str, str]) -> None:
@@ -521,8 +525,9 @@ def test_explicit_document_date_wins_over_source_date_epoch(docs):
     assert "27 november 2026" in d.cover
     assert "1 september 2027" not in d.text
     assert d.core["created"].startswith("2026-11-27")
-    p = open_doc(docs, EXAMPLE, "progress-2027-02-19.docx")
-    assert "1 september 2027" in p.cover and p.core["created"].startswith("2027-09-01")
+    p = open_doc(docs, EXAMPLE, "progress-2027-02-19.docx")  # dated by its evaluation
+    assert "19 februari 2027" in p.cover and p.core["created"].startswith("2027-02-19")
+    assert "1 september 2027" not in p.text
 
 
 def test_without_epoch_or_git_the_date_is_the_reported_date(tmp_path):

@@ -166,12 +166,12 @@ def test_typed_values_kept_as_text(example: ExampleProject) -> None:
 
 def test_numbers_dates_and_yes_in_text_fields_print_as_typed(example: ExampleProject) -> None:
     """YAML reads `1.10` as 1.1 and `12:30` as 750; a text field keeps what was written."""
-    example.edit('action-plan: {version: "1.1", date: 2027-01-29}',
-                 "action-plan: {version: 1.10, date: 2027-01-29}")
+    example.edit('proposal: {version: "1.0", date: 2026-11-27}',
+                 "proposal: {version: 1.10, date: 2026-11-27}")
     example.edit('baseline: "9 %"', "baseline: 12:30")
     example.edit("target: Opvolger neemt de leiding over op 2027-06-14", "target: yes")
     a = example.load().assignment
-    assert a.documents.of("action-plan").version == "1.10"
+    assert a.documents.of("proposal").version == "1.10"
     assert a.intake.objectives[1].baseline == "12:30"
     assert a.intake.objectives[2].target == "yes"
 

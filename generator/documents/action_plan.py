@@ -17,18 +17,11 @@ def gate(a: Assignment) -> Gate:
     return Gate.open()
 
 
-def reported_date(a: Assignment, _: object) -> object:
-    assert a.analysis is not None
-    dates = [r.date for r in a.analysis.reviews]
-    return max(dates) if dates else None
-
-
 KIND = Kind(
     id="action-plan",
     order=2,
     titles={"nl": "Analyse en actieplan", "en": "Analysis and action plan"},
     template="action-plan.md.j2",
     gate=gate,
-    reported_date=reported_date,
     timeline=True,
 )

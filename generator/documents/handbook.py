@@ -18,20 +18,11 @@ def gate(a: Assignment) -> Gate:
     return Gate.open()
 
 
-def reported_date(a: Assignment, _: object) -> object:
-    assert a.analysis is not None and a.analysis.acceptance is not None
-    dates = [a.analysis.acceptance.accepted_on]
-    if a.execution:
-        dates += [c.date for c in a.execution.changes]
-    return max(dates)
-
-
 KIND = Kind(
     id="handbook",
     order=3,
     titles={"nl": "Opdrachthandboek", "en": "Assignment handbook"},
     template="handbook.md.j2",
     gate=gate,
-    reported_date=reported_date,
     timeline=True,
 )

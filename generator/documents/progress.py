@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.documents import Gate, Instance, Kind, plan_as_of
+from generator.documents import Gate, Instance, Kind
 from generator.model import Assignment, Progress
 
 SHORT_REPORT_ROWS = 20
@@ -27,7 +27,6 @@ def instances(a: Assignment, kind_id: str) -> list[Instance]:
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     entry: Progress = instance.subject
     assert a.analysis is not None and a.execution is not None
-    plan = plan_as_of(a, entry.evaluation)
     evaluations = sorted(a.analysis.evaluations, key=lambda e: e.date)
     evaluation = next(e for e in evaluations if e.date == entry.evaluation)
     upcoming = [e for e in evaluations if e.date > entry.evaluation]
@@ -38,8 +37,8 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     latest: dict[str, str] = {}
     for p in sorted([*earlier, entry], key=lambda p: p.evaluation):
         latest.update(p.measurements)
-    measured = [(o, latest.get(o.id)) for o in plan.objectives]
-    statuses = [(m, entry.milestones.get(m.id, "planned")) for m in plan.milestones]
+    measured = [(o, latest.get(o.id)) for o in a.intake.objectives]
+    statuses = [(m, entry.milestones.get(m.id, "planned")) for m in a.analysis.milestones]
     rows = len(statuses) + len(latest) + len(entry.decisions) + len(changes) \
         + len(entry.next_steps)
     return {"entry": entry, "evaluation": evaluation, "changes": changes,
@@ -56,5 +55,4 @@ KIND = Kind(
     gate=gate,
     instances=instances,
     context=context,
-    reported_date=lambda a, i: i.subject.evaluation,
 )

@@ -34,5 +34,4 @@ KIND = Kind(
     template="proposal.md.j2",
     gate=lambda a: Gate.open(),
     context=context,
-    reported_date=lambda a, i: a.intake.first_contact,
 )

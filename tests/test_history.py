@@ -1,0 +1,547 @@
+"""The assignment's history as a client reads it: every document dated on or after the facts it
+reports, the plan as amended up to a document's date, derived versions and history tables,
+`--as-of`, and amendments refused at their line when they do not fit the plan.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from babel.dates import get_month_names
+from click.testing import CliRunner
+from docx_reading import (
+    ASSIGNMENTS,
+    ENGLISH,
+    EPOCH,
+    EXAMPLE,
+    ROOT,
+    Docx,
+    build_loaded,
+    builder,
+    built,
+    source_date_epoch,
+    variant,
+)
+from example_project import ExampleProject, assert_located, only
+
+from generator import history
+from generator.cli import main
+from generator.model import Assignment
+from generator.project import load_assignment
+
+Day = datetime.date
+LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+
+
+def printed_date(d: Docx, language: str) -> Day:
+    """The document's date as its control table prints it ("19 februari 2027")."""
+    nl = language == "nl"
+    text = control_value(d, language, "Datum" if nl else "Date")
+    day, month, year = text.split()
+    months = {str(v).lower(): k for k, v in get_month_names("wide", locale=LOCALES[language])
+              .items()}
+    return Day(int(year), months[month.lower()], int(day))
+
+
+def control_value(d: Docx, language: str, item: str) -> str:
+    return d.facts("Document")[item]
+
+
+def dated_facts(a: Assignment) -> list[tuple[Day, str]]:
+    """Each dated fact of the sources with a text that only a report of that fact prints."""
+    facts: list[tuple[Day, str]] = []
+    assert a.analysis and a.execution and a.closing and a.closing.evaluation_session
+    facts += [(r.date, str(r.outcome)) for r in a.analysis.reviews]
+    facts += [(c.date, str(c.what)) for c in a.execution.changes]
+    facts += [(p.evaluation, str(d)) for p in a.execution.progress for d in p.decisions]
+    session = a.closing.evaluation_session
+    facts += [(session.date, str(x)) for x in [*session.went_well, *session.to_improve]]
+    return facts
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_document_is_dated_on_or_after_each_fact_it_reports(tmp_path_factory, assignment):
+    a = load_assignment(ROOT / "assignments" / assignment).assignment
+    docs = built(assignment, tmp_path_factory.mktemp("built"))
+    facts = dated_facts(a)
+    reported = 0
+    for name, path in sorted(docs.items()):
+        d = Docx(path)
+        day = printed_date(d, a.language)
+        for fact_day, text in facts:
+            if text in d.text:
+                reported += 1
+                assert fact_day <= day, f"{name} dated {day} reports {text!r} of {fact_day}"
+        if a.analysis.acceptance and name != "proposal.docx":
+            assert day >= a.analysis.acceptance.accepted_on or "CONCEPT" in d.cover, name
+    assert reported >= len(facts), "every fact is reported by some document"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_documents_are_dated_by_facts_not_by_source_date_epoch(tmp_path_factory, assignment):
+    docs = built(assignment, tmp_path_factory.mktemp("built"))  # built with the epoch set
+    a = load_assignment(ROOT / "assignments" / assignment).assignment
+    epoch = Day(2027, 9, 1)
+    for name, path in docs.items():
+        assert printed_date(Docx(path), a.language) != epoch, name
+
+
+# ------------------------------------------------------------------ the example's history
+
+@pytest.fixture(scope="module")
+def example_as_of(tmp_path_factory) -> dict[str, dict[str, Docx]]:
+    """The example's handbook and action plan as of 10 and 19 February, and as they stand."""
+    loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
+    out = {}
+    base = tmp_path_factory.mktemp("asof")
+    for label, day in (("02-10", Day(2027, 2, 10)), ("02-19", Day(2027, 2, 19)), ("now", None)):
+        out[label] = {}
+        for kind in ("handbook", "action-plan"):
+            path = base / f"{label}-{kind}.docx"
+            with source_date_epoch(EPOCH):
+                path.write_bytes(builder().document(loaded, kind, as_of=day))
+            out[label][kind] = Docx(path)
+    return out
+
+
+def milestone_due(d: Docx, milestone: str) -> str:
+    return d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Doelen").row(milestone)[2]
+
+
+def test_handbook_as_of_10_february_is_1_1_without_w1(example_as_of):
+    d = example_as_of["02-10"]["handbook"]
+    assert control_value(d, "nl", "Versie") == "1.1"
+    assert printed_date(d, "nl") == Day(2027, 2, 1)
+    assert "Versie 1.1 · 1 februari 2027" in d.cover
+    assert "W1" not in d.text and "Late levering van de scanners" not in d.text
+    assert milestone_due(d, "M2") == "12 mrt 2027"
+    log = d.section_after("Wijzigingsprocedure en wijzigingslog")
+    assert "Er zijn nog geen wijzigingen afgesproken." in log
+
+
+def test_handbook_as_of_19_february_is_1_2_with_w1(example_as_of):
+    for label in ("02-19", "now"):
+        d = example_as_of[label]["handbook"]
+        assert control_value(d, "nl", "Versie") == "1.2"
+        assert printed_date(d, "nl") == Day(2027, 2, 19)
+        assert milestone_due(d, "M2") == "26 mrt 2027"
+        log = d.table("Nr.", "Datum", "Wijziging").row("W1")
+        assert log[2] == "Deadline M2 van 2027-03-12 naar 2027-03-26"
+        # the change log says what W1 did to the plan: old -> new
+        assert d.table("Wijziging", "Onderdeel", "Was", "Wordt").rows[1:] == [
+            ["W1", "M2 – deadline", "12 mrt 2027", "26 mrt 2027"]]
+
+
+def test_the_action_plan_always_shows_the_baseline(example_as_of):
+    for label in ("02-10", "02-19", "now"):
+        d = example_as_of[label]["action-plan"]
+        assert milestone_due(d, "M2") == "12 mrt 2027", label
+        assert "W1" not in d.text
+        assert control_value(d, "nl", "Versie") == "1.1"
+
+
+def test_history_tables_in_the_control_block(example_as_of):
+    handbook = example_as_of["now"]["handbook"].table("Versie", "Datum", "Omschrijving")
+    assert handbook.rows[1:] == [
+        ["1.1", "1 februari 2027", "Formeel aanvaard door Greet De Wit"],
+        ["1.2", "19 februari 2027", "W1: Deadline M2 van 2027-03-12 naar 2027-03-26"]]
+    plan = example_as_of["now"]["action-plan"].table("Versie", "Datum", "Omschrijving")
+    assert plan.rows[1:] == [
+        ["–", "29 januari 2027", "Besproken met Greet De Wit: M3 verschoven van 2027-03-26 "
+                                 "naar 2027-04-16 op vraag van HR"],
+        ["1.1", "1 februari 2027", "Formeel aanvaard door Greet De Wit"]]
+    early = example_as_of["02-10"]["handbook"].table("Versie", "Datum", "Omschrijving")
+    assert [r[0] for r in early.rows[1:]] == ["1.1"]
+
+
+def test_an_action_plan_before_its_acceptance_is_the_version_submitted(tmp_path):
+    loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
+    path = tmp_path / "plan.docx"
+    path.write_bytes(builder().document(loaded, "action-plan", as_of=Day(2027, 1, 30)))
+    d = Docx(path)
+    assert printed_date(d, "nl") == Day(2027, 1, 29)  # its last review
+    assert "Status: Concept" in d.cover
+    assert "concept, ter aanvaarding voorgelegd aan de opdrachtgever" in d.text
+    assert "Formeel aanvaard" not in d.text and "als versie 1.1" not in d.text
+    rows = d.table("Versie", "Datum", "Omschrijving").rows[1:]
+    assert [r[0] for r in rows] == ["–", "1.1"] and rows[-1][2] == "Ter aanvaarding voorgelegd"
+
+
+def test_versions_for_the_redline(tmp_path):
+    """The interface `interim redline --from 1.1` uses: versions, then a build as of one."""
+    loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
+    versions = history.versions(loaded.assignment, "handbook")
+    assert [(v.version, v.date) for v in versions] == [("1.1", Day(2027, 2, 1)),
+                                                       ("1.2", Day(2027, 2, 19))]
+    path = tmp_path / "v.docx"
+    path.write_bytes(builder().document(loaded, "handbook", as_of=versions[0].date))
+    assert control_value(Docx(path), "nl", "Versie") == "1.1"
+    english = load_assignment(ROOT / "assignments" / ENGLISH).assignment
+    assert [v.version for v in history.versions(english, "handbook")] == ["1.2", "1.3", "1.4"]
+
+
+def test_minor_versions_count_past_nine():
+    assert history.next_minor("1.9") == "1.10"
+    assert history.next_minor("2.10") == "2.11"
+
+
+# ------------------------------------------------------------------ adds and drops
+
+def actions(d: Docx, english: bool = True) -> list[str]:
+    header = ("No.", "Milestone", "Action") if english else ("Nr.", "Mijlpaal", "Actie")
+    return [r[0] for r in d.table(*header).rows[1:]]
+
+
+def test_adds_and_drops_appear_in_the_right_documents(tmp_path_factory):
+    docs = built(ENGLISH, tmp_path_factory.mktemp("built"))
+    assert actions(Docx(docs["action-plan.docx"])) == ["X1", "X2", "X3"]  # the baseline
+    handbook = Docx(docs["handbook.docx"])
+    assert actions(handbook) == ["X1", "X2", "X4"]  # C1 dropped X3 and added X4
+    amended = handbook.table("Change", "Item", "Was", "Now").rows[1:]
+    assert ["C1", "X4", "–", "added: Set up the bank's cash-management module and load the "
+            "sales order book"] in amended
+    assert ["C1", "X3", "Build the forecast template from bank data and the sales order book",
+            "dropped"] in amended
+    assert ["C2", "N3 – due date", "30 Jun 2027", "9 Jul 2027"] in amended
+    loaded = load_assignment(ROOT / "assignments" / ENGLISH)
+    before = tmp_path_factory.mktemp("before") / "handbook.docx"
+    before.write_bytes(builder().document(loaded, "handbook", as_of=Day(2027, 4, 15)))
+    assert actions(Docx(before)) == ["X1", "X2", "X3"]
+
+
+def test_an_added_milestone_reaches_progress_and_handover_not_the_action_plan(tmp_path):
+    def add_m5(data):
+        data["execution"]["changes"][0]["adds"] = {"milestones": [{
+            "id": "M5", "title": "Tweede scannerbatch besteld", "due": "2027-05-28",
+            "objectives": ["D1"], "owner": "jpeeters",
+            "acceptance": "Bestelling goedgekeurd door de CEO en geplaatst"}]}
+        data["closing"]["milestones"]["M5"] = "done"
+
+    folder = variant(EXAMPLE, tmp_path, add_m5)
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "b")
+    status = Docx(out["progress-2027-02-19.docx"]).table("Nr.", "Mijlpaal", "Deadline")
+    assert status.column("Nr.") == ["M1", "M2", "M3", "M4", "M5"]
+    plan = Docx(out["action-plan.docx"]).table("Nr.", "Mijlpaal", "Deadline", "Eigenaar")
+    assert plan.column("Nr.") == ["M1", "M2", "M3", "M4"]
+    assert "M5" in Docx(out["handover.docx"]).text
+
+
+def test_a_dropped_milestone_leaves_the_handbook(tmp_path):
+    def drop_m3(data):
+        data["execution"]["changes"][0]["drops"] = ["M3"]
+        data["closing"]["milestones"].pop("M3")
+
+    folder = variant(EXAMPLE, tmp_path, drop_m3)
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "b", only=("handbook",
+                                                                           "action-plan"))
+    handbook = Docx(out["handbook.docx"]).table("Nr.", "Mijlpaal", "Deadline", "Eigenaar")
+    assert handbook.column("Nr.") == ["M1", "M2", "M4"]
+    plan = Docx(out["action-plan.docx"]).table("Nr.", "Mijlpaal", "Deadline", "Eigenaar")
+    assert plan.column("Nr.") == ["M1", "M2", "M3", "M4"]
+
+
+# ------------------------------------------------------------------ refused at their line
+
+AMENDS = "        milestones.M2.due: 2027-03-26"
+
+
+def test_a_bad_amends_path_is_refused_at_its_line(example: ExampleProject):
+    example.edit(AMENDS, "        milestones.M9.due: 2027-03-26")
+    error = only(example.errors(), "M9")
+    assert_located(error, example.yaml, example.line_of("milestones.M9.due"), "known: M1")
+    example.edit("milestones.M9.due", "milestones.M2.colour")
+    error = only(example.errors(), "colour")
+    assert_located(error, example.yaml, example.line_of("milestones.M2.colour"), "fields:")
+    example.edit("milestones.M2.colour", "budget.total")
+    error = only(example.errors(), "budget.total")
+    assert_located(error, example.yaml, example.line_of("budget.total"), "period.end")
+
+
+def test_a_wrongly_typed_value_is_refused_at_its_line(example: ExampleProject):
+    example.edit(AMENDS, "        milestones.M2.due: end of March")
+    error = only(example.errors(), "expected a date")
+    assert_located(error, example.yaml, example.line_of("milestones.M2.due"), "YYYY-MM-DD")
+    assert error.location.column > 0  # file:line:col
+
+
+def test_an_amended_due_date_outside_the_period_is_refused_at_the_change(
+        example: ExampleProject):
+    example.edit(AMENDS, "        milestones.M2.due: 2027-07-30")
+    error = only(example.errors(), "after change W1")
+    assert_located(error, example.yaml, example.line_of("- id: W1"), "milestone M2",
+                   "outside the period")
+    # extending the period in the same change makes the date valid
+    example.edit("        milestones.M2.due: 2027-07-30",
+                 "        milestones.M2.due: 2027-07-30\n        period.end: 2027-08-31")
+    assert not example.report().errors
+
+
+def test_a_dropped_milestone_still_referenced_is_refused(example: ExampleProject):
+    example.edit(AMENDS, AMENDS + "\n      drops: [M2]")
+    errors = example.errors()
+    error = only(errors, "action A1 refers to unknown milestone 'M2'")
+    assert_located(error, example.yaml, example.line_of("- id: W1"), "after change W1")
+    # the progress entry of that date names it too: it is checked against the amended plan
+    error = only(errors, "unknown milestone 'M2' in the plan as amended up to 2027-02-19")
+    assert_located(error, example.yaml, example.line_of("M2: at_risk"),
+                   "change W1 dropped M2 from the plan")
+
+
+def test_changes_in_date_order_with_ids_that_fit_paths(example: ExampleProject):
+    example.edit(AMENDS, AMENDS + """
+    - id: W2
+      date: 2027-02-12
+      what: Vroeger
+      approved_by: gdewit""")
+    error = only(example.errors(), "date order")
+    assert_located(error, example.yaml, example.line_of("date: 2027-02-12"))
+
+
+def test_milestone_and_action_ids_are_one_namespace_without_dots(example: ExampleProject):
+    example.edit("    - id: A2\n", "    - id: M1\n")
+    error = only(example.errors(), "used twice")
+    assert_located(error, example.yaml, example.line_of("- id: M1", 2), "rename")
+    example.edit("    - id: M1\n      milestone: M2", "    - id: A.2\n      milestone: M2")
+    error = only(example.errors(), "contains '.'")
+    assert_located(error, example.yaml, example.line_of("- id: A.2"))
+
+
+def test_pinned_dates_and_versions_are_checked(example: ExampleProject):
+    example.edit('  action-plan: {version: "1.1"}',
+                 '  action-plan: {version: "1.1"}\n  handbook: {version: "1.1", '
+                 'date: 2027-01-20}\n  progress: {version: "1.0"}')
+    errors = example.errors()
+    assert_located(only(errors, "before 2027-02-01"), example.yaml,
+                   example.line_of("handbook: {"), "on or after 2027-02-01")
+    assert_located(only(errors, "documents.progress"), example.yaml,
+                   example.line_of("progress: {"), "execution.progress")
+    example.edit("date: 2027-01-20", "date: 2027-03-01")
+    example.edit('\n  progress: {version: "1.0"}', "")
+    error = only(example.errors(), "pins version 1.1")
+    assert_located(error, example.yaml, example.line_of("handbook: {"), "write 1.2")
+    example.edit('handbook: {version: "1.1"', 'handbook: {version: "1.2"')
+    assert not example.report().errors
+
+
+def test_a_progress_report_pinned_before_its_evaluation(example: ExampleProject):
+    example.edit("    - evaluation: 2027-02-19\n", "    - evaluation: 2027-02-19\n"
+                 "      date: 2027-02-18\n")
+    error = only(example.errors(), "progress report is dated 2027-02-18")
+    assert_located(error, example.yaml, example.line_of("date: 2027-02-18"))
+
+
+def test_an_unpinned_proposal_warns_how_to_freeze_it(example: ExampleProject):
+    example.edit('  proposal: {version: "1.0", date: 2026-11-27}\n', "")
+    warning = only(example.warnings(), "no pinned date")
+    assert "documents: {proposal: {date:" in warning.hint
+
+
+# ------------------------------------------------------------------ --as-of
+
+def test_as_of_builds_into_its_own_folder(tmp_path: Path, monkeypatch):
+    variant(EXAMPLE, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = CliRunner().invoke(main, ["build", EXAMPLE, "--as-of", "2027-02-10", "--out",
+                                       "build"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "build" / EXAMPLE / "as-of-2027-02-10"
+    assert sorted(p.name for p in folder.iterdir()) == ["action-plan.docx", "handbook.docx",
+                                                        "proposal.docx"]
+    assert not list((tmp_path / "build" / EXAMPLE).glob("*.docx")), "current ones untouched"
+    assert "progress skipped" in result.output and "handover skipped" in result.output
+    assert control_value(Docx(folder / "handbook.docx"), "nl", "Versie") == "1.1"
+    refused = CliRunner().invoke(main, ["build", EXAMPLE, "--as-of", "2027-02-10", "--doc",
+                                        "handover", "--out", "build"])
+    assert refused.exit_code == 1
+    assert "handover" in refused.output + (refused.stderr or "")
+
+
+def test_a_progress_report_shows_the_plan_as_amended_up_to_its_evaluation(tmp_path_factory):
+    docs = built(ENGLISH, tmp_path_factory.mktemp("built"))
+
+    def n3_due(name: str) -> str:
+        table = Docx(docs[name]).table("No.", "Milestone", "Due", "Owner", "Status")
+        return table.row("N3")[2]
+
+    assert n3_due("progress-2027-04-16.docx") == "30 Jun 2027"  # C2 of 11 June not yet known
+    assert n3_due("progress-2027-06-11.docx") == "9 Jul 2027"
+    first = Docx(docs["progress-2027-04-16.docx"])
+    assert "C2" not in first.text and "Late audit adjustment" not in first.text
+
+
+def test_an_amended_owner_must_be_a_known_person(example: ExampleProject):
+    example.edit(AMENDS, AMENDS + "\n        milestones.M2.owner: jpeters")
+    error = only(example.errors(), "unknown person 'jpeters'")
+    assert_located(error, example.yaml, example.line_of("milestones.M2.owner"), "jpeeters")
+
+
+def test_amended_text_keeps_what_was_typed(tmp_path):
+    def retitle(data):
+        data["execution"]["changes"][0]["amends"]["milestones.M2.title"] = "1.10"
+
+    folder = variant(EXAMPLE, tmp_path, retitle)
+    (folder / "assignment.yaml").write_text(
+        (folder / "assignment.yaml").read_text(encoding="utf-8").replace("'1.10'", "1.10"),
+        encoding="utf-8")
+    loaded = load_assignment(folder)
+    plan = history.amended(loaded.assignment, as_typed=loaded.as_typed)
+    assert plan.analysis.milestones[1].title == "1.10"
+
+
+def test_a_handover_pinned_before_its_evaluation_session(example: ExampleProject):
+    example.edit('  action-plan: {version: "1.1"}',
+                 '  action-plan: {version: "1.1"}\n  handover: {date: 2027-06-20}')
+    error = only(example.errors(), "handover is dated 2027-06-20")
+    assert_located(error, example.yaml, example.line_of("handover: {date"), "2027-06-25")
+
+
+def test_before_the_first_contact_nothing_existed():
+    from generator.build import plan
+
+    loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
+    early = plan(loaded, as_of=Day(2026, 11, 1))
+    assert early.jobs == []
+    assert {s.kind for s in early.skipped} == {"proposal", "action-plan", "handbook",
+                                               "progress", "handover"}
+    (proposal,) = [s for s in early.skipped if s.kind == "proposal"]
+    assert "2026-11-20" in proposal.reason
+    assert [j.filename for j in plan(loaded, as_of=Day(2026, 11, 20)).jobs] == [
+        "proposal.docx", "action-plan.docx"]
+
+
+# ------------------------------------------------------------------ properties
+
+def _changes_strategy():
+    from hypothesis import strategies as st
+
+    day = st.integers(1, 144).map(lambda n: Day(2027, 2, 1) + datetime.timedelta(days=n))
+    due = st.integers(0, 165).map(lambda n: Day(2027, 1, 11) + datetime.timedelta(days=n))
+    one = st.tuples(day, st.sampled_from(["M1", "M2", "M3", "M4"]), due)
+    return st.lists(one, max_size=12)
+
+
+def test_versions_and_amended_plans_follow_the_changes():
+    """Random agreed changes (dates, milestone due dates): one minor version per date, the
+    plan as of each version holds exactly the changes up to it, the last value wins."""
+    from hypothesis import given, settings
+    from test_hostile import PROFILE
+
+    from generator.model import Change
+    from generator.records import replace
+
+    base = load_assignment(ROOT / "assignments" / EXAMPLE).assignment
+
+    @settings(PROFILE)
+    @given(_changes_strategy())
+    def check(drawn):
+        drawn = sorted(drawn, key=lambda c: c[0])
+        changes = [Change(id=f"W{i}", date=d, what="x", approved_by="gdewit",
+                          amends={f"milestones.{m}.due": due.isoformat()})
+                   for i, (d, m, due) in enumerate(drawn, start=1)]
+        a = replace(base, execution=replace(base.execution, changes=changes))
+        versions = history.handbook_versions(a)
+        dates = sorted({c.date for c in changes})
+        assert [v.version for v in versions] == [f"1.{n}" for n in range(1, len(dates) + 2)]
+        for v in versions:
+            s = history.state(a, "handbook", undated=Day(2027, 9, 1), as_of_day=v.date)
+            assert (s.version, s.date) == (v.version, v.date)
+            expected = {m.id: m.due for m in base.analysis.milestones}
+            expected.update({m: due for d, m, due in drawn if d <= v.date})
+            assert {m.id: m.due for m in s.assignment.analysis.milestones} == expected
+            assert [c.id for c in s.assignment.execution.changes] == [
+                c.id for c in changes if c.date <= v.date]
+        plan = history.state(a, "action-plan", undated=Day(2027, 9, 1)).assignment
+        assert plan.analysis.milestones == base.analysis.milestones  # always the baseline
+
+    check()
+
+
+def test_a_change_on_or_before_the_acceptance_is_refused(example: ExampleProject):
+    example.edit("      date: 2027-02-19\n      what: Deadline", "      date: 2027-02-01\n"
+                 "      what: Deadline")
+    error = only(example.errors(), "on or before its acceptance")
+    assert_located(error, example.yaml, example.line_of("date: 2027-02-01\n      what"),
+                   "version 1.1")
+
+
+def test_the_handover_shows_the_proposed_target_and_the_amended_one(tmp_path_factory):
+    docs = built(ENGLISH, tmp_path_factory.mktemp("built"))
+    d = Docx(docs["handover.docx"])
+    f2 = d.table("No.", "Objective", "Baseline", "Target").row("F2")
+    assert f2[3] == ("Unqualified opinion by 30 June 2027 (amended by C2: Unqualified opinion "
+                     "by 9 July 2027)")
+    assert d.table("No.", "Objective", "Baseline", "Target").row("F1")[3] == "≤ 7 days"
+
+
+def test_as_of_before_the_acceptance_says_the_handbook_did_not_exist_yet():
+    from generator.build import plan
+
+    loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
+    p = plan(loaded, ["handbook"], as_of=Day(2027, 1, 31), draft=True)
+    assert p.jobs == []
+    (skip,) = p.skipped
+    assert "did not exist yet on 2027-01-31" in skip.reason and "2027-02-01" in skip.reason
+
+
+def test_versions_read_major_minor(example: ExampleProject):
+    example.edit('version: "1.1"\n    accepted_on', 'version: "v1"\n    accepted_on')
+    error = only(example.errors(), "does not read MAJOR.MINOR")
+    assert_located(error, example.yaml, example.line_of('version: "v1"'), "1.2")
+
+
+def test_amended_values_print_literally(tmp_path):
+    typed = "{{ 7*7 }} | *x* # y"
+
+    def retitle(data):
+        data["execution"]["changes"][0]["amends"]["milestones.M2.title"] = typed
+        data["execution"]["changes"][0]["amends"]["objectives.D1.target"] = typed
+
+    folder = variant(EXAMPLE, tmp_path, retitle)
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "b", only=("handbook",
+                                                                           "handover"))
+    amended = Docx(out["handbook.docx"]).table("Wijziging", "Onderdeel", "Was", "Wordt")
+    # a title is prose: *x* is emphasis (in italics), the rest prints as typed
+    assert ["W1", "M2 – titel", "Scannergestuurd picken in hal A", "{{ 7*7 }} | x # y"] \
+        in amended.rows
+    d1 = Docx(out["handover.docx"]).table("Nr.", "Doelstelling", "Vertrekpunt").row("D1")
+    assert d1[3] == f"≤ 1,5 % (aangepast door W1: {typed})"
+
+
+def test_an_evaluation_moved_by_a_change(tmp_path):
+    def move(data):
+        data["execution"]["changes"][0]["amends"]["evaluations.2027-04-02.date"] = "2027-04-09"
+
+    folder = variant(EXAMPLE, tmp_path, move)
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "b", only=("handbook",
+                                                                           "action-plan"))
+    calendar = Docx(out["handbook.docx"]).section_after("Evaluatiekalender")
+    assert "9 april 2027" in calendar and "2 april 2027" not in calendar
+    assert "2 april 2027" in Docx(out["action-plan.docx"]).section_after("Evaluatiemomenten")
+
+
+def test_amended_due_dates_are_refused_exactly_outside_the_period(example: ExampleProject):
+    """Property: for any due date, the amended plan is refused iff it leaves the period."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from test_hostile import PROFILE
+
+    start, end = Day(2027, 1, 11), Day(2027, 6, 25)
+    original = example.text
+
+    @settings(PROFILE)
+    @given(st.integers(-40, 200).map(lambda n: start + datetime.timedelta(days=n)))
+    def check(due):
+        example.write(original.replace(AMENDS, f"        milestones.M2.due: {due}"))
+        errors = [d for d in example.report().errors if "after change W1" in d.message]
+        assert bool(errors) == (not start <= due <= end), (due, errors)
+        for error in errors:
+            assert error.location.line == example.line_of("- id: W1")
+
+    check()
