@@ -382,6 +382,60 @@ def footer_xml() -> str:
     )
 
 
+def empty_header_footer_xml(kind: str) -> str:
+    """The cover page's header or footer: empty, so the cover carries no running text."""
+    root = "w:hdr" if kind == "header" else "w:ftr"
+    style = "Header" if kind == "header" else "Footer"
+    return (
+        f'{DECL}<{root} xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="{style}"/>'
+        f"</w:pPr></w:p></{root}>"
+    )
+
+
+FONT_TABLE = (
+    # name, panose, family, pitch, charset; the two fonts the styles name.
+    (BODY_FONT, "020F0502020204030204", "swiss", "variable"),
+    (MONO_FONT, "02070309020205020404", "modern", "fixed"),
+)
+
+
+def font_table_xml() -> str:
+    """word/fontTable.xml: Word and validators expect it; it names each font's family."""
+    fonts_xml = "".join(
+        f'<w:font w:name="{name}"><w:panose1 w:val="{panose}"/><w:charset w:val="00"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        for name, panose, family, pitch in FONT_TABLE
+    )
+    return f'{DECL}<w:fonts xmlns:w="{W}">{fonts_xml}</w:fonts>'
+
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def theme_xml() -> str:
+    """word/theme/theme1.xml: the brand colours and fonts as an Office theme."""
+    colours = (("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", BRAND), ("lt2", "E7E6E6"),
+               ("accent1", ACCENT), ("accent2", "C55A11"), ("accent3", "A5A5A5"),
+               ("accent4", "BF9000"), ("accent5", BRAND), ("accent6", "548235"),
+               ("hlink", "0563C1"), ("folHlink", "954F72"))
+    scheme = "".join(f'<a:{n}><a:srgbClr val="{v}"/></a:{n}>' for n, v in colours)
+    font = f'<a:latin typeface="{BODY_FONT}"/><a:ea typeface=""/><a:cs typeface=""/>'
+    fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = f'<a:ln w="9525">{fill}</a:ln>'
+    effect = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+    return (
+        f'{DECL}<a:theme xmlns:a="{A}" name="Coverton"><a:themeElements>'
+        f'<a:clrScheme name="Coverton">{scheme}</a:clrScheme>'
+        f'<a:fontScheme name="Coverton"><a:majorFont>{font}</a:majorFont>'
+        f"<a:minorFont>{font}</a:minorFont></a:fontScheme>"
+        f'<a:fmtScheme name="Coverton"><a:fillStyleLst>{fill * 3}</a:fillStyleLst>'
+        f"<a:lnStyleLst>{line * 3}</a:lnStyleLst>"
+        f"<a:effectStyleLst>{effect * 3}</a:effectStyleLst>"
+        f"<a:bgFillStyleLst>{fill * 3}</a:bgFillStyleLst></a:fmtScheme>"
+        "</a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
+    )
+
+
 def document_xml() -> str:
     return (
         f'{DECL}<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>'
@@ -390,9 +444,11 @@ def document_xml() -> str:
         "</w:t></w:r></w:p>"
         '<w:sectPr><w:headerReference w:type="default" r:id="rId4"/>'
         '<w:footerReference w:type="default" r:id="rId5"/>'
+        '<w:headerReference w:type="first" r:id="rId8"/>'
+        '<w:footerReference w:type="first" r:id="rId9"/>'
         '<w:pgSz w:w="11906" w:h="16838"/>'
         '<w:pgMar w:top="1418" w:right="1418" w:bottom="1418" w:left="1418" w:header="709" '
-        'w:footer="709" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>'
+        'w:footer="709" w:gutter="0"/><w:cols w:space="708"/><w:titlePg/></w:sectPr>'
         "</w:body></w:document>"
     )
 
@@ -419,6 +475,11 @@ def content_types_xml() -> str:
         f'<Override PartName="/word/settings.xml" ContentType="{main}.settings+xml"/>'
         f'<Override PartName="/word/header1.xml" ContentType="{main}.header+xml"/>'
         f'<Override PartName="/word/footer1.xml" ContentType="{main}.footer+xml"/>'
+        f'<Override PartName="/word/header2.xml" ContentType="{main}.header+xml"/>'
+        f'<Override PartName="/word/footer2.xml" ContentType="{main}.footer+xml"/>'
+        f'<Override PartName="/word/fontTable.xml" ContentType="{main}.fontTable+xml"/>'
+        '<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.theme+xml"/>'
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
         'package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType='
         '"application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'
@@ -433,6 +494,10 @@ def document_rels_xml() -> str:
         ("rId3", "settings", "settings.xml"),
         ("rId4", "header", "header1.xml"),
         ("rId5", "footer", "footer1.xml"),
+        ("rId6", "fontTable", "fontTable.xml"),
+        ("rId7", "theme", "theme/theme1.xml"),
+        ("rId8", "header", "header2.xml"),
+        ("rId9", "footer", "footer2.xml"),
     ]
     items = "".join(
         f'<Relationship Id="{rid}" Type="{base}/{kind}" Target="{target}"/>'
@@ -468,6 +533,10 @@ def build() -> bytes:
         "word/settings.xml": settings_xml().encode(),
         "word/header1.xml": header_xml().encode(),
         "word/footer1.xml": footer_xml().encode(),
+        "word/header2.xml": empty_header_footer_xml("header").encode(),
+        "word/footer2.xml": empty_header_footer_xml("footer").encode(),
+        "word/fontTable.xml": font_table_xml().encode(),
+        "word/theme/theme1.xml": theme_xml().encode(),
         "docProps/core.xml": core_xml(
             title="Reference document", subject="", author="", keywords="", timestamp=stamp
         ),

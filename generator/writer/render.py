@@ -893,6 +893,10 @@ class Renderer:
             ppr = etree.Element(W_PPR)
             last.insert(0, ppr)
         ppr.append(sect)  # sectPr is (nearly) the last child of pPr; rPr never used here
+        # Only the first section opens with the cover page: later sections' first pages
+        # keep the running header and footer.
+        for title_page in self.sect_pr.findall(w("titlePg")):
+            self.sect_pr.remove(title_page)
 
     def d_toc_open(self, rest: str, line: int) -> None:
         if self.container is not self.body or self.lists:
