@@ -155,7 +155,7 @@ class Builder:
             confidential_label=str(terms.confidential) if a.confidential else "",
             keywords=f"{a.id}, {job.kind.id}",
             placeholders={"page_label": str(terms.page_label), "of_label": str(terms.of_label),
-                          "footer": self.firm.footer or ""},
+                          "footer": self.firm.footer_for(a.language)},
             custom_properties={
                 "assignment": a.id,
                 "document": job.kind.id,

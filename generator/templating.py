@@ -110,7 +110,10 @@ class Formatter:
         self.locale = LOCALES[language]
 
     def date(self, value: datetime.date | None, form: str = "long") -> str:
-        return "" if value is None else format_date(value, form, locale=self.locale)
+        # No-break spaces: "29 januari 2027" never splits over two lines.
+        if value is None:
+            return ""
+        return format_date(value, form, locale=self.locale).replace(" ", "\u00a0")
 
     def money(self, amount: Decimal | float, currency: str = "EUR") -> str:
         return format_currency(amount, currency, locale=self.locale)

@@ -20,6 +20,7 @@ from docx_reading import (
     EPOCH,
     EXAMPLE,
     NS,
+    ROOT,
     Docx,
     build_loaded,
     built,
@@ -28,7 +29,7 @@ from docx_reading import (
     w,
 )
 
-from generator.project import load_assignment
+from generator.project import load_assignment, load_firm
 
 FIRM = "Coverton Interim Management BV"
 
@@ -268,7 +269,11 @@ def test_proposal_content(docs, assignment):
     sign = d.tables[-1]
     assert len(sign.rows) >= 3
     assert any(("Greet De Wit" if nl else "Maeve O'Brien") in c for c in sign.rows[1])
-    assert any(("Luc Vermeulen" if nl else "Hannah Clarke") in c for c in sign.rows[1])
+    # the firm signs by its signatory (firm.yaml), else by the interim manager
+    firm = load_firm(ROOT)
+    signer = (f"{firm.signatory.name} ({firm.signatory.role})" if firm.signatory
+              else "Luc Vermeulen" if nl else "Hannah Clarke")
+    assert any(signer in c for c in sign.rows[1])
     assert any(r[1:] == ["", ""] for r in sign.rows[1:])
 
 
