@@ -119,8 +119,10 @@ class Builder:
         terms = env.globals["t"]
         fmt = env.globals["fmt"]
         stamp = document_stamp(job)
+        occasion = fmt.date(job.kind.reported_date(a, job.instance)) if job.kind.dated else ""
         doc = {
             "title": job.kind.title(a.language),
+            "occasion": occasion,
             "kind": job.kind.id,
             "version": stamp.version,
             "date": stamp.date,
@@ -142,7 +144,7 @@ class Builder:
         if job.kind.timeline:
             images["timeline.png"] = self.timeline(a, terms, fmt)
         meta = DocumentMeta(
-            title=doc["title"],
+            title=f"{doc['title']} {occasion}" if occasion else doc["title"],
             subject=a.title,
             author=a.person(a.interim_manager).name,
             company=self.firm.name,

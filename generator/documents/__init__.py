@@ -65,6 +65,9 @@ class Kind:
     reported_date: Callable[[Assignment, Instance], Any] = lambda a, i: None
     """The newest date the document reports on: the last fallback for its printed date."""
     timeline: bool = False
+    dated: bool = False
+    """One document per date (progress reports): its header and cover carry that date,
+    so two reports of one assignment never look alike."""
 
     def title(self, language: str) -> str:
         return self.titles[language]

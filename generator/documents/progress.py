@@ -38,4 +38,5 @@ KIND = Kind(
     instances=instances,
     context=context,
     reported_date=lambda a, i: i.subject.evaluation,
+    dated=True,
 )
