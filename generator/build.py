@@ -348,6 +348,7 @@ class BuildReport:
 
 def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), *,
               out_dir: Path, draft: bool = False, pdf: bool = False,
+              layout: bool | None = None,
               skip_unavailable: bool = False,
               echo: Callable[[str], None] = lambda _: None,
               error: Callable[[str], None] = lambda _: None,
@@ -360,6 +361,8 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     `skip_unavailable`); without `only`, documents not yet allowed are skipped with the
     reason. One failure does not stop the others; nothing is written for a failed document.
     Documents are written by `workers` processes (0: one per core; generator.parallel).
+    `layout` (None: when LibreOffice is installed) numbers the contents pages from one
+    LibreOffice layout pass, which also exports the PDFs when `pdf` is asked for.
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
     report = BuildReport()
@@ -406,12 +409,56 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
             report.written.append(outcome)
             echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
                  f"{'  [draft]' if job.draft else ''}")
-    if pdf and report.written:
-        from generator.pdf import export_pdfs
-
-        for path in export_pdfs(report.written):
+    if report.written:
+        for path in finish_layout(report.written, pdf=pdf, layout=layout, echo=echo):
             echo(f"wrote {display_path(path)} ({_size(path)})")
     return report
+
+
+NO_LAYOUT_NOTE = ("note: LibreOffice (soffice) was not found, so the contents pages list "
+                  "their headings without page numbers; Word fills them in when the reader "
+                  "agrees to update fields on opening")
+
+
+def layout_wanted(layout: bool | None) -> bool | None:
+    """Whether to run the layout pass: asked for, else when LibreOffice is installed (and
+    INTERIM_LAYOUT is not 0). None: wanted but LibreOffice is missing."""
+    from generator.pdf import find_soffice
+
+    if layout is None:
+        if os.environ.get("INTERIM_LAYOUT", "").strip() == "0":
+            return False
+        return True if find_soffice() else None
+    return layout
+
+
+def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
+                  echo: Callable[[str], None]) -> list[Path]:
+    """The layout pass (generator.pdf.lay_out): page numbers into each contents page, and
+    the PDFs in the same LibreOffice run. Returns the PDFs written."""
+    from generator.pdf import PdfError, export_pdfs, lay_out
+    from generator.writer.toc import fill_pages
+
+    wanted = layout_wanted(layout)
+    if not wanted:
+        if wanted is None:
+            echo(NO_LAYOUT_NOTE)
+        return export_pdfs(written) if pdf else []
+    try:
+        pages = lay_out(written, pdf=pdf)
+    except PdfError as exc:
+        if pdf:
+            raise
+        echo(f"note: the layout pass failed, contents pages keep no page numbers: {exc}")
+        return []
+    for path in written:
+        found = pages.get(path.resolve())
+        if found:
+            data = path.read_bytes()
+            filled = fill_pages(data, found)
+            if filled != data:
+                write_atomic(path, filled)
+    return [path.with_suffix(".pdf") for path in written] if pdf else []
 
 
 def _size(path: Path) -> str:
