@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.documents import Instance, Kind, kinds
-from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
+from generator.errors import (
+    Diagnostic,
+    GeneratorError,
+    Level,
+    Location,
+    SourceError,
+    display_path,
+)
 from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
 from generator.project import Loaded, Project, load_assignment, load_firm
@@ -410,7 +417,8 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
             echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
                  f"{'  [draft]' if job.draft else ''}")
     if report.written:
-        for path in finish_layout(report.written, pdf=pdf, layout=layout, echo=echo):
+        for path in finish_layout(report.written, pdf=pdf, layout=layout, echo=echo,
+                                  brand=builder.converter.reference_doc, warn=warn):
             echo(f"wrote {display_path(path)} ({_size(path)})")
     return report
 
@@ -433,13 +441,18 @@ def layout_wanted(layout: bool | None) -> bool | None:
 
 
 def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
-                  echo: Callable[[str], None]) -> list[Path]:
+                  echo: Callable[[str], None], brand: Path,
+                  warn: Callable[[Diagnostic], None]) -> list[Path]:
     """The layout pass (generator.pdf.lay_out): page numbers into each contents page, and
     the PDFs in the same LibreOffice run. Returns the PDFs written."""
+    from generator.fonts import missing_fonts
     from generator.pdf import PdfError, export_pdfs, lay_out
     from generator.writer.toc import fill_pages
 
     wanted = layout_wanted(layout)
+    if pdf or wanted:
+        for font in missing_fonts(brand):
+            warn(Diagnostic(Location(brand), str(font), level=Level.WARNING))
     if not wanted:
         if wanted is None:
             echo(NO_LAYOUT_NOTE)
