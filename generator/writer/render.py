@@ -810,7 +810,8 @@ class Renderer:
         if not len(container):
             return
         last = container[-1]
-        if last.tag == W_P and last.find(f".//{W_T}") is not None:
+        listed = last.find(f"{W_PPR}/{w('numPr')}") is not None
+        if last.tag == W_P and not listed and last.find(f".//{W_T}") is not None:
             oxml.keep_next(last)
 
     def _hold_together(self, tbl: etree._Element) -> None:
