@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from generator.writer import parts
 from generator.writer.package import app_xml, core_xml, zip_package
 from generator.writer.template import abstract_num_xml
 
@@ -392,48 +393,17 @@ def empty_header_footer_xml(kind: str) -> str:
     )
 
 
-FONT_TABLE = (
-    # name, panose, family, pitch, charset; the two fonts the styles name.
-    (BODY_FONT, "020F0502020204030204", "swiss", "variable"),
-    (MONO_FONT, "02070309020205020404", "modern", "fixed"),
-)
-
-
 def font_table_xml() -> str:
-    """word/fontTable.xml: Word and validators expect it; it names each font's family."""
-    fonts_xml = "".join(
-        f'<w:font w:name="{name}"><w:panose1 w:val="{panose}"/><w:charset w:val="00"/>'
-        f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
-        for name, panose, family, pitch in FONT_TABLE
-    )
-    return f'{DECL}<w:fonts xmlns:w="{W}">{fonts_xml}</w:fonts>'
-
-
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    return parts.font_table_xml((BODY_FONT, MONO_FONT))
 
 
 def theme_xml() -> str:
-    """word/theme/theme1.xml: the brand colours and fonts as an Office theme."""
-    colours = (("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", BRAND), ("lt2", "E7E6E6"),
-               ("accent1", ACCENT), ("accent2", "C55A11"), ("accent3", "A5A5A5"),
-               ("accent4", "BF9000"), ("accent5", BRAND), ("accent6", "548235"),
-               ("hlink", "0563C1"), ("folHlink", "954F72"))
-    scheme = "".join(f'<a:{n}><a:srgbClr val="{v}"/></a:{n}>' for n, v in colours)
-    font = f'<a:latin typeface="{BODY_FONT}"/><a:ea typeface=""/><a:cs typeface=""/>'
-    fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
-    line = f'<a:ln w="9525">{fill}</a:ln>'
-    effect = "<a:effectStyle><a:effectLst/></a:effectStyle>"
-    return (
-        f'{DECL}<a:theme xmlns:a="{A}" name="Coverton"><a:themeElements>'
-        f'<a:clrScheme name="Coverton">{scheme}</a:clrScheme>'
-        f'<a:fontScheme name="Coverton"><a:majorFont>{font}</a:majorFont>'
-        f"<a:minorFont>{font}</a:minorFont></a:fontScheme>"
-        f'<a:fmtScheme name="Coverton"><a:fillStyleLst>{fill * 3}</a:fillStyleLst>'
-        f"<a:lnStyleLst>{line * 3}</a:lnStyleLst>"
-        f"<a:effectStyleLst>{effect * 3}</a:effectStyleLst>"
-        f"<a:bgFillStyleLst>{fill * 3}</a:bgFillStyleLst></a:fmtScheme>"
-        "</a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
-    )
+    """The brand colours and font as an Office theme."""
+    return parts.theme_xml("Coverton", BODY_FONT, (
+        ("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", BRAND), ("lt2", "E7E6E6"),
+        ("accent1", ACCENT), ("accent2", "C55A11"), ("accent3", "A5A5A5"),
+        ("accent4", "BF9000"), ("accent5", BRAND), ("accent6", "548235"),
+        ("hlink", "0563C1"), ("folHlink", "954F72")))
 
 
 def document_xml() -> str:

@@ -267,3 +267,28 @@ def test_font_check_warns_when_the_pdf_is_asked_for(monkeypatch, tmp_path):
         finish_layout([docx], pdf=True, layout=None, echo=lambda _: None,
                       brand=ROOT / "templates" / "reference.docx", warn=warned.append)
     assert any("Calibri" in str(d) and "fonts-crosextra-carlito" in str(d) for d in warned)
+
+
+def test_brand_template_without_theme_or_font_table_still_gives_complete_documents(tmp_path):
+    """A firm's reference .docx lacking both parts: the documents get them from its styles."""
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    with zipfile.ZipFile(ROOT / "templates" / "reference.docx") as archive:
+        kept = {i.filename: archive.read(i) for i in archive.infolist()
+                if i.filename not in ("word/theme/theme1.xml", "word/fontTable.xml")}
+    for name in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+        kept[name] = b"".join(line for line in kept[name].replace(b"/>", b"/>\n").splitlines(
+            keepends=True) if b"theme" not in line and b"fontTable" not in line)
+    brand = tmp_path / "brand.docx"
+    with zipfile.ZipFile(brand, "w") as archive:
+        for name, data in kept.items():
+            archive.writestr(name, data)
+    assert b"fontTable" not in zip_part(brand.read_bytes(), "word/_rels/document.xml.rels")
+    target = tmp_path / "out.docx"
+    target.write_bytes(Converter(brand).convert("# A\n\ntext\n", DocumentMeta(title="T"),
+                                                base_dir=tmp_path))
+    d = Docx(target)
+    assert {"theme", "fontTable"} <= {kind for kind, _ in d.rels.values()}
+    assert b'w:name="Calibri"' in d.parts["word/fontTable.xml"]
+    result = OpenXmlValidator(file_format=FileFormat.OFFICE_2019).validate(target)
+    assert result.is_valid, [str(e) for e in result.errors]
