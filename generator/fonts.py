@@ -17,8 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+from generator.writer.parts import A_NS, style_fonts
 
 # Office font -> (metric-compatible free family, Debian package bringing it)
 TWINS: dict[str, tuple[str, str]] = {
@@ -54,11 +53,7 @@ def template_fonts(reference_docx: Path) -> list[str]:
     with zipfile.ZipFile(reference_docx) as archive:
         for part in archive.namelist():
             if part.endswith("styles.xml"):
-                root = etree.fromstring(archive.read(part))
-                for fonts in root.iter(f"{{{W_NS}}}rFonts"):
-                    for attr in ("ascii", "hAnsi"):
-                        if fonts.get(f"{{{W_NS}}}{attr}"):
-                            names.setdefault(fonts.get(f"{{{W_NS}}}{attr}"))
+                names.update(dict.fromkeys(style_fonts(etree.fromstring(archive.read(part)))))
             elif part.startswith("word/theme/") and part.endswith(".xml"):
                 root = etree.fromstring(archive.read(part))
                 for latin in root.iter(f"{{{A_NS}}}latin"):

@@ -9,6 +9,9 @@ Why it is built this way:
 - ``--convert-to pdf`` leaves a table of contents as the placeholder text Word
   wrote; a Basic macro in that profile (see :mod:`generator.pdf_profile`) updates
   every index before exporting, so the PDF's contents list has real page numbers.
+- The layout pass (:func:`lay_out`) uses the same run: the macro also writes the page
+  of each heading's ``_Toc`` bookmark, which the build writes into the contents page
+  (generator.writer.toc); with ``--pdf`` the PDFs come from that one run too.
 - LibreOffice writes into a temporary folder; each PDF that came out whole is
   moved into place with ``os.replace``, so a failed run never leaves a
   half-written PDF, and the previous good PDF stays until a new one replaces it.
