@@ -368,8 +368,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     `skip_unavailable`); without `only`, documents not yet allowed are skipped with the
     reason. One failure does not stop the others; nothing is written for a failed document.
     Documents are written by `workers` processes (0: one per core; generator.parallel).
-    `layout` (None: when LibreOffice is installed) numbers the contents pages from one
-    LibreOffice layout pass, which also exports the PDFs when `pdf` is asked for.
+    `layout` (None: if LibreOffice is installed): number contents pages (finish_layout).
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
     report = BuildReport()

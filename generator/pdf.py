@@ -175,19 +175,8 @@ def _run_batch(
     profile, out = work / "profile", work / "out"
     out.mkdir()
     write_profile(profile)
-    jobs = work / "jobs.txt"
-    flag = "1" if update_indexes else "0"
-    # URLs are percent-encoded ASCII, so no tab or newline can break a line.
-    jobs.write_text(
-        "".join(
-            f"{i}\t{flag}\t{_IMPORT_FILTERS.get(src.suffix.lower(), '')}\t"
-            f"{src.as_uri()}\t{(out / f'{i}.pdf').as_uri() if pdf else ''}"
-            f"{chr(9) + (out / f'{i}.pages').as_uri() if pages is not None else ''}\n"
-            for i, src in enumerate(sources)
-        ),
-        encoding="ascii",
-        newline="\n",
-    )
+    jobs = _write_jobs(work / "jobs.txt", sources, out, update_indexes=update_indexes, pdf=pdf,
+                       pages=pages is not None)
     command = [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -233,6 +222,24 @@ def _run_batch(
                 + (f"; output: {tail}" if tail else "")
             )
     return failures, timed_out
+
+
+def _write_jobs(jobs: Path, sources: list[Path], out: Path, *, update_indexes: bool, pdf: bool,
+                pages: bool) -> Path:
+    """The macro's jobs file (see generator.pdf_profile): one line per document."""
+    flag = "1" if update_indexes else "0"
+    # URLs are percent-encoded ASCII, so no tab or newline can break a line.
+    jobs.write_text(
+        "".join(
+            f"{i}\t{flag}\t{_IMPORT_FILTERS.get(src.suffix.lower(), '')}\t"
+            f"{src.as_uri()}\t{(out / f'{i}.pdf').as_uri() if pdf else ''}"
+            f"{chr(9) + (out / f'{i}.pages').as_uri() if pages else ''}\n"
+            for i, src in enumerate(sources)
+        ),
+        encoding="ascii",
+        newline="\n",
+    )
+    return jobs
 
 
 def _run(command: list[str], log_file: BinaryIO, timeout: float) -> tuple[int | None, bool]:
