@@ -292,3 +292,21 @@ def test_brand_template_without_theme_or_font_table_still_gives_complete_documen
     assert b'w:name="Calibri"' in d.parts["word/fontTable.xml"]
     result = OpenXmlValidator(file_format=FileFormat.OFFICE_2019).validate(target)
     assert result.is_valid, [str(e) for e in result.errors]
+
+
+def test_cli_layout_choice_reaches_the_build(example, monkeypatch):
+    """`--no-layout` keeps today's contents page; without LibreOffice the build says so once."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.delenv("INTERIM_LAYOUT", raising=False)
+    monkeypatch.setattr("generator.pdf.find_soffice", lambda: None)
+    result = CliRunner().invoke(main, ["build", "--doc", "handbook", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("LibreOffice (soffice) was not found") == 1
+    quiet = CliRunner().invoke(main, ["build", "--doc", "handbook", "--out", "out",
+                                      "--no-layout"])
+    assert quiet.exit_code == 0 and "not found" not in quiet.output
+    d = Docx(Path("out") / EXAMPLE / "handbook.docx")
+    assert b"updateFields" in d.parts["word/settings.xml"]  # Word fills the numbers in
