@@ -34,3 +34,4 @@ lint: $(INSTALLED) ## ruff over the code and the tests
 bench: $(INSTALLED) ## Speed against pandoc, and the build and PDF batch benchmarks
 	$(VENV)/bin/python bench/bench_convert.py
 	$(VENV)/bin/python bench/bench_build.py
+	$(VENV)/bin/python bench/bench_layout.py

@@ -21,7 +21,14 @@ from typing import Any
 
 from generator import history
 from generator.documents import Gate, Instance, Kind, kinds
-from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
+from generator.errors import (
+    Diagnostic,
+    GeneratorError,
+    Level,
+    Location,
+    SourceError,
+    display_path,
+)
 from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
 from generator.project import Loaded, Project, load_assignment, load_firm
@@ -147,8 +154,12 @@ class Builder:
         env = self.environment(a.language)
         terms = env.globals["t"]
         fmt = env.globals["fmt"]
+        occasion = ""  # the moment a dated kind reports on (a progress report's evaluation)
+        if job.kind.dated:
+            occasion = fmt.date(history.defining_date(a, job.kind.id, job.instance.subject))
         doc = {
             "title": job.kind.title(a.language),
+            "occasion": occasion,
             "kind": job.kind.id,
             "version": stamp.version,
             "date": stamp.date,
@@ -170,7 +181,7 @@ class Builder:
         if job.kind.timeline:
             images["timeline.png"] = self.timeline(a, terms, fmt)
         meta = DocumentMeta(
-            title=doc["title"],
+            title=f"{doc['title']} {occasion}" if occasion else doc["title"],
             subject=a.title,
             author=a.person(a.interim_manager).name,
             company=self.firm.name,
@@ -183,7 +194,7 @@ class Builder:
             confidential_label=str(terms.confidential) if a.confidential else "",
             keywords=f"{a.id}, {job.kind.id}",
             placeholders={"page_label": str(terms.page_label), "of_label": str(terms.of_label),
-                          "footer": self.firm.footer or ""},
+                          "footer": self.firm.footer_for(a.language)},
             custom_properties={
                 "assignment": a.id,
                 "document": job.kind.id,
@@ -426,6 +437,7 @@ class BuildReport:
 
 def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), *,
               out_dir: Path, draft: bool = False, pdf: bool = False,
+              layout: bool | None = None,
               skip_unavailable: bool = False,
               echo: Callable[[str], None] = lambda _: None,
               error: Callable[[str], None] = lambda _: None,
@@ -439,6 +451,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     reason. One failure does not stop the others; nothing is written for a failed document.
     Documents are written by `workers` processes (0: one per core; generator.parallel).
     With `as_of`, each document as it stood on that date, under `OUT/<id>/as-of-<D>/`.
+    `layout` (None: if LibreOffice is installed): number contents pages (finish_layout).
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
     report = BuildReport()
@@ -485,12 +498,62 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
             report.written.append(outcome)
             echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
                  f"{'  [draft]' if job.draft else ''}")
-    if pdf and report.written:
-        from generator.pdf import export_pdfs
-
-        for path in export_pdfs(report.written):
+    if report.written:
+        for path in finish_layout(report.written, pdf=pdf, layout=layout, echo=echo,
+                                  brand=builder.converter.reference_doc, warn=warn):
             echo(f"wrote {display_path(path)} ({_size(path)})")
     return report
+
+
+NO_LAYOUT_NOTE = ("note: LibreOffice (soffice) was not found, so the contents pages list "
+                  "their headings without page numbers; Word fills them in when the reader "
+                  "agrees to update fields on opening")
+
+
+def layout_wanted(layout: bool | None) -> bool | None:
+    """Whether to run the layout pass: asked for, else when LibreOffice is installed (and
+    INTERIM_LAYOUT is not 0). None: wanted but LibreOffice is missing."""
+    from generator.pdf import find_soffice
+
+    if layout is None:
+        if os.environ.get("INTERIM_LAYOUT", "").strip() == "0":
+            return False
+        return True if find_soffice() else None
+    return layout
+
+
+def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
+                  echo: Callable[[str], None], brand: Path,
+                  warn: Callable[[Diagnostic], None]) -> list[Path]:
+    """The layout pass (generator.pdf.lay_out): page numbers into each contents page, and
+    the PDFs in the same LibreOffice run. Returns the PDFs written."""
+    from generator.fonts import missing_fonts
+    from generator.pdf import PdfError, export_pdfs, lay_out
+    from generator.writer.toc import fill_pages
+
+    wanted = layout_wanted(layout)
+    if pdf or wanted:
+        for font in missing_fonts(brand):
+            warn(Diagnostic(Location(brand), str(font), level=Level.WARNING))
+    if not wanted:
+        if wanted is None:
+            echo(NO_LAYOUT_NOTE)
+        return export_pdfs(written) if pdf else []
+    try:
+        pages = lay_out(written, pdf=pdf)
+    except PdfError as exc:
+        if pdf:
+            raise
+        echo(f"note: the layout pass failed, contents pages keep no page numbers: {exc}")
+        return []
+    for path in written:
+        found = pages.get(path.resolve())
+        if found:
+            data = path.read_bytes()
+            filled = fill_pages(data, found)
+            if filled != data:
+                write_atomic(path, filled)
+    return [path.with_suffix(".pdf") for path in written] if pdf else []
 
 
 def _size(path: Path) -> str:

@@ -190,6 +190,8 @@ def schema() -> None:
 @click.option("--draft", is_flag=True, help="Build documents whose gate is not yet passed, "
               "marked DRAFT/CONCEPT on every page.")
 @click.option("--pdf", is_flag=True, help="Also export each document to PDF (LibreOffice).")
+@click.option("--layout/--no-layout", default=None, help="Number the contents pages from a "
+              "LibreOffice layout pass (default: when LibreOffice is installed).")
 @click.option("--skip-unavailable", is_flag=True, help="With --doc: skip, rather than fail on, "
               "a document the assignment's phase does not allow yet.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
@@ -200,8 +202,8 @@ def schema() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @_handle_errors
 def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, draft: bool,
-          pdf: bool, skip_unavailable: bool, jobs: int, as_of: datetime.datetime | None,
-          quiet: bool) -> None:
+          pdf: bool, layout: bool | None, skip_unavailable: bool, jobs: int,
+          as_of: datetime.datetime | None, quiet: bool) -> None:
     """Build the documents each assignment's phase allows, into OUT/<id>/."""
     from generator.build import build_all
     from generator.project import Project
@@ -209,6 +211,7 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
     project = Project.find()
     with _ProgressBar(enabled=not quiet) as bar:
         report = build_all(project, assignments, kinds_, out_dir=out_dir, draft=draft, pdf=pdf,
+                           layout=layout,
                            skip_unavailable=skip_unavailable,
                            echo=(lambda _: None) if quiet else click.echo,
                            error=lambda message: click.echo(message, err=True), warn=_warn,

@@ -16,7 +16,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-DIRECTIVE_NAMES = frozenset({"pagebreak", "landscape", "toc", "style"})
+DIRECTIVE_NAMES = frozenset({"pagebreak", "landscape", "toc", "style", "signatures"})
 """`::: name` blocks the writer knows; any other is an error."""
 
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -376,6 +376,32 @@ def final_status(a: Assignment, milestone_id: str) -> str | None:
     return "done" if named and named[-1] == "done" else None
 
 
+class Signatory(Record):
+    """Who signs the documents for the firm (else the interim manager signs)."""
+
+    name: Plain
+    role: Plain
+
+
+def _per_language(value: Any) -> str | dict[str, str]:
+    """One text for every language, or `{nl: ..., en: ...}` (an English document must
+    never carry the Dutch footer)."""
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, dict) and value:
+        unknown = [str(key) for key in value if key not in ("nl", "en")]
+        if unknown:
+            raise Problem(f"unknown language {', '.join(unknown)}", "use the keys nl and en")
+        if all(isinstance(text, str) and text.strip() for text in value.values()):
+            return dict(value)
+    raise Problem("expected a text, or one text per language",
+                  "write `footer: text` or `footer: {nl: ..., en: ...}`")
+
+
+PerLanguage = Annotated[Any, Check(_per_language, (
+    ("description", "one text, or one per language: {nl: ..., en: ...}"),))]
+
+
 class Firm(Record):
     """The firm issuing the documents, from `firm.yaml` at the repository's root."""
 
@@ -389,7 +415,14 @@ class Firm(Record):
     language: Language = "nl"
     brand_template: RelativePath | None = None
     templates: RelativePath | None = None
-    footer: Plain | None = None
+    footer: PerLanguage | None = None
+    signatory: Signatory | None = None
+
+    def footer_for(self, language: str) -> str:
+        """The footer line in a document's language ("" when none is given for it)."""
+        if isinstance(self.footer, dict):
+            return str(self.footer.get(language, ""))
+        return self.footer or ""
 
 
 NEUTRAL_FIRM = Firm(name="Interim Management", language="nl")

@@ -9,6 +9,9 @@ Why it is built this way:
 - ``--convert-to pdf`` leaves a table of contents as the placeholder text Word
   wrote; a Basic macro in that profile (see :mod:`generator.pdf_profile`) updates
   every index before exporting, so the PDF's contents list has real page numbers.
+- The layout pass (:func:`lay_out`) uses the same run: the macro also writes the page
+  of each heading's ``_Toc`` bookmark, which the build writes into the contents page
+  (generator.writer.toc); with ``--pdf`` the PDFs come from that one run too.
 - LibreOffice writes into a temporary folder; each PDF that came out whole is
   moved into place with ``os.replace``, so a failed run never leaves a
   half-written PDF, and the previous good PDF stays until a new one replaces it.
@@ -86,6 +89,10 @@ def find_soffice() -> str | None:
     return None
 
 
+Pages = dict[str, int]
+"""Page of each `_Toc` bookmark (heading) of a document, as LibreOffice lays it out."""
+
+
 def export_pdfs(
     docx_files: Sequence[Path], *, timeout: float = 180.0, update_indexes: bool = True
 ) -> list[Path]:
@@ -96,6 +103,28 @@ def export_pdfs(
     before export. PDFs that were exported are put in place even when others
     failed; the failures raise :class:`PdfError` naming each source file.
     """
+    return _batch(docx_files, timeout=timeout, update_indexes=update_indexes, pdf=True)
+
+
+def lay_out(
+    docx_files: Sequence[Path], *, pdf: bool, timeout: float = 180.0
+) -> dict[Path, Pages]:
+    """The layout pass: the page of each heading of each document, in one LibreOffice run.
+
+    With ``pdf`` the same run exports the PDFs too (indexes updated, so the PDF's
+    contents page shows the very numbers returned here). Failures raise
+    :class:`PdfError` as :func:`export_pdfs` does.
+    """
+    pages: dict[Path, Pages] = {}
+    _batch(docx_files, timeout=timeout, update_indexes=True, pdf=pdf, pages=pages)
+    return pages
+
+
+def _batch(
+    docx_files: Sequence[Path], *, timeout: float, update_indexes: bool, pdf: bool,
+    pages: dict[Path, Pages] | None = None,
+) -> list[Path]:
+    """One LibreOffice run over the batch: PDFs and/or heading pages (into ``pages``)."""
     sources = [Path(p) for p in docx_files]
     if not sources:
         return []
@@ -115,7 +144,8 @@ def export_pdfs(
     unique = list(dict.fromkeys(p.resolve() for p in sources))
     work = Path(tempfile.mkdtemp(prefix="interim-pdf-"))
     try:
-        failures, timed_out = _run_batch(soffice, unique, work, timeout, update_indexes)
+        failures, timed_out = _run_batch(soffice, unique, work, timeout, update_indexes,
+                                         pdf=pdf, pages=pages)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if failures:
@@ -135,27 +165,18 @@ def _targets(sources: Sequence[Path]) -> list[Path]:
 
 
 def _run_batch(
-    soffice: str, sources: list[Path], work: Path, timeout: float, update_indexes: bool
+    soffice: str, sources: list[Path], work: Path, timeout: float, update_indexes: bool,
+    *, pdf: bool = True, pages: dict[Path, Pages] | None = None,
 ) -> tuple[dict[Path, str], bool]:
-    """Convert in ``work`` and move the good PDFs into place.
+    """Convert in ``work`` and move the good PDFs into place; read the heading pages.
 
     Returns {source: why it failed} and whether the run hit the timeout.
     """
     profile, out = work / "profile", work / "out"
     out.mkdir()
     write_profile(profile)
-    jobs = work / "jobs.txt"
-    flag = "1" if update_indexes else "0"
-    # URLs are percent-encoded ASCII, so no tab or newline can break a line.
-    jobs.write_text(
-        "".join(
-            f"{i}\t{flag}\t{_IMPORT_FILTERS.get(src.suffix.lower(), '')}\t"
-            f"{src.as_uri()}\t{(out / f'{i}.pdf').as_uri()}\n"
-            for i, src in enumerate(sources)
-        ),
-        encoding="ascii",
-        newline="\n",
-    )
+    jobs = _write_jobs(work / "jobs.txt", sources, out, update_indexes=update_indexes, pdf=pdf,
+                       pages=pages is not None)
     command = [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -175,10 +196,15 @@ def _run_batch(
     failures: dict[Path, str] = {}
     for i, src in enumerate(sources):
         result = status.get(str(i))
-        pdf = out / f"{i}.pdf"
-        if result == "ok" and _is_whole_pdf(pdf):
+        exported = out / f"{i}.pdf"
+        if result == "ok" and pages is not None:
+            pages[src] = _read_pages(out / f"{i}.pages")
+        if result == "ok" and not pdf:
+            continue
+        if result == "ok" and _is_whole_pdf(exported):
             try:
-                _install(pin_pdf(pdf.read_bytes(), document_date(src)), src.with_suffix(".pdf"))
+                _install(pin_pdf(exported.read_bytes(), document_date(src)),
+                         src.with_suffix(".pdf"))
             except OSError as error:
                 failures[src] = f"cannot write the PDF: {error.strerror or error}"
         elif result == "ok":
@@ -196,6 +222,24 @@ def _run_batch(
                 + (f"; output: {tail}" if tail else "")
             )
     return failures, timed_out
+
+
+def _write_jobs(jobs: Path, sources: list[Path], out: Path, *, update_indexes: bool, pdf: bool,
+                pages: bool) -> Path:
+    """The macro's jobs file (see generator.pdf_profile): one line per document."""
+    flag = "1" if update_indexes else "0"
+    # URLs are percent-encoded ASCII, so no tab or newline can break a line.
+    jobs.write_text(
+        "".join(
+            f"{i}\t{flag}\t{_IMPORT_FILTERS.get(src.suffix.lower(), '')}\t"
+            f"{src.as_uri()}\t{(out / f'{i}.pdf').as_uri() if pdf else ''}"
+            f"{chr(9) + (out / f'{i}.pages').as_uri() if pages else ''}\n"
+            for i, src in enumerate(sources)
+        ),
+        encoding="ascii",
+        newline="\n",
+    )
+    return jobs
 
 
 def _run(command: list[str], log_file: BinaryIO, timeout: float) -> tuple[int | None, bool]:
@@ -239,6 +283,17 @@ def _read_status(path: Path) -> dict[str, str]:
             rest = rest.removeprefix("error\t").strip() or "LibreOffice reported an error"
         status[key] = rest
     return status
+
+
+def _read_pages(path: Path) -> Pages:
+    """The macro's "bookmark<TAB>page" lines; nothing when it wrote none."""
+    found: Pages = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            name, _, page = line.partition("\t")
+            if page.strip().isdigit():
+                found[name] = int(page)
+    return found
 
 
 def _hint_for(error: str) -> str:

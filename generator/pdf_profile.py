@@ -15,7 +15,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 # One job per line, tab-separated: id, update indexes ("1"/"0"), import filter
-# (empty: let LibreOffice detect), source URL, target URL. The macro appends
+# (empty: let LibreOffice detect), source URL, target URL (empty: no PDF), and
+# optionally a pages URL: the layout pass writes there "bookmark<TAB>page" for every
+# `_Toc` bookmark (the headings the contents page lists). The macro appends
 # "id<TAB>ok" or "id<TAB>error<TAB>message" per job to "<jobs URL>.status", then
 # "done", so the caller knows exactly how far a killed or crashed run got.
 BASIC_SOURCE = """\
@@ -23,7 +25,7 @@ REM Written by generator/pdf_profile.py into a throw-away profile; do not edit.
 Option Explicit
 
 Sub ExportAll(sJobs As String)
-    Dim iIn As Integer, sLine As String, a As Variant
+    Dim iIn As Integer, sLine As String, a As Variant, sPages As String
     On Error GoTo Finish
     iIn = FreeFile
     Open ConvertFromURL(sJobs) For Input As #iIn
@@ -31,7 +33,9 @@ Sub ExportAll(sJobs As String)
         Line Input #iIn, sLine
         If Len(sLine) > 0 Then
             a = Split(sLine, Chr(9))
-            Report(sJobs, a(0) & Chr(9) & ExportOne(a(3), a(4), a(2), a(1) = "1"))
+            sPages = ""
+            If UBound(a) >= 5 Then sPages = a(5)
+            Report(sJobs, a(0) & Chr(9) & ExportOne(a(3), a(4), a(2), a(1) = "1", sPages))
         End If
     Loop
     Close #iIn
@@ -42,7 +46,8 @@ Finish:
     StarDesktop.terminate()
 End Sub
 
-Function ExportOne(sIn As String, sOut As String, sFilter As String, bUpdate As Boolean) As String
+Function ExportOne(sIn As String, sOut As String, sFilter As String, bUpdate As Boolean, _
+        sPages As String) As String
     Dim oDoc As Object, oIndexes As Object, i As Integer, aLoad As Variant, aStore As Variant
     On Error GoTo Failed
     If sFilter = "" Then
@@ -65,8 +70,9 @@ Function ExportOne(sIn As String, sOut As String, sFilter As String, bUpdate As 
         Next i
         oDoc.refresh()
     End If
+    If sPages <> "" Then WritePages(oDoc, sPages)
     aStore = Array(Prop("FilterName", "writer_pdf_Export"))
-    oDoc.storeToURL(sOut, aStore)
+    If sOut <> "" Then oDoc.storeToURL(sOut, aStore)
     oDoc.close(True)
     ExportOne = "ok"
     Exit Function
@@ -75,6 +81,23 @@ Failed:
     On Error Resume Next
     If Not IsNull(oDoc) Then oDoc.close(True)
 End Function
+
+Sub WritePages(oDoc As Object, sPages As String)
+    REM The page each heading's bookmark is laid out on, as the exported PDF shows it.
+    Dim oMarks As Object, oMark As Object, oCursor As Object, i As Integer, iOut As Integer
+    oMarks = oDoc.getBookmarks()
+    oCursor = oDoc.getCurrentController().getViewCursor()
+    iOut = FreeFile
+    Open ConvertFromURL(sPages) For Output As #iOut
+    For i = 0 To oMarks.getCount() - 1
+        oMark = oMarks.getByIndex(i)
+        If Left(oMark.getName(), 4) = "_Toc" Then
+            oCursor.gotoRange(oMark.getAnchor().getStart(), False)
+            Print #iOut, oMark.getName() & Chr(9) & oCursor.getPage()
+        End If
+    Next i
+    Close #iOut
+End Sub
 
 Function Prop(sName As String, vValue As Variant) As com.sun.star.beans.PropertyValue
     Dim p As New com.sun.star.beans.PropertyValue

@@ -62,14 +62,23 @@ class TemplatingError(GeneratorError):
     """A template could not be found, parsed or rendered."""
 
 
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+"""Whitespace that may break a line; no-break spaces ("29 januari 2027") are kept."""
+
+
+def one_line(text: str) -> str:
+    """Runs of whitespace as one space, on one line; no-break spaces stay."""
+    return " ".join(_BREAKING_SPACE.split(str(text).strip()))
+
+
 def escape(text: str) -> str:
     """Plain text as Markdown that reads exactly as typed, on one line."""
-    return Md(_SPECIAL.sub(r"\\\1", " ".join(str(text).split())))
+    return Md(_SPECIAL.sub(r"\\\1", one_line(text)))
 
 
 def inline(text: str) -> str:
     """Inline Markdown kept (emphasis, links, code), block syntax and table pipes neutralised."""
-    flat = " ".join(str(text).split())
+    flat = one_line(text)
     flat = _BLOCK_START.sub(_neutralise, flat)
     flat = re.sub(r"(?<!\\)\|", r"\\|", flat)
     return Md(flat.replace("<", "\\<"))
@@ -111,7 +120,10 @@ class Formatter:
         self.locale = LOCALES[language]
 
     def date(self, value: datetime.date | None, form: str = "long") -> str:
-        return "" if value is None else format_date(value, form, locale=self.locale)
+        # No-break spaces: "29 januari 2027" never splits over two lines.
+        if value is None:
+            return ""
+        return format_date(value, form, locale=self.locale).replace(" ", "\u00a0")
 
     def money(self, amount: Decimal | float, currency: str = "EUR") -> str:
         return format_currency(amount, currency, locale=self.locale)

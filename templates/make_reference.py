@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from generator.writer import parts
 from generator.writer.package import app_xml, core_xml, zip_package
 from generator.writer.template import abstract_num_xml
 
@@ -382,6 +383,29 @@ def footer_xml() -> str:
     )
 
 
+def empty_header_footer_xml(kind: str) -> str:
+    """The cover page's header or footer: empty, so the cover carries no running text."""
+    root = "w:hdr" if kind == "header" else "w:ftr"
+    style = "Header" if kind == "header" else "Footer"
+    return (
+        f'{DECL}<{root} xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="{style}"/>'
+        f"</w:pPr></w:p></{root}>"
+    )
+
+
+def font_table_xml() -> str:
+    return parts.font_table_xml((BODY_FONT, MONO_FONT))
+
+
+def theme_xml() -> str:
+    """The brand colours and font as an Office theme."""
+    return parts.theme_xml("Coverton", BODY_FONT, (
+        ("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", BRAND), ("lt2", "E7E6E6"),
+        ("accent1", ACCENT), ("accent2", "C55A11"), ("accent3", "A5A5A5"),
+        ("accent4", "BF9000"), ("accent5", BRAND), ("accent6", "548235"),
+        ("hlink", "0563C1"), ("folHlink", "954F72")))
+
+
 def document_xml() -> str:
     return (
         f'{DECL}<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>'
@@ -390,9 +414,11 @@ def document_xml() -> str:
         "</w:t></w:r></w:p>"
         '<w:sectPr><w:headerReference w:type="default" r:id="rId4"/>'
         '<w:footerReference w:type="default" r:id="rId5"/>'
+        '<w:headerReference w:type="first" r:id="rId8"/>'
+        '<w:footerReference w:type="first" r:id="rId9"/>'
         '<w:pgSz w:w="11906" w:h="16838"/>'
         '<w:pgMar w:top="1418" w:right="1418" w:bottom="1418" w:left="1418" w:header="709" '
-        'w:footer="709" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>'
+        'w:footer="709" w:gutter="0"/><w:cols w:space="708"/><w:titlePg/></w:sectPr>'
         "</w:body></w:document>"
     )
 
@@ -419,6 +445,11 @@ def content_types_xml() -> str:
         f'<Override PartName="/word/settings.xml" ContentType="{main}.settings+xml"/>'
         f'<Override PartName="/word/header1.xml" ContentType="{main}.header+xml"/>'
         f'<Override PartName="/word/footer1.xml" ContentType="{main}.footer+xml"/>'
+        f'<Override PartName="/word/header2.xml" ContentType="{main}.header+xml"/>'
+        f'<Override PartName="/word/footer2.xml" ContentType="{main}.footer+xml"/>'
+        f'<Override PartName="/word/fontTable.xml" ContentType="{main}.fontTable+xml"/>'
+        '<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.theme+xml"/>'
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
         'package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType='
         '"application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'
@@ -433,6 +464,10 @@ def document_rels_xml() -> str:
         ("rId3", "settings", "settings.xml"),
         ("rId4", "header", "header1.xml"),
         ("rId5", "footer", "footer1.xml"),
+        ("rId6", "fontTable", "fontTable.xml"),
+        ("rId7", "theme", "theme/theme1.xml"),
+        ("rId8", "header", "header2.xml"),
+        ("rId9", "footer", "footer2.xml"),
     ]
     items = "".join(
         f'<Relationship Id="{rid}" Type="{base}/{kind}" Target="{target}"/>'
@@ -468,6 +503,10 @@ def build() -> bytes:
         "word/settings.xml": settings_xml().encode(),
         "word/header1.xml": header_xml().encode(),
         "word/footer1.xml": footer_xml().encode(),
+        "word/header2.xml": empty_header_footer_xml("header").encode(),
+        "word/footer2.xml": empty_header_footer_xml("footer").encode(),
+        "word/fontTable.xml": font_table_xml().encode(),
+        "word/theme/theme1.xml": theme_xml().encode(),
         "docProps/core.xml": core_xml(
             title="Reference document", subject="", author="", keywords="", timestamp=stamp
         ),

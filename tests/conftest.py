@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from example_project import ExampleProject, copy_example
+
+# Builds in the tests skip the LibreOffice layout pass (seconds per build) unless a test
+# asks for it (`layout=True`, `--layout`): tests/test_finish.py covers it once per session.
+os.environ.setdefault("INTERIM_LAYOUT", "0")
 
 
 @pytest.fixture

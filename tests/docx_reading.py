@@ -154,6 +154,12 @@ class Table:
 
 
 def paragraph_text(p: etree._Element) -> str:
+    """The text as a reader sees it: a no-break space reads as a space."""
+    return raw_text(p).replace("\u00a0", " ")
+
+
+def raw_text(p: etree._Element) -> str:
+    """The text as stored, no-break spaces included."""
     return "".join(t.text or "" for t in p.iter(w("t")))
 
 

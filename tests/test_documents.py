@@ -20,6 +20,7 @@ from docx_reading import (
     EPOCH,
     EXAMPLE,
     NS,
+    ROOT,
     Docx,
     build_loaded,
     built,
@@ -28,7 +29,7 @@ from docx_reading import (
     w,
 )
 
-from generator.project import load_assignment
+from generator.project import load_assignment, load_firm
 
 FIRM = "Coverton Interim Management BV"
 
@@ -78,6 +79,21 @@ EXPECT = {
 
 ALL_DOCS = [(a, f) for a in ASSIGNMENTS for f in EXPECT[a]["files"]]
 
+# A progress report carries its evaluation date on the cover, in the subtitle and header.
+OCCASIONS = {
+    "progress-2027-02-19.docx": ("Evaluatiemoment", "19 februari 2027"),
+    "progress-2027-04-16.docx": ("Evaluation moment", "16 April 2027"),
+    "progress-2027-06-11.docx": ("Evaluation moment", "11 June 2027"),
+}
+
+
+def dated(text: str, name: str, *, label: bool) -> str:
+    """`text` followed by the evaluation date of a progress report (as the reader sees it)."""
+    if name not in OCCASIONS:
+        return text
+    moment, date = OCCASIONS[name]
+    return f"{text} · {moment} {date}" if label else f"{text} {date}"
+
 
 @pytest.fixture(scope="session")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
@@ -102,7 +118,7 @@ def test_cover_page(docs, assignment, name):
     d = open_doc(docs, assignment, name)
     cover = d.cover
     assert d.styled("Title") == [e["files"][name]]
-    assert d.styled("Subtitle") == [e["title"]]
+    assert d.styled("Subtitle") == [dated(e["title"], name, label=True)]
     for text in (FIRM, e["client"], e["dates"][name], e["confidential"]):
         assert text in cover, (text, cover)
     version = e["versions"].get(name, "1.0")
@@ -166,7 +182,7 @@ def test_every_table_repeats_its_header_row(docs, assignment, name):
 def test_properties(docs, assignment, name):
     e = EXPECT[assignment]
     d = open_doc(docs, assignment, name)
-    assert d.core["title"] == e["files"][name]
+    assert d.core["title"].replace("\u00a0", " ") == dated(e["files"][name], name, label=False)
     assert d.core["subject"] == e["title"]
     assert d.core["creator"] == {EXAMPLE: "Luc Vermeulen", ENGLISH: "Hannah Clarke"}[assignment]
     assert d.company == FIRM
@@ -277,7 +293,11 @@ def test_proposal_content(docs, assignment):
     sign = d.tables[-1]
     assert len(sign.rows) >= 3
     assert any(("Greet De Wit" if nl else "Maeve O'Brien") in c for c in sign.rows[1])
-    assert any(("Luc Vermeulen" if nl else "Hannah Clarke") in c for c in sign.rows[1])
+    # the firm signs by its signatory (firm.yaml), else by the interim manager
+    firm = load_firm(ROOT)
+    signer = (f"{firm.signatory.name} ({firm.signatory.role})" if firm.signatory
+              else "Luc Vermeulen" if nl else "Hannah Clarke")
+    assert any(signer in c for c in sign.rows[1])
     assert any(r[1:] == ["", ""] for r in sign.rows[1:])
 
 

@@ -78,8 +78,9 @@ def test_finalize_decides_by_type_not_content() -> None:
 
 
 @pytest.mark.parametrize(("language", "date", "money", "percent"), [
-    ("nl", "1 februari 2027", "€\xa099.750,00", "21%"),  # no line break after the €
-    ("en", "1 February 2027", "€99,750.00", "21%"),
+    # no line break after the € nor inside a date
+    ("nl", "1\xa0februari\xa02027", "€\xa099.750,00", "21%"),
+    ("en", "1\xa0February\xa02027", "€99,750.00", "21%"),
 ])
 def test_formatting_per_language(language: str, date: str, money: str, percent: str) -> None:
     fmt = Formatter(language)

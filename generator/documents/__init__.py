@@ -65,6 +65,9 @@ class Kind:
     context: Callable[[Assignment, Instance], dict[str, Any]] = lambda a, i: {}
     instances: Callable[[Assignment, str], list[Instance]] = single
     timeline: bool = False
+    dated: bool = False
+    """One document per date (progress reports): its header and cover carry that date,
+    so two reports of one assignment never look alike."""
 
     def title(self, language: str) -> str:
         return self.titles[language]

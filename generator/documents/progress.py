@@ -55,4 +55,5 @@ KIND = Kind(
     gate=gate,
     instances=instances,
     context=context,
+    dated=True,
 )

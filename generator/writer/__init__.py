@@ -22,6 +22,7 @@ from generator.bundled import template_root
 from generator.dialect import forbidden_character, make_parser
 from generator.errors import Diagnostic, GeneratorError, Location, SourceError
 from generator.writer import oxml, package, template
+from generator.writer import parts as standard_parts
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import clean_stale_temporaries, write_atomic
 from generator.writer.render import MarkdownError, Renderer, RidAllocator, plain_text
@@ -138,6 +139,7 @@ class Converter:
         else:
             self._drop_part(_FOOTNOTES_PART, parts, rels, types, oxml.RT_FOOTNOTES)
         self._settings(parts, result.has_toc, bool(result.footnotes))
+        self._theme_and_fonts(parts, rels, types, rids)
         parts[self._styles_part()] = self._styles(meta.language)
         self._doc_props(meta, parts, types)
 
@@ -335,6 +337,29 @@ class Converter:
         for rel in list(rels):
             if rel.get("Type") == rtype:
                 rels.remove(rel)
+
+    def _theme_and_fonts(
+        self,
+        parts: dict[str, bytes],
+        rels: etree._Element,
+        types: etree._Element,
+        rids: RidAllocator,
+    ) -> None:
+        """A brand template without a theme or font table still gives complete documents:
+        its own parts are carried as they are; a missing one is made from its styles."""
+        fonts = standard_parts.style_fonts(self.template.styles_root) or ["Calibri"]
+        for rtype, partname, content_type, make in (
+            (standard_parts.RT_THEME, standard_parts.THEME_PART, standard_parts.CT_THEME,
+             lambda: standard_parts.theme_xml("Brand", fonts[0])),
+            (standard_parts.RT_FONT_TABLE, standard_parts.FONT_TABLE_PART,
+             standard_parts.CT_FONT_TABLE, lambda: standard_parts.font_table_xml(fonts)),
+        ):
+            if self._target_of(rtype) is not None or partname in parts:
+                continue
+            parts[partname] = make().encode()
+            target = partname.removeprefix("word/")
+            oxml.relationship(rels, rids(), rtype, target, False)
+            template.content_type_override(types, partname, content_type)
 
     def _settings(self, parts: dict[str, bytes], has_toc: bool, has_notes: bool) -> None:
         settings = self.template.settings_root

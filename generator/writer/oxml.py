@@ -267,3 +267,15 @@ def insert_in_order(parent: etree._Element, child: etree._Element, after: Iterab
             parent.insert(index, child)
             return
     parent.append(child)
+
+
+def keep_next(paragraph: etree._Element) -> None:
+    """Keep a paragraph on the page of the next one (``w:keepNext``, after ``w:pStyle``)."""
+    ppr = paragraph.find(W_PPR)
+    if ppr is None:
+        ppr = etree.Element(W_PPR)
+        paragraph.insert(0, ppr)
+    if ppr.find(w("keepNext")) is not None:
+        return
+    at = 1 if len(ppr) and ppr[0].tag == W_PSTYLE else 0
+    ppr.insert(at, etree.Element(w("keepNext")))

@@ -22,6 +22,7 @@ from markdown_it.token import Token
 from generator.dialect import DIRECTIVE_NAMES, is_url, refused_scheme, resolve_inside
 from generator.errors import GeneratorError
 from generator.writer import oxml
+from generator.writer.measure import body_font, measure_for
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
 from generator.writer.template import MAX_LEVEL, Template, list_indent
 
@@ -201,6 +202,8 @@ class Renderer:
         self._run_tpl: dict[tuple, etree._Element] = {}
         self._cell_len = 0
         self._cell_word = 0
+        self.measure = measure_for(*body_font(template.styles_root))
+        self.signature_block = False
         self._rpr_cache: dict[tuple, etree._Element | None] = {}
         self._resolve_styles()
 
@@ -416,15 +419,7 @@ class Renderer:
         if kind == "cell":
             p = self._p(self._ppr(self.s_compact, jc=self.cell_align))
             self.cell.append(p)
-            length = len(token.content)
-            self._cell_len += length
-            # A short cell ("9 Jul 2027", "Approved by") reads best on one line.
-            if length <= SHORT_CELL:
-                unbroken = length
-            else:
-                unbroken = max(map(len, token.content.split()), default=0)
-            if unbroken > self._cell_word:
-                self._cell_word = unbroken
+            self._measure_cell(keep_spaces(plain_text(token)))
             self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
             return
         if kind == "paragraph":
@@ -449,13 +444,23 @@ class Renderer:
             return
         raise MarkdownError("inline content outside a block", _line(token))
 
+    def _measure_cell(self, text: str) -> None:
+        """Add a cell paragraph's width (twips) and its widest unbreakable piece."""
+        bold = self.in_header_row
+        width = self.measure.width(text, bold)
+        self._cell_len += width
+        # A short cell ("9 Jul 2027", "Approved by") reads best on one line.
+        unbroken = width if len(text) <= SHORT_CELL else self.measure.longest_unbreakable(
+            text, bold)
+        self._cell_word = max(self._cell_word, unbroken)
+
     # -- inline rendering ------------------------------------------------------------------
     def render_inline(
         self, parent: etree._Element, children: list[Token], line: int, force_bold: bool = False
     ) -> None:
         if len(children) == 1 and not force_bold and children[0].type == "text":
             # Most paragraphs and cells are plain text: one run, no formatting state.
-            text = children[0].content
+            text = keep_spaces(children[0].content)
             if text:
                 self._append_run(parent, _PLAIN_KEY, text)
             return
@@ -519,7 +524,7 @@ class Renderer:
         state.buf.append(text)
 
     def i_text(self, state: _Inline, token: Token) -> None:
-        self._text(state, token.content)
+        self._text(state, keep_spaces(token.content))
 
     def i_softbreak(self, state: _Inline, token: Token) -> None:
         self._text(state, " ")
@@ -739,6 +744,7 @@ class Renderer:
 
     # -- tables --------------------------------------------------------------------------
     def table_open(self, token: Token) -> None:
+        self._keep_introduction()
         self.table = etree.Element(w("tbl"))
         self._append_block(self.table)
         self._table_token = token
@@ -783,6 +789,7 @@ class Renderer:
             sub(grid, "gridCol", {"w": str(width_twips)})
         tbl.insert(0, grid)
         tbl.insert(0, tblpr)
+        self._hold_together(tbl)
         tcws = [oxml.el("tcW", {"w": str(width), "type": "dxa"}) for width in self.col_widths]
         for tr in tbl.iter(w("tr")):
             cells = tr.findall(w("tc"))
@@ -796,6 +803,36 @@ class Renderer:
         self.col_widths = []
         self.after_heading = False
         self.after_block = True
+
+    def _keep_introduction(self) -> None:
+        """The paragraph that introduces a table or list stays on its page (keepNext)."""
+        container = self.container
+        if not len(container):
+            return
+        last = container[-1]
+        listed = last.find(f"{W_PPR}/{w('numPr')}") is not None
+        if last.tag == W_P and not listed and last.find(f".//{W_T}") is not None:
+            oxml.keep_next(last)
+
+    def _hold_together(self, tbl: etree._Element) -> None:
+        """Rows kept with the next one: a small table (or a signature block) stays on one
+        page; a long one keeps its header with its first row and never leaves its last row
+        alone on a page. Rows themselves never split (cantSplit)."""
+        rows = tbl.findall(w("tr"))
+        headers = sum(1 for row in rows if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None)
+        if self.signature_block or len(rows) - headers <= SMALL_TABLE_ROWS:
+            keep = rows[:-1]
+        else:
+            keep = rows[: headers + 1] + rows[-2:-1]
+        for row in keep:
+            for p in row.iter(W_P):
+                oxml.keep_next(p)
+        if self.signature_block:
+            for row in rows[headers:]:
+                if not any(tc.findtext(f".//{W_T}") for tc in row.findall(w("tc"))[1:]):
+                    height = SIGNATURE_ROW if row is rows[-1] else WRITING_ROW
+                    oxml.insert_in_order(row.find(w("trPr")), oxml.el(
+                        "trHeight", {"val": str(height), "hRule": "atLeast"}), ("cantSplit",))
 
     def thead_open(self, token: Token) -> None:
         self.in_header_row = True
@@ -893,6 +930,10 @@ class Renderer:
             ppr = etree.Element(W_PPR)
             last.insert(0, ppr)
         ppr.append(sect)  # sectPr is (nearly) the last child of pPr; rPr never used here
+        # Only the first section opens with the cover page: later sections' first pages
+        # keep the running header and footer.
+        for title_page in self.sect_pr.findall(w("titlePg")):
+            self.sect_pr.remove(title_page)
 
     def d_toc_open(self, rest: str, line: int) -> None:
         if self.container is not self.body or self.lists:
@@ -917,6 +958,13 @@ class Renderer:
             oxml.text_run(link, text, None)
             if index == len(entries) - 1:
                 oxml.fld_char(p, "end")
+
+    def d_signatures_open(self, rest: str, line: int) -> None:
+        """A table to sign: kept on one page, with room to write and to sign."""
+        self.signature_block = True
+
+    def d_signatures_close(self, token: Token) -> None:
+        self.signature_block = False
 
     def d_noop_close(self, token: Token) -> None:
         """Directives complete at their opening line."""
@@ -949,6 +997,7 @@ DIRECTIVES: dict[str, tuple[Callable, Callable]] = {
     "landscape": (Renderer.d_landscape_open, Renderer.d_landscape_close),
     "toc": (Renderer.d_toc_open, Renderer.d_noop_close),
     "style": (Renderer.d_style_open, Renderer.d_style_close),
+    "signatures": (Renderer.d_signatures_open, Renderer.d_signatures_close),
 }
 assert set(DIRECTIVES) == DIRECTIVE_NAMES, "the dialect and the writer disagree on directives"
 
@@ -1037,28 +1086,40 @@ def requested_width(value: str, text_width: int, line: int) -> int:
 
 SPACE_AFTER_BLOCK = 160
 """Twips between a table or list and the paragraph that follows it."""
-CHAR_TWIPS = 130
-"""Average width of one character at body size (bold header text included)."""
 CELL_PADDING_TWIPS = 230
-LONGEST_UNBROKEN_WORD = 18
+LONGEST_UNBROKEN_TWIPS = 2600
+"""A word wider than this (about 20 characters at body size) may break rather than
+squeeze the other columns."""
+MIN_TEXT_TWIPS = 400
 SHORT_CELL = 12
+SMALL_TABLE_ROWS = 8
+"""Tables of up to this many body rows are kept on one page."""
+SIGNATURE_ROW = 1191
+"""At least 2 cm (1134 twips) of room to sign, plus the cell's margins."""
+WRITING_ROW = 454
+"""0.8 cm: room to write a place or a date by hand."""
 
 
 def column_widths(cells: list[list[tuple[int, int]]], columns: int, total: int) -> list[int]:
-    """Widths (twips) summing to ``total``, proportional to content.
+    """Widths (twips) summing to ``total``, from the content measured in the brand font.
 
-    Each cell is (text length, longest word). No column is narrower than its longest
-    word (up to 18 characters), so "Deadline" never breaks as "Dead-line"; long prose
-    columns share what is left.
+    Each cell is (text width, widest unbreakable piece), in twips. A column is never
+    narrower than its widest word (up to LONGEST_UNBROKEN_TWIPS) and never wider than
+    its longest text needs, so a date column is exactly as wide as its dates and the
+    prose column takes the rest; prose columns share by the length of their text.
     """
-    weights, floors = [], []
+    natural, weights, floors = [], [], []
     for col in range(columns):
-        entries = [row[col] for row in cells if col < len(row)] or [(1, 1)]
+        entries = [row[col] for row in cells if col < len(row)] or [(0, 0)]
         lengths = [length for length, _ in entries]
-        average = sum(lengths) / len(lengths)
-        weights.append(max(3.0, min(60.0, 0.5 * max(lengths) + 0.5 * average)))
-        word = min(max(w for _, w in entries), LONGEST_UNBROKEN_WORD)
-        floors.append(max(word, 3) * CHAR_TWIPS + CELL_PADDING_TWIPS)
+        word = min(max(unbroken for _, unbroken in entries), LONGEST_UNBROKEN_TWIPS)
+        floors.append(max(word, MIN_TEXT_TWIPS) + CELL_PADDING_TWIPS)
+        natural.append(max(max(lengths) + CELL_PADDING_TWIPS, floors[-1]))
+        weights.append(max(MIN_TEXT_TWIPS, 0.5 * max(lengths) + 0.5 * sum(lengths) / len(lengths)))
+    if sum(natural) <= total:  # everything fits on one line: share the spare room
+        widths = [int(n * total / sum(natural)) for n in natural]
+        widths[-1] += total - sum(widths)
+        return widths
     if sum(floors) > total:
         floors = [f * total / sum(floors) for f in floors]
     fixed: dict[int, float] = {}
@@ -1068,13 +1129,29 @@ def column_widths(cells: list[list[tuple[int, int]]], columns: int, total: int) 
         rest = total - sum(fixed.values())
         weight = sum(weights[i] for i in free)
         shares = {i: rest * weights[i] / weight for i in free}
-        under = [i for i in free if shares[i] < floors[i]]
-        if not under:
+        bound = {i: floors[i] for i in free if shares[i] < floors[i]}
+        bound.update({i: natural[i] for i in free if shares[i] > natural[i]})
+        if not bound:
             break
-        fixed.update((i, floors[i]) for i in under)
+        fixed.update(bound)
     widths = [int(fixed.get(i, shares.get(i, 0.0))) for i in range(columns)]
     widths[-1] += total - sum(widths)
     return widths
+
+
+_NUMBER_BEFORE_UNIT = re.compile(
+    r"(?<=\d) (?=(?:%|‰|€|\$|£|°C|x|h|u|uur|min|dagen|days|weken|weeks|maanden|months|"
+    r"FTE|fte|km|kg|m²|m|cm|mm|k€|mln|mio|bn|jaar|years?)(?![\w]))"
+)
+_AFTER_SIGN = re.compile(r"(?<=[≤≥<>±~€$£]) (?=[\d€$£])")
+
+
+def keep_spaces(text: str) -> str:
+    """No-break spaces where a line break would split a quantity ("≤ 2 %", "€ 400",
+    "12 FTE"): the same text to the eye, one unit to the line breaker."""
+    if " " not in text:
+        return text
+    return _AFTER_SIGN.sub("\u00a0", _NUMBER_BEFORE_UNIT.sub("\u00a0", text))
 
 
 def _line(token: Token) -> int:
