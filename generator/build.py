@@ -24,6 +24,7 @@ from generator.errors import Diagnostic, GeneratorError, SourceError, display_pa
 from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
 from generator.project import Loaded, Project, load_assignment, load_firm
+from generator.sources import MAX_BRAND_BYTES, read_inside
 from generator.templating import Md, escape, make_environment, preload, render
 from generator.timeline import Marker, draw_timeline
 from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
@@ -102,8 +103,9 @@ class Builder:
         self.firm_templates = root / firm.templates if firm.templates else None
         self.logo: dict[str, bytes] = {}
         if firm.logo:
-            logo = root / firm.logo
-            self.logo = {f"firm-logo{logo.suffix.lower()}": logo.read_bytes()}
+            _, data = read_inside(root, firm.logo, max_bytes=MAX_BRAND_BYTES, what="logo",
+                                  folder="the repository")  # checked by load_firm
+            self.logo = {f"firm-logo{Path(firm.logo).suffix.lower()}": data}
         self._environments: dict[str, Any] = {}
         self._timelines: dict[str, bytes] = {}
 

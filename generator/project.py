@@ -23,7 +23,15 @@ from generator.errors import (
 )
 from generator.model import NEUTRAL_FIRM, Assignment, Firm
 from generator.rules import check_rules, validate
-from generator.sources import Source, load_yaml, resolve_inside
+from generator.sources import (
+    MAX_BRAND_BYTES,
+    FileRefused,
+    Source,
+    load_yaml,
+    read_inside,
+    resolve_inside,
+)
+from generator.writer.render import MarkdownError, picture_header
 
 ASSIGNMENT_FILE = "assignment.yaml"
 FIRM_FILE = "firm.yaml"
@@ -115,22 +123,45 @@ def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -
 
 
 def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) -> None:
-    """The brand template, templates folder and logo exist inside the repository."""
-    for key, must_be_dir in (("brand_template", False), ("templates", True), ("logo", False)):
+    """The brand template, templates folder and logo: inside the repository, readable, sound.
+
+    Files are read through the guarded opener, the logo checked as the writer will, so
+    that a build never meets a broken one without firm.yaml's line.
+    """
+    for key in ("brand_template", "templates", "logo"):
         value = getattr(firm, key)
         if value is None:
             continue
-        resolved = resolve_inside(root, value)
         where = source.locate((key,))
-        if resolved is None:
-            report.error(where, f"{key} {value!r} leaves the repository",
-                         "keep it inside the documents repository, relative to firm.yaml")
-        elif not (resolved.is_dir() if must_be_dir else resolved.is_file()):
-            kind = "folder" if must_be_dir else "file"
-            report.error(where, f"{key}: no {kind} {value!r}", "check the path")
-        elif key == "logo" and resolved.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            report.error(where, f"logo {value!r} is not a PNG or JPEG picture",
-                         "save the logo as PNG")
+        if key == "templates":
+            resolved = resolve_inside(root, value)
+            if resolved is None:
+                report.error(where, f"{key} {value!r} leaves the repository",
+                             "keep it inside the documents repository, relative to firm.yaml")
+            elif not resolved.is_dir():
+                report.error(where, f"{key}: no folder {value!r}", "check the path")
+            continue
+        try:
+            _, data = read_inside(root, value, max_bytes=MAX_BRAND_BYTES, what=key,
+                                  folder="the repository")
+        except FileRefused as refused:
+            if refused.missing:
+                report.error(where, f"{key}: no file {value!r}", "check the path")
+            else:
+                report.error(where, refused.message, refused.hint)
+            continue
+        if key == "logo":
+            _check_logo(value, data, where, report)
+
+
+def _check_logo(value: str, data: bytes, where: Location, report: Report) -> None:
+    if Path(value).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        report.error(where, f"logo {value!r} is not a PNG or JPEG picture", "save the logo as PNG")
+        return
+    try:
+        picture_header(data, value, 0)
+    except MarkdownError as exc:
+        report.error(where, f"logo: {exc.message}", exc.hint)
 
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"

@@ -19,7 +19,8 @@ from pathlib import Path
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import DIRECTIVE_NAMES, is_url, refused_scheme, resolve_inside
+from generator.dialect import DIRECTIVE_NAMES, is_url, refused_scheme
+from generator.sources import FileRefused, read_inside
 from generator.errors import GeneratorError
 from generator.writer import oxml
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
@@ -49,6 +50,8 @@ _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:
 IMAGE_TYPES = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif"}
 """Picture formats Word and LibreOffice both show, by Pillow's name, with their extension."""
 EMU_PER_INCH = 914400
+MAX_PICTURE_BYTES = 20 * 1024 * 1024
+"""A picture larger than this is no photo for a report: refused before it is read whole."""
 _SUBE = etree.SubElement
 
 
@@ -633,21 +636,11 @@ class Renderer:
                 line,
                 "save the picture next to the Markdown file and use a relative path",
             )
-        resolved = resolve_inside(self.base_dir, name)
-        if resolved is None:
-            raise MarkdownError(
-                f"image '{src}' lies outside the document folder {self.base_dir.resolve()}",
-                line,
-                "copy the picture into the document folder and use a relative path",
-            )
         try:
-            return resolved.read_bytes()
-        except OSError:
-            raise MarkdownError(
-                f"image '{src}' not found in {self.base_dir.resolve()}",
-                line,
-                "check the file name (it is case-sensitive)",
-            ) from None
+            return read_inside(self.base_dir, name, max_bytes=MAX_PICTURE_BYTES,
+                               what="image", folder="the document folder")[1]
+        except FileRefused as refused:
+            raise MarkdownError(refused.message, line, refused.hint) from None
 
     def i_footnote_ref(self, state: _Inline, token: Token) -> None:
         self._flush(state)
