@@ -20,8 +20,8 @@ from lxml import etree
 from markdown_it.token import Token
 
 from generator.dialect import DIRECTIVE_NAMES, is_url, refused_scheme
-from generator.sources import FileRefused, read_inside
 from generator.errors import GeneratorError
+from generator.sources import FileRefused, read_inside
 from generator.writer import oxml
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
 from generator.writer.template import MAX_LEVEL, Template, list_indent
