@@ -22,7 +22,10 @@ DIRECTIVE_NAMES = frozenset({"pagebreak", "landscape", "toc", "style"})
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 """Characters XML 1.0 forbids: Word calls a file holding them corrupt. Refused at their line."""
 
-REFUSED_SCHEMES = ("javascript", "vbscript", "data", "file")
+ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
+"""Links a client document may hold, besides `#anchors`: all else is refused at its line.
+A deny-list always misses one (`ms-msdt:`, `search-ms:`, `smb://`, `\\\\host\\share`)."""
+LINK_HINT = "use http(s): or mailto: links, tel: numbers or #anchors in the document only"
 _SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
@@ -51,12 +54,22 @@ def forbidden_character(text: str) -> tuple[int, str] | None:
 
 
 def refused_scheme(href: str) -> str | None:
-    """The scheme of a script, data or file link (`javascript`), judged as a browser would:
-    percent-decoded, blanks and control characters removed. None for an acceptable link."""
+    """What makes a link unacceptable (`ms-msdt`, `a network path`, `a relative address`),
+    judged as a browser would (percent-decoded, blanks and control characters removed);
+    None for an http(s), mailto or tel address or an in-document `#anchor`."""
     decoded = "".join(ch for ch in urllib.parse.unquote(href) if ch > " ")
+    if decoded.startswith("#"):
+        return None
+    if "\\" in decoded or decoded.startswith("//"):
+        return "a network path"
     match = _SCHEME_RE.match(decoded)
-    if match and match.group(1).lower() in REFUSED_SCHEMES:
-        return match.group(1).lower()
+    if match is None:
+        return "a relative address"
+    scheme = match.group(1).lower()
+    if scheme not in ALLOWED_SCHEMES:
+        return scheme
+    if scheme.startswith("http") and not re.match(r"https?://[^/]", decoded, re.IGNORECASE):
+        return f"{scheme} without a host"
     return None
 
 

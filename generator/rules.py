@@ -24,6 +24,7 @@ from markdown_it.token import Token
 
 from generator.dialect import (
     DIRECTIVE_NAMES,
+    LINK_HINT,
     is_url,
     make_parser,
     refused_scheme,
@@ -359,9 +360,10 @@ def rule_links_and_images(ctx: Context) -> None:
         label = f"in {where.name}: " if where else ""
         for bang, target in _link_targets(text):
             report_path: Path_ = path
-            if refused_scheme(target):
-                ctx.error(report_path, f"{label}link {target[:40]!r} is not allowed",
-                          "use http(s): or mailto: links only")
+            refused = refused_scheme(target)
+            if refused and not bang:
+                ctx.error(report_path, f"{label}link {target[:40]!r} is not allowed ({refused})",
+                          LINK_HINT)
             elif bang and is_url(target):
                 ctx.error(report_path, f"{label}picture {target[:60]!r} is not a local file",
                           "save the picture in the assignment folder and name it relatively")

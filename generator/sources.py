@@ -45,11 +45,16 @@ MAX_VALUES = 200_000
 class FileRefused(Exception):
     """A file the generator will not read, with why and how to fix it (caller adds where)."""
 
-    def __init__(self, message: str, hint: str = "", *, missing: bool = False):
+    def __init__(self, message: str, hint: str = "", *, kind: str = "unreadable"):
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.missing = missing
+        self.kind = kind
+        """outside, missing, loop, special, large or unreadable: for callers that rephrase."""
+
+    @property
+    def missing(self) -> bool:
+        return self.kind == "missing"
 
 
 def read_inside(root: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES,
@@ -63,12 +68,12 @@ def read_inside(root: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES,
     """
     if not name or Path(name).is_absolute() or "\\" in name:
         raise FileRefused(f"{what} {name!r} leaves {folder}",
-                          f"move the file into {folder} and name it relatively")
+                          f"move the file into {folder} and name it relatively", kind="outside")
     base = _resolved(root, name, what)
     resolved = _resolved(base / name, name, what)
     if resolved != base and base not in resolved.parents:
         raise FileRefused(f"{what} {name!r} leaves {folder}",
-                          f"move the file into {folder} and name it relatively")
+                          f"move the file into {folder} and name it relatively", kind="outside")
     return resolved, _read_regular(resolved, name, max_bytes, what)
 
 
@@ -83,7 +88,7 @@ def _resolved(path: Path, name: str, what: str) -> Path:
         return path.resolve()
     except (RuntimeError, OSError):  # a symlink loop (RuntimeError before 3.13)
         raise FileRefused(f"{what} {name!r} is a symbolic link loop",
-                          "replace the link by the file itself") from None
+                          "replace the link by the file itself", kind="loop") from None
 
 
 def _read_regular(path: Path, name: str, max_bytes: int, what: str) -> bytes:
@@ -93,24 +98,24 @@ def _read_regular(path: Path, name: str, max_bytes: int, what: str) -> bytes:
         fd = os.open(path, flags)
     except FileNotFoundError:
         raise FileRefused(f"{what} file {name!r} does not exist",
-                          f"create {name} or fix the name", missing=True) from None
+                          f"create {name} or fix the name", kind="missing") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise FileRefused(f"{what} {name!r} is a symbolic link loop",
-                              "replace the link by the file itself") from None
+                              "replace the link by the file itself", kind="loop") from None
         raise FileRefused(f"cannot read {what} {name!r}: {exc.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused(f"{what} {name!r} is not a regular file (a folder, pipe or "
-                              "device)", "name an ordinary file")
+                              "device)", "name an ordinary file", kind="special")
         if info.st_size > max_bytes:
             raise FileRefused(f"{what} {name!r} is too large (over {_size(max_bytes)})",
-                              "make it smaller")
+                              "make it smaller", kind="large")
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # grew while read
         raise FileRefused(f"{what} {name!r} is too large (over {_size(max_bytes)})",
-                          "make it smaller")
+                          "make it smaller", kind="large")
     return data
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import DIRECTIVE_NAMES, is_url, refused_scheme
+from generator.dialect import DIRECTIVE_NAMES, LINK_HINT, is_url, refused_scheme
 from generator.errors import GeneratorError
 from generator.sources import FileRefused, read_inside
 from generator.writer import oxml
@@ -640,7 +640,10 @@ class Renderer:
             return read_inside(self.base_dir, name, max_bytes=MAX_PICTURE_BYTES,
                                what="image", folder="the document folder")[1]
         except FileRefused as refused:
-            raise MarkdownError(refused.message, line, refused.hint) from None
+            message = {"outside": f"image '{src}' lies outside the document folder",
+                       "missing": f"image '{src}' not found in the document folder"}
+            raise MarkdownError(message.get(refused.kind, refused.message), line,
+                                refused.hint) from None
 
     def i_footnote_ref(self, state: _Inline, token: Token) -> None:
         self._flush(state)
@@ -1002,14 +1005,11 @@ INLINE_RULES: dict[str, Callable[[Renderer, _Inline, Token], None]] = {
 
 
 def check_link(href: str, line: int) -> None:
-    """Refuse script/data/file links loudly instead of letting them vanish."""
+    """Refuse every link but http(s), mailto, tel and #anchors, loudly, at its line."""
     scheme = refused_scheme(href)
     if scheme:
-        raise MarkdownError(
-            f"link to '{href[:60]}' uses the refused scheme '{scheme}:'",
-            line,
-            "link to an http(s) or mailto address instead, or remove the link",
-        )
+        raise MarkdownError(f"link to '{href[:60]}' is not allowed (refused scheme: {scheme})",
+                            line, LINK_HINT)
 
 
 _WIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(cm|mm|in|%)\s*$")
