@@ -12,6 +12,7 @@ import urllib.parse
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -91,3 +92,83 @@ def resolve_inside(root: Path, name: str) -> Path | None:
     if resolved != root and root not in resolved.parents:
         return None
     return resolved
+
+
+MAX_NOTE_DEPTH = 3
+"""A note may cite a note that cites a note; deeper is no reading a client can follow."""
+MAX_NOTES = 500
+"""Footnotes one text may produce, each citation of a note counted (notes citing notes
+multiply: sixteen levels that each cite the next twice would be 65 535 notes)."""
+
+
+class _NoteProblem(Exception):
+    def __init__(self, note: int, message: str):
+        super().__init__(message)
+        self.note, self.message = note, message
+
+
+def footnote_problem(tokens: list[Token]) -> tuple[int, str, str] | None:
+    """(line, message, hint) when the text's footnotes cite themselves, nest too deep or
+    multiply past MAX_NOTES; None when the writer can place every note.
+
+    Counted, never expanded: each note's size is computed once, so a hostile chain costs
+    as little to refuse as a sound one costs to accept.
+    """
+    cites, labels, lines, main = _footnote_graph(tokens)
+    sizes: dict[tuple[int, int], int] = {}
+
+    def size(note: int, chain: tuple[int, ...]) -> int:
+        if note in chain:
+            loop = " → ".join(f"[^{labels.get(n, n)}]" for n in (*chain[chain.index(note):], note))
+            raise _NoteProblem(note, f"footnote [^{labels.get(note, note)}] cites itself ({loop})")
+        if len(chain) >= MAX_NOTE_DEPTH:
+            raise _NoteProblem(note, f"footnotes nested more than {MAX_NOTE_DEPTH} deep "
+                               f"(notes citing notes, down to [^{labels.get(note, note)}])")
+        key = (note, len(chain))
+        if key not in sizes:
+            inner = sum(size(c, (*chain, note)) for c in cites.get(note, []))
+            sizes[key] = min(1 + inner, MAX_NOTES + 1)
+        return sizes[key]
+
+    total = 0
+    for line, note in main:
+        try:
+            total += size(note, ())
+        except _NoteProblem as problem:
+            return (lines.get(problem.note, line), problem.message,
+                    "a note may cite other notes, but never itself, and not in long chains")
+        if total > MAX_NOTES:
+            return (line, f"the text would hold more than {MAX_NOTES} footnotes (notes "
+                    "citing notes multiply)", "cite fewer notes, or write the text out")
+    return None
+
+
+def _footnote_graph(tokens: list[Token]
+                    ) -> tuple[dict[int, list[int]], dict[int, str], dict[int, int],
+                               list[tuple[int, int]]]:
+    """Which notes each note cites, their labels and first lines, and the main text's
+    citations as (line, note)."""
+    cites: dict[int, list[int]] = {}
+    labels: dict[int, str] = {}
+    lines: dict[int, int] = {}
+    main: list[tuple[int, int]] = []
+    current: int | None = None
+    line = 0
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = token.meta["id"]
+            labels[current] = token.meta.get("label") or str(current + 1)
+            cites.setdefault(current, [])
+        elif token.type == "footnote_close":
+            current = None
+        if token.map:
+            line = token.map[0] + 1
+            if current is not None:
+                lines.setdefault(current, line)
+        for child in token.children or []:
+            if child.type == "footnote_ref":
+                if current is None:
+                    main.append((line, child.meta["id"]))
+                else:
+                    cites[current].append(child.meta["id"])
+    return cites, labels, lines, main

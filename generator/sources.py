@@ -97,7 +97,7 @@ def _read_regular(path: Path, name: str, max_bytes: int, what: str) -> bytes:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise FileRefused(f"{what} file {name!r} does not exist",
+        raise FileRefused(f"{what} {name!r} does not exist",
                           f"create {name} or fix the name", kind="missing") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:

@@ -19,7 +19,13 @@ from pathlib import Path
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import DIRECTIVE_NAMES, LINK_HINT, is_url, refused_scheme
+from generator.dialect import (
+    DIRECTIVE_NAMES,
+    LINK_HINT,
+    footnote_problem,
+    is_url,
+    refused_scheme,
+)
 from generator.errors import GeneratorError
 from generator.sources import FileRefused, read_inside
 from generator.writer import oxml
@@ -295,6 +301,9 @@ class Renderer:
 
     # -- entry point ---------------------------------------------------------------------
     def render(self, tokens: list[Token]) -> RenderResult:
+        problem = footnote_problem(tokens)  # before a note is placed: the same check as validate
+        if problem:
+            raise MarkdownError(*problem)
         tokens = self._split_footnotes(tokens)
         self._scan_headings(tokens)
         self._render_blocks(tokens)
