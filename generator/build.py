@@ -390,6 +390,9 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     if not jobs:
         return report
     builder = Builder(load_firm(project.root, warn=warn), root=project.root)
+    borrowed = builder.converter.template.borrowed_warning()
+    if borrowed:
+        warn(borrowed)
     workers = workers or available_cores()
     # Few assignments for the workers: they share each assignment's documents, so what
     # those share is made here, once. Many: each assignment stays with one worker.

@@ -32,6 +32,8 @@ from generator.sources import (
     resolve_inside,
 )
 from generator.writer.render import MarkdownError, picture_header
+from generator.writer.template import BUILTIN_REFERENCE, Template
+from generator.writer.template import load as load_template
 
 ASSIGNMENT_FILE = "assignment.yaml"
 FIRM_FILE = "firm.yaml"
@@ -92,13 +94,17 @@ class Loaded:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def load_assignment(folder: Path) -> Loaded:
-    """Read, check and model one assignment folder; raises SourceError with every problem."""
+def load_assignment(folder: Path, *, brand: Template | None = None) -> Loaded:
+    """Read, check and model one assignment folder; raises SourceError with every problem.
+
+    With the firm's `brand` template, `::: style` names are checked against it too.
+    """
     report = Report()
     source = load_yaml(folder / ASSIGNMENT_FILE, report, include_root=folder)
     assignment = validate(source, Assignment, report) if source else None
     if assignment is not None and source is not None:
-        check_rules(assignment, source, folder.resolve(), report)
+        check_rules(assignment, source, folder.resolve(), report,
+                    brand.paragraph_style_for if brand else None)
     report.raise_if_errors()
     assert assignment is not None
     return Loaded(assignment, folder, report.warnings)
@@ -120,6 +126,13 @@ def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -
     report.raise_if_errors()
     assert firm is not None
     return firm
+
+
+def load_brand(root: Path, firm: Firm) -> Template:
+    """The firm's brand template as the writer reads it (ours when the firm names none);
+    a broken one raises TemplateError naming the file and the part."""
+    return load_template(root / firm.brand_template if firm.brand_template
+                         else BUILTIN_REFERENCE)
 
 
 def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) -> None:

@@ -118,7 +118,7 @@ def test_validate_without_assignments_folder(tmp_path: Path,
 
 def test_internal_error_is_called_a_bug(example: ExampleProject,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(folder: Path) -> None:
+    def boom(folder: Path, **options: object) -> None:
         raise RuntimeError("kapot")
 
     monkeypatch.setattr("generator.project.load_assignment", boom)

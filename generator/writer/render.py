@@ -931,9 +931,7 @@ class Renderer:
             raise MarkdownError(
                 "'::: style' needs a paragraph style name", line, "write e.g. '::: style Title'"
             )
-        style = self.t.exact_style_id(rest) or (
-            self.t.style_id(rest) if rest in _FALLBACK_OK else None
-        )
+        style = self.t.paragraph_style_for(rest)
         if style is None:
             raise MarkdownError(
                 f"'::: style {rest}': the reference document has no paragraph style {rest!r}",
@@ -946,8 +944,6 @@ class Renderer:
         self.style_stack.pop()
         self.after_heading = True
 
-
-_FALLBACK_OK = {"Title", "Subtitle", "Body Text", "First Paragraph", "Compact", "Block Text"}
 
 DIRECTIVES: dict[str, tuple[Callable, Callable]] = {
     "pagebreak": (Renderer.d_pagebreak_open, Renderer.d_noop_close),
