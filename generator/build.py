@@ -23,11 +23,12 @@ from generator.documents import Instance, Kind, kinds
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
-from generator.project import Loaded, Project, load_assignment, load_firm
+from generator.project import Loaded, Project, load_assignment, load_brand, load_firm
 from generator.sources import MAX_BRAND_BYTES, read_inside
 from generator.templating import Md, escape, make_environment, preload, render
 from generator.timeline import Marker, draw_timeline
 from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
+from generator.writer.template import Template
 
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250
@@ -370,9 +371,10 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
         error(message)
 
     jobs: list[Job] = []
+    brand = _brand_if_sound(project)
     for folder in project.folders(list(names)):
         try:
-            loaded = load_assignment(folder)
+            loaded = load_assignment(folder, brand=brand)
         except SourceError as exc:
             fail(str(exc))
             continue
@@ -415,6 +417,15 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
         for path in export_pdfs(report.written):
             echo(f"wrote {display_path(path)} ({_size(path)})")
     return report
+
+
+def _brand_if_sound(project: Project) -> Template | None:
+    """The brand template, so that `::: style` names fail at their source line; None when
+    the firm or its template is broken (the builder then says so, once)."""
+    try:
+        return load_brand(project.root, load_firm(project.root, warn=lambda _: None))
+    except GeneratorError:
+        return None
 
 
 def _size(path: Path) -> str:
