@@ -7,6 +7,7 @@ every document builder goes through `load_assignment`, never through YAML.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from generator.model import NEUTRAL_FIRM, Assignment, Firm
 from generator.rules import check_rules, validate
 from generator.sources import (
     MAX_BRAND_BYTES,
+    MAX_TEMPLATE_BYTES,
     FileRefused,
     Source,
     load_yaml,
@@ -153,6 +155,8 @@ def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) ->
                              "keep it inside the documents repository, relative to firm.yaml")
             elif not resolved.is_dir():
                 report.error(where, f"{key}: no folder {value!r}", "check the path")
+            else:
+                _check_template_files(resolved, value, where, report)
             continue
         try:
             _, data = read_inside(root, value, max_bytes=MAX_BRAND_BYTES, what=key,
@@ -165,6 +169,19 @@ def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) ->
             continue
         if key == "logo":
             _check_logo(value, data, where, report)
+
+
+def _check_template_files(folder: Path, value: str, where: Location, report: Report) -> None:
+    """Each file of the firm's templates folder as the build will read it (a link out of
+    the folder, a pipe, a loop or a huge file is said here, at firm.yaml's line)."""
+    for parent, _, files in os.walk(folder):  # symlinked folders are not entered
+        for name in sorted(files):
+            relative = (Path(parent) / name).relative_to(folder).as_posix()
+            try:
+                read_inside(folder, relative, max_bytes=MAX_TEMPLATE_BYTES, what="template",
+                            folder="the templates folder")
+            except FileRefused as refused:
+                report.error(where, f"templates {value!r}: {refused.message}", refused.hint)
 
 
 def _check_logo(value: str, data: bytes, where: Location, report: Report) -> None:

@@ -34,6 +34,8 @@ _STANDARD_TAGS = {
 }
 _INCLUDE_SUFFIXES = {".md", ".markdown", ".txt"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TEMPLATE_BYTES = 512 * 1024
+"""A template or terms file of a templates folder: a few KB each."""
 MAX_BRAND_BYTES = 50 * 1024 * 1024
 """The firm's brand template and logo: a few MB in practice; read whole, so capped."""
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

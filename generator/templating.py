@@ -41,10 +41,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.errors import GeneratorError, display_path
 from generator.model import BlockMarkdown, InlineMarkdown
-from generator.sources import SAFE_LOADER, FileRefused, read_inside
+from generator.sources import MAX_TEMPLATE_BYTES, SAFE_LOADER, FileRefused, read_inside
 
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
-MAX_TEMPLATE_BYTES = 512 * 1024
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
 """A document's Markdown is a few hundred KB; a template writing more is looping away."""
 MAX_REPEAT = 1_000_000
@@ -146,10 +145,14 @@ def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     for folder in reversed(search):
         path = folder / language / "terms.yaml"
-        if path.is_file():
+        if path.is_file() or path.is_symlink():
             try:
-                with path.open(encoding="utf-8") as handle:
-                    data = yaml.load(handle, Loader=SAFE_LOADER) or {}
+                _, raw = read_inside(folder, f"{language}/terms.yaml", what="terms file",
+                                     max_bytes=MAX_TEMPLATE_BYTES, folder="its templates folder")
+                data = yaml.load(raw.decode("utf-8"), Loader=SAFE_LOADER) or {}
+            except FileRefused as refused:
+                raise TemplatingError(f"{display_path(path)}: {refused.message} "
+                                      f"({refused.hint})") from None
             except (yaml.YAMLError, UnicodeDecodeError) as exc:
                 mark = getattr(exc, "problem_mark", None)
                 where = f"{display_path(path)}:{mark.line + 1}" if mark else display_path(path)
