@@ -383,27 +383,49 @@ def render(env: ImmutableSandboxedEnvironment, template: str, context: Mapping[s
                               f"{problem}") from None
 
 
+class _TooLong(OverflowError):
+    """The output cap, with the template place the output had reached."""
+
+    def __init__(self, place: tuple[str, int] | None):
+        super().__init__(f"the template writes more than {MAX_OUTPUT_CHARS // 2**20} "
+                         "million characters")
+        self.place = place
+
+
 def _bounded(pieces: Any) -> str:
     out: list[str] = []
     size = 0
     for piece in pieces:
         size += len(piece)
         if size > MAX_OUTPUT_CHARS:
-            raise OverflowError(f"the template writes more than {MAX_OUTPUT_CHARS // 2**20} "
-                                "million characters")
+            raise _TooLong(_suspended_at(pieces))
         out.append(piece)
     return "".join(out)
+
+
+def _suspended_at(generator: Any) -> tuple[str, int] | None:
+    """The template file and line a (nested) render generator is paused at."""
+    while getattr(generator, "gi_yieldfrom", None) is not None:
+        generator = generator.gi_yieldfrom
+    frame = getattr(generator, "gi_frame", None)
+    template = frame.f_globals.get("__jinja_template__") if frame else None
+    if template is None or not template.filename:
+        return None
+    return template.filename, template.get_corresponding_lineno(frame.f_lineno)
 
 
 def _template_place(exc: BaseException, template: str) -> tuple[str, int]:
     """The template file and line of an error: syntax errors carry them, runtime errors
     (an undefined value) leave them in the traceback Jinja rewrites to template lines."""
+    if getattr(exc, "place", None):
+        where, line = exc.place  # type: ignore[attr-defined]
+        return display_path(Path(where)), line
     where = getattr(exc, "filename", None) or template
     line = getattr(exc, "lineno", None) or 0
     trace = exc.__traceback__
     while trace is not None:
         filename = trace.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            where, line = filename, trace.tb_lineno
+            where, line = display_path(Path(filename)), trace.tb_lineno
         trace = trace.tb_next
     return where, line

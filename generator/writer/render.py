@@ -303,7 +303,8 @@ class Renderer:
     def render(self, tokens: list[Token]) -> RenderResult:
         problem = footnote_problem(tokens)  # before a note is placed: the same check as validate
         if problem:
-            raise MarkdownError(*problem)
+            line, message, hint = problem
+            raise MarkdownError(message, line, hint)
         tokens = self._split_footnotes(tokens)
         self._scan_headings(tokens)
         self._render_blocks(tokens)
