@@ -36,6 +36,7 @@ from zipfile import BadZipFile, ZipFile
 
 from generator.errors import GeneratorError, display_path
 from generator.pdf_profile import macro_url, write_profile
+from generator.writer.package import process_alive
 
 INSTALL_HINT = (
     "install LibreOffice: `sudo apt-get install libreoffice-writer-nogui` on Debian/Ubuntu, "
@@ -289,21 +290,11 @@ def remove_stale_work() -> None:
     for folder in Path(tempfile.gettempdir()).glob(f"{_WORK_PREFIX}*-*"):
         pid = folder.name.removeprefix(_WORK_PREFIX).split("-", 1)[0]
         try:
-            if not pid.isdigit() or folder.lstat().st_uid != os.getuid() or _alive(int(pid)):
+            if not pid.isdigit() or folder.lstat().st_uid != os.getuid() or process_alive(int(pid)):
                 continue
         except OSError:
             continue
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
