@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from generator.dialect import forbidden_character, make_parser
 from generator.errors import Diagnostic, GeneratorError, Location, SourceError
+from generator.sources import FileRefused, read_file
 from generator.writer import oxml, package, template
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import clean_stale_temporaries, write_atomic
@@ -442,7 +443,10 @@ def convert_file(
     """Convert one Markdown file; images relative to its folder; atomic write."""
     source = Path(source)
     try:
-        markdown = source.read_bytes().decode("utf-8-sig")
+        markdown = read_file(source, what="Markdown file").decode("utf-8-sig")
+    except FileRefused as refused:
+        raise SourceError([Diagnostic(Location(source), refused.message, refused.hint)]
+                          ) from None
     except UnicodeDecodeError as exc:
         raise SourceError([Diagnostic(Location(source), "the file is not UTF-8 text",
                                       "save it as UTF-8")]) from exc
