@@ -228,6 +228,25 @@ def test_3_parts_a_document_does_not_need_never_reach_a_client(project: ExampleP
         assert name not in xml, name
 
 
+HEADER_RELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+               'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+               'openxmlformats.org/officeDocument/2006/relationships/image" '
+               'Target="media/logo.png"/>{more}</Relationships>')
+
+
+def test_3_a_header_keeps_its_picture_and_refuses_a_foreign_link(tmp_path: Path) -> None:
+    kept = brand.load(_template_with(tmp_path, {
+        "word/_rels/header1.xml.rels": HEADER_RELS.format(more="").encode(),
+        "word/media/logo.png": PNG, "word/media/unused.png": PNG}))
+    assert "word/media/logo.png" in kept.parts and "word/media/unused.png" not in kept.parts
+    link = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/hyperlink" Target="ms-msdt:/id x" TargetMode="External"/>')
+    with pytest.raises(TemplateError, match=r"part word/header1\.xml links to 'ms-msdt:"):
+        brand.load(_template_with(tmp_path, {
+            "word/_rels/header1.xml.rels": HEADER_RELS.format(more=link).encode(),
+            "word/media/logo.png": PNG}, "linked.docx"))
+
+
 def _bomb(tmp_path: Path, part: str, size: int) -> Path:
     """The brand template with `part` replaced by `size` bytes of zeros (a small zip)."""
     path = _template_with(tmp_path, {}, "bomb.docx")

@@ -334,17 +334,26 @@ class _PartReader:
 
     def follow(self, source: str, kinds: frozenset[str], parts: dict[str, bytes]) -> list[str]:
         """Read the parts `source` refers to by a relationship of `kinds`; its .rels part
-        is rewritten to hold only those (and external links of allowed schemes)."""
+        is rewritten to hold only those (and external links of allowed schemes).
+
+        The main document's other relationships go (its body is not used); a header's,
+        footer's, theme's or font table's would be left dangling, so they are refused.
+        """
         rels = rels_name(source)
         if rels not in self.archive.NameToInfo:
             return []
         root = _parse(self.path, {rels: self.read(rels)}, rels)
         kept = []
+        strict = kinds is PARTS_MAY_USE
         for rel in list(root):
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
-                if rel.get("Type") == oxml.RT_HYPERLINK and not refused_scheme(target):
+                why = refused_scheme(target) if rel.get("Type") == oxml.RT_HYPERLINK else "external"
+                if not why:
                     continue
+                if strict:
+                    raise TemplateError(f"{self.path}: part {source} links to {target[:60]!r}, "
+                                        f"which is not allowed ({why}); remove the link in Word")
             elif rel.get("Type") in kinds:
                 name = _resolve_target(source, target)
                 if not name:
@@ -354,6 +363,10 @@ class _PartReader:
                     parts[name] = self.read(name)
                     kept.append(name)
                 continue
+            elif strict:
+                kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                raise TemplateError(f"{self.path}: part {source} uses a {kind} part, which "
+                                    "documents do not carry; remove it from the template in Word")
             root.remove(rel)
         parts[rels] = oxml.serialize(root)
         return kept
