@@ -145,7 +145,7 @@ def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     for folder in reversed(search):
         path = folder / language / "terms.yaml"
-        if path.is_file() or path.is_symlink():
+        if os.path.lexists(path):  # a pipe or a bad link too: refused below, never skipped
             try:
                 _, raw = read_inside(folder, f"{language}/terms.yaml", what="terms file",
                                      max_bytes=MAX_TEMPLATE_BYTES, folder="its templates folder")
