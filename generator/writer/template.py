@@ -300,7 +300,8 @@ def read_package(path: Path) -> tuple[dict[str, bytes], str]:
         parts[document_part] = reader.read(document_part)
         for part in reader.follow(document_part, DOCUMENT_NEEDS, parts):
             reader.follow(part, PARTS_MAY_USE, parts)
-    return parts, document_part
+        in_zip_order = {name: parts[name] for name in archive.namelist() if name in parts}
+    return in_zip_order, document_part
 
 
 class _PartReader:
