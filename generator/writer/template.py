@@ -442,20 +442,7 @@ def load(path: Path) -> Template:
         _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
     )
 
-    headers: list[HeaderFooterPart] = []
-    for ref in sect_pr:
-        if ref.tag in (w("headerReference"), w("footerReference")):
-            rid = ref.get(oxml.R_ID)
-            if rid not in targets or targets[rid][1] not in parts:
-                raise TemplateError(
-                    f"{path}: section refers to header/footer {rid} which is missing"
-                )
-            kind = "header" if ref.tag == w("headerReference") else "footer"
-            partname = targets[rid][1]
-            _parse(path, parts, partname)  # malformed or DTD-bearing: said here, by part name
-            headers.append(
-                HeaderFooterPart(kind, ref.get(w("type"), "default"), partname, parts[partname])
-            )
+    headers = _header_parts(path, parts, sect_pr, targets)
 
     numeric = [int(m.group(1)) for rid in targets for m in [re.match(r"rId(\d+)$", rid or "")] if m]
     numeric += [
@@ -488,6 +475,27 @@ def load(path: Path) -> Template:
     for name in REQUIRED:
         template.style_id(name)
     return template
+
+
+def _header_parts(path: Path, parts: dict[str, bytes], sect_pr: etree._Element,
+                  targets: dict[str | None, tuple[str | None, str]]) -> list[HeaderFooterPart]:
+    """The section's headers and footers, each parsed once here so that a malformed or
+    DTD-bearing one is said by its part name, never met later as an internal error."""
+    headers: list[HeaderFooterPart] = []
+    for ref in sect_pr:
+        if ref.tag in (w("headerReference"), w("footerReference")):
+            rid = ref.get(oxml.R_ID)
+            if rid not in targets or targets[rid][1] not in parts:
+                raise TemplateError(
+                    f"{path}: section refers to header/footer {rid} which is missing"
+                )
+            kind = "header" if ref.tag == w("headerReference") else "footer"
+            partname = targets[rid][1]
+            _parse(path, parts, partname)
+            headers.append(
+                HeaderFooterPart(kind, ref.get(w("type"), "default"), partname, parts[partname])
+            )
+    return headers
 
 
 def _style_index(styles_root: etree._Element) -> dict[str, StyleInfo]:
