@@ -291,6 +291,28 @@ def test_3_a_zip_bomb_is_refused_from_the_zip_directory(bomb: Path, project: Exa
         assert "reference.docx: part word/styles.xml would unpack" in done.stderr
 
 
+def test_3_a_part_that_understates_its_size_is_read_with_a_bound(tmp_path: Path) -> None:
+    """The zip directory says 20 000 bytes; the part unpacks to 100 MB of spaces."""
+    path = _template_with(tmp_path, {})
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/styles.xml"] += b" " * (100 * 2**20)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    data = bytearray(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        local = z.getinfo("word/styles.xml").header_offset
+    struct.pack_into("<I", data, local + 22, 20000)  # the local header's size field
+    central = data.find(b"word/styles.xml", data.find(b"PK\x01\x02")) - 46
+    assert data[central:central + 4] == b"PK\x01\x02"
+    struct.pack_into("<I", data, central + 24, 20000)  # the central directory's size field
+    path.write_bytes(bytes(data))
+    with pytest.raises(TemplateError, match=r"part word/styles\.xml cannot be read"):
+        brand.load(path)
+
+
 # ------------------------------------------------------------------ 4. symlink loops
 
 def _loop(folder: Path, name: str) -> None:
