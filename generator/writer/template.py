@@ -320,7 +320,9 @@ class _PartReader:
         if info.file_size > MAX_PART_BYTES or (ratio > MAX_RATIO and info.file_size > 2**20):
             raise TemplateError(f"{self.path}: part {name} would unpack to {info.file_size:,} "
                                 f"bytes from {info.compress_size:,} (at most "
-                                f"{MAX_PART_BYTES // 2**20} MB per part); refused unread")
+                                f"{MAX_PART_BYTES // 2**20} MB per part); refused unread "
+                                "(remove what makes it so large, or start from "
+                                "templates/reference.docx)")
         try:
             with self.archive.open(info) as handle:
                 data = handle.read(MAX_PART_BYTES + 1)
@@ -330,7 +332,8 @@ class _PartReader:
         if len(data) > MAX_PART_BYTES or self.total > MAX_TEMPLATE_BYTES:
             raise TemplateError(f"{self.path}: part {name} unpacks to more than its zip "
                                 "directory declares, or the parts exceed "
-                                f"{MAX_TEMPLATE_BYTES // 2**20} MB; refused")
+                                f"{MAX_TEMPLATE_BYTES // 2**20} MB; refused (save the "
+                                "template again in Word)")
         return data
 
     def follow(self, source: str, kinds: frozenset[str], parts: dict[str, bytes]) -> list[str]:
