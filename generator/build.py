@@ -31,10 +31,12 @@ from generator.errors import (
 )
 from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
-from generator.project import Loaded, Project, load_assignment, load_firm
+from generator.project import Loaded, Project, load_assignment, load_brand, load_firm
+from generator.sources import MAX_BRAND_BYTES, read_inside
 from generator.templating import Md, escape, make_environment, preload, render
 from generator.timeline import Marker, draw_timeline
 from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
+from generator.writer.template import Template
 
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250
@@ -137,8 +139,9 @@ class Builder:
         self.firm_templates = root / firm.templates if firm.templates else None
         self.logo: dict[str, bytes] = {}
         if firm.logo:
-            logo = root / firm.logo
-            self.logo = {f"firm-logo{logo.suffix.lower()}": logo.read_bytes()}
+            _, data = read_inside(root, firm.logo, max_bytes=MAX_BRAND_BYTES, what="logo",
+                                  folder="the repository")  # checked by load_firm
+            self.logo = {f"firm-logo{Path(firm.logo).suffix.lower()}": data}
         self._environments: dict[str, Any] = {}
         self._timelines: dict[str, bytes] = {}
 
@@ -462,9 +465,10 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
         error(message)
 
     jobs: list[Job] = []
+    brand = _brand_if_sound(project)
     for folder in project.folders(list(names)):
         try:
-            loaded = load_assignment(folder)
+            loaded = load_assignment(folder, brand=brand)
         except SourceError as exc:
             fail(str(exc))
             continue
@@ -482,6 +486,9 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     if not jobs:
         return report
     builder = Builder(load_firm(project.root, warn=warn), root=project.root)
+    borrowed = builder.converter.template.borrowed_warning()
+    if borrowed:
+        warn(borrowed)
     workers = workers or available_cores()
     # Few assignments for the workers: they share each assignment's documents, so what
     # those share is made here, once. Many: each assignment stays with one worker.
@@ -554,6 +561,15 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
             if filled != data:
                 write_atomic(path, filled)
     return [path.with_suffix(".pdf") for path in written] if pdf else []
+
+
+def _brand_if_sound(project: Project) -> Template | None:
+    """The brand template, so that `::: style` names fail at their source line; None when
+    the firm or its template is broken (the builder then says so, once)."""
+    try:
+        return load_brand(project.root, load_firm(project.root, warn=lambda _: None))
+    except GeneratorError:
+        return None
 
 
 def _size(path: Path) -> str:

@@ -91,14 +91,17 @@ def entry() -> None:
 @_handle_errors
 def validate(assignments: tuple[str, ...]) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
-    from generator.project import Project, load_assignment, load_firm
+    from generator.project import Project, load_assignment, load_brand, load_firm
 
     project = Project.find()
     try:
-        load_firm(project.root, warn=_warn)  # the firm's files are sources too
-    except SourceError as exc:
+        brand = load_brand(project.root, load_firm(project.root, warn=_warn))  # sources too
+    except GeneratorError as exc:  # a located firm.yaml error, or the brand template's part
         click.echo(str(exc), err=True)
         sys.exit(1)
+    borrowed = brand.borrowed_warning()
+    if borrowed:
+        _warn(borrowed)
     folders = project.folders(assignments)
     if not folders:
         raise GeneratorError(f"no assignments under {display_path(project.assignments_dir)}; "
@@ -106,7 +109,7 @@ def validate(assignments: tuple[str, ...]) -> None:
     failed = 0
     for folder in folders:
         try:
-            loaded = load_assignment(folder)
+            loaded = load_assignment(folder, brand=brand)
         except SourceError as exc:
             failed += 1
             click.echo(str(exc), err=True)

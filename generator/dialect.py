@@ -12,6 +12,7 @@ import urllib.parse
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -22,7 +23,10 @@ DIRECTIVE_NAMES = frozenset({"pagebreak", "landscape", "toc", "style", "signatur
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 """Characters XML 1.0 forbids: Word calls a file holding them corrupt. Refused at their line."""
 
-REFUSED_SCHEMES = ("javascript", "vbscript", "data", "file")
+ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
+"""Links a client document may hold, besides `#anchors`: all else is refused at its line.
+A deny-list always misses one (`ms-msdt:`, `search-ms:`, `smb://`, `\\\\host\\share`)."""
+LINK_HINT = "use http(s): or mailto: links, tel: numbers or #anchors in the document only"
 _SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
@@ -51,12 +55,22 @@ def forbidden_character(text: str) -> tuple[int, str] | None:
 
 
 def refused_scheme(href: str) -> str | None:
-    """The scheme of a script, data or file link (`javascript`), judged as a browser would:
-    percent-decoded, blanks and control characters removed. None for an acceptable link."""
+    """What makes a link unacceptable (`ms-msdt`, `a network path`, `a relative address`),
+    judged as a browser would (percent-decoded, blanks and control characters removed);
+    None for an http(s), mailto or tel address or an in-document `#anchor`."""
     decoded = "".join(ch for ch in urllib.parse.unquote(href) if ch > " ")
+    if decoded.startswith("#"):
+        return None
+    if "\\" in decoded or decoded.startswith("//"):
+        return "a network path"
     match = _SCHEME_RE.match(decoded)
-    if match and match.group(1).lower() in REFUSED_SCHEMES:
-        return match.group(1).lower()
+    if match is None:
+        return "a relative address"
+    scheme = match.group(1).lower()
+    if scheme not in ALLOWED_SCHEMES:
+        return scheme
+    if scheme.startswith("http") and not re.match(r"https?://[^/]", decoded, re.IGNORECASE):
+        return f"{scheme} without a host"
     return None
 
 
@@ -78,3 +92,83 @@ def resolve_inside(root: Path, name: str) -> Path | None:
     if resolved != root and root not in resolved.parents:
         return None
     return resolved
+
+
+MAX_NOTE_DEPTH = 3
+"""A note may cite a note that cites a note; deeper is no reading a client can follow."""
+MAX_NOTES = 500
+"""Footnotes one text may produce, each citation of a note counted (notes citing notes
+multiply: sixteen levels that each cite the next twice would be 65 535 notes)."""
+
+
+class _NoteProblem(Exception):
+    def __init__(self, note: int, message: str):
+        super().__init__(message)
+        self.note, self.message = note, message
+
+
+def footnote_problem(tokens: list[Token]) -> tuple[int, str, str] | None:
+    """(line, message, hint) when the text's footnotes cite themselves, nest too deep or
+    multiply past MAX_NOTES; None when the writer can place every note.
+
+    Counted, never expanded: each note's size is computed once, so a hostile chain costs
+    as little to refuse as a sound one costs to accept.
+    """
+    cites, labels, lines, main = _footnote_graph(tokens)
+    sizes: dict[tuple[int, int], int] = {}
+
+    def size(note: int, chain: tuple[int, ...]) -> int:
+        if note in chain:
+            loop = " → ".join(f"[^{labels.get(n, n)}]" for n in (*chain[chain.index(note):], note))
+            raise _NoteProblem(note, f"footnote [^{labels.get(note, note)}] cites itself ({loop})")
+        if len(chain) >= MAX_NOTE_DEPTH:
+            raise _NoteProblem(note, f"footnotes nested more than {MAX_NOTE_DEPTH} deep "
+                               f"(notes citing notes, down to [^{labels.get(note, note)}])")
+        key = (note, len(chain))
+        if key not in sizes:
+            inner = sum(size(c, (*chain, note)) for c in cites.get(note, []))
+            sizes[key] = min(1 + inner, MAX_NOTES + 1)
+        return sizes[key]
+
+    total = 0
+    for line, note in main:
+        try:
+            total += size(note, ())
+        except _NoteProblem as problem:
+            return (lines.get(problem.note, line), problem.message,
+                    "a note may cite other notes, but never itself, and not in long chains")
+        if total > MAX_NOTES:
+            return (line, f"the text would hold more than {MAX_NOTES} footnotes (notes "
+                    "citing notes multiply)", "cite fewer notes, or write the text out")
+    return None
+
+
+def _footnote_graph(tokens: list[Token]
+                    ) -> tuple[dict[int, list[int]], dict[int, str], dict[int, int],
+                               list[tuple[int, int]]]:
+    """Which notes each note cites, their labels and first lines, and the main text's
+    citations as (line, note)."""
+    cites: dict[int, list[int]] = {}
+    labels: dict[int, str] = {}
+    lines: dict[int, int] = {}
+    main: list[tuple[int, int]] = []
+    current: int | None = None
+    line = 0
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = token.meta["id"]
+            labels[current] = token.meta.get("label") or str(current + 1)
+            cites.setdefault(current, [])
+        elif token.type == "footnote_close":
+            current = None
+        if token.map:
+            line = token.map[0] + 1
+            if current is not None:
+                lines.setdefault(current, line)
+        for child in token.children or []:
+            if child.type == "footnote_ref":
+                if current is None:
+                    main.append((line, child.meta["id"]))
+                else:
+                    cites[current].append(child.meta["id"])
+    return cites, labels, lines, main

@@ -30,14 +30,16 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 from zipfile import BadZipFile, ZipFile
 
 from generator.errors import GeneratorError, display_path
 from generator.pdf_profile import macro_url, write_profile
+from generator.writer.package import process_alive
 
 INSTALL_HINT = (
     "install LibreOffice: `sudo apt-get install libreoffice-writer-nogui` on Debian/Ubuntu, "
@@ -55,6 +57,9 @@ _IMPORT_FILTERS = {
 
 _MACOS_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 _LOG_TAIL = 600  # characters of LibreOffice's own output quoted in an error
+_WORK_PREFIX = "interim-pdf-"
+"""Work folders are named interim-pdf-<pid of the build>-<random>, so a later build can
+tell a killed build's leftovers from a running build's."""
 
 
 def _current_umask() -> int:
@@ -142,7 +147,8 @@ def _batch(
 
     # The same file listed twice is exported once.
     unique = list(dict.fromkeys(p.resolve() for p in sources))
-    work = Path(tempfile.mkdtemp(prefix="interim-pdf-"))
+    remove_stale_work()
+    work = Path(tempfile.mkdtemp(prefix=f"{_WORK_PREFIX}{os.getpid()}-"))
     try:
         failures, timed_out = _run_batch(soffice, unique, work, timeout, update_indexes,
                                          pdf=pdf, pages=pages)
@@ -174,6 +180,7 @@ def _run_batch(
     """
     profile, out = work / "profile", work / "out"
     out.mkdir()
+    (work / "tmp").mkdir()
     write_profile(profile)
     jobs = _write_jobs(work / "jobs.txt", sources, out, update_indexes=update_indexes, pdf=pdf,
                        pages=pages is not None)
@@ -190,7 +197,7 @@ def _run_batch(
     ]
     log = work / "soffice.log"
     with log.open("wb") as log_file:
-        exit_code, timed_out = _run(command, log_file, timeout)
+        exit_code, timed_out = _run(command, log_file, timeout, work)
 
     status = _read_status(jobs.with_name(jobs.name + ".status"))
     failures: dict[Path, str] = {}
@@ -242,26 +249,96 @@ def _write_jobs(jobs: Path, sources: list[Path], out: Path, *, update_indexes: b
     return jobs
 
 
-def _run(command: list[str], log_file: BinaryIO, timeout: float) -> tuple[int | None, bool]:
-    """Run LibreOffice in its own process group, killing the whole group on timeout."""
+def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path
+         ) -> tuple[int | None, bool]:
+    """Run LibreOffice in its own process group, killing the whole group on timeout,
+    on an exception, and (through a watchdog) when this process itself is killed."""
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=log_file,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # soffice is a launcher: its children must die with it
-        env={**os.environ, "TZ": "UTC"},  # dates as D:...Z', the form pin_pdf rewrites
+        # Dates as D:...Z', the form pin_pdf rewrites; LibreOffice's own temporary files
+        # inside the work folder, so that they go with it.
+        env={**os.environ, "TZ": "UTC", "TMPDIR": str(work / "tmp")},
     )
+    with _watchdog(process.pid, work), _term_as_exit():
+        try:
+            return process.wait(timeout=timeout), False
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            process.wait()
+            return None, True
+        except BaseException:  # Ctrl-C, SIGTERM: leave no LibreOffice behind
+            _kill_group(process)
+            process.wait()
+            raise
+
+
+@contextlib.contextmanager
+def _watchdog(group: int, work: Path) -> Iterator[None]:
+    """A small process that outlives this one: it waits on a pipe only we write to; if
+    the pipe closes without our "done" (we were killed, even by SIGKILL), it kills
+    LibreOffice's process group and removes the work folder with its profile."""
+    read_end, write_end = os.pipe()
     try:
-        return process.wait(timeout=timeout), False
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        process.wait()
-        return None, True
-    except BaseException:  # Ctrl-C: leave no LibreOffice behind
-        _kill_group(process)
-        process.wait()
-        raise
+        guard = subprocess.Popen(
+            [sys.executable, "-c", "from generator.pdf import watch; watch()",
+             str(group), str(work)],
+            stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not in LibreOffice's group, nor killed with ours
+        )
+    finally:
+        os.close(read_end)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.write(write_end, b"done")
+        os.close(write_end)
+        guard.wait()
+
+
+def watch() -> None:
+    """The watchdog's body (`python -c`): see _watchdog."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the build, which says "done"
+    group, work = int(sys.argv[1]), Path(sys.argv[2])
+    if sys.stdin.buffer.read() == b"done":
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _term_as_exit() -> Iterator[None]:
+    """SIGTERM raises SystemExit while LibreOffice runs, so the cleanup above runs."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: the watchdog still covers a kill
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def remove_stale_work() -> None:
+    """Remove work folders (LibreOffice profiles) that builds killed before cleaning up
+    left behind: those whose build process no longer runs."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_WORK_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_WORK_PREFIX).split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.lstat().st_uid != os.getuid() or process_alive(int(pid)):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

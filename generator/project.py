@@ -7,6 +7,7 @@ every document builder goes through `load_assignment`, never through YAML.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -24,7 +25,19 @@ from generator.errors import (
 )
 from generator.model import NEUTRAL_FIRM, Assignment, Firm
 from generator.rules import check_rules, validate
-from generator.sources import Path_, Source, load_yaml, resolve_inside
+from generator.sources import (
+    MAX_BRAND_BYTES,
+    MAX_TEMPLATE_BYTES,
+    FileRefused,
+    Path_,
+    Source,
+    load_yaml,
+    read_inside,
+    resolve_inside,
+)
+from generator.writer.render import MarkdownError, picture_header
+from generator.writer.template import BUILTIN_REFERENCE, Template
+from generator.writer.template import load as load_template
 
 ASSIGNMENT_FILE = "assignment.yaml"
 FIRM_FILE = "firm.yaml"
@@ -89,13 +102,17 @@ class Loaded:
     """The source text of typed scalars: a change's `amends` values print as typed."""
 
 
-def load_assignment(folder: Path) -> Loaded:
-    """Read, check and model one assignment folder; raises SourceError with every problem."""
+def load_assignment(folder: Path, *, brand: Template | None = None) -> Loaded:
+    """Read, check and model one assignment folder; raises SourceError with every problem.
+
+    With the firm's `brand` template, `::: style` names are checked against it too.
+    """
     report = Report()
     source = load_yaml(folder / ASSIGNMENT_FILE, report, include_root=folder)
     assignment = validate(source, Assignment, report) if source else None
     if assignment is not None and source is not None:
-        check_rules(assignment, source, folder.resolve(), report)
+        check_rules(assignment, source, folder.resolve(), report,
+                    brand.paragraph_style_for if brand else None)
     report.raise_if_errors()
     assert assignment is not None
     assert source is not None
@@ -120,23 +137,68 @@ def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -
     return firm
 
 
+def load_brand(root: Path, firm: Firm) -> Template:
+    """The firm's brand template as the writer reads it (ours when the firm names none);
+    a broken one raises TemplateError naming the file and the part."""
+    return load_template(root / firm.brand_template if firm.brand_template
+                         else BUILTIN_REFERENCE)
+
+
 def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) -> None:
-    """The brand template, templates folder and logo exist inside the repository."""
-    for key, must_be_dir in (("brand_template", False), ("templates", True), ("logo", False)):
+    """The brand template, templates folder and logo: inside the repository, readable, sound.
+
+    Files are read through the guarded opener, the logo checked as the writer will, so
+    that a build never meets a broken one without firm.yaml's line.
+    """
+    for key in ("brand_template", "templates", "logo"):
         value = getattr(firm, key)
         if value is None:
             continue
-        resolved = resolve_inside(root, value)
         where = source.locate((key,))
-        if resolved is None:
-            report.error(where, f"{key} {value!r} leaves the repository",
-                         "keep it inside the documents repository, relative to firm.yaml")
-        elif not (resolved.is_dir() if must_be_dir else resolved.is_file()):
-            kind = "folder" if must_be_dir else "file"
-            report.error(where, f"{key}: no {kind} {value!r}", "check the path")
-        elif key == "logo" and resolved.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            report.error(where, f"logo {value!r} is not a PNG or JPEG picture",
-                         "save the logo as PNG")
+        if key == "templates":
+            resolved = resolve_inside(root, value)
+            if resolved is None:
+                report.error(where, f"{key} {value!r} leaves the repository",
+                             "keep it inside the documents repository, relative to firm.yaml")
+            elif not resolved.is_dir():
+                report.error(where, f"{key}: no folder {value!r}", "check the path")
+            else:
+                _check_template_files(resolved, value, where, report)
+            continue
+        try:
+            _, data = read_inside(root, value, max_bytes=MAX_BRAND_BYTES, what=key,
+                                  folder="the repository")
+        except FileRefused as refused:
+            if refused.missing:
+                report.error(where, f"{key}: no file {value!r}", "check the path")
+            else:
+                report.error(where, refused.message, refused.hint)
+            continue
+        if key == "logo":
+            _check_logo(value, data, where, report)
+
+
+def _check_template_files(folder: Path, value: str, where: Location, report: Report) -> None:
+    """Each file of the firm's templates folder as the build will read it (a link out of
+    the folder, a pipe, a loop or a huge file is said here, at firm.yaml's line)."""
+    for parent, _, files in os.walk(folder):  # symlinked folders are not entered
+        for name in sorted(files):
+            relative = (Path(parent) / name).relative_to(folder).as_posix()
+            try:
+                read_inside(folder, relative, max_bytes=MAX_TEMPLATE_BYTES, what="template",
+                            folder="the templates folder")
+            except FileRefused as refused:
+                report.error(where, f"templates {value!r}: {refused.message}", refused.hint)
+
+
+def _check_logo(value: str, data: bytes, where: Location, report: Report) -> None:
+    if Path(value).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        report.error(where, f"logo {value!r} is not a PNG or JPEG picture", "save the logo as PNG")
+        return
+    try:
+        picture_header(data, value, 0)
+    except MarkdownError as exc:
+        report.error(where, f"logo: {exc.message}", exc.hint)
 
 
 def new_assignment(project: Project, assignment_id: str, language: str,

@@ -25,15 +25,22 @@ from markdown_it.token import Token
 from generator import history
 from generator.dialect import (
     DIRECTIVE_NAMES,
+    LINK_HINT,
+    footnote_problem,
     is_url,
     make_parser,
     refused_scheme,
-    resolve_inside,
 )
-from generator.errors import Report
+from generator.errors import Location, Report
 from generator.model import Assignment, BlockMarkdown, Change, Person, final_status
 from generator.records import Record, build, walk
-from generator.sources import Path_, ProseMapping, Source
+from generator.sources import FileRefused, Path_, ProseMapping, Source, read_inside
+from generator.writer.render import (
+    MAX_PICTURE_BYTES,
+    MarkdownError,
+    picture_header,
+    requested_width,
+)
 
 R = TypeVar("R", bound=Record)
 
@@ -66,6 +73,8 @@ class Context:
     source: Source
     folder: Path
     report: Report
+    style_exists: Callable[[str], bool] | None = None
+    """Whether the brand template has a paragraph style; None when validate has no firm."""
 
     def error(self, path: Path_, message: str, hint: str = "") -> None:
         self.report.error(self.source.locate(path), message, hint)
@@ -534,22 +543,17 @@ def rule_links_and_images(ctx: Context) -> None:
             continue
         where = getattr(text, "source", None)
         label = f"in {where.name}: " if where else ""
-        for bang, target in _link_targets(text):
+        for bang, target, width in _link_targets(text):
             report_path: Path_ = path
-            if refused_scheme(target):
-                ctx.error(report_path, f"{label}link {target[:40]!r} is not allowed",
-                          "use http(s): or mailto: links only")
+            refused = refused_scheme(target)
+            if refused and not bang:
+                ctx.error(report_path, f"{label}link {target[:40]!r} is not allowed ({refused})",
+                          LINK_HINT)
             elif bang and is_url(target):
                 ctx.error(report_path, f"{label}picture {target[:60]!r} is not a local file",
                           "save the picture in the assignment folder and name it relatively")
             elif bang:
-                resolved = resolve_inside(ctx.folder, target)
-                if resolved is None:
-                    ctx.error(report_path, f"{label}picture {target!r} leaves the assignment "
-                              "folder", "move the picture into the assignment folder")
-                elif not resolved.is_file():
-                    ctx.error(report_path, f"{label}picture {target!r} does not exist",
-                              "check the file name")
+                _check_picture(ctx, report_path, label, target, width)
         for name in _directives(text):
             if name.lower() not in DIRECTIVE_NAMES:
                 ctx.error(path, f"{label}unknown directive '::: {name[:40]}'",
@@ -557,12 +561,12 @@ def rule_links_and_images(ctx: Context) -> None:
                           + ", or write the colons as \\:::")
 
 
-def _link_targets(text: str) -> Iterator[tuple[str, str]]:
-    """(`!` for pictures, target) of every link and picture, each target once.
+def _link_targets(text: str) -> Iterator[tuple[str, str, str | None]]:
+    """(`!` for pictures, target, `{width=...}`) of every link and picture, each once.
 
     Parsed as typed and as prose fields are rendered (on one line), by the documents' engine.
     """
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str | None]] = set()
     for variant in dict.fromkeys((text, " ".join(text.split()))):
         for found in _parsed_targets(variant):
             if found not in seen:
@@ -575,14 +579,65 @@ def _parsed_tokens(text: str) -> list[Token]:
     return [*tokens, *(c for t in tokens for c in (t.children or []))]
 
 
-def _parsed_targets(text: str) -> list[tuple[str, str]]:
+def _parsed_targets(text: str) -> list[tuple[str, str, str | None]]:
     found = []
     for token in _parsed_tokens(text):
         if token.type == "link_open":
-            found.append(("", urllib.parse.unquote(str(token.attrs.get("href", "")))))
+            found.append(("", urllib.parse.unquote(str(token.attrs.get("href", ""))), None))
         elif token.type == "image":
-            found.append(("!", urllib.parse.unquote(str(token.attrs.get("src", "")))))
+            width = token.attrs.get("width")
+            found.append(("!", urllib.parse.unquote(str(token.attrs.get("src", ""))),
+                          None if width is None else str(width)))
     return found
+
+
+def _check_picture(ctx: Context, path: Path_, label: str, target: str, width: str | None
+                   ) -> None:
+    """The picture as the writer will take it: read through the guarded opener, a sound
+    PNG/JPEG of sane size, a width it understands."""
+    try:
+        _, data = read_inside(ctx.folder, target, max_bytes=MAX_PICTURE_BYTES,
+                              what=f"{label}picture")
+        picture_header(data, target, 0)
+        if width is not None:
+            requested_width(width, 1, 0)
+    except FileRefused as refused:
+        ctx.error(path, refused.message, refused.hint)
+    except MarkdownError as exc:
+        ctx.error(path, f"{label}{exc.message}", exc.hint)
+
+
+def rule_markdown_as_written(ctx: Context) -> None:
+    """10. What the writer refuses in a Markdown text is refused here, at its source:
+    footnotes that cite themselves or multiply, and `::: style` names the brand template
+    lacks (when validate knows the firm's brand template)."""
+    for path, text in ctx.source.walk():
+        if not isinstance(text, str) or not ("[^" in text or ":::" in text):
+            continue
+        where = getattr(text, "source", None)
+        tokens = _parser().parse(text)
+        problem = footnote_problem(tokens)
+        if problem:
+            line, message, hint = problem
+            _text_error(ctx, path, where, line, message, hint)
+        if ctx.style_exists is None:
+            continue
+        for token in tokens:
+            info = token.info.strip().split(None, 1) if token.type.startswith("container") else []
+            if info[:1] == ["style"] and len(info) == 2 and not ctx.style_exists(info[1]):
+                _text_error(ctx, path, where, (token.map or [0])[0] + 1,
+                            f"'::: style {info[1][:40]}': the brand template has no paragraph "
+                            f"style {info[1][:40]!r}", "use a style of the brand template, "
+                            "e.g. Title, or add the style to it in Word")
+
+
+def _text_error(ctx: Context, path: Path_, included: Path | None, line: int, message: str,
+                hint: str) -> None:
+    """At the included file's own line, else at the field's place in assignment.yaml."""
+    if included is not None:
+        ctx.report.error(Location(included, line), message, hint)
+    else:
+        ctx.error(path, f"line {line} of the text: {message}", hint)
 
 
 def rule_self_contained_markdown(ctx: Context) -> None:
@@ -664,6 +719,7 @@ RULES: tuple[Rule, ...] = (
     rule_terms,
     rule_links_and_images,
     rule_self_contained_markdown,
+    rule_markdown_as_written,
     rule_final_milestone_status,
     rule_transfer_due,
 )
@@ -672,9 +728,10 @@ RULES: tuple[Rule, ...] = (
 PLAN_RULES = (rule_dates, rule_exit_plan, rule_objectives_and_milestones, rule_evaluations)
 
 
-def check_rules(assignment: Assignment, source: Source, folder: Path, report: Report) -> None:
+def check_rules(assignment: Assignment, source: Source, folder: Path, report: Report,
+                style_exists: Callable[[str], bool] | None = None) -> None:
     """Apply every format rule; all problems go to `report`."""
-    ctx = Context(assignment, source, folder, report)
+    ctx = Context(assignment, source, folder, report, style_exists)
     for rule in RULES:
         rule(ctx)
 

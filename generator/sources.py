@@ -10,6 +10,9 @@ resolved here, and only inside the assignment folder.
 from __future__ import annotations
 
 import datetime
+import errno
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +22,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.dialect import FORBIDDEN_CHARS, resolve_inside
+from generator.dialect import FORBIDDEN_CHARS, resolve_inside  # noqa: F401 (re-exported)
 from generator.errors import Location, Report
 
 Path_ = tuple[str | int, ...]
@@ -31,10 +34,95 @@ _STANDARD_TAGS = {
 }
 _INCLUDE_SUFFIXES = {".md", ".markdown", ".txt"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TEMPLATE_BYTES = 512 * 1024
+"""A template or terms file of a templates folder: a few KB each."""
+MAX_BRAND_BYTES = 50 * 1024 * 1024
+"""The firm's brand template and logo: a few MB in practice; read whole, so capped."""
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """LibYAML when PyYAML has it (ten times faster); both compose the same nodes and marks."""
 MAX_DEPTH = 40
 MAX_VALUES = 200_000
+
+
+class FileRefused(Exception):
+    """A file the generator will not read, with why and how to fix it (caller adds where)."""
+
+    def __init__(self, message: str, hint: str = "", *, kind: str = "unreadable"):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.kind = kind
+        """outside, missing, loop, special, large or unreadable: for callers that rephrase."""
+
+    @property
+    def missing(self) -> bool:
+        return self.kind == "missing"
+
+
+def read_inside(root: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES,
+                what: str = "file", folder: str = "the assignment folder"
+                ) -> tuple[Path, bytes]:
+    """The one guarded opener: (resolved path, bytes) of `name` below `root`.
+
+    Every file the generator reads from a user's folders comes through here, so
+    none can leave its folder by a symlink, hang on a FIFO or device, exhaust
+    memory, or stop a run with a symlink loop: each is a `FileRefused`.
+    """
+    if not name or Path(name).is_absolute() or "\\" in name:
+        raise FileRefused(f"{what} {name!r} leaves {folder}",
+                          f"move the file into {folder} and name it relatively", kind="outside")
+    base = _resolved(root, name, what)
+    resolved = _resolved(base / name, name, what)
+    if resolved != base and base not in resolved.parents:
+        raise FileRefused(f"{what} {name!r} leaves {folder}",
+                          f"move the file into {folder} and name it relatively", kind="outside")
+    return resolved, _read_regular(resolved, name, max_bytes, what)
+
+
+def read_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
+    """A file named by the user on the command line or found by the project: guarded the
+    same way, without a folder to stay in."""
+    return _read_regular(_resolved(path, path.name, what), path.name, max_bytes, what)
+
+
+def _resolved(path: Path, name: str, what: str) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before 3.13)
+        raise FileRefused(f"{what} {name!r} is a symbolic link loop",
+                          "replace the link by the file itself", kind="loop") from None
+
+
+def _read_regular(path: Path, name: str, max_bytes: int, what: str) -> bytes:
+    """A regular file's bytes, at most `max_bytes`; opened without blocking or following links."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise FileRefused(f"{what} {name!r} does not exist",
+                          f"create {name} or fix the name", kind="missing") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileRefused(f"{what} {name!r} is a symbolic link loop",
+                              "replace the link by the file itself", kind="loop") from None
+        raise FileRefused(f"cannot read {what} {name!r}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileRefused(f"{what} {name!r} is not a regular file (a folder, pipe or "
+                              "device)", "name an ordinary file", kind="special")
+        if info.st_size > max_bytes:
+            raise FileRefused(f"{what} {name!r} is too large (over {_size(max_bytes)})",
+                              "make it smaller", kind="large")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew while read
+        raise FileRefused(f"{what} {name!r} is too large (over {_size(max_bytes)})",
+                          "make it smaller", kind="large")
+    return data
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:g} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
 
 
 class IncludedText(str):
@@ -99,16 +187,15 @@ def load_yaml(path: Path, report: Report, *, include_root: Path | None = None) -
     """
     location = Location(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        report.error(location, "file not found", "check the path or create the file")
-        return None
-    except OSError as exc:
-        report.error(location, f"cannot read the file: {exc.strerror}")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        report.error(location, f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB",
-                     "move long texts into Markdown files and include them")
+        raw = read_file(path)
+    except FileRefused as refused:
+        if refused.missing:
+            report.error(location, "file not found", "check the path or create the file")
+        elif "too large" in refused.message:
+            report.error(location, f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB",
+                         "move long texts into Markdown files and include them")
+        else:
+            report.error(location, refused.message, refused.hint)
         return None
     text = _decode(raw, path, report)
     if text is None:
@@ -304,27 +391,14 @@ class _Builder:
         if not isinstance(target, str) or not target.strip():
             self.report.error(where, "`include` needs a file name", "write {include: file.md}")
             return None
-        resolved = resolve_inside(self.include_root, target)
-        if resolved is None:
-            self.report.error(where, f"include {target!r} leaves the assignment folder",
-                              "move the file into the assignment folder and name it relative "
-                              "to assignment.yaml")
-            return None
-        if resolved.suffix.lower() not in _INCLUDE_SUFFIXES:
+        if Path(target).suffix.lower() not in _INCLUDE_SUFFIXES:
             self.report.error(where, f"include {target!r} is not a Markdown file",
                               "include .md files only")
             return None
         try:
-            raw = resolved.read_bytes()
-        except FileNotFoundError:
-            self.report.error(where, f"included file {target!r} does not exist",
-                              f"create {target} next to {self.path.name} or fix the name")
-            return None
-        except OSError as exc:
-            self.report.error(where, f"cannot read included file {target!r}: {exc.strerror}")
-            return None
-        if len(raw) > MAX_FILE_BYTES:
-            self.report.error(where, f"included file {target!r} is too large")
+            resolved, raw = read_inside(self.include_root, target, what="include")
+        except FileRefused as refused:
+            self.report.error(where, refused.message, refused.hint)
             return None
         text = _decode(raw, resolved, self.report)
         if text is None:

@@ -17,6 +17,7 @@ import contextlib
 import datetime
 import os
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -27,20 +28,27 @@ from babel import Locale
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
-    FileSystemBytecodeCache,
-    FileSystemLoader,
+    Environment,
     StrictUndefined,
     TemplateError,
+    TemplateNotFound,
 )
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.bundled import template_root
 from generator.errors import GeneratorError, display_path
 from generator.model import BlockMarkdown, InlineMarkdown
-from generator.sources import SAFE_LOADER
+from generator.sources import MAX_TEMPLATE_BYTES, SAFE_LOADER, FileRefused, read_inside
 
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+MAX_OUTPUT_CHARS = 20 * 1024 * 1024
+"""A document's Markdown is a few hundred KB; a template writing more is looping away."""
+MAX_REPEAT = 1_000_000
+"""Longest string or list a template may build with `*` (`"x" * n`)."""
 TEMPLATES_DIR = template_root()
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones
@@ -150,10 +158,14 @@ def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     for folder in reversed(search):
         path = folder / language / "terms.yaml"
-        if path.is_file():
+        if os.path.lexists(path):  # a pipe or a bad link too: refused below, never skipped
             try:
-                with path.open(encoding="utf-8") as handle:
-                    data = yaml.load(handle, Loader=SAFE_LOADER) or {}
+                _, raw = read_inside(folder, f"{language}/terms.yaml", what="terms file",
+                                     max_bytes=MAX_TEMPLATE_BYTES, folder="its templates folder")
+                data = yaml.load(raw.decode("utf-8"), Loader=SAFE_LOADER) or {}
+            except FileRefused as refused:
+                raise TemplatingError(f"{display_path(path)}: {refused.message} "
+                                      f"({refused.hint})") from None
             except (yaml.YAMLError, UnicodeDecodeError) as exc:
                 mark = getattr(exc, "problem_mark", None)
                 where = f"{display_path(path)}:{mark.line + 1}" if mark else display_path(path)
@@ -205,16 +217,80 @@ class Phrasebook:
         return [(name, self[name]) for name in self._data]
 
 
+class GuardedLoader(BaseLoader):
+    """Templates of one folder, each read through the guarded opener (sources.read_inside).
+
+    A firm's templates folder may hold a symlink to any file; Jinja's own loader would
+    follow it out of the folder, block on a FIFO or read a huge file whole.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str
+                   ) -> tuple[str, str, Any]:
+        name = "/".join(split_template_path(template))
+        try:
+            path, data = read_inside(self.folder, name, max_bytes=MAX_TEMPLATE_BYTES,
+                                     what="template", folder="its templates folder")
+        except FileRefused as refused:
+            if refused.missing:
+                raise TemplateNotFound(template) from None
+            raise TemplatingError(f"{display_path(self.folder / name)}: {refused.message} "
+                                  f"({refused.hint})") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplatingError(f"{display_path(path)}: the template is not UTF-8 text "
+                                  "(save it as UTF-8)") from None
+        return text, str(path), lambda: True  # environments live for one run
+
+    def list_templates(self) -> list[str]:
+        found = []
+        for folder, _, files in os.walk(self.folder):  # symlinked folders are not entered
+            base = Path(folder).relative_to(self.folder)
+            found += [(base / f).as_posix() for f in files]
+        return sorted(found)
+
+
+class LimitedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox with limits that end in a template error, not an exhausted machine.
+
+    Jinja's sandbox caps `range` at 100 000 items (OverflowError); `*` and `**` can still
+    build huge values, so they are capped here too.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise OverflowError(f"the power {right} is too large for a template")
+        if operator == "*" and _repeats(left, right) > MAX_REPEAT:
+            raise OverflowError("the repetition is too long for a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeats(left: Any, right: Any) -> int:
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(count, int):
+            return len(seq) * count
+    return 0
+
+
 def make_environment(language: str, firm_templates: Path | None = None
                      ) -> ImmutableSandboxedEnvironment:
-    """One sandboxed environment per language: templates are parsed once and cached."""
+    """One sandboxed environment per language: templates are parsed once and kept in memory.
+
+    Compiled templates are cached on disk (compiling costs ~55 ms per language, a third
+    of a build), but only in a folder and files the user owns alone: see OwnedBytecodeCache.
+    """
     search = [p for p in (firm_templates, TEMPLATES_DIR) if p is not None]
-    loaders = []
+    loaders: list[BaseLoader] = []
     for folder in search:
-        loaders += [FileSystemLoader(folder / language), FileSystemLoader(folder / "shared")]
-    env = ImmutableSandboxedEnvironment(
+        loaders += [GuardedLoader(folder / language), GuardedLoader(folder / "shared")]
+    env = LimitedEnvironment(
         loader=ChoiceLoader(loaders),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=OwnedBytecodeCache.for_user(),
         undefined=StrictUndefined,
         finalize=finalize,
         trim_blocks=True,
@@ -231,19 +307,43 @@ def make_environment(language: str, firm_templates: Path | None = None
     return env
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates kept between runs: compiling costs more than rendering.
+class OwnedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's file cache, trusting only what this user wrote.
 
-    Jinja checks each entry against its template's source, so an edited template is
-    compiled again.
+    Jinja's own cache unmarshals whatever file lies in its folder: with a shared
+    `XDG_CACHE_HOME` anyone who can write there could run code in a build. Here the
+    folder must be the user's own and closed to others, and each entry is opened
+    without following links and used only when the user owns it and no one else may
+    write it; anything else is ignored (the template is compiled again).
     """
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "interim-docs" / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
+
+    @classmethod
+    def for_user(cls) -> OwnedBytecodeCache | None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                 ".cache")
+        folder = Path(base) / "interim-docs" / f"jinja-{os.getuid()}"
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            info = os.lstat(folder)
+        except OSError:
+            return None
+        return cls(str(folder)) if _owned(info) and stat.S_ISDIR(info.st_mode) else None
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(self._get_cache_filename(bucket), flags)
+        except OSError:
+            return
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if _owned(info) and stat.S_ISREG(info.st_mode):
+                bucket.load_bytecode(handle)
+
+
+def _owned(info: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def fill(term: str, **values: Any) -> Md:
@@ -283,26 +383,62 @@ def preload(env: ImmutableSandboxedEnvironment) -> None:
 
 
 def render(env: ImmutableSandboxedEnvironment, template: str, context: Mapping[str, Any]) -> str:
-    """Render a template to Markdown; template problems name the template and line."""
+    """Render a template to Markdown; template problems, limits included, name the
+    template and line. The output is collected piece by piece and capped."""
     try:
-        return env.get_template(template).render(context)
+        return _bounded(env.get_template(template).generate(context))
     except TemplatingError:
         raise
-    except TemplateError as exc:
+    except (TemplateError, OverflowError, RecursionError, MemoryError) as exc:
         where, line = _template_place(exc, template)
+        problem = exc if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
         raise TemplatingError(f"{where}{f':{line}' if line else ''}: template error: "
-                              f"{exc}") from exc
+                              f"{problem}") from None
 
 
-def _template_place(exc: TemplateError, template: str) -> tuple[str, int]:
+class _TooLong(OverflowError):
+    """The output cap, with the template place the output had reached."""
+
+    def __init__(self, place: tuple[str, int] | None):
+        super().__init__(f"the template writes more than {MAX_OUTPUT_CHARS // 2**20} "
+                         "million characters")
+        self.place = place
+
+
+def _bounded(pieces: Any) -> str:
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_OUTPUT_CHARS:
+            raise _TooLong(_suspended_at(pieces))
+        out.append(piece)
+    return "".join(out)
+
+
+def _suspended_at(generator: Any) -> tuple[str, int] | None:
+    """The template file and line a (nested) render generator is paused at."""
+    while getattr(generator, "gi_yieldfrom", None) is not None:
+        generator = generator.gi_yieldfrom
+    frame = getattr(generator, "gi_frame", None)
+    template = frame.f_globals.get("__jinja_template__") if frame else None
+    if template is None or not template.filename:
+        return None
+    return template.filename, template.get_corresponding_lineno(frame.f_lineno)
+
+
+def _template_place(exc: BaseException, template: str) -> tuple[str, int]:
     """The template file and line of an error: syntax errors carry them, runtime errors
     (an undefined value) leave them in the traceback Jinja rewrites to template lines."""
+    if getattr(exc, "place", None):
+        where, line = exc.place  # type: ignore[attr-defined]
+        return display_path(Path(where)), line
     where = getattr(exc, "filename", None) or template
     line = getattr(exc, "lineno", None) or 0
     trace = exc.__traceback__
     while trace is not None:
         filename = trace.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            where, line = filename, trace.tb_lineno
+            where, line = display_path(Path(filename)), trace.tb_lineno
         trace = trace.tb_next
     return where, line

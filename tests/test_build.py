@@ -183,8 +183,7 @@ def test_stamp_never_reads_the_clock(tmp_path, monkeypatch):
 def test_cli_build_both_assignments_matches_the_api(tmp_path_factory, tmp_path):
     """`interim build` as a user runs it: exit 0, every file, the same bytes as the API."""
     api = {a: built(a, tmp_path_factory.mktemp("built")) for a in ASSIGNMENTS}
-    interim = shutil.which("interim")
-    command = [interim] if interim else [sys.executable, "-m", "generator.cli"]
+    command = [sys.executable, "-m", "generator.cli"]  # this environment's, never PATH's
     result = subprocess.run(
         [*command, "build", *ASSIGNMENTS, "--out", str(tmp_path / "out")],
         cwd=ROOT, capture_output=True, text=True, timeout=120,

@@ -22,7 +22,7 @@ from generator.dialect import (
     ("java\tscript:x", "javascript"), ("vbscript:msgbox", "vbscript"),
     ("data:text/html;base64,PHNjcmlwdD4=", "data"), ("file:///etc/passwd", "file"),
     ("https://example.com", None), ("mailto:a@example.com", None), ("#anchor", None),
-    ("notes/plan.md", None),
+    ("notes/plan.md", "a relative address"), ("tel:+3212345678", None),
 ])
 def test_refused_schemes_are_judged_as_a_browser_would(href: str, scheme: str | None) -> None:
     assert refused_scheme(href) == scheme

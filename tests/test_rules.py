@@ -11,6 +11,8 @@ from example_project import ExampleProject, assert_located, copy_example, only
 from generator.errors import Level
 from generator.rules import PERSON_KEYS, RULES
 
+PNG = (Path(__file__).parent / "writer" / "fixtures" / "chart.png").read_bytes()
+
 ACCEPTANCE = "  acceptance:                    # formal acceptance"
 
 
@@ -27,10 +29,10 @@ def test_example_is_valid_with_exactly_the_baseline_warning(example: ExampleProj
 
 
 def test_every_rule_is_registered() -> None:
-    # Rule 11 (unknown keys) is applied while validating structure; rules 10 and 12 have two
-    # parts each (rule 12: the documents' dates and versions, the changes); the handover's
-    # knowledge transfer due date is one more.
-    assert len(RULES) == 15
+    # Rule 11 (unknown keys) is applied while validating structure; rule 10 has three parts,
+    # rule 12 two (the documents' dates and versions, the changes); the handover's knowledge
+    # transfer due date is one more.
+    assert len(RULES) == 16
     assert len(set(RULES)) == len(RULES)
 
 
@@ -478,7 +480,7 @@ def test_rule10_include_leaving_the_folder(example: ExampleProject) -> None:
 
 
 def test_rule10_picture_inside_the_folder_passes(example: ExampleProject) -> None:
-    (example.folder / "plan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (example.folder / "plan.png").write_bytes(PNG)
     (example.folder / "analyse.md").write_text("Zie ![plan](plan.png).\n", encoding="utf-8")
     example.load()
 

@@ -18,15 +18,15 @@ from types import MappingProxyType
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.bundled import template_root
 from generator.dialect import forbidden_character, make_parser
 from generator.errors import Diagnostic, GeneratorError, Location, SourceError
+from generator.sources import FileRefused, read_file
 from generator.writer import oxml, package, template
 from generator.writer import parts as standard_parts
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import clean_stale_temporaries, write_atomic
 from generator.writer.render import MarkdownError, Renderer, RidAllocator, plain_text
-from generator.writer.template import Template, TemplateError
+from generator.writer.template import BUILTIN_REFERENCE, Template, TemplateError
 
 __all__ = [
     "Converter",
@@ -38,7 +38,7 @@ __all__ = [
     "write_atomic",
 ]
 
-DEFAULT_REFERENCE = template_root() / "reference.docx"
+DEFAULT_REFERENCE = BUILTIN_REFERENCE
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _IMAGE_CT = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 _FOOTNOTES_PART = "word/footnotes.xml"
@@ -468,7 +468,10 @@ def convert_file(
     """Convert one Markdown file; images relative to its folder; atomic write."""
     source = Path(source)
     try:
-        markdown = source.read_bytes().decode("utf-8-sig")
+        markdown = read_file(source, what="Markdown file").decode("utf-8-sig")
+    except FileRefused as refused:
+        raise SourceError([Diagnostic(Location(source), refused.message, refused.hint)]
+                          ) from None
     except UnicodeDecodeError as exc:
         raise SourceError([Diagnostic(Location(source), "the file is not UTF-8 text",
                                       "save it as UTF-8")]) from exc

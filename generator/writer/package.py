@@ -166,7 +166,7 @@ def clean_stale_temporaries(folder: Path) -> None:
         return
     for path in folder.iterdir():
         match = _TEMP_NAME.fullmatch(path.name)
-        if match and not _alive(int(match.group(1))) and path.is_file():
+        if match and not process_alive(int(match.group(1))) and path.is_file():
             with contextlib.suppress(OSError):
                 path.unlink()
 
@@ -175,7 +175,8 @@ _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r".*" + re.escape(_TEMP_MARK)
                         + r"(\d+)-\d+" + re.escape(TEMP_SUFFIX))
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` runs (this one counts as gone: its leftovers are stale)."""
     if pid == os.getpid():
         return False
     try:

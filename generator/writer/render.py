@@ -19,8 +19,15 @@ from pathlib import Path
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import DIRECTIVE_NAMES, is_url, refused_scheme, resolve_inside
+from generator.dialect import (
+    DIRECTIVE_NAMES,
+    LINK_HINT,
+    footnote_problem,
+    is_url,
+    refused_scheme,
+)
 from generator.errors import GeneratorError
+from generator.sources import FileRefused, read_inside
 from generator.writer import oxml
 from generator.writer.measure import body_font, measure_for
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
@@ -50,6 +57,8 @@ _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:
 IMAGE_TYPES = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif"}
 """Picture formats Word and LibreOffice both show, by Pillow's name, with their extension."""
 EMU_PER_INCH = 914400
+MAX_PICTURE_BYTES = 20 * 1024 * 1024
+"""A picture larger than this is no photo for a report: refused before it is read whole."""
 _SUBE = etree.SubElement
 
 
@@ -295,6 +304,10 @@ class Renderer:
 
     # -- entry point ---------------------------------------------------------------------
     def render(self, tokens: list[Token]) -> RenderResult:
+        problem = footnote_problem(tokens)  # before a note is placed: the same check as validate
+        if problem:
+            line, message, hint = problem
+            raise MarkdownError(message, line, hint)
         tokens = self._split_footnotes(tokens)
         self._scan_headings(tokens)
         self._render_blocks(tokens)
@@ -638,21 +651,14 @@ class Renderer:
                 line,
                 "save the picture next to the Markdown file and use a relative path",
             )
-        resolved = resolve_inside(self.base_dir, name)
-        if resolved is None:
-            raise MarkdownError(
-                f"image '{src}' lies outside the document folder {self.base_dir.resolve()}",
-                line,
-                "copy the picture into the document folder and use a relative path",
-            )
         try:
-            return resolved.read_bytes()
-        except OSError:
-            raise MarkdownError(
-                f"image '{src}' not found in {self.base_dir.resolve()}",
-                line,
-                "check the file name (it is case-sensitive)",
-            ) from None
+            return read_inside(self.base_dir, name, max_bytes=MAX_PICTURE_BYTES,
+                               what="image", folder="the document folder")[1]
+        except FileRefused as refused:
+            message = {"outside": f"image '{src}' lies outside the document folder",
+                       "missing": f"image '{src}' not found in the document folder"}
+            raise MarkdownError(message.get(refused.kind, refused.message), line,
+                                refused.hint) from None
 
     def i_footnote_ref(self, state: _Inline, token: Token) -> None:
         self._flush(state)
@@ -974,9 +980,7 @@ class Renderer:
             raise MarkdownError(
                 "'::: style' needs a paragraph style name", line, "write e.g. '::: style Title'"
             )
-        style = self.t.exact_style_id(rest) or (
-            self.t.style_id(rest) if rest in _FALLBACK_OK else None
-        )
+        style = self.t.paragraph_style_for(rest)
         if style is None:
             raise MarkdownError(
                 f"'::: style {rest}': the reference document has no paragraph style {rest!r}",
@@ -989,8 +993,6 @@ class Renderer:
         self.style_stack.pop()
         self.after_heading = True
 
-
-_FALLBACK_OK = {"Title", "Subtitle", "Body Text", "First Paragraph", "Compact", "Block Text"}
 
 DIRECTIVES: dict[str, tuple[Callable, Callable]] = {
     "pagebreak": (Renderer.d_pagebreak_open, Renderer.d_noop_close),
@@ -1058,14 +1060,11 @@ INLINE_RULES: dict[str, Callable[[Renderer, _Inline, Token], None]] = {
 
 
 def check_link(href: str, line: int) -> None:
-    """Refuse script/data/file links loudly instead of letting them vanish."""
+    """Refuse every link but http(s), mailto, tel and #anchors, loudly, at its line."""
     scheme = refused_scheme(href)
     if scheme:
-        raise MarkdownError(
-            f"link to '{href[:60]}' uses the refused scheme '{scheme}:'",
-            line,
-            "link to an http(s) or mailto address instead, or remove the link",
-        )
+        raise MarkdownError(f"link to '{href[:60]}' is not allowed (refused scheme: {scheme})",
+                            line, LINK_HINT)
 
 
 _WIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(cm|mm|in|%)\s*$")

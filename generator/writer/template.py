@@ -8,6 +8,8 @@ never scans styles.xml per paragraph.
 from __future__ import annotations
 
 import copy
+import functools
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -15,7 +17,10 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from generator.errors import GeneratorError
+from generator.bundled import template_root
+from generator.dialect import refused_scheme
+from generator.errors import Diagnostic, GeneratorError, Level, Location
+from generator.sources import FileRefused, read_file
 from generator.writer import oxml
 from generator.writer.oxml import CT_NS, PR_NS, W_NS, w
 
@@ -23,6 +28,23 @@ from generator.writer.oxml import CT_NS, PR_NS, W_NS, w
 class TemplateError(GeneratorError):
     """A problem with a reference .docx; the message names the file and the missing part."""
 
+
+BUILTIN_REFERENCE = template_root() / "reference.docx"
+"""Our brand template: the definitions of the styles a firm's template lacks come from it."""
+MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
+MAX_PART_BYTES = 16 * 1024 * 1024
+"""No part a document needs (styles, theme, a header picture) comes near this."""
+MAX_RATIO = 200
+"""Compression ratio beyond which a part is a zip bomb, whatever its declared size."""
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+DOCUMENT_NEEDS = frozenset(_RT + t for t in (
+    "styles", "numbering", "settings", "theme", "fontTable", "header", "footer"))
+"""The parts of a brand template a document takes; all else (comments, customXml,
+footnotes, webSettings, glossary, unused media) is dropped, never copied to a client."""
+PARTS_MAY_USE = frozenset({_RT + "image", _RT + "font"})
+"""What a header, footer, theme or font table may bring along: its pictures and fonts."""
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                               huge_tree=False, remove_comments=False)
 
 #: Fallback chains: when a firm's template lacks a style, use the next one. ``None`` means
 #: "no pStyle", i.e. the document's default paragraph style (Normal).
@@ -49,6 +71,10 @@ PARAGRAPH_FALLBACKS: dict[str, tuple[str, ...]] = {
     "Heading 5": ("Heading 4", "Heading 3", "Heading 2", "Heading 1"),
     "Heading 6": ("Heading 5", "Heading 4", "Heading 3", "Heading 2", "Heading 1"),
 }
+_PANDOC_NAMES = frozenset(name.lower() for name in PARAGRAPH_FALLBACKS)
+FALLBACK_OK = frozenset({"Title", "Subtitle", "Body Text", "First Paragraph", "Compact",
+                         "Block Text"})
+"""Styles `::: style` may name even when the template lacks them: their fallback serves."""
 #: Styles whose absence is fatal: a document without them loses its structure.
 REQUIRED = ("Heading 1",)
 
@@ -132,6 +158,8 @@ class Template:
     content_types_root: etree._Element
     headers: list[HeaderFooterPart] = field(default_factory=list)
     rid_counter_start: int = 1
+    borrowed_styles: list[str] = field(default_factory=list)
+    """Styles the documents use that this template lacks, defined as in BUILTIN_REFERENCE."""
     _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     # -- styles ---------------------------------------------------------------------------
@@ -157,6 +185,23 @@ class Template:
             )
         self._resolved[key] = found
         return found
+
+    def paragraph_style_for(self, name: str) -> str | None:
+        """The style `::: style NAME` places text in: the template's own, or for a few
+        pandoc names their fallback; None when there is none (the writer refuses it, and
+        so does validate, through this same method)."""
+        if name in FALLBACK_OK:
+            return self.exact_style_id(name) or self.style_id(name)
+        return self.exact_style_id(name)
+
+    def borrowed_warning(self) -> Diagnostic | None:
+        """The one warning that this template lacks styles the documents use."""
+        if not self.borrowed_styles:
+            return None
+        return Diagnostic(Location(self.path), "the brand template lacks the styles "
+                          + ", ".join(self.borrowed_styles) + "; using the built-in definitions",
+                          "add these styles in Word to give them the firm's look",
+                          Level.WARNING)
 
     def exact_style_id(self, name: str, style_type: str = "paragraph") -> str | None:
         info = self.styles.get(name.lower())
@@ -195,24 +240,32 @@ class Template:
 
 
 def _parse(path: Path, parts: dict[str, bytes], name: str) -> etree._Element:
+    """A part as XML: no DTD, no entities, no network (a Word part never has a DOCTYPE)."""
     try:
-        return etree.fromstring(parts[name])
+        root = etree.fromstring(parts[name], _SAFE_PARSER)
     except KeyError:
         raise TemplateError(f"{path}: the reference document has no part {name}") from None
     except etree.XMLSyntaxError as exc:
         raise TemplateError(f"{path}: part {name} is not well-formed XML ({exc})") from None
+    if root.getroottree().docinfo.doctype:
+        raise TemplateError(f"{path}: part {name} declares a DTD (<!DOCTYPE>), which no Word "
+                            "part has; save the template again in Word")
+    return root
 
 
 def _resolve_target(source_part: str, target: str) -> str:
+    """A relationship's target as a part name; '' when it points outside the package."""
     if target.startswith("/"):
-        return target.lstrip("/")
-    base = PurePosixPath(source_part).parent
+        target, base = target.lstrip("/"), PurePosixPath("")
+    else:
+        base = PurePosixPath(source_part).parent
     parts: list[str] = []
     for piece in (base / target).parts:
         if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece != ".":
+            if not parts:
+                return ""
+            parts.pop()
+        elif piece not in (".", "/"):
             parts.append(piece)
     return "/".join(parts)
 
@@ -222,22 +275,112 @@ def rels_name(partname: str) -> str:
     return str(p.parent / "_rels" / f"{p.name}.rels")
 
 
+def read_package(path: Path) -> tuple[dict[str, bytes], str]:
+    """The parts of a reference .docx a document needs, and the main document's name.
+
+    The file comes through the guarded opener; each part is judged by the zip
+    directory (declared size, compression ratio) BEFORE it is decompressed, then read
+    with a bound whatever the directory claims. Only parts reached from the main
+    document by a relationship in DOCUMENT_NEEDS (and their pictures and fonts) are kept.
+    """
+    try:
+        data = read_file(path, max_bytes=MAX_TEMPLATE_BYTES, what="brand template")
+    except FileRefused as refused:
+        raise TemplateError(f"{path}: {refused.message} ({refused.hint})") from None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TemplateError(f"{path}: not a .docx file ({exc})") from None
+    with archive:
+        reader = _PartReader(path, archive)
+        parts = {name: reader.read(name) for name in ("[Content_Types].xml", "_rels/.rels")}
+        document_part = "word/document.xml"
+        for rel in _parse(path, parts, "_rels/.rels"):
+            if rel.get("Type") == oxml.RT_OFFICE_DOC:
+                document_part = _resolve_target("", rel.get("Target", ""))
+        parts[document_part] = reader.read(document_part)
+        for part in reader.follow(document_part, DOCUMENT_NEEDS, parts):
+            reader.follow(part, PARTS_MAY_USE, parts)
+        in_zip_order = {name: parts[name] for name in archive.namelist() if name in parts}
+    return in_zip_order, document_part
+
+
+class _PartReader:
+    """Reads parts of one zip, each checked against its directory entry first."""
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile):
+        self.path, self.archive, self.total = path, archive, 0
+
+    def read(self, name: str) -> bytes:
+        try:
+            info = self.archive.getinfo(name)
+        except KeyError:
+            raise TemplateError(f"{self.path}: the reference document has no part {name}"
+                                ) from None
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_PART_BYTES or (ratio > MAX_RATIO and info.file_size > 2**20):
+            raise TemplateError(f"{self.path}: part {name} would unpack to {info.file_size:,} "
+                                f"bytes from {info.compress_size:,} (at most "
+                                f"{MAX_PART_BYTES // 2**20} MB per part); refused unread "
+                                "(remove what makes it so large, or start from "
+                                "templates/reference.docx)")
+        try:
+            with self.archive.open(info) as handle:
+                data = handle.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise TemplateError(f"{self.path}: part {name} cannot be read ({exc})") from None
+        self.total += len(data)
+        if len(data) > MAX_PART_BYTES or self.total > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"{self.path}: part {name} unpacks to more than its zip "
+                                "directory declares, or the parts exceed "
+                                f"{MAX_TEMPLATE_BYTES // 2**20} MB; refused (save the "
+                                "template again in Word)")
+        return data
+
+    def follow(self, source: str, kinds: frozenset[str], parts: dict[str, bytes]) -> list[str]:
+        """Read the parts `source` refers to by a relationship of `kinds`; its .rels part
+        is rewritten to hold only those (and external links of allowed schemes).
+
+        The main document's other relationships go (its body is not used); a header's,
+        footer's, theme's or font table's would be left dangling, so they are refused.
+        """
+        rels = rels_name(source)
+        if rels not in self.archive.NameToInfo:
+            return []
+        root = _parse(self.path, {rels: self.read(rels)}, rels)
+        kept = []
+        strict = kinds is PARTS_MAY_USE
+        for rel in list(root):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                why = refused_scheme(target) if rel.get("Type") == oxml.RT_HYPERLINK else "external"
+                if not why:
+                    continue
+                if strict:
+                    raise TemplateError(f"{self.path}: part {source} links to {target[:60]!r}, "
+                                        f"which is not allowed ({why}); remove the link in Word")
+            elif rel.get("Type") in kinds:
+                name = _resolve_target(source, target)
+                if not name:
+                    raise TemplateError(f"{self.path}: {rels} points outside the package "
+                                        f"({target!r})")
+                if name not in parts:
+                    parts[name] = self.read(name)
+                    kept.append(name)
+                continue
+            elif strict:
+                kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                raise TemplateError(f"{self.path}: part {source} uses a {kind} part, which "
+                                    "documents do not carry; remove it from the template in Word")
+            root.remove(rel)
+        parts[rels] = oxml.serialize(root)
+        return kept
+
+
 def load(path: Path) -> Template:
     """Read and analyse a reference .docx (single section, styles, numbering, headers)."""
     path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    except FileNotFoundError:
-        raise TemplateError(f"{path}: reference document not found") from None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise TemplateError(f"{path}: not a .docx file ({exc})") from None
-
-    package_rels = _parse(path, parts, "_rels/.rels")
-    document_part = "word/document.xml"
-    for rel in package_rels:
-        if rel.get("Type") == oxml.RT_OFFICE_DOC:
-            document_part = _resolve_target("", rel.get("Target", ""))
+    parts, document_part = read_package(path)
     root = _parse(path, parts, document_part)
     body = root.find(w("body"))
     if body is None:
@@ -275,15 +418,9 @@ def load(path: Path) -> Template:
     if styles_part is None or styles_part not in parts:
         raise TemplateError(f"{path}: the reference document has no styles part (styles.xml)")
     styles_root = _parse(path, parts, styles_part)
-    styles: dict[str, StyleInfo] = {}
-    for style in styles_root.iter(w("style")):
-        name_el = style.find(w("name"))
-        sid = style.get(w("styleId"))
-        if name_el is None or sid is None:
-            continue
-        styles.setdefault(
-            name_el.get(w("val"), "").lower(), StyleInfo(sid, style.get(w("type"), "paragraph"))
-        )
+    styles = _style_index(styles_root)
+    borrowed = [] if path.resolve() == BUILTIN_REFERENCE.resolve() else _borrow_styles(
+        styles_root, styles)
 
     numbering_part = by_type.get(oxml.RT_NUMBERING)
     numbering_existed = numbering_part is not None and numbering_part in parts
@@ -309,19 +446,7 @@ def load(path: Path) -> Template:
         _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
     )
 
-    headers: list[HeaderFooterPart] = []
-    for ref in sect_pr:
-        if ref.tag in (w("headerReference"), w("footerReference")):
-            rid = ref.get(oxml.R_ID)
-            if rid not in targets or targets[rid][1] not in parts:
-                raise TemplateError(
-                    f"{path}: section refers to header/footer {rid} which is missing"
-                )
-            kind = "header" if ref.tag == w("headerReference") else "footer"
-            partname = targets[rid][1]
-            headers.append(
-                HeaderFooterPart(kind, ref.get(w("type"), "default"), partname, parts[partname])
-            )
+    headers = _header_parts(path, parts, sect_pr, targets)
 
     numeric = [int(m.group(1)) for rid in targets for m in [re.match(r"rId(\d+)$", rid or "")] if m]
     numeric += [
@@ -349,10 +474,76 @@ def load(path: Path) -> Template:
         content_types_root=content_types_root,
         headers=headers,
         rid_counter_start=max(numeric, default=0) + 1,
+        borrowed_styles=borrowed,
     )
     for name in REQUIRED:
         template.style_id(name)
     return template
+
+
+def _header_parts(path: Path, parts: dict[str, bytes], sect_pr: etree._Element,
+                  targets: dict[str | None, tuple[str | None, str]]) -> list[HeaderFooterPart]:
+    """The section's headers and footers, each parsed once here so that a malformed or
+    DTD-bearing one is said by its part name, never met later as an internal error."""
+    headers: list[HeaderFooterPart] = []
+    for ref in sect_pr:
+        if ref.tag in (w("headerReference"), w("footerReference")):
+            rid = ref.get(oxml.R_ID)
+            if rid not in targets or targets[rid][1] not in parts:
+                raise TemplateError(
+                    f"{path}: section refers to header/footer {rid} which is missing"
+                )
+            kind = "header" if ref.tag == w("headerReference") else "footer"
+            partname = targets[rid][1]
+            _parse(path, parts, partname)
+            headers.append(
+                HeaderFooterPart(kind, ref.get(w("type"), "default"), partname, parts[partname])
+            )
+    return headers
+
+
+def _style_index(styles_root: etree._Element) -> dict[str, StyleInfo]:
+    """Lower-case style name -> id and type, the first definition of a name winning."""
+    styles: dict[str, StyleInfo] = {}
+    for style in styles_root.iter(w("style")):
+        name_el = style.find(w("name"))
+        sid = style.get(w("styleId"))
+        if name_el is None or sid is None:
+            continue
+        styles.setdefault(
+            name_el.get(w("val"), "").lower(), StyleInfo(sid, style.get(w("type"), "paragraph"))
+        )
+    return styles
+
+
+def _borrow_styles(styles_root: etree._Element, styles: dict[str, StyleInfo]) -> list[str]:
+    """Add our definitions of the styles the documents use (Cover, TOC Heading, status
+    colours...) that a firm's template lacks, such as pandoc's own reference.docx; their
+    names, for one warning. A style whose id the template already uses is left out, and
+    so are pandoc's names, which fall back along PARAGRAPH_FALLBACKS instead."""
+    ids = {info.style_id for info in styles.values()}
+    borrowed = []
+    for style in _builtin_styles():
+        name = style.find(w("name")).get(w("val"), "")
+        sid = style.get(w("styleId"))
+        if name.lower() in styles or sid in ids or name.lower() in _PANDOC_NAMES:
+            continue  # pandoc's names keep their fallback chains (Heading 4 -> Heading 3)
+        styles_root.append(copy.deepcopy(style))
+        styles[name.lower()] = StyleInfo(sid, style.get(w("type"), "paragraph"))
+        ids.add(sid)
+        borrowed.append(name)
+    return borrowed
+
+
+@functools.cache
+def _builtin_styles() -> tuple[etree._Element, ...]:
+    parts, document_part = read_package(BUILTIN_REFERENCE)
+    rels = _parse(BUILTIN_REFERENCE, parts, rels_name(document_part))
+    name = next(_resolve_target(document_part, r.get("Target", "")) for r in rels
+                if r.get("Type") == oxml.RT_STYLES)
+    root = _parse(BUILTIN_REFERENCE, parts, name)
+    return tuple(s for s in root.findall(w("style"))
+                 if s.find(w("name")) is not None and s.get(w("styleId")))
 
 
 def _abstracts(numbering: etree._Element) -> list[etree._Element]:
