@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -57,6 +58,8 @@ _IMPORT_FILTERS = {
 
 _MACOS_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 _LOG_TAIL = 600  # characters of LibreOffice's own output quoted in an error
+_GONE_POLLS = 100
+"""Polls (50 ms apart) for a killed LibreOffice to be gone before its folder is removed."""
 _WORK_PREFIX = "interim-pdf-"
 """Work folders are named interim-pdf-<pid of the build>-<random>, so a later build can
 tell a killed build's leftovers from a running build's."""
@@ -252,63 +255,85 @@ def _write_jobs(jobs: Path, sources: list[Path], out: Path, *, update_indexes: b
 def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path
          ) -> tuple[int | None, bool]:
     """Run LibreOffice in its own process group, killing the whole group on timeout,
-    on an exception, and (through a watchdog) when this process itself is killed."""
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # soffice is a launcher: its children must die with it
-        # Dates as D:...Z', the form pin_pdf rewrites; LibreOffice's own temporary files
-        # inside the work folder, so that they go with it.
-        env={**os.environ, "TZ": "UTC", "TMPDIR": str(work / "tmp")},
-    )
-    with _watchdog(process.pid, work), _term_as_exit():
+    on an exception or SIGTERM, and (through a watchdog started first) when this process
+    itself is killed."""
+    with _term_as_exit(), _watchdog(work) as watchdog_fd:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # soffice is a launcher: its children must die with it
+            # The new group's id reaches the watchdog before soffice even starts.
+            preexec_fn=lambda: os.write(watchdog_fd, f"{os.getpid()}\n".encode()) and None,
+            # Dates as D:...Z', the form pin_pdf rewrites; LibreOffice's own temporary
+            # files inside the work folder, so that they go with it.
+            env={**os.environ, "TZ": "UTC", "TMPDIR": str(work / "tmp")},
+        )
         try:
             return process.wait(timeout=timeout), False
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            process.wait()
             return None, True
         except BaseException:  # Ctrl-C, SIGTERM: leave no LibreOffice behind
             _kill_group(process)
-            process.wait()
             raise
 
 
 @contextlib.contextmanager
-def _watchdog(group: int, work: Path) -> Iterator[None]:
-    """A small process that outlives this one: it waits on a pipe only we write to; if
-    the pipe closes without our "done" (we were killed, even by SIGKILL), it kills
-    LibreOffice's process group and removes the work folder with its profile."""
+def _watchdog(work: Path) -> Iterator[int]:
+    """A small process that outlives this one, waiting on a pipe only we (and, until it
+    execs, LibreOffice's launcher) write to; yields the pipe's writing end. The launcher
+    writes its process group there before it starts; unless we end normally and say
+    "done", the watchdog kills that group and removes the work folder with its profile,
+    also when we were killed (even by SIGKILL) or stopped in the middle of starting it."""
     read_end, write_end = os.pipe()
     try:
         guard = subprocess.Popen(
-            [sys.executable, "-c", "from generator.pdf import watch; watch()",
-             str(group), str(work)],
+            [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(work)],
             stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,  # not in LibreOffice's group, nor killed with ours
         )
+    except BaseException:
+        os.close(write_end)
+        raise
     finally:
         os.close(read_end)
+    ended = False
     try:
-        yield
+        yield write_end
+        ended = True
     finally:
-        with contextlib.suppress(OSError):
-            os.write(write_end, b"done")
+        if ended:
+            with contextlib.suppress(OSError):
+                os.write(write_end, b"done\n")
         os.close(write_end)
         guard.wait()
 
 
-def watch() -> None:
-    """The watchdog's body (`python -c`): see _watchdog."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the build, which says "done"
-    group, work = int(sys.argv[1]), Path(sys.argv[2])
-    if sys.stdin.buffer.read() == b"done":
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(group, signal.SIGKILL)
-    shutil.rmtree(work, ignore_errors=True)
+_WATCHDOG = """\
+import os, shutil, signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+said = sys.stdin.buffer.read().split()
+if b"done" not in said:
+    groups = [int(g) for g in said if g.isdigit()]
+    for group in groups:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except OSError:
+            pass
+    for _ in range(100):  # until none of them runs (5 s at most), then the folder
+        try:
+            for group in groups:
+                os.killpg(group, 0)
+        except OSError:
+            break
+        time.sleep(0.05)
+    shutil.rmtree(sys.argv[1], ignore_errors=True)
+"""
+"""The watchdog's whole program: standard library only (`-I -S`), so it starts in a few
+milliseconds and cannot be disturbed by the environment. Ctrl-C reaches the build, which
+says "done" after its own cleanup."""
 
 
 @contextlib.contextmanager
@@ -342,11 +367,20 @@ def remove_stale_work() -> None:
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    if hasattr(os, "killpg"):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-    else:  # pragma: no cover - Windows has no process groups of this kind
+    """Kill LibreOffice's whole group and wait (a little) until none of it runs, so that
+    no dying process writes into the work folder after it is removed."""
+    if not hasattr(os, "killpg"):  # pragma: no cover - Windows has no such groups
         process.kill()
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    for _ in range(_GONE_POLLS):
+        try:
+            os.killpg(process.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.05)
 
 
 def _read_status(path: Path) -> dict[str, str]:
