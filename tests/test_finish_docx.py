@@ -177,6 +177,11 @@ def write(tmp_path: Path, markdown: str) -> Path:
     ("12 FTE and 3 maanden", "12\u00a0FTE and 3\u00a0maanden"),
     ("in 2027 we met 3 managers", "in 2027 we met 3 managers"),
     ("5 m² and 5 minutes", "5\u00a0m² and 5 minutes"),
+    # dates typed in text: "29 januari / 2027" never split over two lines
+    ("van 11 tot 29 januari 2027 en", "van 11 tot 29\u00a0januari\u00a02027 en"),
+    ("from 30 June to 9 July 2027", "from 30\u00a0June to 9\u00a0July\u00a02027"),
+    ("in May 2027, 12 mrt", "in May\u00a02027, 12\u00a0mrt"),
+    ("3 Junebugs, 1.5 mei, 2027 June", "3 Junebugs, 1.5 mei, 2027 June"),
 ])
 def test_no_break_spaces_in_quantities(typed, kept):
     assert keep_spaces(typed) == kept
@@ -188,6 +193,8 @@ def test_no_break_spaces_reach_the_document(docs):
     assert "≤\u00a01,5\u00a0%" in raw
     control = [raw_text(p) for p in d.body.iter(w("p"))]
     assert any("25\u00a0juni\u00a02027" in text for text in control)  # generator's dates
+    analysis = [raw_text(p) for p in Docx(docs[EXAMPLE]["handbook.docx"]).body.iter(w("p"))]
+    assert any("29\u00a0januari\u00a02027" in text for text in analysis)  # typed in analyse.md
 
 
 def test_column_widths_from_the_brand_fonts_metrics():

@@ -1144,14 +1144,22 @@ _NUMBER_BEFORE_UNIT = re.compile(
     r"FTE|fte|km|kg|m²|m|cm|mm|k€|mln|mio|bn|jaar|years?)(?![\w]))"
 )
 _AFTER_SIGN = re.compile(r"(?<=[≤≥<>±~€$£]) (?=[\d€$£])")
+_MONTH = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+          r"november|december|jan|feb|mrt|apr|jun|jul|aug|sept?|okt|nov|dec|"
+          r"January|February|March|April|May|June|July|August|September|October|"
+          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
+_DAY_MONTH = re.compile(rf"(?<![\d.,])\b(\d{{1,2}}) ({_MONTH})\b")
+_MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b")
 
 
 def keep_spaces(text: str) -> str:
     """No-break spaces where a line break would split a quantity ("≤ 2 %", "€ 400",
-    "12 FTE"): the same text to the eye, one unit to the line breaker."""
+    "12 FTE") or a date typed in text ("29 januari 2027", "9 July 2027"): the same text
+    to the eye, one unit to the line breaker."""
     if " " not in text:
         return text
-    return _AFTER_SIGN.sub("\u00a0", _NUMBER_BEFORE_UNIT.sub("\u00a0", text))
+    text = _DAY_MONTH.sub("\\1\u00a0\\2", _NUMBER_BEFORE_UNIT.sub("\u00a0", text))
+    return _AFTER_SIGN.sub("\u00a0", _MONTH_YEAR.sub("\\1\u00a0\\2", text))
 
 
 def _line(token: Token) -> int:
