@@ -184,7 +184,17 @@ def write(tmp_path: Path, markdown: str) -> Path:
     ("3 Junebugs, 1.5 mei, 2027 June", "3 Junebugs, 1.5 mei, 2027 June"),
 ])
 def test_no_break_spaces_in_quantities(typed, kept):
-    assert keep_spaces(typed) == kept
+    assert keep_spaces(typed, dates=True) == kept
+
+
+def test_typed_dates_kept_in_running_text_not_in_narrow_table_cells(tmp_path):
+    """A date in a table cell may wrap: an unbreakable "1 september 2027" would widen its
+    column and squeeze a neighbour's long word ("verpleegkundige|n") instead."""
+    d = Docx(write(tmp_path, "Tot 29 januari 2027 en 12 %.\n\n| a | b |\n|---|---|\n"
+                             "| vanaf 1 september 2027 | 12 % |\n"))
+    texts = [raw_text(p) for p in d.body.iter(w("p"))]
+    assert "Tot 29\u00a0januari\u00a02027 en 12\u00a0%." in texts
+    assert "vanaf 1 september 2027" in texts and "12\u00a0%" in texts
 
 
 def test_no_break_spaces_reach_the_document(docs):
@@ -211,6 +221,22 @@ def test_column_widths_from_the_brand_fonts_metrics():
     assert widths[1] > 3 * widths[0]
     # a wide letter takes more room than a narrow one: metrics, not character counts
     assert m.width("WWWW") > 2 * m.width("iiii")
+
+
+def test_a_documents_table_is_sized_by_its_content(tmp_path, docs):
+    """The writer uses the measured widths: a date column as wide as its date, the prose
+    column the rest (equal shares would give 4-line rows beside a roomy date column)."""
+    prose = "Jan Peeters leidt de afdeling twee weken zelfstandig, met de interim manager als coach"
+    d = Docx(write(tmp_path, f"| Deadline | Criterium |\n|---|---|\n| 14 juni 2027 | {prose} |\n"))
+    narrow, wide = [int(c.get(w("w"))) for c in d.body.iter(w("gridCol"))]
+    m = measure_for("Calibri", 22)
+    assert narrow < m.width("14\u00a0juni\u00a02027") + 400 and wide > 3 * narrow
+    # in the handbook too: the milestones' acceptance criteria get the room, not their dates
+    milestones = next(t for t in Docx(docs[EXAMPLE]["handbook.docx"]).body.iter(w("tbl"))
+                      if "Acceptatiecriterium" in raw_text(t.find(w("tr"))))
+    widths = [int(c.get(w("w"))) for c in milestones.iter(w("gridCol"))]
+    number, milestone, due, _owner, _goals, criterion = widths
+    assert criterion == max(widths) and due < milestone and number < due, widths
 
 
 # ------------------------------------------------------------------ contents page
