@@ -259,6 +259,15 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(rendered, located, 
 
 
 @pytest.mark.parametrize(("assignment", "name"), all_documents())
+def test_no_page_is_blank(rendered, assignment, name):
+    """A page with only its header and footer (a break paragraph pushed over a full page)."""
+    doc = rendered[assignment][name]
+    pages = {ln.page for ln in doc.lines}
+    blank = sorted(pages - {ln.page for ln in doc.body()})
+    assert not blank, f"pages with nothing but header and footer: {blank}"
+
+
+@pytest.mark.parametrize(("assignment", "name"), all_documents())
 def test_tables_hold_together(located, assignment, name):
     for rows in tables(located[assignment, name]).values():
         body = [r for r in rows if not r.header]
