@@ -7,6 +7,7 @@ widths from the brand font, the contents page's numbers, the font check.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -205,6 +206,20 @@ def test_no_break_spaces_reach_the_document(docs):
     assert any("25\u00a0juni\u00a02027" in text for text in control)  # generator's dates
     analysis = [raw_text(p) for p in Docx(docs[EXAMPLE]["handbook.docx"]).body.iter(w("p"))]
     assert any("29\u00a0januari\u00a02027" in text for text in analysis)  # typed in analyse.md
+
+
+def test_every_date_cell_keeps_its_date_on_one_line(docs):
+    """Dates the generator formats into tables (version history, change log, the plan as
+    amended, milestones): no ordinary space that a narrow column could break at."""
+    date = re.compile(r"\d{1,2}\s\w{3,9}\.?\s\d{4}")
+    seen = 0
+    for _, name, path in every(docs):
+        for tc in Docx(path).body.iter(w("tc")):
+            text = "".join(raw_text(p) for p in tc.iter(w("p")))
+            if date.fullmatch(text):
+                seen += 1
+                assert " " not in text, (name, text)
+    assert seen > 50  # the history tables of every document are among them
 
 
 def test_column_widths_from_the_brand_fonts_metrics():
