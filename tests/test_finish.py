@@ -1,15 +1,19 @@
 """The documents as LibreOffice lays them out, page by page: contents page numbers, tables
 that hold together, room to sign, no broken words, footers in the document's language.
 
-The reference assignments are built ONCE per session with the layout pass and PDFs (one
-LibreOffice run, as `interim build --pdf` does); the finished .docx files are then exported
-again WITHOUT updating their indexes, so the pages checked are those of the .docx exactly
-as the client receives it. Each page is read with `pdftotext -bbox-layout` (words and lines
-with their positions) and matched, in document order, with the .docx's paragraphs and rows.
+Every assignment of this repository, and the example as it stood on an earlier date
+(`--as-of`: an older handbook, its own contents page), is built ONCE per session with the
+layout pass and PDFs (one LibreOffice run per build, as `interim build --pdf` does); the
+finished .docx files are then exported again WITHOUT updating their indexes, so the pages
+checked are those of the .docx exactly as the client receives it. Each page is read with
+`pdftotext -bbox-layout` (words and lines with their positions) and matched, in document
+order, with the .docx's paragraphs and rows.
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
 import itertools
 import re
 import shutil
@@ -20,9 +24,9 @@ from pathlib import Path
 
 import pytest
 from docx_reading import (
-    ASSIGNMENTS,
     ENGLISH,
     EPOCH,
+    EXAMPLE,
     ROOT,
     Docx,
     paragraph_text,
@@ -32,9 +36,9 @@ from docx_reading import (
 from lxml import etree
 from PIL import Image
 
-from generator.build import build_all
+from generator.build import build_all, plan
 from generator.pdf import export_pdfs
-from generator.project import Project
+from generator.project import Project, load_assignment
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -46,6 +50,9 @@ MARGIN_PT = 65  # header and footer live in the top and bottom 65 pt of a page
 TWO_CM_PT = 72 / 2.54 * 2
 SMALL_TABLE = 8
 XHTML = "{http://www.w3.org/1999/xhtml}"
+REPOSITORY = tuple(Project(ROOT).assignment_ids())  # every assignment, not only two
+AS_OF = datetime.date(2027, 2, 10)  # the example's handbook before its first amendment
+AS_OF_FOLDER = f"{EXAMPLE}/as-of-{AS_OF.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -103,33 +110,41 @@ def cells(line: etree._Element, page: int) -> list[Line]:
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Rendered]]:
     out = tmp_path_factory.mktemp("finished")
+    written: list[Path] = []
     with source_date_epoch(EPOCH):
-        report = build_all(Project(ROOT), ASSIGNMENTS, out_dir=out, pdf=True, layout=True)
-    assert not report.failed, report.failed
+        for names, as_of in ((list(REPOSITORY), None), ([EXAMPLE], AS_OF)):
+            report = build_all(Project(ROOT), names, out_dir=out, pdf=True, layout=True,
+                               as_of=as_of)
+            assert not report.failed, report.failed
+            written += report.written
     final = tmp_path_factory.mktemp("as-received")
     copies = []
-    for path in report.written:
-        copy = final / path.parent.name / path.name
-        copy.parent.mkdir(exist_ok=True)
+    for path in written:
+        copy = final / path.relative_to(out)
+        copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copy)
         copies.append(copy)
     export_pdfs(copies, update_indexes=False)  # the .docx as is: its own contents page
     result: dict[str, dict[str, Rendered]] = {}
-    for copy, path in zip(copies, report.written, strict=True):
+    for copy, path in zip(copies, written, strict=True):
         lines, height = read_lines(copy.with_suffix(".pdf"))
-        result.setdefault(path.parent.name, {})[path.name] = Rendered(
+        result.setdefault(path.parent.relative_to(out).as_posix(), {})[path.name] = Rendered(
             path, copy.with_suffix(".pdf"), path.with_suffix(".pdf"), lines, height)
+    built = sorted((folder, name) for folder, docs in result.items() for name in docs)
+    assert built == sorted(all_documents()), "the tests' list is the build's"
     return result
 
 
+@functools.cache
 def all_documents() -> list[tuple[str, str]]:
-    files = {
-        "dl-logistiek-2027": ["proposal", "action-plan", "handbook", "progress-2027-02-19",
-                              "handover"],
-        "northwind-finance-2027": ["proposal", "action-plan", "handbook", "progress-2027-04-16",
-                                   "progress-2027-06-11", "handover"],
-    }
-    return [(a, f"{name}.docx") for a in ASSIGNMENTS for name in files[a]]
+    """(folder, file) of every document the repository's assignments allow, and of the
+    example as of AS_OF: what `interim build` writes, so no document escapes the checks."""
+    found: list[tuple[str, str]] = []
+    for folder, as_of in [*((a, None) for a in REPOSITORY), (AS_OF_FOLDER, AS_OF)]:
+        loaded = load_assignment(ROOT / "assignments" / folder.split("/")[0])
+        found += [(folder, job.filename) for job in plan(loaded, as_of=as_of).jobs]
+    assert len({a for a, _ in found}) == len(REPOSITORY) + 1 and len(found) > 12, found
+    return found
 
 
 # ------------------------------------------------------------ the .docx in document order
@@ -244,6 +259,15 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(rendered, located, 
 
 
 @pytest.mark.parametrize(("assignment", "name"), all_documents())
+def test_no_page_is_blank(rendered, assignment, name):
+    """A page with only its header and footer (a break paragraph pushed over a full page)."""
+    doc = rendered[assignment][name]
+    pages = {ln.page for ln in doc.lines}
+    blank = sorted(pages - {ln.page for ln in doc.body()})
+    assert not blank, f"pages with nothing but header and footer: {blank}"
+
+
+@pytest.mark.parametrize(("assignment", "name"), all_documents())
 def test_tables_hold_together(located, assignment, name):
     for rows in tables(located[assignment, name]).values():
         body = [r for r in rows if not r.header]
@@ -335,7 +359,10 @@ def test_cover_page_has_no_running_header_or_footer(rendered, assignment, name):
     doc = rendered[assignment][name]
     cover_margins = [ln.text for ln in doc.lines if ln.page == 1
                      and not MARGIN_PT < ln.top < doc.height - MARGIN_PT]
-    assert cover_margins == []
+    # a draft is marked on every page, the cover included; nothing else is in its margins
+    draft = {mark for mark in ("CONCEPT", "DRAFT")
+             if any(mark in ln.text.split() for ln in doc.lines if ln.page == 2)}
+    assert [text for text in cover_margins if text not in draft] == []
     assert any(ln.page == 2 and ln.top > doc.height - MARGIN_PT for ln in doc.lines)
 
 
@@ -351,11 +378,11 @@ def test_openxml_audit_after_the_layout_pass(rendered, assignment, name):
 def test_layout_pass_is_reproducible(rendered, tmp_path):
     """Same sources, same LibreOffice: the numbered .docx files are byte-identical."""
     with source_date_epoch(EPOCH):
-        report = build_all(Project(ROOT), ASSIGNMENTS, out_dir=tmp_path, layout=True)
+        report = build_all(Project(ROOT), list(REPOSITORY), out_dir=tmp_path, layout=True)
     assert not report.failed
     again = {(p.parent.name, p.name): p.read_bytes() for p in report.written}
     first = {(a, name): doc.docx.read_bytes() for a, docs in rendered.items()
-             for name, doc in docs.items()}
+             for name, doc in docs.items() if a in REPOSITORY}
     assert again == first
     assert all(b"PAGEREF" in Docx(doc.docx).parts["word/document.xml"]
                for docs in rendered.values() for doc in docs.values()

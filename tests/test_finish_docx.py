@@ -7,6 +7,7 @@ widths from the brand font, the contents page's numbers, the font check.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -83,10 +84,16 @@ def test_footer_in_the_documents_language(docs):
             assert "BTW BE0987.654.321" in footer and "VAT" not in footer, name
 
 
-def test_progress_report_header_carries_its_date(docs):
-    d = Docx(docs[EXAMPLE]["progress-2027-02-19.docx"])
-    assert "Voortgangsrapport 19 februari 2027" in Docx.part_text(
-        d.headers(d.sections[0])["default"])
+@pytest.mark.parametrize(("assignment", "name", "shown"), [
+    (EXAMPLE, "progress-2027-02-19.docx", "Voortgangsrapport 19 februari 2027"),
+    (ENGLISH, "progress-2027-04-16.docx", "Progress report 16 April 2027"),
+    (ENGLISH, "progress-2027-06-11.docx", "Progress report 11 June 2027"),
+])
+def test_progress_report_header_carries_its_date(docs, assignment, name, shown):
+    """Two reports of one assignment never look alike: each header names its own date."""
+    d = Docx(docs[assignment][name])
+    header = Docx.part_text(d.headers(d.sections[0])["default"]).replace("\u00a0", " ")
+    assert shown in header
 
 
 def signature_rows(d: Docx):
@@ -177,9 +184,24 @@ def write(tmp_path: Path, markdown: str) -> Path:
     ("12 FTE and 3 maanden", "12\u00a0FTE and 3\u00a0maanden"),
     ("in 2027 we met 3 managers", "in 2027 we met 3 managers"),
     ("5 m² and 5 minutes", "5\u00a0m² and 5 minutes"),
+    # dates typed in text: "29 januari / 2027" never split over two lines
+    ("van 11 tot 29 januari 2027 en", "van 11 tot 29\u00a0januari\u00a02027 en"),
+    ("from 30 June to 9 July 2027", "from 30\u00a0June to 9\u00a0July\u00a02027"),
+    ("in May 2027, 12 mrt", "in May\u00a02027, 12\u00a0mrt"),
+    ("3 Junebugs, 1.5 mei, 2027 June", "3 Junebugs, 1.5 mei, 2027 June"),
 ])
 def test_no_break_spaces_in_quantities(typed, kept):
-    assert keep_spaces(typed) == kept
+    assert keep_spaces(typed, dates=True) == kept
+
+
+def test_typed_dates_kept_in_running_text_not_in_narrow_table_cells(tmp_path):
+    """A date in a table cell may wrap: an unbreakable "1 september 2027" would widen its
+    column and squeeze a neighbour's long word ("verpleegkundige|n") instead."""
+    d = Docx(write(tmp_path, "Tot 29 januari 2027 en 12 %.\n\n| a | b |\n|---|---|\n"
+                             "| vanaf 1 september 2027 | 12 % |\n"))
+    texts = [raw_text(p) for p in d.body.iter(w("p"))]
+    assert "Tot 29\u00a0januari\u00a02027 en 12\u00a0%." in texts
+    assert "vanaf 1 september 2027" in texts and "12\u00a0%" in texts
 
 
 def test_no_break_spaces_reach_the_document(docs):
@@ -188,6 +210,22 @@ def test_no_break_spaces_reach_the_document(docs):
     assert "≤\u00a01,5\u00a0%" in raw
     control = [raw_text(p) for p in d.body.iter(w("p"))]
     assert any("25\u00a0juni\u00a02027" in text for text in control)  # generator's dates
+    analysis = [raw_text(p) for p in Docx(docs[EXAMPLE]["handbook.docx"]).body.iter(w("p"))]
+    assert any("29\u00a0januari\u00a02027" in text for text in analysis)  # typed in analyse.md
+
+
+def test_every_date_cell_keeps_its_date_on_one_line(docs):
+    """Dates the generator formats into tables (version history, change log, the plan as
+    amended, milestones): no ordinary space that a narrow column could break at."""
+    date = re.compile(r"\d{1,2}\s\w{3,9}\.?\s\d{4}")
+    seen = 0
+    for _, name, path in every(docs):
+        for tc in Docx(path).body.iter(w("tc")):
+            text = "".join(raw_text(p) for p in tc.iter(w("p")))
+            if date.fullmatch(text):
+                seen += 1
+                assert " " not in text, (name, text)
+    assert seen > 50  # the history tables of every document are among them
 
 
 def test_column_widths_from_the_brand_fonts_metrics():
@@ -204,6 +242,36 @@ def test_column_widths_from_the_brand_fonts_metrics():
     assert widths[1] > 3 * widths[0]
     # a wide letter takes more room than a narrow one: metrics, not character counts
     assert m.width("WWWW") > 2 * m.width("iiii")
+
+
+def test_a_documents_table_is_sized_by_its_content(tmp_path, docs):
+    """The writer uses the measured widths: a date column as wide as its date, the prose
+    column the rest (equal shares would give 4-line rows beside a roomy date column)."""
+    prose = "Jan Peeters leidt de afdeling twee weken zelfstandig, met de interim manager als coach"
+    d = Docx(write(tmp_path, f"| Deadline | Criterium |\n|---|---|\n| 14 juni 2027 | {prose} |\n"))
+    narrow, wide = [int(c.get(w("w"))) for c in d.body.iter(w("gridCol"))]
+    m = measure_for("Calibri", 22)
+    assert narrow < m.width("14\u00a0juni\u00a02027") + 400 and wide > 3 * narrow
+    # in the handbook too: the milestones' acceptance criteria get the room, not their dates
+    milestones = next(t for t in Docx(docs[EXAMPLE]["handbook.docx"]).body.iter(w("tbl"))
+                      if "Acceptatiecriterium" in raw_text(t.find(w("tr"))))
+    widths = [int(c.get(w("w"))) for c in milestones.iter(w("gridCol"))]
+    number, milestone, due, _owner, _goals, criterion = widths
+    assert criterion == max(widths) and due < milestone and number < due, widths
+
+
+def test_a_page_break_paragraph_is_one_point_high(tmp_path):
+    """`::: pagebreak` (after the cover, after the contents): an empty line of body height
+    does not fit under a full page, falls onto the next one and breaks there (a blank page
+    in the northwind handbook). One point high, it fits; the layout after it is unchanged."""
+    d = Docx(write(tmp_path, "Cover\n\n::: pagebreak\n:::\n\n# Next\n"))
+    (p,) = [p for p in d.body.findall(w("p")) if p.find(f"{w('r')}/{w('br')}") is not None]
+    spacing = p.find(f"{w('pPr')}/{w('spacing')}")
+    assert {k.split("}")[1]: v for k, v in spacing.attrib.items()} == {
+        "before": "0", "after": "0", "line": "20", "lineRule": "exact"}
+    assert p.find(f"{w('pPr')}/{w('rPr')}/{w('sz')}").get(w("val")) == "2"
+    assert p.find(f"{w('r')}/{w('rPr')}/{w('sz')}").get(w("val")) == "2"
+    assert paragraph_text(p) == "" and p.find(f".//{w('br')}").get(w("type")) == "page"
 
 
 # ------------------------------------------------------------------ contents page

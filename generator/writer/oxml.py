@@ -159,9 +159,16 @@ def instr_run(parent: etree._Element, instr: str) -> None:
 
 
 def page_break_paragraph() -> etree._Element:
-    """A paragraph holding only a page break (what Word itself writes for Ctrl+Enter)."""
+    """A paragraph holding only a page break (what Word itself writes for Ctrl+Enter), one
+    point high: a full-height empty line would not fit under a page filled to its last
+    line, fall onto the next page and break there, leaving that page blank."""
     p = etree.Element(W_P)
-    _SUB(_SUB(p, W_R), W_BR).set(W_TYPE, "page")
+    ppr = _SUB(p, W_PPR)
+    sub(ppr, "spacing", {"before": "0", "after": "0", "line": "20", "lineRule": "exact"})
+    sub(_SUB(ppr, W_RPR), "sz", {"val": "2"})
+    run = _SUB(p, W_R)
+    sub(_SUB(run, W_RPR), "sz", {"val": "2"})
+    _SUB(run, W_BR).set(W_TYPE, "page")
     return p
 
 

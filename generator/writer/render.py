@@ -473,7 +473,7 @@ class Renderer:
     ) -> None:
         if len(children) == 1 and not force_bold and children[0].type == "text":
             # Most paragraphs and cells are plain text: one run, no formatting state.
-            text = keep_spaces(children[0].content)
+            text = keep_spaces(children[0].content, dates=self.table is None)
             if text:
                 self._append_run(parent, _PLAIN_KEY, text)
             return
@@ -537,7 +537,7 @@ class Renderer:
         state.buf.append(text)
 
     def i_text(self, state: _Inline, token: Token) -> None:
-        self._text(state, keep_spaces(token.content))
+        self._text(state, keep_spaces(token.content, dates=self.table is None))
 
     def i_softbreak(self, state: _Inline, token: Token) -> None:
         self._text(state, " ")
@@ -1143,13 +1143,23 @@ _NUMBER_BEFORE_UNIT = re.compile(
     r"FTE|fte|km|kg|m²|m|cm|mm|k€|mln|mio|bn|jaar|years?)(?![\w]))"
 )
 _AFTER_SIGN = re.compile(r"(?<=[≤≥<>±~€$£]) (?=[\d€$£])")
+_MONTH = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+          r"november|december|jan|feb|mrt|apr|jun|jul|aug|sept?|okt|nov|dec|"
+          r"January|February|March|April|May|June|July|August|September|October|"
+          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
+_DAY_MONTH = re.compile(rf"(?<![\d.,])\b(\d{{1,2}}) ({_MONTH})\b")
+_MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b")
 
 
-def keep_spaces(text: str) -> str:
+def keep_spaces(text: str, *, dates: bool = False) -> str:
     """No-break spaces where a line break would split a quantity ("≤ 2 %", "€ 400",
-    "12 FTE"): the same text to the eye, one unit to the line breaker."""
+    "12 FTE"): the same text to the eye, one unit to the line breaker. With `dates`, also
+    a date typed in running text ("29 januari 2027"); not in a table cell, where a long
+    unbreakable date would take a narrow column's room and break its words instead."""
     if " " not in text:
         return text
+    if dates:
+        text = _MONTH_YEAR.sub("\\1\u00a0\\2", _DAY_MONTH.sub("\\1\u00a0\\2", text))
     return _AFTER_SIGN.sub("\u00a0", _NUMBER_BEFORE_UNIT.sub("\u00a0", text))
 
 
