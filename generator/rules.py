@@ -416,7 +416,7 @@ def _versions(ctx: Context) -> None:
 
 
 def rule_changes(ctx: Context) -> None:
-    """12. Changes amend the accepted plan, in date order; after each, rules 4-7 still hold."""
+    """12. Changes amend the accepted plan, in date order; after each, rules 4-7 and 9 hold."""
     a = ctx.assignment
     ids = list(history.ids_together(a))
     for item in sorted({i for i in ids if "." in i}):
@@ -457,7 +457,9 @@ def _id_path(a: Assignment, item: str) -> list[Path_]:
 
 
 def _plan_problems(ctx: Context, plan: Assignment) -> set[tuple[str, str]]:
-    """What rules 4-7 find in a plan, as (message, hint): placed later at a change's line."""
+    """What rules 4-7 and 9 find in a plan, as (message, hint): placed at a change's line.
+
+    Rule 9 too, because `amends` may set the day rate and the days per week."""
     found = Report()
     for rule in PLAN_RULES:
         rule(Context(plan, ctx.source, ctx.folder, found))
@@ -669,7 +671,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-PLAN_RULES = (rule_dates, rule_exit_plan, rule_objectives_and_milestones, rule_evaluations)
+PLAN_RULES = (rule_dates, rule_exit_plan, rule_objectives_and_milestones, rule_evaluations,
+              rule_terms)
 
 
 def check_rules(assignment: Assignment, source: Source, folder: Path, report: Report) -> None:

@@ -545,3 +545,16 @@ def test_amended_due_dates_are_refused_exactly_outside_the_period(example: Examp
             assert error.location.line == example.line_of("- id: W1")
 
     check()
+
+
+def test_amended_terms_are_checked_like_the_terms(example: ExampleProject):
+    """Rule 9 holds after a change too: `amends` may set the days per week and the day rate."""
+    example.edit(AMENDS, AMENDS + "\n        terms.days_per_week: 7")
+    error = only(example.errors(), "7 days per week is not possible")
+    assert_located(error, example.yaml, example.line_of("- id: W1"), "after change W1",
+                   "0.5 to 5")
+    example.edit("terms.days_per_week: 7", "terms.day_rate: 0")
+    error = only(example.errors(), "day rate must be more than 0")
+    assert_located(error, example.yaml, example.line_of("- id: W1"), "after change W1")
+    example.edit("terms.day_rate: 0", "terms.days_per_week: 5")
+    assert not example.report().errors
