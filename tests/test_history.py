@@ -6,6 +6,10 @@ reports, the plan as amended up to a document's date, derived versions and histo
 from __future__ import annotations
 
 import datetime
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -558,3 +562,17 @@ def test_amended_terms_are_checked_like_the_terms(example: ExampleProject):
     assert_located(error, example.yaml, example.line_of("- id: W1"), "after change W1")
     example.edit("terms.day_rate: 0", "terms.days_per_week: 5")
     assert not example.report().errors
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make needed")
+def test_make_as_of_builds_into_its_own_folder(tmp_path: Path):
+    """`make handbook ASSIGNMENT=... AS_OF=...` as the README says: the handbook as it stood."""
+    interim = Path(sys.executable).with_name("interim")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "INTERIM_LAYOUT": "0"}
+    done = subprocess.run(["make", "--no-print-directory", "handbook", f"ASSIGNMENT={EXAMPLE}",
+                           "AS_OF=2027-02-10", f"OUT={tmp_path}", f"INTERIM={interim}"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*.docx")) == ["handbook.docx"]
+    d = Docx(tmp_path / EXAMPLE / "as-of-2027-02-10" / "handbook.docx")
+    assert control_value(d, "nl", "Versie") == "1.1" and milestone_due(d, "M2") == "12 mrt 2027"
