@@ -576,3 +576,11 @@ def test_make_as_of_builds_into_its_own_folder(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.rglob("*.docx")) == ["handbook.docx"]
     d = Docx(tmp_path / EXAMPLE / "as-of-2027-02-10" / "handbook.docx")
     assert control_value(d, "nl", "Versie") == "1.1" and milestone_due(d, "M2") == "12 mrt 2027"
+
+
+def test_an_accepted_action_plan_pinned_at_another_version_is_refused(example: ExampleProject):
+    """Once accepted, the action plan is `acceptance.version`: a pin may freeze it, not rename."""
+    example.edit('  action-plan: {version: "1.1"}', '  action-plan: {version: "1.0"}')
+    error = only(example.errors(), "pins version 1.0")
+    assert_located(error, example.yaml, example.line_of('action-plan: {version: "1.0"}'),
+                   "the action-plan", "1.1")
