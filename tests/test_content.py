@@ -208,6 +208,23 @@ def test_last_progress_report_says_no_evaluation_follows(tmp_path):
     assert "Volgend evaluatiemoment" not in moment
 
 
+def test_a_milestone_reported_done_stays_done_in_later_reports(tmp_path):
+    """An entry names the milestones it has news of; one done earlier is not "planned" again."""
+    def quiet(data):
+        later = data["execution"]["progress"][1]["milestones"]
+        del later["N1"], later["N2"]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(ENGLISH, tmp_path, quiet)), tmp_path / "b",
+                           only=("progress",))
+    header = ("No.", "Milestone", "Due", "Owner", "Status")
+    second = Docx(out["progress-2027-06-11.docx"]).table(*header)
+    assert second.row("N1")[-1] == "Done"  # done on 16 April, not named on 11 June
+    assert second.row("N2")[-1] == "On track"  # its last news: on track on 16 April
+    first = Docx(out["progress-2027-04-16.docx"]).table(*header)
+    assert first.row("N2")[-1] == "On track" and first.row("N5")[-1] == "Planned"
+
+
 # ------------------------------------------------------------------ handover
 
 def test_handover_nl_summary_first_results_and_transfer(docs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.documents import Gate, Instance, Kind
-from generator.model import Assignment, Progress
+from generator.model import Assignment, Progress, last_status
 
 SHORT_REPORT_ROWS = 20
 """Up to this many milestones, measurements, decisions, changes and next steps together,
@@ -38,7 +38,8 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     for p in sorted([*earlier, entry], key=lambda p: p.evaluation):
         latest.update(p.measurements)
     measured = [(o, latest.get(o.id)) for o in a.intake.objectives]
-    statuses = [(m, entry.milestones.get(m.id, "planned")) for m in a.analysis.milestones]
+    statuses = [(m, last_status(a, m.id, entry.evaluation) or "planned")
+                for m in a.analysis.milestones]
     rows = len(statuses) + len(latest) + len(entry.decisions) + len(changes) \
         + len(entry.next_steps)
     return {"entry": entry, "evaluation": evaluation, "changes": changes,
