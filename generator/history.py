@@ -378,6 +378,8 @@ def natural_date(a: Assignment, kind: str, subject: Any, undated: Day) -> Day:
     analysis = a.analysis
     if kind == "handbook" and handbook_versions(a):
         return handbook_versions(a)[-1].date
+    if kind == "handbook":  # a --draft before the acceptance: the plan as submitted, its date
+        return natural_date(a, "action-plan", subject, undated)
     if kind == "action-plan" and analysis and analysis.acceptance:
         return analysis.acceptance.accepted_on
     if kind == "action-plan" and analysis and analysis.reviews:

@@ -584,3 +584,15 @@ def test_an_accepted_action_plan_pinned_at_another_version_is_refused(example: E
     error = only(example.errors(), "pins version 1.0")
     assert_located(error, example.yaml, example.line_of('action-plan: {version: "1.0"}'),
                    "the action-plan", "1.1")
+
+
+def test_a_draft_handbook_is_dated_as_the_plan_it_submits(tmp_path):
+    """Before the acceptance a `--draft` handbook presents the plan as submitted: it carries
+    that plan's date (its last review), not the proposal's or the build's."""
+    loaded = load_assignment(ROOT / "assignments" / "denderland-hr-2027")
+    (review,) = loaded.assignment.analysis.reviews
+    for kind in ("handbook", "action-plan"):
+        path = tmp_path / f"{kind}.docx"
+        with source_date_epoch(EPOCH):
+            path.write_bytes(builder().document(loaded, kind, draft=True))
+        assert printed_date(Docx(path), "nl") == review.date, kind
