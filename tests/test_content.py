@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx_reading import (
     ENGLISH,
@@ -395,3 +396,15 @@ def test_reports_show_the_plan_as_changes_left_it_on_their_date(tmp_path):
         datetime.date(2027, 3, 26)]
     assert [o.target for o in after.intake.objectives if o.id == "D1"] == ["≤ 2 %"]
     assert [o.target for o in before.intake.objectives if o.id == "D1"] == ["≤ 1,5 %"]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_change_log_names_a_field_as_the_tables_head_it(language):
+    """"M2 – acceptatiecriterium" in the amendments, under the column "Acceptatiecriterium"."""
+    terms = yaml.safe_load((ROOT / "templates" / language / "terms.yaml").read_text("utf-8"))
+    fields = terms["history"]["fields"]
+    heads = {"acceptance": terms["milestones"]["acceptance"], "owner": terms["common"]["owner"],
+             "target": terms["objectives"]["target"], "measure": terms["objectives"]["measure"],
+             "participants": terms["common"]["participants"]}
+    for field, head in heads.items():
+        assert fields[field].lower() == head.lower(), (field, fields[field], head)
