@@ -226,6 +226,25 @@ def test_a_milestone_reported_done_stays_done_in_later_reports(tmp_path):
     assert first.row("N2")[-1] == "On track" and first.row("N5")[-1] == "Planned"
 
 
+def test_a_report_written_after_its_evaluation_lists_every_change_its_plan_shows(tmp_path):
+    """A report dated after its evaluation shows the plan as amended up to its date; each
+    change that plan holds is listed, the one agreed between evaluation and report too."""
+    def later(data):
+        data["execution"]["progress"][0]["date"] = datetime.date(2027, 2, 25)
+        data["execution"]["changes"].append({
+            "id": "W2", "date": datetime.date(2027, 2, 22), "what": "Deadline M3 later",
+            "why": "HR-planning", "approved_by": "gdewit",
+            "amends": {"milestones.M3.due": datetime.date(2027, 4, 30)}})
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, later)), tmp_path / "b",
+                           only=("progress",))
+    d = Docx(out["progress-2027-02-19.docx"])
+    assert d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status").row("M3")[2] == \
+        "30 apr 2027"
+    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W1", "W2"]
+
+
 # ------------------------------------------------------------------ handover
 
 def test_handover_nl_summary_first_results_and_transfer(docs):
