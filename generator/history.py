@@ -49,7 +49,7 @@ class Amendment:
     old: Any
     new: Any
     form: str
-    """How the values print: date, person, people, number or text."""
+    """How the values print: date, person, people, number, money or text."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def _form(record: type[Record], name: str, value: Any) -> str:
     if isinstance(value, Day):
         return "date"
     if record is Terms:
-        return "number"
+        return "money" if name == "day_rate" else "number"
     return "text"
 
 
@@ -223,7 +223,7 @@ def _described(item: Milestone | Action | Evaluation) -> tuple[str, Any]:
         return item.id, item.title
     if isinstance(item, Action):
         return item.id, item.description
-    return item.date.isoformat(), None
+    return item.date.isoformat(), item  # the documents name it by its date and kind
 
 
 def _add(a: Assignment, change: Change) -> tuple[Assignment, tuple[tuple[str, Any], ...]]:

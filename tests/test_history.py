@@ -596,3 +596,41 @@ def test_a_draft_handbook_is_dated_as_the_plan_it_submits(tmp_path):
         with source_date_epoch(EPOCH):
             path.write_bytes(builder().document(loaded, kind, draft=True))
         assert printed_date(Docx(path), "nl") == review.date, kind
+
+
+@pytest.mark.parametrize(("assignment", "expected"), [
+    (EXAMPLE, [["W1", "Evaluatie 2 apr 2027 – datum", "2 apr 2027", "9 apr 2027"],
+               ["W1", "Looptijd – einde", "25 jun 2027", "30 jun 2027"],
+               ["W1", "Commerciële voorwaarden – dagtarief", "€ 1.050,00", "€ 1.100,00"],
+               ["W1", "Exitplan – start overdracht", "17 mei 2027", "20 mei 2027"],
+               ["W1", "Evaluatie 7 mei 2027", "–", "toegevoegd: Voortgangsevaluatie"]]),
+    (ENGLISH, [["C1", "Period – end", "27 Aug 2027", "1 Sept 2027"],
+               ["C1", "Commercial terms – day rate", "€1,250.00", "€1,100.00"],
+               ["C1", "Exit plan – start of handover", "26 Jul 2027", "29 Jul 2027"],
+               ["C1", "Evaluation 7 May 2027", "–", "added: Progress review"]]),
+])
+def test_the_change_log_names_each_amended_item_as_the_client_knows_it(
+        tmp_path, assignment, expected):
+    """Never a source key (`period`, `terms`, `2027-04-02`) on a client page: the item in the
+    document's words, a day rate as money."""
+    def amend(data):
+        change = data["execution"]["changes"][0]
+        amends = change.setdefault("amends", {})
+        if assignment == EXAMPLE:  # the phase gate of 2 April, not held yet
+            amends["evaluations.2027-04-02.date"] = datetime.date(2027, 4, 9)
+        amends["period.end"] = data["period"]["end"] + datetime.timedelta(days=5)
+        amends["terms.day_rate"] = 1100
+        amends["exit_plan.handover_start"] = data["intake"]["exit_plan"]["handover_start"] \
+            + datetime.timedelta(days=3)
+        change.setdefault("adds", {})["evaluations"] = [{
+            "date": datetime.date(2027, 5, 7), "kind": "progress",
+            "participants": [data["client"]["sponsor"], data["interim_manager"]]}]
+
+    loaded = load_assignment(variant(assignment, tmp_path, amend))
+    with source_date_epoch(EPOCH):
+        out = build_loaded(loaded, tmp_path / "b", only=("handbook",))
+    header = ("Change", "Item", "Was", "Now") if assignment == ENGLISH else (
+        "Wijziging", "Onderdeel", "Was", "Wordt")
+    rows = Docx(out["handbook.docx"]).table(*header).rows[1:]
+    for row in expected:
+        assert row in rows, (row, rows)
