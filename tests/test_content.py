@@ -245,6 +245,20 @@ def test_a_report_written_after_its_evaluation_lists_every_change_its_plan_shows
     assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W1", "W2"]
 
 
+@pytest.mark.parametrize("assignment", [EXAMPLE, ENGLISH])
+def test_next_steps_name_no_item_the_plan_has_dropped(docs, assignment):
+    """The reference reports read true: a next step never sends the client to an action or
+    milestone that a change up to the report's date took out of the plan."""
+    a = load_assignment(ROOT / "assignments" / assignment).assignment
+    assert a.execution
+    for entry in a.execution.progress:
+        _, applied = history.amendments(a, entry.evaluation)
+        dropped = {item for done in applied for item, _ in done.dropped}
+        d = read(docs, assignment, f"progress-{entry.evaluation}.docx")
+        steps = d.section_after("Next steps" if assignment == ENGLISH else "Volgende stappen")
+        assert steps and not {w.strip("(),.") for w in steps.split()} & dropped, steps
+
+
 # ------------------------------------------------------------------ handover
 
 def test_handover_nl_summary_first_results_and_transfer(docs):
