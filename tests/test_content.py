@@ -441,3 +441,28 @@ def test_the_change_log_names_a_field_as_the_tables_head_it(language):
              "participants": terms["common"]["participants"]}
     for field, head in heads.items():
         assert fields[field].lower() == head.lower(), (field, fields[field], head)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_new_assignment_proposal_has_profile_approach_and_invoicing(tmp_path, monkeypatch,
+                                                                      language):
+    """`interim new` gives a source whose proposal already holds the sections a client
+    expects: the interim manager's profile, the approach and the invoicing line."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    runner = CliRunner()
+    made = runner.invoke(main, ["new", "acme-2027", "--language", language])
+    assert made.exit_code == 0, made.output
+    built_ = runner.invoke(main, ["build", "acme-2027", "--doc", "proposal", "--no-layout",
+                                  "--out", "build"])
+    assert built_.exit_code == 0, built_.output
+    d = Docx(tmp_path / "build" / "acme-2027" / "proposal.docx")
+    nl = language == "nl"
+    profile = d.section_after("Profiel van de interim manager" if nl
+                              else "Profile of the interim manager")
+    assert ("Ervaring van de interim manager" if nl else "experience and comparable") in profile
+    assert ("Hoe de interim manager te werk gaat" if nl else "How the interim manager will work"
+            ) in d.section_after("Aanpak" if nl else "Approach")
+    invoicing = "Facturatie" if nl else "Invoicing"
+    assert d.facts(invoicing)[invoicing] == ("Maandelijks, op basis van de gepresteerde dagen"
+                                             if nl else "Monthly, on the days worked")
