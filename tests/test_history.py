@@ -634,3 +634,19 @@ def test_the_change_log_names_each_amended_item_as_the_client_knows_it(
     rows = Docx(out["handbook.docx"]).table(*header).rows[1:]
     for row in expected:
         assert row in rows, (row, rows)
+
+
+def test_a_progress_entry_naming_a_milestone_added_later_says_which_change_adds_it(
+        example: ExampleProject):
+    example.edit("      date: 2027-02-19\n      what: Deadline", "      date: 2027-02-22\n"
+                 "      what: Deadline")
+    example.edit(AMENDS, AMENDS + """
+      adds:
+        milestones:
+          - {id: M5, title: Tweede batch, due: 2027-05-28, objectives: [D1], owner: jpeeters,
+             acceptance: Bestelling goedgekeurd door de CEO}""")
+    example.edit("        M2: at_risk\n", "        M2: at_risk\n        M5: planned\n")
+    example.edit("    M4: done\n", "    M4: done\n    M5: done\n")
+    error = only(example.errors(), "unknown milestone 'M5'")
+    assert_located(error, example.yaml, example.line_of("M5: planned"),
+                   "change W1 adds M5 on 2027-02-22", "after this evaluation")
