@@ -29,11 +29,11 @@ from generator.errors import (
     SourceError,
     display_path,
 )
-from generator.model import Assignment, Firm
+from generator.model import Assignment, Evaluation, Firm
 from generator.parallel import WorkerDied, available_cores, run
 from generator.project import Loaded, Project, load_assignment, load_brand, load_firm
 from generator.sources import MAX_BRAND_BYTES, read_inside
-from generator.templating import Md, escape, make_environment, preload, render
+from generator.templating import Md, escape, label, make_environment, preload, render
 from generator.timeline import Marker, draw_timeline
 from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
 from generator.writer.template import Template
@@ -173,7 +173,7 @@ class Builder:
         }
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
-            "applied": stamp.applied, **_helpers(a, fmt),
+            "applied": stamp.applied, **_helpers(a, fmt, terms),
             "trail": functools.partial(history.trail, stamp.applied),
             **job.kind.context(a, job.instance),
         }
@@ -369,9 +369,25 @@ def git_stamp(folder: Path) -> tuple[str, int]:
     return log[0] + ("+changes" if dirty.strip() else ""), int(log[1])
 
 
-def _helpers(a: Assignment, fmt: Any) -> dict[str, Callable[..., Any]]:
-    """What templates call to print people, and a changed value of the plan by its form."""
+def _helpers(a: Assignment, fmt: Any, terms: Any) -> dict[str, Callable[..., Any]]:
+    """What templates call to print people, and a changed item and value of the plan."""
     name = _people_formatter(a, with_role=False)
+    groups = {"period": terms.timeline.legend.period, "terms": terms.proposal.terms,
+              "exit_plan": terms.exit.heading}
+
+    def plan_item(group: str, subject: str) -> Md:
+        """An amended item as the client knows it: "M2", "Evaluatie 2 apr 2027", "Looptijd"
+        (never the source's key: `period`, `2027-04-02`)."""
+        if group == "evaluations":
+            day = datetime.date.fromisoformat(subject)
+            return Md(f"{terms.timeline.evaluation} {fmt.date(day, 'medium')}")
+        return Md(str(groups[group])) if group in groups else Md(escape(subject))
+
+    def added_item(item: str, text: Any) -> tuple[Md, Any]:
+        """An added item's name and what it is (an evaluation: its date and its kind)."""
+        if isinstance(text, Evaluation):
+            return plan_item("evaluations", item), label(text.kind, terms.labels.evaluation)
+        return Md(escape(item)), text
 
     def names(ids: Iterable[str]) -> Md:
         return Md(", ".join(name(i) for i in ids))
@@ -380,13 +396,14 @@ def _helpers(a: Assignment, fmt: Any) -> dict[str, Callable[..., Any]]:
         if v is None or v == []:
             return Md("–")
         shown = {"date": lambda: fmt.date(v, "medium"), "person": lambda: name(v),
-                 "people": lambda: names(v), "number": lambda: fmt.number(v)}
+                 "people": lambda: names(v), "number": lambda: fmt.number(v),
+                 "money": lambda: fmt.money(v, a.intake.terms.currency)}
         if form in shown:
             return shown[form]()
         return ", ".join(map(str, v)) if isinstance(v, list) else v
 
     return {"who": _people_formatter(a, with_role=True), "name": name, "names": names,
-            "value": value}
+            "value": value, "plan_item": plan_item, "added_item": added_item}
 
 
 def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None], Md]:

@@ -49,7 +49,7 @@ class Amendment:
     old: Any
     new: Any
     form: str
-    """How the values print: date, person, people, number or text."""
+    """How the values print: date, person, people, number, money or text."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def _form(record: type[Record], name: str, value: Any) -> str:
     if isinstance(value, Day):
         return "date"
     if record is Terms:
-        return "number"
+        return "money" if name == "day_rate" else "number"
     return "text"
 
 
@@ -223,7 +223,7 @@ def _described(item: Milestone | Action | Evaluation) -> tuple[str, Any]:
         return item.id, item.title
     if isinstance(item, Action):
         return item.id, item.description
-    return item.date.isoformat(), None
+    return item.date.isoformat(), item  # the documents name it by its date and kind
 
 
 def _add(a: Assignment, change: Change) -> tuple[Assignment, tuple[tuple[str, Any], ...]]:
@@ -378,6 +378,8 @@ def natural_date(a: Assignment, kind: str, subject: Any, undated: Day) -> Day:
     analysis = a.analysis
     if kind == "handbook" and handbook_versions(a):
         return handbook_versions(a)[-1].date
+    if kind == "handbook":  # a --draft before the acceptance: the plan as submitted, its date
+        return natural_date(a, "action-plan", subject, undated)
     if kind == "action-plan" and analysis and analysis.acceptance:
         return analysis.acceptance.accepted_on
     if kind == "action-plan" and analysis and analysis.reviews:

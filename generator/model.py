@@ -371,9 +371,20 @@ def final_status(a: Assignment, milestone_id: str) -> str | None:
     """
     if a.closing and milestone_id in a.closing.milestones:
         return a.closing.milestones[milestone_id]
+    return "done" if last_status(a, milestone_id) == "done" else None
+
+
+def last_status(a: Assignment, milestone_id: str, up_to: Day | None = None
+                ) -> str | None:
+    """The status of the last progress entry (held by `up_to`) naming the milestone.
+
+    An entry need not repeat every milestone: one reported done stays done in the reports
+    that follow, instead of reading "planned" again.
+    """
     entries = sorted(a.execution.progress, key=lambda p: p.evaluation) if a.execution else []
-    named = [p.milestones[milestone_id] for p in entries if milestone_id in p.milestones]
-    return "done" if named and named[-1] == "done" else None
+    named = [p.milestones[milestone_id] for p in entries if milestone_id in p.milestones
+             and (up_to is None or p.evaluation <= up_to)]
+    return named[-1] if named else None
 
 
 class Signatory(Record):

@@ -13,7 +13,7 @@ import difflib
 import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -305,6 +305,7 @@ def rule_execution_and_closing(ctx: Context) -> None:
     final, applied = history.amendments(a, as_typed=ctx.source.as_typed)
     milestones = {m.id for m in final.analysis.milestones} if final.analysis else set()
     dropped = {item: done.change.id for done in applied for item, _ in done.dropped}
+    added = {item: done.change for done in applied for item, _ in done.added}
     if a.execution:
         _unique(ctx, ("execution", "changes"), [c.id for c in a.execution.changes])
         _unique(ctx, ("execution", "progress"), [str(p.evaluation) for p in
@@ -322,7 +323,7 @@ def rule_execution_and_closing(ctx: Context) -> None:
                 if key not in known:
                     ctx.error((*path, "milestones", key), f"unknown milestone {key!r} "
                               f"in the plan as amended up to {p.evaluation}",
-                              _unknown_hint(key, known, dropped))
+                              _unknown_hint(key, known, dropped, added))
     if a.closing:
         objectives = {o.id for o in a.intake.objectives}
         _unique(ctx, ("closing", "results"), [r.objective for r in a.closing.results],
@@ -366,10 +367,16 @@ def rule_transfer_due(ctx: Context) -> None:
                       "add `due: YYYY-MM-DD` (when it will be done) or set `done: true`")
 
 
-def _unknown_hint(key: str, known: Iterable[str], dropped: dict[str, str]) -> str:
-    """A dropped milestone says which change dropped it; another, what it may have meant."""
+def _unknown_hint(key: str, known: Iterable[str], dropped: dict[str, str],
+                  added: Mapping[str, Change] | None = None) -> str:
+    """A dropped milestone says which change dropped it, one added later which change adds
+    it and when; another, what it may have meant."""
     if key in dropped:
         return f"change {dropped[key]} dropped {key} from the plan: remove it here"
+    if added and key in added:
+        change = added[key]
+        return (f"change {change.id} adds {key} on {change.date}, after this evaluation: "
+                "report it from a later evaluation on, or date the change earlier")
     return _suggest(key, known)
 
 
@@ -425,7 +432,7 @@ def _versions(ctx: Context) -> None:
 
 
 def rule_changes(ctx: Context) -> None:
-    """12. Changes amend the accepted plan, in date order; after each, rules 4-7 still hold."""
+    """12. Changes amend the accepted plan, in date order; after each, rules 4-7 and 9 hold."""
     a = ctx.assignment
     ids = list(history.ids_together(a))
     for item in sorted({i for i in ids if "." in i}):
@@ -466,7 +473,9 @@ def _id_path(a: Assignment, item: str) -> list[Path_]:
 
 
 def _plan_problems(ctx: Context, plan: Assignment) -> set[tuple[str, str]]:
-    """What rules 4-7 find in a plan, as (message, hint): placed later at a change's line."""
+    """What rules 4-7 and 9 find in a plan, as (message, hint): placed at a change's line.
+
+    Rule 9 too, because `amends` may set the day rate and the days per week."""
     found = Report()
     for rule in PLAN_RULES:
         rule(Context(plan, ctx.source, ctx.folder, found))
@@ -725,7 +734,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-PLAN_RULES = (rule_dates, rule_exit_plan, rule_objectives_and_milestones, rule_evaluations)
+PLAN_RULES = (rule_dates, rule_exit_plan, rule_objectives_and_milestones, rule_evaluations,
+              rule_terms)
 
 
 def check_rules(assignment: Assignment, source: Source, folder: Path, report: Report,

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx_reading import (
     ENGLISH,
@@ -208,6 +209,56 @@ def test_last_progress_report_says_no_evaluation_follows(tmp_path):
     assert "Volgend evaluatiemoment" not in moment
 
 
+def test_a_milestone_reported_done_stays_done_in_later_reports(tmp_path):
+    """An entry names the milestones it has news of; one done earlier is not "planned" again."""
+    def quiet(data):
+        later = data["execution"]["progress"][1]["milestones"]
+        del later["N1"], later["N2"]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(ENGLISH, tmp_path, quiet)), tmp_path / "b",
+                           only=("progress",))
+    header = ("No.", "Milestone", "Due", "Owner", "Status")
+    second = Docx(out["progress-2027-06-11.docx"]).table(*header)
+    assert second.row("N1")[-1] == "Done"  # done on 16 April, not named on 11 June
+    assert second.row("N2")[-1] == "On track"  # its last news: on track on 16 April
+    first = Docx(out["progress-2027-04-16.docx"]).table(*header)
+    assert first.row("N2")[-1] == "On track" and first.row("N5")[-1] == "Planned"
+
+
+def test_a_report_written_after_its_evaluation_lists_every_change_its_plan_shows(tmp_path):
+    """A report dated after its evaluation shows the plan as amended up to its date; each
+    change that plan holds is listed, the one agreed between evaluation and report too."""
+    def later(data):
+        data["execution"]["progress"][0]["date"] = datetime.date(2027, 2, 25)
+        data["execution"]["changes"].append({
+            "id": "W2", "date": datetime.date(2027, 2, 22), "what": "Deadline M3 later",
+            "why": "HR-planning", "approved_by": "gdewit",
+            "amends": {"milestones.M3.due": datetime.date(2027, 4, 30)}})
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, later)), tmp_path / "b",
+                           only=("progress",))
+    d = Docx(out["progress-2027-02-19.docx"])
+    assert d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status").row("M3")[2] == \
+        "30 apr 2027"
+    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W1", "W2"]
+
+
+@pytest.mark.parametrize("assignment", [EXAMPLE, ENGLISH])
+def test_next_steps_name_no_item_the_plan_has_dropped(docs, assignment):
+    """The reference reports read true: a next step never sends the client to an action or
+    milestone that a change up to the report's date took out of the plan."""
+    a = load_assignment(ROOT / "assignments" / assignment).assignment
+    assert a.execution
+    for entry in a.execution.progress:
+        _, applied = history.amendments(a, entry.evaluation)
+        dropped = {item for done in applied for item, _ in done.dropped}
+        d = read(docs, assignment, f"progress-{entry.evaluation}.docx")
+        steps = d.section_after("Next steps" if assignment == ENGLISH else "Volgende stappen")
+        assert steps and not {w.strip("(),.") for w in steps.split()} & dropped, steps
+
+
 # ------------------------------------------------------------------ handover
 
 def test_handover_nl_summary_first_results_and_transfer(docs):
@@ -378,3 +429,40 @@ def test_reports_show_the_plan_as_changes_left_it_on_their_date(tmp_path):
         datetime.date(2027, 3, 26)]
     assert [o.target for o in after.intake.objectives if o.id == "D1"] == ["≤ 2 %"]
     assert [o.target for o in before.intake.objectives if o.id == "D1"] == ["≤ 1,5 %"]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_change_log_names_a_field_as_the_tables_head_it(language):
+    """"M2 – acceptatiecriterium" in the amendments, under the column "Acceptatiecriterium"."""
+    terms = yaml.safe_load((ROOT / "templates" / language / "terms.yaml").read_text("utf-8"))
+    fields = terms["history"]["fields"]
+    heads = {"acceptance": terms["milestones"]["acceptance"], "owner": terms["common"]["owner"],
+             "target": terms["objectives"]["target"], "measure": terms["objectives"]["measure"],
+             "participants": terms["common"]["participants"]}
+    for field, head in heads.items():
+        assert fields[field].lower() == head.lower(), (field, fields[field], head)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_new_assignment_proposal_has_profile_approach_and_invoicing(tmp_path, monkeypatch,
+                                                                      language):
+    """`interim new` gives a source whose proposal already holds the sections a client
+    expects: the interim manager's profile, the approach and the invoicing line."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    runner = CliRunner()
+    made = runner.invoke(main, ["new", "acme-2027", "--language", language])
+    assert made.exit_code == 0, made.output
+    built_ = runner.invoke(main, ["build", "acme-2027", "--doc", "proposal", "--no-layout",
+                                  "--out", "build"])
+    assert built_.exit_code == 0, built_.output
+    d = Docx(tmp_path / "build" / "acme-2027" / "proposal.docx")
+    nl = language == "nl"
+    profile = d.section_after("Profiel van de interim manager" if nl
+                              else "Profile of the interim manager")
+    assert ("Ervaring van de interim manager" if nl else "experience and comparable") in profile
+    assert ("Hoe de interim manager te werk gaat" if nl else "How the interim manager will work"
+            ) in d.section_after("Aanpak" if nl else "Approach")
+    invoicing = "Facturatie" if nl else "Invoicing"
+    assert d.facts(invoicing)[invoicing] == ("Maandelijks, op basis van de gepresteerde dagen"
+                                             if nl else "Monthly, on the days worked")

@@ -6,6 +6,10 @@ reports, the plan as amended up to a document's date, derived versions and histo
 from __future__ import annotations
 
 import datetime
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -545,3 +549,104 @@ def test_amended_due_dates_are_refused_exactly_outside_the_period(example: Examp
             assert error.location.line == example.line_of("- id: W1")
 
     check()
+
+
+def test_amended_terms_are_checked_like_the_terms(example: ExampleProject):
+    """Rule 9 holds after a change too: `amends` may set the days per week and the day rate."""
+    example.edit(AMENDS, AMENDS + "\n        terms.days_per_week: 7")
+    error = only(example.errors(), "7 days per week is not possible")
+    assert_located(error, example.yaml, example.line_of("- id: W1"), "after change W1",
+                   "0.5 to 5")
+    example.edit("terms.days_per_week: 7", "terms.day_rate: 0")
+    error = only(example.errors(), "day rate must be more than 0")
+    assert_located(error, example.yaml, example.line_of("- id: W1"), "after change W1")
+    example.edit("terms.day_rate: 0", "terms.days_per_week: 5")
+    assert not example.report().errors
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make needed")
+def test_make_as_of_builds_into_its_own_folder(tmp_path: Path):
+    """`make handbook ASSIGNMENT=... AS_OF=...` as the README says: the handbook as it stood."""
+    interim = Path(sys.executable).with_name("interim")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "INTERIM_LAYOUT": "0"}
+    done = subprocess.run(["make", "--no-print-directory", "handbook", f"ASSIGNMENT={EXAMPLE}",
+                           "AS_OF=2027-02-10", f"OUT={tmp_path}", f"INTERIM={interim}"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*.docx")) == ["handbook.docx"]
+    d = Docx(tmp_path / EXAMPLE / "as-of-2027-02-10" / "handbook.docx")
+    assert control_value(d, "nl", "Versie") == "1.1" and milestone_due(d, "M2") == "12 mrt 2027"
+
+
+def test_an_accepted_action_plan_pinned_at_another_version_is_refused(example: ExampleProject):
+    """Once accepted, the action plan is `acceptance.version`: a pin may freeze it, not rename."""
+    example.edit('  action-plan: {version: "1.1"}', '  action-plan: {version: "1.0"}')
+    error = only(example.errors(), "pins version 1.0")
+    assert_located(error, example.yaml, example.line_of('action-plan: {version: "1.0"}'),
+                   "the action-plan", "1.1")
+
+
+def test_a_draft_handbook_is_dated_as_the_plan_it_submits(tmp_path):
+    """Before the acceptance a `--draft` handbook presents the plan as submitted: it carries
+    that plan's date (its last review), not the proposal's or the build's."""
+    loaded = load_assignment(ROOT / "assignments" / "denderland-hr-2027")
+    (review,) = loaded.assignment.analysis.reviews
+    for kind in ("handbook", "action-plan"):
+        path = tmp_path / f"{kind}.docx"
+        with source_date_epoch(EPOCH):
+            path.write_bytes(builder().document(loaded, kind, draft=True))
+        assert printed_date(Docx(path), "nl") == review.date, kind
+
+
+@pytest.mark.parametrize(("assignment", "expected"), [
+    (EXAMPLE, [["W1", "Evaluatie 2 apr 2027 – datum", "2 apr 2027", "9 apr 2027"],
+               ["W1", "Looptijd – einde", "25 jun 2027", "30 jun 2027"],
+               ["W1", "Commerciële voorwaarden – dagtarief", "€ 1.050,00", "€ 1.100,00"],
+               ["W1", "Exitplan – start overdracht", "17 mei 2027", "20 mei 2027"],
+               ["W1", "Evaluatie 7 mei 2027", "–", "toegevoegd: Voortgangsevaluatie"]]),
+    (ENGLISH, [["C1", "Period – end", "27 Aug 2027", "1 Sept 2027"],
+               ["C1", "Commercial terms – day rate", "€1,250.00", "€1,100.00"],
+               ["C1", "Exit plan – start of handover", "26 Jul 2027", "29 Jul 2027"],
+               ["C1", "Evaluation 7 May 2027", "–", "added: Progress review"]]),
+])
+def test_the_change_log_names_each_amended_item_as_the_client_knows_it(
+        tmp_path, assignment, expected):
+    """Never a source key (`period`, `terms`, `2027-04-02`) on a client page: the item in the
+    document's words, a day rate as money."""
+    def amend(data):
+        change = data["execution"]["changes"][0]
+        amends = change.setdefault("amends", {})
+        if assignment == EXAMPLE:  # the phase gate of 2 April, not held yet
+            amends["evaluations.2027-04-02.date"] = datetime.date(2027, 4, 9)
+        amends["period.end"] = data["period"]["end"] + datetime.timedelta(days=5)
+        amends["terms.day_rate"] = 1100
+        amends["exit_plan.handover_start"] = data["intake"]["exit_plan"]["handover_start"] \
+            + datetime.timedelta(days=3)
+        change.setdefault("adds", {})["evaluations"] = [{
+            "date": datetime.date(2027, 5, 7), "kind": "progress",
+            "participants": [data["client"]["sponsor"], data["interim_manager"]]}]
+
+    loaded = load_assignment(variant(assignment, tmp_path, amend))
+    with source_date_epoch(EPOCH):
+        out = build_loaded(loaded, tmp_path / "b", only=("handbook",))
+    header = ("Change", "Item", "Was", "Now") if assignment == ENGLISH else (
+        "Wijziging", "Onderdeel", "Was", "Wordt")
+    rows = Docx(out["handbook.docx"]).table(*header).rows[1:]
+    for row in expected:
+        assert row in rows, (row, rows)
+
+
+def test_a_progress_entry_naming_a_milestone_added_later_says_which_change_adds_it(
+        example: ExampleProject):
+    example.edit("      date: 2027-02-19\n      what: Deadline", "      date: 2027-02-22\n"
+                 "      what: Deadline")
+    example.edit(AMENDS, AMENDS + """
+      adds:
+        milestones:
+          - {id: M5, title: Tweede batch, due: 2027-05-28, objectives: [D1], owner: jpeeters,
+             acceptance: Bestelling goedgekeurd door de CEO}""")
+    example.edit("        M2: at_risk\n", "        M2: at_risk\n        M5: planned\n")
+    example.edit("    M4: done\n", "    M4: done\n    M5: done\n")
+    error = only(example.errors(), "unknown milestone 'M5'")
+    assert_located(error, example.yaml, example.line_of("M5: planned"),
+                   "change W1 adds M5 on 2027-02-22", "after this evaluation")

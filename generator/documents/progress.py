@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator import history
 from generator.documents import Gate, Instance, Kind
-from generator.model import Assignment, Progress
+from generator.model import Assignment, Progress, last_status
 
 SHORT_REPORT_ROWS = 20
 """Up to this many milestones, measurements, decisions, changes and next steps together,
@@ -31,14 +32,17 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     evaluation = next(e for e in evaluations if e.date == entry.evaluation)
     upcoming = [e for e in evaluations if e.date > entry.evaluation]
     earlier = [p for p in a.execution.progress if p.evaluation < entry.evaluation]
-    since = max((p.evaluation for p in earlier), default=None)
-    changes = [c for c in a.execution.changes
-               if c.date <= entry.evaluation and (since is None or c.date > since)]
+    # `a` knows the changes up to the report's date and shows the plan they leave: list
+    # each one the previous report did not (also one agreed after the evaluation, before
+    # a later report date)
+    since = max((history.report_date(p) for p in earlier), default=None)
+    changes = [c for c in a.execution.changes if since is None or c.date > since]
     latest: dict[str, str] = {}
     for p in sorted([*earlier, entry], key=lambda p: p.evaluation):
         latest.update(p.measurements)
     measured = [(o, latest.get(o.id)) for o in a.intake.objectives]
-    statuses = [(m, entry.milestones.get(m.id, "planned")) for m in a.analysis.milestones]
+    statuses = [(m, last_status(a, m.id, entry.evaluation) or "planned")
+                for m in a.analysis.milestones]
     rows = len(statuses) + len(latest) + len(entry.decisions) + len(changes) \
         + len(entry.next_steps)
     return {"entry": entry, "evaluation": evaluation, "changes": changes,
