@@ -137,8 +137,11 @@ _REGISTRY = (
 )
 
 
-def write_profile(profile: Path) -> None:
-    """Create a LibreOffice user installation at ``profile`` holding the export macro."""
+def write_profile(profile: Path, source: str = BASIC_SOURCE) -> None:
+    """Create a LibreOffice user installation at ``profile`` holding the export macro.
+
+    ``source`` replaces the macro module (the redline tests run their own there).
+    """
     user = profile / "user"
     standard = user / "basic" / "Standard"
     standard.mkdir(parents=True, exist_ok=True)
@@ -149,7 +152,7 @@ def write_profile(profile: Path) -> None:
     (standard / "script.xlb").write_text(script, encoding="utf-8")
     (standard / "dialog.xlb").write_text(_LIBRARY + "/>\n", encoding="utf-8")
     (standard / "Module1.xba").write_text(
-        _MODULE.format(source=escape(BASIC_SOURCE)), encoding="utf-8"
+        _MODULE.format(source=escape(source)), encoding="utf-8"
     )
 
 

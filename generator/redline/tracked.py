@@ -108,7 +108,7 @@ class StoryDiff:
                 out += new[j1:j2]
             else:
                 out += self.stretch(old[i1:i2], new[j1:j2])
-        move_last_mark(out)
+        move_joining_marks(out)
         return out
 
     def stretch(self, old: Sequence[etree._Element], new: Sequence[etree._Element]
@@ -444,25 +444,29 @@ def clear_paragraph_mark(paragraph: etree._Element) -> etree._Element | None:
     return None
 
 
-def move_last_mark(blocks: list[etree._Element]) -> None:
-    """A story's last paragraph mark cannot come or go: the mark before it does instead.
+def move_joining_marks(blocks: list[etree._Element]) -> None:
+    """A paragraph mark that comes or goes needs a paragraph after it to join.
 
-    Accepting a deleted mark joins the paragraph to the next one; the last paragraph
-    has none. So the trailing run of inserted (or deleted) paragraphs gives its tracked
-    mark to the untouched paragraph before it, the way Word records it.
+    Accepting a deleted mark joins its paragraph to the next one; before a table or
+    at the end of a story there is none (LibreOffice then leaves an empty paragraph).
+    So such a run of inserted (or deleted) paragraphs gives its last tracked mark to
+    the untouched paragraph before it, the way Word records deleting "end of the
+    previous paragraph to end of this one".
     """
-    if not blocks or blocks[-1].tag != W_P or paragraph_mark(blocks[-1]) is None:
-        return
-    status = paragraph_mark(blocks[-1])
-    start = len(blocks) - 1
-    while start > 0 and blocks[start - 1].tag == W_P \
-            and paragraph_mark(blocks[start - 1]) == status:
-        start -= 1
-    mark = clear_paragraph_mark(blocks[-1])
-    before = blocks[start - 1] if start > 0 else None
-    if mark is not None and before is not None and before.tag == W_P \
-            and paragraph_mark(before) is None:
-        set_paragraph_mark(before, mark)
+    for index, block in enumerate(blocks):
+        status = paragraph_mark(block) if block.tag == W_P else None
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if status is None or (following is not None and following.tag == W_P):
+            continue
+        start = index
+        while start > 0 and blocks[start - 1].tag == W_P \
+                and paragraph_mark(blocks[start - 1]) == status:
+            start -= 1
+        mark = clear_paragraph_mark(block)
+        before = blocks[start - 1] if start > 0 else None
+        if mark is not None and before is not None and before.tag == W_P \
+                and paragraph_mark(before) is None:
+            set_paragraph_mark(before, mark)
 
 
 def number_revisions(root: etree._Element) -> None:
