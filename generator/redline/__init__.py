@@ -9,13 +9,16 @@ and renders the versions of an assignment's document that a redline compares.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
+from generator.errors import Diagnostic
 from generator.redline.package import Package
 from generator.redline.tracked import Mark, Side, StoryDiff
 from generator.writer.oxml import serialize
 from generator.writer.package import resolve_timestamp, zip_package
 
-__all__ = ["redline"]
+__all__ = ["redline", "redline_path", "write_redline"]
 
 
 def redline(older: bytes, newer: bytes, *, author: str,
@@ -34,3 +37,40 @@ def redline(older: bytes, newer: bytes, *, author: str,
             new.parts[part] = serialize(root)
     new.write_rels()
     return zip_package(new.parts, when)
+
+
+def write_redline(root: Path, assignment: str, document: str, older: str, newer: str | None,
+                  output: Path | None = None, *,
+                  warn: Callable[[Diagnostic], None] | None = None) -> Path:
+    """`interim redline`: render both named versions, write their redline atomically.
+
+    `root` is the documents repository (firm.yaml, templates); `assignment` an id or
+    folder; `older` / `newer` name versions as `versions.parse_version` reads them
+    (`newer` None: the working tree). Returns the file written.
+    """
+    from generator.build import Builder
+    from generator.errors import GeneratorError, display_path
+    from generator.project import Project, load_firm
+    from generator.redline.versions import parse_version, render_version
+    from generator.writer import write_atomic
+
+    folder = Project(root).resolve(assignment)
+    firm = load_firm(root, warn=warn)
+    sides = [parse_version(name, folder) for name in (older, newer)]
+    builder = Builder(firm, root=root)
+    rendered = [render_version(side, folder, document, builder) for side in sides]
+    target = output or redline_path(Path("build"), folder.name, document,
+                                    sides[0].label, sides[1].label)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, redline(*rendered, author=firm.name))
+    except OSError as exc:
+        raise GeneratorError(f"cannot write {display_path(target)}: "
+                             f"{exc.strerror or exc}") from exc
+    return target
+
+
+def redline_path(out_dir: Path, assignment_id: str, document: str, older: str, newer: str
+                 ) -> Path:
+    """Where a redline goes by default: beside the documents, named for both versions."""
+    return out_dir / assignment_id / f"redline-{document}-{older}-{newer}.docx"
