@@ -92,9 +92,9 @@ def _join_if_mark_gone(paragraph: etree._Element, gone: str) -> None:
             following.insert(at + offset, node)
         paragraph.getparent().remove(paragraph)
         return
+    after = "the end" if following is None else etree.QName(following).localname
     raise AssertionError("a tracked paragraph mark with no paragraph after it to join "
-                         f"(next: {None if following is None else etree.QName(following).localname})"
-                         f": {paragraph_text(paragraph)!r}")
+                         f"(next: {after}): {paragraph_text(paragraph)!r}")
 
 
 def paragraph_text(p: etree._Element) -> str:
@@ -152,14 +152,21 @@ Finish:
 End Sub
 
 Function One(sMode As String, sIn As String, sOut As String) As String
-    Dim oDoc As Object, n As Long, oDisp As Object, aNone(0) As New com.sun.star.beans.PropertyValue
+    Dim oDoc As Object, n As Long, oDisp As Object, oFrame As Object, aStore As Variant
+    Dim aNone(0) As New com.sun.star.beans.PropertyValue
     On Error GoTo Failed
     oDoc = StarDesktop.loadComponentFromURL(sIn, "_blank", 0, Array(Prop("Hidden", True)))
     n = Count(oDoc)
     oDisp = createUnoService("com.sun.star.frame.DispatchHelper")
-    If sMode = "accept" Then oDisp.executeDispatch(oDoc.getCurrentController().getFrame(), ".uno:AcceptAllTrackedChanges", "", 0, aNone())
-    If sMode = "reject" Then oDisp.executeDispatch(oDoc.getCurrentController().getFrame(), ".uno:RejectAllTrackedChanges", "", 0, aNone())
-    oDoc.storeToURL(sOut, Array(Prop("FilterName", "Text (encoded)"), Prop("FilterOptions", "UTF8,LF")))
+    oFrame = oDoc.getCurrentController().getFrame()
+    If sMode = "accept" Then
+        oDisp.executeDispatch(oFrame, ".uno:AcceptAllTrackedChanges", "", 0, aNone())
+    End If
+    If sMode = "reject" Then
+        oDisp.executeDispatch(oFrame, ".uno:RejectAllTrackedChanges", "", 0, aNone())
+    End If
+    aStore = Array(Prop("FilterName", "Text (encoded)"), Prop("FilterOptions", "UTF8,LF"))
+    oDoc.storeToURL(sOut, aStore)
     One = "ok" & Chr(9) & n & Chr(9) & Count(oDoc)
     oDoc.close(True)
     Exit Function

@@ -57,8 +57,9 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
     folder = Project(root).resolve(assignment)
     firm = load_firm(root, warn=warn)
     sides = [parse_version(name, folder) for name in (older, newer)]
-    builder = Builder(firm, root=root)
-    rendered = [render_version(side, folder, document, builder) for side in sides]
+    # One Builder per side: a Builder keeps an assignment's timeline picture by its id.
+    rendered = [render_version(side, folder, document, Builder(firm, root=root))
+                for side in sides]
     target = output or redline_path(Path("build"), folder.name, document,
                                     sides[0].label, sides[1].label)
     try:

@@ -115,24 +115,25 @@ class StoryDiff:
                 ) -> list[etree._Element]:
         """A changed stretch: like blocks paired and diffed inside, the rest deleted/inserted."""
         if _all_paragraphs(old) and _all_paragraphs(new) and len(old) == len(new):
-            return [self.paragraph(o, n) for o, n in zip(old, new, strict=True)]
+            return [b for o, n in zip(old, new, strict=True) for b in self.paragraph(o, n)]
         matcher = SequenceMatcher(None, [_kind_key(b) for b in old], [_kind_key(b) for b in new],
                                   autojunk=False)
         out: list[etree._Element] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
-                out += [self.pair(o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True)]
+                out += [b for o, n in zip(old[i1:i2], new[j1:j2], strict=True)
+                        for b in self.pair(o, n)]
                 continue
             out += [b for b in (self.deleted(o) for o in old[i1:i2]) if b is not None]
             out += [self.inserted(n) for n in new[j1:j2]]
         return out
 
-    def pair(self, old: etree._Element, new: etree._Element) -> etree._Element:
+    def pair(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
         if new.tag == W_P:
             return self.paragraph(old, new)
         if new.tag == W_TBL:
-            return self.table(old, new)
-        return new  # a block the writer does not make: shown as it is now
+            return [self.table(old, new)]
+        return [new]  # a block the writer does not make: shown as it is now
 
     def deleted(self, old: etree._Element) -> etree._Element | None:
         node = copy.deepcopy(old)
@@ -213,10 +214,18 @@ class StoryDiff:
                     self.mark_table(block, status)
 
     # -- paragraphs ----------------------------------------------------------------------
-    def paragraph(self, old: etree._Element, new: etree._Element) -> etree._Element:
-        """One paragraph, word-level: the newer paragraph's properties, both sides' words."""
-        if self.old.signature(old) == self.new.signature(new):
-            return new
+    def paragraph(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
+        """One paragraph, word-level: the newer paragraph's properties, both sides' words.
+
+        A changed picture replaces its whole paragraph: LibreOffice loses a deleted
+        picture's paragraph on reject-all when both pictures share one paragraph.
+        """
+        old_sig, new_sig = self.old.signature(old), self.new.signature(new)
+        if old_sig == new_sig:
+            return [new]
+        if b"<w:drawing" in old_sig or b"<w:drawing" in new_sig:
+            gone = self.deleted(old)
+            return [gone, self.inserted(new)] if gone is not None else [self.inserted(new)]
         before, after = self.atoms(old, self.old), self.atoms(new, self.new)
         matcher = SequenceMatcher(None, [a.key for a in before], [a.key for a in after],
                                   autojunk=False)
@@ -232,7 +241,7 @@ class StoryDiff:
         if props is not None:
             result.append(copy.deepcopy(props))
         _Emitter(self, result).emit(items)
-        return result
+        return [result]
 
     def atoms(self, paragraph: etree._Element, side: Side) -> list[Atom]:
         out: list[Atom] = []

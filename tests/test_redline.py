@@ -1,0 +1,366 @@
+"""Redlines read as a client reads them: accept every change and get the newer document,
+reject every change and get the older one, in our own reading and in LibreOffice's."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from docx_reading import EPOCH, ROOT, source_date_epoch, variant
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from redline_reading import libreoffice, parts, plain, resolve, stories, stories_text, tracked, w
+
+from generator.build import Builder
+from generator.cli import main
+from generator.errors import GeneratorError
+from generator.pdf import find_soffice
+from generator.project import load_firm
+from generator.redline import redline, write_redline
+from generator.redline.versions import parse_version, render_document
+
+EXAMPLE = "dl-logistiek-2027"
+FIRM = "Coverton Interim Management BV"
+Change = Callable[[dict[str, Any]], None]
+
+
+def fresh_builder() -> Builder:
+    """A Builder of its own: one keeps an assignment's timeline picture by assignment id."""
+    return Builder(load_firm(ROOT), root=ROOT)
+
+
+def render(base: Path, change: Change, document: str = "handbook") -> bytes:
+    """`document` of a copy of the example with its source changed, as the generator writes it."""
+    folder = variant(EXAMPLE, base, change)
+    with source_date_epoch(EPOCH):
+        return render_document(folder, document, fresh_builder())
+
+
+def milestone(data: dict[str, Any], mid: str) -> dict[str, Any]:
+    return next(m for m in data["analysis"]["milestones"] if m["id"] == mid)
+
+
+def version_1_1(data: dict[str, Any]) -> None:
+    """The handbook as accepted on 1 February 2027: before change W1 (M2 due 12 March)."""
+    data["execution"] = {"changes": []}
+    data.pop("closing", None)
+    data["documents"]["handbook"] = {"version": "1.1", "date": datetime.date(2027, 2, 1)}
+
+
+def version_1_2(data: dict[str, Any]) -> None:
+    """With W1 of 19 February 2027: M2 moved to 26 March."""
+    milestone(data, "M2")["due"] = datetime.date(2027, 3, 26)
+    data.pop("closing", None)
+    data["documents"]["handbook"] = {"version": "1.2", "date": datetime.date(2027, 2, 19)}
+
+
+def assert_reads_as(red: bytes, older: bytes, newer: bytes) -> None:
+    """Accepting all gives the newer text, rejecting all the older, story by story."""
+    assert stories_text(resolve(red, accept=True)) == plain(newer)
+    assert stories_text(resolve(red, accept=False)) == plain(older)
+
+
+@pytest.fixture(scope="module")
+def handbook(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes, bytes]:
+    base = tmp_path_factory.mktemp("handbook")
+    older, newer = render(base / "1.1", version_1_1), render(base / "1.2", version_1_2)
+    return older, newer, redline(older, newer, author=FIRM)
+
+
+def row_id(row: etree._Element) -> str:
+    return "".join(t.text or "" for t in row.find(w("tc")).iter(w("t"), w("delText")))
+
+
+def row_mark(row: etree._Element) -> str | None:
+    props = row.find(w("trPr"))
+    for status in ("ins", "del"):
+        if props is not None and props.find(w(status)) is not None:
+            return status
+    return None
+
+
+# ---------------------------------------------------------------------------- the example
+
+def test_handbook_1_1_to_1_2_accepts_to_the_newer_and_rejects_to_the_older(handbook) -> None:
+    older, newer, red = handbook
+    assert plain(older) != plain(newer)
+    assert_reads_as(red, older, newer)
+
+
+def test_changes_carry_the_firm_and_the_newer_versions_date_and_unique_ids(handbook) -> None:
+    red = handbook[2]
+    changes = tracked(red)
+    assert len(changes) > 10
+    assert {c.get(w("author")) for c in changes} == {FIRM}
+    assert {c.get(w("date")) for c in changes} == {"2027-02-19T00:00:00Z"}
+    for name, root in stories(red).items():
+        ids = [n.get(w("id")) for n in root.iter(w("ins"), w("del"), w("bookmarkStart"))]
+        assert len(ids) == len(set(ids)), f"revision ids repeat in {name}"
+
+
+def test_w1_is_an_inserted_row_and_m2_a_changed_cell(handbook) -> None:
+    body = stories(handbook[2])["word/document.xml"]
+    milestones = next(rows for t in body.iter(w("tbl"))
+                      if (rows := t.findall(w("tr"))) and any(row_id(r) == "M2" for r in rows))
+    m2 = next(r for r in milestones if row_id(r) == "M2")
+    assert row_mark(m2) is None, "M2 stays M2: its row is changed in place, not replaced"
+    assert [t.text for t in m2.iter(w("delText"))] == ["12"]
+    inserted = [t.text for i in m2.iter(w("ins")) for t in i.iter(w("t"))]
+    assert inserted == ["26"]
+    assert all(row_mark(r) is None for r in milestones)
+    w1 = [r for t in body.iter(w("tbl")) for r in t.findall(w("tr")) if row_id(r) == "W1"]
+    assert len(w1) == 1 and row_mark(w1[0]) == "ins"
+    deleted = [p for p in body.iter(w("p"))
+               if p.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None]
+    assert deleted, "the 'no changes yet' sentence goes, paragraph mark and all"
+
+
+def test_header_footer_and_document_control_show_the_new_version(handbook) -> None:
+    red = handbook[2]
+    root = stories(red)
+    footers = [n for n in root if "footer" in n]
+    footer_changes = [c for n in footers for c in root[n].iter(w("ins"), w("del"))]
+    assert footer_changes, "the footer's version and date changed"
+    accepted = stories_text(resolve(red, accept=True))
+    rejected = stories_text(resolve(red, accept=False))
+    assert any("1.2" in str(accepted[n]) and "1.1" not in str(accepted[n]) for n in footers)
+    assert any("1.1" in str(rejected[n]) for n in footers)
+    control = [c for c in root["word/document.xml"].iter(w("tc"))
+               if c.find(f".//{w('ins')}") is not None and "2" in "".join(c.itertext())]
+    assert control, "the document-control table's version cell is changed word by word"
+
+
+def test_a_row_inserted_above_m2_leaves_m2_untouched(tmp_path: Path) -> None:
+    def added(data: dict[str, Any]) -> None:
+        data["analysis"]["milestones"].insert(1, {
+            "id": "M1B", "title": "Tussentijdse audit", "due": datetime.date(2027, 2, 20),
+            "objectives": ["D1"], "owner": "jpeeters", "acceptance": "Auditrapport besproken"})
+
+    older, newer = render(tmp_path / "a", lambda d: None), render(tmp_path / "b", added)
+    red = redline(older, newer, author=FIRM)
+    body = stories(red)["word/document.xml"]
+    marked = [(row_id(r), row_mark(r)) for r in body.iter(w("tr")) if row_mark(r)]
+    assert marked == [("M1B", "ins")]
+    assert_reads_as(red, older, newer)
+
+
+def test_same_inputs_give_the_same_bytes(handbook) -> None:
+    older, newer, red = handbook
+    assert redline(older, newer, author=FIRM) == red
+    pinned = datetime.datetime(2027, 2, 19, tzinfo=datetime.UTC)
+    assert redline(older, newer, author=FIRM, date=pinned) == red
+
+
+def test_a_document_against_itself_has_no_changes(handbook) -> None:
+    newer = handbook[1]
+    red = redline(newer, newer, author=FIRM)
+    assert tracked(red) == []
+    assert plain(red) == plain(newer)
+
+
+def test_a_changed_picture_is_deleted_and_inserted_and_both_stay_in_the_package(
+        tmp_path: Path) -> None:
+    """The action plan's timeline moves with M2: old picture deleted, new one inserted."""
+    older = render(tmp_path / "a", lambda d: None, "action-plan")
+    newer = render(tmp_path / "b", lambda d: milestone(d, "M2").update(
+        due=datetime.date(2027, 3, 26)), "action-plan")
+    red = redline(older, newer, author=FIRM)
+    body = stories(red)["word/document.xml"]
+    gone = [d for x in body.iter(w("del")) for d in x.iter(w("drawing"))]
+    came = [d for x in body.iter(w("ins")) for d in x.iter(w("drawing"))]
+    assert len(gone) == 1 and len(came) == 1
+    package = parts(red)
+    rels = etree.fromstring(package["word/_rels/document.xml.rels"])
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    blip = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+    embed = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+    old_picture = package["word/" + targets[next(gone[0].iter(blip)).get(embed)]]
+    assert old_picture in parts(older).values() and old_picture not in parts(newer).values()
+    ids = [d.get("id") for d in body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+    assert len(ids) == len(set(ids))
+    assert_reads_as(red, older, newer)
+
+
+def test_not_a_docx_is_refused() -> None:
+    with pytest.raises(GeneratorError, match=r"not a \.docx"):
+        redline(b"plain text", b"plain text", author=FIRM)
+
+
+# ---------------------------------------------------------------------------- properties
+
+ADDED = 0
+
+
+def _ops() -> st.SearchStrategy[list[tuple[str, int, int]]]:
+    op = st.tuples(st.sampled_from(["amend-m", "add-m", "drop-m", "amend-a", "add-a", "drop-a"]),
+                   st.integers(0, 40), st.integers(0, 120))
+    return st.lists(op, min_size=1, max_size=6)
+
+
+def apply_ops(data: dict[str, Any], ops: list[tuple[str, int, int]], tag: str) -> None:
+    """Amend, add and drop milestones and actions, keeping the plan valid (new ids `tag`)."""
+    plan = data["analysis"]
+    start = datetime.date(2027, 1, 12)
+    for number, (op, index, days) in enumerate(ops):
+        milestones, actions = plan["milestones"], plan["actions"]
+        day = start + datetime.timedelta(days=days)
+        m = milestones[index % len(milestones)]
+        if op == "amend-m":
+            m["due"], m["title"] = day, f"{m['title']} (herzien {number})"
+        elif op == "add-m":
+            milestones.insert(index % (len(milestones) + 1), {
+                "id": f"N{tag}{number}", "title": f"Nieuwe mijlpaal {number}", "due": day,
+                "objectives": ["D1", "D2", "D3"], "owner": "jpeeters",
+                "acceptance": f"Criterium {number} gehaald"})
+        elif op == "drop-m" and len(milestones) > 1:
+            _drop_milestone(data, m["id"])
+        elif op == "amend-a" and actions:
+            actions[index % len(actions)]["description"] = f"Herzien: actie {number}"
+        elif op == "add-a":
+            actions.insert(index % (len(actions) + 1), {
+                "id": f"B{tag}{number}", "milestone": m["id"], "owner": "smertens",
+                "description": f"Nieuwe actie {number}", "start": start, "due": day})
+        elif op == "drop-a" and actions:
+            actions.pop(index % len(actions))
+
+
+def _drop_milestone(data: dict[str, Any], mid: str) -> None:
+    plan = data["analysis"]
+    rest = [m for m in plan["milestones"] if m["id"] != mid]
+    if {o for m in rest for o in m["objectives"]} != {o for m in plan["milestones"]
+                                                       for o in m["objectives"]}:
+        return  # every objective stays served (rule 6)
+    plan["milestones"] = rest
+    plan["actions"] = [a for a in plan["actions"] if a["milestone"] != mid]
+    for progress in data.get("execution", {}).get("progress", []):
+        progress.get("milestones", {}).pop(mid, None)
+    data.get("closing", {}).get("milestones", {}).pop(mid, None)
+
+
+@settings(derandomize=True, max_examples=int(os.environ.get("REDLINE_EXAMPLES", "30")),
+          deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow])
+@given(before=_ops(), after=_ops())
+def test_random_plans_accept_to_the_newer_and_reject_to_the_older(
+        before: list[tuple[str, int, int]], after: list[tuple[str, int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        base = Path(temp)
+        older = render(base / "a", lambda d: apply_ops(d, before, "A"))
+        newer = render(base / "b", lambda d: (apply_ops(d, before, "A"), apply_ops(d, after, "B")))
+        red = redline(older, newer, author=FIRM)
+        assert_reads_as(red, older, newer)
+        assert (plain(older) == plain(newer)) == (tracked(red) == [])
+
+
+# ---------------------------------------------------------------------------- git revisions
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=t@example.invalid",
+                    "-c", "commit.gpgsign=false", *args], cwd=root, check=True,
+                   capture_output=True)
+
+
+@pytest.fixture
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A documents repository with two commits: the example, then M2 moved and A3 added."""
+    root = tmp_path / "repo"
+    folder = variant(EXAMPLE, root, lambda d: None)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "as sent")
+    _git(root, "tag", "1.1")
+    text = (folder / "assignment.yaml").read_text(encoding="utf-8")
+    text = text.replace("due: 2027-03-12", "due: 2027-03-26", 1)
+    (folder / "assignment.yaml").write_text(text, encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "M2 moved")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return root
+
+
+def test_git_revision_redline_through_the_command(repository: Path) -> None:
+    folder = repository / "assignments" / EXAMPLE
+    before = repository.parent / "before"
+    _git(repository, "worktree", "add", "-q", str(before), "HEAD~1")
+    result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "HEAD~1"])
+    assert result.exit_code == 0, result.output
+    target = repository / "build" / EXAMPLE / "redline-handbook-HEAD~1-worktree.docx"
+    assert f"wrote build/{EXAMPLE}/redline-handbook-HEAD~1-worktree.docx" in result.output
+    red = target.read_bytes()
+    older = render_document(before / "assignments" / EXAMPLE, "handbook", fresh_builder())
+    newer = render_document(folder, "handbook", fresh_builder())
+    assert plain(older) != plain(newer)
+    assert_reads_as(red, older, newer)
+    texts = [t.text for c in tracked(red) for t in c.iter(w("delText"), w("t"))]
+    assert "12" in texts and "26" in texts
+
+
+def test_a_name_that_is_a_version_and_a_tag_is_refused(repository: Path) -> None:
+    result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "1.1"])
+    assert result.exit_code == 1
+    assert "both a history version and a git revision" in result.output
+    assert "version:1.1 or rev:1.1" in result.output
+    ok = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "rev:1.1",
+                                   "--to", "HEAD", "-o", "out/r.docx"])
+    assert ok.exit_code == 0, ok.output
+    assert tracked((repository / "out" / "r.docx").read_bytes())
+
+
+def test_history_versions_wait_for_the_as_of_build(repository: Path) -> None:
+    result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "version:1.1"])
+    assert result.exit_code == 1
+    assert "history version '1.1'" in result.output and "rev:" in result.output
+
+
+def test_bad_names_and_documents_are_refused_and_write_nothing(repository: Path) -> None:
+    folder = repository / "assignments" / EXAMPLE
+    with pytest.raises(GeneratorError, match=r"neither a history version \(MAJOR.* nor a git"):
+        parse_version("no-such-tag", folder)
+    with pytest.raises(GeneratorError, match="not a git revision"):
+        parse_version("rev:no-such-tag", folder)
+    with pytest.raises(GeneratorError, match="has no document 'progress-2030-01-01'"):
+        write_redline(repository, EXAMPLE, "progress-2030-01-01", "HEAD~1", None)
+    with pytest.raises(GeneratorError, match="unknown document kind"):
+        write_redline(repository, EXAMPLE, "brochure", "HEAD~1", None)
+    assert not (repository / "build").exists()
+
+
+def test_a_progress_report_is_named_by_its_file_name(repository: Path) -> None:
+    target = write_redline(repository, EXAMPLE, "progress-2027-02-19", "HEAD~1", "HEAD")
+    assert target.name == "redline-progress-2027-02-19-HEAD~1-HEAD.docx"
+    red = target.read_bytes()
+    folder = repository / "assignments" / EXAMPLE
+    newer = render_document(folder, "progress-2027-02-19", fresh_builder())
+    assert stories_text(resolve(red, accept=True)) == plain(newer)
+
+
+# ---------------------------------------------------------------------------- LibreOffice
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_counts_the_changes_and_accepts_and_rejects_them(
+        handbook, tmp_path: Path) -> None:
+    files = {}
+    for name, data in zip(("older", "newer", "redline"), handbook, strict=True):
+        files[name] = tmp_path / f"{name}.docx"
+        files[name].write_bytes(data)
+    seen = libreoffice(find_soffice() or "soffice", tmp_path, [
+        ("none", files["older"]), ("none", files["newer"]),
+        ("accept", files["redline"]), ("reject", files["redline"])])
+    older, newer, accepted, rejected = seen
+    assert older.changes == newer.changes == 0
+    assert 10 <= accepted.changes <= len(tracked(handbook[2]))
+    assert accepted.left == rejected.left == 0
+    assert accepted.text == newer.text
+    assert rejected.text == older.text
+    assert accepted.text != older.text
+
