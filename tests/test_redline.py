@@ -349,18 +349,26 @@ def test_a_progress_report_is_named_by_its_file_name(repository: Path) -> None:
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_counts_the_changes_and_accepts_and_rejects_them(
         handbook, tmp_path: Path) -> None:
-    files = {}
-    for name, data in zip(("older", "newer", "redline"), handbook, strict=True):
-        files[name] = tmp_path / f"{name}.docx"
-        files[name].write_bytes(data)
-    seen = libreoffice(find_soffice() or "soffice", tmp_path, [
-        ("none", files["older"]), ("none", files["newer"]),
-        ("accept", files["redline"]), ("reject", files["redline"])])
-    older, newer, accepted, rejected = seen
-    assert older.changes == newer.changes == 0
-    assert 10 <= accepted.changes <= len(tracked(handbook[2]))
-    assert accepted.left == rejected.left == 0
-    assert accepted.text == newer.text
-    assert rejected.text == older.text
-    assert accepted.text != older.text
-
+    """The handbook 1.1 -> 1.2, and a plan with rows inserted, deleted and changed."""
+    older = render(tmp_path / "a", lambda d: None)
+    newer = render(tmp_path / "b", lambda d: apply_ops(
+        d, [("drop-m", 0, 0), ("add-m", 1, 30), ("amend-a", 1, 50), ("drop-a", 0, 0),
+            ("add-a", 2, 60)], "X"))
+    cases = [handbook, (older, newer, redline(older, newer, author=FIRM))]
+    marks = [row_mark(r) for r in stories(cases[1][2])["word/document.xml"].iter(w("tr"))]
+    assert "ins" in marks and "del" in marks
+    jobs = []
+    for number, case in enumerate(cases):
+        for name, data in zip(("older", "newer", "redline"), case, strict=True):
+            path = tmp_path / f"{number}-{name}.docx"
+            path.write_bytes(data)
+            jobs += [("accept", path), ("reject", path)] if name == "redline" else [("none", path)]
+    seen = libreoffice(find_soffice() or "soffice", tmp_path, jobs)
+    for number, case in enumerate(cases):
+        before, after, accepted, rejected = seen[4 * number: 4 * number + 4]
+        assert before.changes == after.changes == 0
+        assert 3 <= accepted.changes <= len(tracked(case[2]))
+        assert accepted.left == rejected.left == 0
+        assert accepted.text == after.text
+        assert rejected.text == before.text
+        assert accepted.text != before.text
