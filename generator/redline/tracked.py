@@ -85,11 +85,8 @@ class StoryDiff:
         old_root = self.old.package.xml(self.old.part)
         new_root = self.new.package.xml(self.new.part)
         old_box, new_box = _container(old_root), _container(new_root)
-        tail = [c for c in new_box if c.tag == W_SECTPR]
-        blocks = self.blocks(_blocks(old_box), _blocks(new_box))
-        for child in list(new_box):
-            new_box.remove(child)
-        new_box.extend(blocks + tail)
+        current = _blocks(new_box)
+        replace_children(new_box, current, self.blocks(_blocks(old_box), current))
         etree.cleanup_namespaces(new_root)
         number_revisions(new_root)
         if self.new.part == MAIN_PART:
@@ -171,9 +168,7 @@ class StoryDiff:
             for n in new_rows[j1:j2]:
                 self.mark_row(n, INS)
                 out.append(n)
-        for row in new_rows:
-            new.remove(row)
-        new.extend(out)
+        replace_children(new, new_rows, out)
         return new
 
     def row(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
@@ -188,10 +183,7 @@ class StoryDiff:
         for o, n in zip(old_cells, new_cells, strict=True):
             if self.old.signature(o) != self.new.signature(n):
                 content = _blocks(n)
-                diffed = self.blocks(_blocks(o), content)
-                for child in content:
-                    n.remove(child)
-                n.extend(diffed)
+                replace_children(n, content, self.blocks(_blocks(o), content))
         return [new]
 
     def mark_table(self, table: etree._Element, status: str) -> None:
@@ -395,6 +387,35 @@ def _blocks(container: etree._Element) -> list[etree._Element]:
     """The paragraphs and tables of a story or cell (not its properties)."""
     return [c for c in container if c.tag not in (W_SECTPR, W_TCPR)
             and isinstance(c.tag, str)]
+
+
+def replace_children(parent: etree._Element, current: list[etree._Element],
+                     wanted: list[etree._Element]) -> None:
+    """Turn `current` children of `parent` into `wanted`, leaving kept ones where they are.
+
+    `wanted` holds kept children in their order plus new elements; moving a child in
+    lxml walks its whole subtree (seconds for a 2,000-row table), so only new ones move.
+    """
+    keep = set(wanted)
+    for child in current:
+        if child not in keep:
+            parent.remove(child)
+    cursor: etree._Element | None = None
+    for node in wanted:
+        if node.getparent() is not parent:
+            if cursor is None:
+                parent.insert(_first_index(parent), node)
+            else:
+                cursor.addnext(node)
+        cursor = node
+
+
+def _first_index(parent: etree._Element) -> int:
+    """Where the first block goes: after the container's properties (tcPr, tblPr, ...)."""
+    for index, child in enumerate(parent):
+        if child.tag not in (W_TCPR, w("tblPr"), w("tblGrid"), W_TRPR, w("tblPrEx")):
+            return index
+    return len(parent)
 
 
 def _all_paragraphs(blocks: Sequence[etree._Element]) -> bool:
