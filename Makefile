@@ -33,7 +33,7 @@ TOOL := $(shell find generator -type f \( -name '*.py' -o -name '*.yaml' \) 2>/d
 sources_of = $(filter assignments/$(1)/%,$(SOURCES))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup example all pdf validate test test-long lint bench clean $(KINDS)
+.PHONY: help setup example all pdf validate redline test test-long lint bench clean $(KINDS)
 
 help: ## List the targets
 	@echo "Usage: make TARGET [ASSIGNMENT=<id>]   (all assignments when ASSIGNMENT is omitted)"
@@ -95,6 +95,13 @@ pdf: $(INSTALLED) ## Build the documents and their PDFs (needs LibreOffice)
 validate: $(INSTALLED) ## Check the assignments' sources
 	$(INTERIM) validate $(ASSIGNMENT)
 
+# The redline is built on demand (both versions are rendered each time): no stamp.
+redline: $(INSTALLED) ## Tracked changes of DOC since FROM: ASSIGNMENT=.. DOC=.. FROM=.. [TO=..]
+	@if [ -z "$(ASSIGNMENT)" ] || [ -z "$(DOC)" ] || [ -z "$(FROM)" ]; then \
+	  echo "usage: make redline ASSIGNMENT=<id> DOC=<handbook|progress-YYYY-MM-DD|...>" \
+	       "FROM=<git revision or version> [TO=<...>]" >&2; exit 2; fi
+	$(INTERIM) redline '$(ASSIGNMENT)' '$(DOC)' --from '$(FROM)' $(if $(TO),--to '$(TO)')
+
 test: $(INSTALLED) ## Run the tests (LibreOffice tests skip when soffice is missing)
 	$(VENV)/bin/pytest -q
 
@@ -107,6 +114,7 @@ lint: $(INSTALLED) ## ruff over the code and the tests
 bench: $(INSTALLED) ## Speed against pandoc, and the build and PDF batch benchmarks
 	$(VENV)/bin/python bench/bench_convert.py
 	$(VENV)/bin/python bench/bench_build.py
+	$(VENV)/bin/python bench/bench_redline.py
 
 clean: ## Remove built documents
 	rm -rf $(OUT)

@@ -372,3 +372,15 @@ def test_libreoffice_counts_the_changes_and_accepts_and_rejects_them(
         assert accepted.text == after.text
         assert rejected.text == before.text
         assert accepted.text != before.text
+
+
+def test_make_redline_needs_its_variables_and_passes_them_on() -> None:
+    # -o: never (re)install the venv from a test
+    usage = subprocess.run(["make", "-s", "-o", ".venv/.installed", "redline"], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert usage.returncode != 0 and "usage: make redline ASSIGNMENT=" in usage.stderr
+    dry = subprocess.run(["make", "-n", "-o", ".venv/.installed", "redline",
+                          f"ASSIGNMENT={EXAMPLE}", "DOC=handbook", "FROM=HEAD~1", "TO=v1"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    assert f"redline '{EXAMPLE}' 'handbook' --from 'HEAD~1' --to 'v1'" in dry.stdout
