@@ -18,7 +18,10 @@ from xml.sax.saxutils import escape
 # (empty: let LibreOffice detect), source URL, target URL. The macro appends
 # "id<TAB>ok" or "id<TAB>error<TAB>message" per job to "<jobs URL>.status", then
 # "done", so the caller knows exactly how far a killed or crashed run got.
-BASIC_SOURCE = """\
+# The job runner: reads the jobs file, calls `RunJob(fields)` (defined by the module
+# it is joined with) per line and reports, then quits LibreOffice. Shared with the
+# redline tests, whose module opens each document to accept or reject its changes.
+BASIC_RUNNER = """\
 REM Written by generator/pdf_profile.py into a throw-away profile; do not edit.
 Option Explicit
 
@@ -31,7 +34,7 @@ Sub ExportAll(sJobs As String)
         Line Input #iIn, sLine
         If Len(sLine) > 0 Then
             a = Split(sLine, Chr(9))
-            Report(sJobs, a(0) & Chr(9) & ExportOne(a(3), a(4), a(2), a(1) = "1"))
+            Report(sJobs, a(0) & Chr(9) & RunJob(a))
         End If
     Loop
     Close #iIn
@@ -41,6 +44,31 @@ Finish:
     If Err <> 0 Then Report(sJobs, "fatal" & Chr(9) & OneLine(Error$))
     StarDesktop.terminate()
 End Sub
+
+Function Prop(sName As String, vValue As Variant) As com.sun.star.beans.PropertyValue
+    Dim p As New com.sun.star.beans.PropertyValue
+    p.Name = sName
+    p.Value = vValue
+    Prop = p
+End Function
+
+Function OneLine(s As String) As String
+    OneLine = Replace(Replace(Replace(s, Chr(13), " "), Chr(10), " "), Chr(9), " ")
+End Function
+
+Sub Report(sJobs As String, sText As String)
+    Dim iOut As Integer
+    iOut = FreeFile
+    Open ConvertFromURL(sJobs & ".status") For Append As #iOut
+    Print #iOut, sText
+    Close #iOut
+End Sub
+"""
+
+BASIC_SOURCE = BASIC_RUNNER + """
+Function RunJob(a As Variant) As String
+    RunJob = ExportOne(a(3), a(4), a(2), a(1) = "1")
+End Function
 
 Function ExportOne(sIn As String, sOut As String, sFilter As String, bUpdate As Boolean) As String
     Dim oDoc As Object, oIndexes As Object, i As Integer, aLoad As Variant, aStore As Variant
@@ -75,25 +103,6 @@ Failed:
     On Error Resume Next
     If Not IsNull(oDoc) Then oDoc.close(True)
 End Function
-
-Function Prop(sName As String, vValue As Variant) As com.sun.star.beans.PropertyValue
-    Dim p As New com.sun.star.beans.PropertyValue
-    p.Name = sName
-    p.Value = vValue
-    Prop = p
-End Function
-
-Function OneLine(s As String) As String
-    OneLine = Replace(Replace(Replace(s, Chr(13), " "), Chr(10), " "), Chr(9), " ")
-End Function
-
-Sub Report(sJobs As String, sText As String)
-    Dim iOut As Integer
-    iOut = FreeFile
-    Open ConvertFromURL(sJobs & ".status") For Append As #iOut
-    Print #iOut, sText
-    Close #iOut
-End Sub
 """
 
 MACRO = "Standard.Module1.ExportAll"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.pdf_profile import write_profile
+from generator.pdf_profile import BASIC_RUNNER, MACRO, write_profile
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STORY = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
@@ -131,25 +131,10 @@ def tracked(data: bytes) -> list[etree._Element]:
 
 # ---------------------------------------------------------------------------- LibreOffice
 
-BASIC = """\
-Option Explicit
-
-Sub Redlines(sJobs As String)
-    Dim iIn As Integer, sLine As String, a As Variant
-    On Error GoTo Finish
-    iIn = FreeFile
-    Open ConvertFromURL(sJobs) For Input As #iIn
-    Do While Not EOF(iIn)
-        Line Input #iIn, sLine
-        If Len(sLine) > 0 Then
-            a = Split(sLine, Chr(9))
-            Report(sJobs, a(0) & Chr(9) & One(a(1), a(2), a(3)))
-        End If
-    Loop
-    Close #iIn
-Finish:
-    StarDesktop.terminate()
-End Sub
+BASIC = BASIC_RUNNER + """
+Function RunJob(a As Variant) As String
+    RunJob = One(a(1), a(2), a(3))
+End Function
 
 Function One(sMode As String, sIn As String, sOut As String) As String
     Dim oDoc As Object, n As Long, oDisp As Object, oFrame As Object, aStore As Variant
@@ -171,7 +156,7 @@ Function One(sMode As String, sIn As String, sOut As String) As String
     oDoc.close(True)
     Exit Function
 Failed:
-    One = "error" & Chr(9) & Error$
+    One = "error" & Chr(9) & OneLine(Error$)
 End Function
 
 Function Count(oDoc As Object) As Long
@@ -185,20 +170,6 @@ Function Count(oDoc As Object) As Long
     Count = n
 End Function
 
-Function Prop(sName As String, vValue As Variant) As com.sun.star.beans.PropertyValue
-    Dim p As New com.sun.star.beans.PropertyValue
-    p.Name = sName
-    p.Value = vValue
-    Prop = p
-End Function
-
-Sub Report(sJobs As String, sText As String)
-    Dim iOut As Integer
-    iOut = FreeFile
-    Open ConvertFromURL(sJobs & ".status") For Append As #iOut
-    Print #iOut, sText
-    Close #iOut
-End Sub
 """
 
 
@@ -227,10 +198,11 @@ def libreoffice(soffice: str, work: Path, jobs: list[tuple[str, Path]]) -> list[
     Path(str(jobs_file) + ".status").unlink(missing_ok=True)
     subprocess.run([soffice, f"-env:UserInstallation={profile.resolve().as_uri()}",
                     "--headless", "--norestore", "--nologo",
-                    f'macro:///Standard.Module1.Redlines("{jobs_file.resolve().as_uri()}")'],
+                    f'macro:///{MACRO}("{jobs_file.resolve().as_uri()}")'],
                    check=False, timeout=300, capture_output=True)
     status = Path(str(jobs_file) + ".status").read_text(encoding="utf-8").splitlines()
-    assert len(status) == len(jobs), status
+    assert status[-1:] == ["done"] and len(status) == len(jobs) + 1, status
+    status = status[:-1]
     seen = []
     for line, out in zip(status, outputs, strict=True):
         fields = line.split("\t")
