@@ -52,6 +52,14 @@ def resolve(data: bytes, *, accept: bool) -> dict[str, etree._Element]:
 
 def _resolve(root: etree._Element, accept: bool) -> None:
     gone, kept = (w("del"), w("ins")) if accept else (w("ins"), w("del"))
+    for change in list(root.iter(w("pPrChange"))):
+        props = change.getparent()
+        props.remove(change)
+        if not accept:  # the paragraph's own formatting as it was
+            for child in [c for c in props if c.tag not in (w("rPr"), w("sectPr"))]:
+                props.remove(child)
+            for offset, child in enumerate(list(change.find(w("pPr")))):
+                props.insert(offset, child)
     for row in list(root.iter(w("tr"))):  # rows first: their mark sits in trPr
         props = row.find(w("trPr"))
         if props is not None and props.find(gone) is not None:
@@ -101,12 +109,17 @@ def paragraph_text(p: etree._Element) -> str:
     return "".join(t.text or "" for t in p.iter(w("t"), w("delText")))
 
 
+def paragraph_style(p: etree._Element) -> str:
+    style = p.find(f"{w('pPr')}/{w('pStyle')}")
+    return style.get(w("val")) if style is not None else ""
+
+
 def blocks_text(container: etree._Element) -> list[object]:
-    """Paragraph texts and tables (rows of cells, each cell its own blocks), in order."""
+    """(style, text) of paragraphs and tables (rows of cells, each cell its own blocks)."""
     out: list[object] = []
     for child in container:
         if child.tag == w("p"):
-            out.append(paragraph_text(child))
+            out.append((paragraph_style(child), paragraph_text(child)))
         elif child.tag == w("tbl"):
             out.append([[blocks_text(tc) for tc in tr.findall(w("tc"))]
                         for tr in child.findall(w("tr"))])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.errors import Diagnostic
 from generator.redline.package import Package
-from generator.redline.tracked import Mark, Side, StoryDiff
+from generator.redline.tracked import Mark, Side, StoryDiff, number_revisions
 from generator.writer.oxml import serialize
 from generator.writer.package import resolve_timestamp, zip_package
 
@@ -31,9 +31,11 @@ def redline(older: bytes, newer: bytes, *, author: str,
     old, new = Package.read(older, "older"), Package.read(newer, "newer")
     when = resolve_timestamp(date or new.modified())
     mark = Mark(author, when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    next_id = 1
     for part in new.stories():
         if part in old.parts:
             root = StoryDiff(Side(old, part), Side(new, part), mark).run()
+            next_id = number_revisions(root, next_id)
             new.parts[part] = serialize(root)
     new.write_rels()
     return zip_package(new.parts, when)

@@ -27,7 +27,9 @@ from generator.writer.oxml import R_ID, W_P, W_PPR, W_R, W_RPR, W_T, WP_NS, el, 
 INS, DEL, EQ = "ins", "del", "eq"
 W_TBL, W_TR, W_TC, W_TRPR, W_TCPR = w("tbl"), w("tr"), w("tc"), w("trPr"), w("tcPr")
 W_BODY, W_SECTPR, W_HYPERLINK, W_ID = w("body"), w("sectPr"), w("hyperlink"), w("id")
-W_INS, W_DEL = w("ins"), w("del")
+W_INS, W_DEL, W_PPRCHANGE = w("ins"), w("del"), w("pPrChange")
+_REVISIONS = (W_INS, W_DEL, W_PPRCHANGE)
+_NOT_FORMAT = (W_RPR, W_SECTPR, W_PPRCHANGE, w("numPr"))
 _BOOKMARKS = (w("bookmarkStart"), w("bookmarkEnd"))
 _PIECES = (w("tab"), w("br"), w("cr"), w("noBreakHyphen"))
 _RENAMED_WHEN_DELETED = {W_T: w("delText"), w("instrText"): w("delInstrText")}
@@ -88,7 +90,6 @@ class StoryDiff:
         current = _blocks(new_box)
         replace_children(new_box, current, self.blocks(_blocks(old_box), current))
         etree.cleanup_namespaces(new_root)
-        number_revisions(new_root)
         if self.new.part == MAIN_PART:
             unique_drawing_ids(new_root)
         return new_root
@@ -105,7 +106,7 @@ class StoryDiff:
                 out += new[j1:j2]
             else:
                 out += self.stretch(old[i1:i2], new[j1:j2])
-        move_joining_marks(out)
+        move_joining_marks(out, self.mark)
         return out
 
     def stretch(self, old: Sequence[etree._Element], new: Sequence[etree._Element]
@@ -229,11 +230,26 @@ class StoryDiff:
             items += [(DEL, a) for a in before[i1:i2]]
             items += [(INS, a) for a in after[j1:j2]]
         result = etree.Element(W_P)
-        props = new.find(W_PPR)
-        if props is not None:
-            result.append(copy.deepcopy(props))
+        self.paragraph_properties(old, new, result)
         _Emitter(self, result).emit(items)
         return [result]
+
+    def paragraph_properties(self, old: etree._Element, new: etree._Element,
+                             result: etree._Element) -> None:
+        """The newer paragraph's properties; a changed style recorded as w:pPrChange.
+
+        List numbering ids are left out of the comparison: they are renumbered
+        whenever a list comes or goes, which is no change a reader made.
+        """
+        before, after = _format(old), _format(new)
+        props = new.find(W_PPR)
+        props = copy.deepcopy(props) if props is not None else el("pPr")
+        if etree.tostring(before) != etree.tostring(after):
+            change = self.mark.element("pPrChange")
+            change.append(before)
+            props.append(change)
+        if len(props):
+            result.append(props)
 
     def atoms(self, paragraph: etree._Element, side: Side) -> list[Atom]:
         out: list[Atom] = []
@@ -378,6 +394,16 @@ class _Emitter:
 
 # -- helpers -------------------------------------------------------------------------------
 
+def _format(paragraph: etree._Element) -> etree._Element:
+    """A paragraph's own formatting (style, alignment, ...): its pPr without marks or lists."""
+    props = paragraph.find(W_PPR)
+    out = el("pPr")
+    for child in [] if props is None else props:
+        if child.tag not in _NOT_FORMAT:
+            out.append(copy.deepcopy(child))
+    return out
+
+
 def _container(root: etree._Element) -> etree._Element:
     body = root.find(W_BODY)
     return body if body is not None else root
@@ -474,14 +500,15 @@ def clear_paragraph_mark(paragraph: etree._Element) -> etree._Element | None:
     return None
 
 
-def move_joining_marks(blocks: list[etree._Element]) -> None:
+def move_joining_marks(blocks: list[etree._Element], changes: Mark) -> None:
     """A paragraph mark that comes or goes needs a paragraph after it to join.
 
     Accepting a deleted mark joins its paragraph to the next one; before a table or
     at the end of a story there is none (LibreOffice then leaves an empty paragraph).
     So such a run of inserted (or deleted) paragraphs gives its last tracked mark to
     the untouched paragraph before it, the way Word records deleting "end of the
-    previous paragraph to end of this one".
+    previous paragraph to end of this one". The joined paragraph keeps the formatting
+    of the one whose text survives (see `_take_format`).
     """
     for index, block in enumerate(blocks):
         status = paragraph_mark(block) if block.tag == W_P else None
@@ -497,16 +524,49 @@ def move_joining_marks(blocks: list[etree._Element]) -> None:
         if mark is not None and before is not None and before.tag == W_P \
                 and paragraph_mark(before) is None:
             set_paragraph_mark(before, mark)
+            _take_format(block, before, status, changes)
 
 
-def number_revisions(root: etree._Element) -> None:
-    """Give every w:ins / w:del an id unique in its part (bookmarks' ids included)."""
-    used = [int(v) for node in root.iter() if node.tag not in (W_INS, W_DEL)
+def _take_format(last: etree._Element, before: etree._Element, status: str,
+                 changes: Mark) -> None:
+    """`before` joins `last` when its moved mark goes: `last` must then wear its format.
+
+    A deleted run: accepted, `before`'s text lives on in `last`, so `last` takes
+    `before`'s format now and keeps its own in w:pPrChange for a rejection. An
+    inserted run: rejected, `before` joins `last`, so the format a rejection
+    restores (w:pPrChange) is `before`'s.
+    """
+    own, theirs = _format(last), _format(before)
+    if etree.tostring(own) == etree.tostring(theirs):
+        return
+    props = last.find(W_PPR)
+    if props is None:
+        props = el("pPr")
+        last.insert(0, props)
+    change = changes.element("pPrChange")
+    if status == DEL:
+        for child in [c for c in props if c.tag not in _NOT_FORMAT]:
+            props.remove(child)
+        for offset, child in enumerate(list(theirs)):
+            props.insert(offset, child)
+        change.append(own)
+    else:
+        change.append(theirs)
+    props.append(change)
+
+
+def number_revisions(root: etree._Element, first: int = 1) -> int:
+    """Give every change of a part an id, from `first` on, above the part's bookmark ids.
+
+    Returns the next free id, so that the ids of all parts of a redline differ too.
+    """
+    used = [int(v) for node in root.iter() if node.tag not in _REVISIONS
             if (v := node.get(W_ID)) is not None and v.lstrip("-").isdigit()]
-    next_id = max(used, default=0) + 1
-    for node in root.iter(W_INS, W_DEL):
+    next_id = max([first - 1, *used]) + 1
+    for node in root.iter(*_REVISIONS):
         node.set(W_ID, str(next_id))
         next_id += 1
+    return next_id
 
 
 def unique_drawing_ids(root: etree._Element) -> None:
