@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -114,17 +114,44 @@ class StoryDiff:
         """A changed stretch: like blocks paired and diffed inside, the rest deleted/inserted."""
         if _all_paragraphs(old) and _all_paragraphs(new) and len(old) == len(new):
             return [b for o, n in zip(old, new, strict=True) for b in self.paragraph(o, n)]
-        matcher = SequenceMatcher(None, [_kind_key(b) for b in old], [_kind_key(b) for b in new],
+        return self.align(old, new, (_text_key, _kind_key))
+
+    def align(self, old: Sequence[etree._Element], new: Sequence[etree._Element],
+              keys: tuple[Callable[[etree._Element], tuple[str, ...]], ...]
+              ) -> list[etree._Element]:
+        """Pair blocks with equal keys (same text first, then same kind), then the rest."""
+        if not keys:
+            return self.replaced(old, new)
+        matcher = SequenceMatcher(None, [keys[0](b) for b in old], [keys[0](b) for b in new],
                                   autojunk=False)
         out: list[etree._Element] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 out += [b for o, n in zip(old[i1:i2], new[j1:j2], strict=True)
                         for b in self.pair(o, n)]
-                continue
-            out += [b for b in (self.deleted(o) for o in old[i1:i2]) if b is not None]
-            out += [self.inserted(n) for n in new[j1:j2]]
+            else:
+                out += self.align(old[i1:i2], new[j1:j2], keys[1:])
         return out
+
+    def replaced(self, old: Sequence[etree._Element], new: Sequence[etree._Element]
+                 ) -> list[etree._Element]:
+        """Blocks of other kinds: paragraphs still paired in order (text and format
+        tracked, no paragraph mark to come or go), the rest deleted, then inserted."""
+        out: list[etree._Element] = []
+        gone: list[etree._Element] = []
+        came: list[etree._Element] = []
+        for index in range(max(len(old), len(new))):
+            o = old[index] if index < len(old) else None
+            n = new[index] if index < len(new) else None
+            if o is not None and n is not None and o.tag == n.tag == W_P:
+                out += gone + came + self.paragraph(o, n)
+                gone, came = [], []
+                continue
+            if o is not None and (marked := self.deleted(o)) is not None:
+                gone.append(marked)
+            if n is not None:
+                came.append(self.inserted(n))
+        return out + gone + came
 
     def pair(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
         if new.tag == W_P:
@@ -448,6 +475,13 @@ def _all_paragraphs(blocks: Sequence[etree._Element]) -> bool:
     return all(b.tag == W_P for b in blocks)
 
 
+def _text_key(block: etree._Element) -> tuple[str, ...]:
+    """A paragraph by its text (its format may have changed), a table by its header."""
+    if block.tag == W_P:
+        return ("p", _text(block))
+    return _kind_key(block)
+
+
 def _kind_key(block: etree._Element) -> tuple[str, ...]:
     """What makes two blocks worth diffing inside: a paragraph's style, a table's header."""
     if block.tag == W_P:
@@ -496,6 +530,8 @@ def clear_paragraph_mark(paragraph: etree._Element) -> etree._Element | None:
     props = paragraph.find(f"{W_PPR}/{W_RPR}")
     for node in ([] if props is None else props.findall(W_INS) + props.findall(W_DEL)):
         props.remove(node)
+        if not len(props):
+            props.getparent().remove(props)
         return node
     return None
 
@@ -512,12 +548,10 @@ def move_joining_marks(blocks: list[etree._Element], changes: Mark) -> None:
     """
     for index, block in enumerate(blocks):
         status = paragraph_mark(block) if block.tag == W_P else None
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if status is None or (following is not None and following.tag == W_P):
+        if status is None or _joins_a_paragraph(blocks, index + 1, status):
             continue
         start = index
-        while start > 0 and blocks[start - 1].tag == W_P \
-                and paragraph_mark(blocks[start - 1]) == status:
+        while start > 0 and _goes_with(blocks[start - 1], status):
             start -= 1
         mark = clear_paragraph_mark(block)
         before = blocks[start - 1] if start > 0 else None
@@ -525,6 +559,32 @@ def move_joining_marks(blocks: list[etree._Element], changes: Mark) -> None:
                 and paragraph_mark(before) is None:
             set_paragraph_mark(before, mark)
             _take_format(block, before, status, changes)
+
+
+def _joins_a_paragraph(blocks: list[etree._Element], start: int, status: str) -> bool:
+    """Whether a paragraph follows `start`, past tables that go with the same change."""
+    for block in blocks[start:]:
+        if block.tag == W_P:
+            return True
+        if not _goes_with(block, status):
+            return False
+    return False
+
+
+def _goes_with(block: etree._Element, status: str) -> bool:
+    """A paragraph whose mark, or a table whose every row, comes or goes with `status`."""
+    if block.tag == W_P:
+        return paragraph_mark(block) == status
+    rows = block.findall(W_TR) if block.tag == W_TBL else []
+    return bool(rows) and all(_row_status(row) == status for row in rows)
+
+
+def _row_status(row: etree._Element) -> str | None:
+    props = row.find(W_TRPR)
+    for status in (INS, DEL):
+        if props is not None and props.find(w(status)) is not None:
+            return status
+    return None
 
 
 def _take_format(last: etree._Element, before: etree._Element, status: str,
@@ -537,6 +597,9 @@ def _take_format(last: etree._Element, before: etree._Element, status: str,
     restores (w:pPrChange) is `before`'s.
     """
     own, theirs = _format(last), _format(before)
+    earlier = before.find(f"{W_PPR}/{W_PPRCHANGE}/{W_PPR}")
+    if status == INS and earlier is not None:  # what `before` looked like in the older
+        theirs = copy.deepcopy(earlier)
     if etree.tostring(own) == etree.tostring(theirs):
         return
     props = last.find(W_PPR)
