@@ -544,21 +544,55 @@ def move_joining_marks(blocks: list[etree._Element], changes: Mark) -> None:
     So such a run of inserted (or deleted) paragraphs gives its last tracked mark to
     the untouched paragraph before it, the way Word records deleting "end of the
     previous paragraph to end of this one". The joined paragraph keeps the formatting
-    of the one whose text survives (see `_take_format`).
+    of the one whose text survives (see `_take_format`). Right after a paragraph
+    that goes the other way, the two become one paragraph (see `_merge`).
     """
-    for index, block in enumerate(blocks):
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
         status = paragraph_mark(block) if block.tag == W_P else None
-        if status is None or _joins_a_paragraph(blocks, index + 1, status):
+        index += 1
+        if status is None or _joins_a_paragraph(blocks, index, status):
             continue
-        start = index
+        start = index - 1
         while start > 0 and _goes_with(blocks[start - 1], status):
             start -= 1
-        mark = clear_paragraph_mark(block)
         before = blocks[start - 1] if start > 0 else None
-        if mark is not None and before is not None and before.tag == W_P \
-                and paragraph_mark(before) is None:
-            set_paragraph_mark(before, mark)
+        if before is not None and before.tag == W_P and paragraph_mark(before) is None:
+            set_paragraph_mark(before, clear_paragraph_mark(block))
             _take_format(block, before, status, changes)
+        elif start == index - 1 and before is not None and before.tag == W_P:
+            _merge(before, block, status, changes)
+            blocks.remove(before if status == INS else block)
+            index -= 1
+        else:
+            clear_paragraph_mark(block)
+
+
+def _merge(before: etree._Element, block: etree._Element, status: str, changes: Mark) -> None:
+    """A deleted paragraph and an inserted one side by side become one changed paragraph.
+
+    The inserted one's properties stay, the deleted one's become its w:pPrChange;
+    both contents are kept in order, each still marked, and no mark comes or goes.
+    """
+    gone, came = (before, block) if status == INS else (block, before)
+    clear_paragraph_mark(gone)
+    clear_paragraph_mark(came)
+    old_format, props = _format(gone), came.find(W_PPR)
+    if etree.tostring(old_format) != etree.tostring(_format(came)):
+        if props is None:
+            props = el("pPr")
+            came.insert(0, props)
+        change = changes.element("pPrChange")
+        change.append(old_format)
+        props.append(change)
+    content = [c for c in gone if c.tag != W_PPR]
+    if status == INS:  # the deleted text first, as everywhere else
+        at = 1 if came.find(W_PPR) is not None else 0
+        for offset, node in enumerate(content):
+            came.insert(at + offset, node)
+    else:
+        came.extend(content)
 
 
 def _joins_a_paragraph(blocks: list[etree._Element], start: int, status: str) -> bool:
