@@ -60,15 +60,17 @@ def _resolve(root: etree._Element, accept: bool) -> None:
                 props.remove(child)
             for offset, child in enumerate(list(change.find(w("pPr")))):
                 props.insert(offset, child)
-    for row in list(root.iter(w("tr"))):  # rows first: their mark sits in trPr
+    # Paragraph marks first, as LibreOffice does: a mark joins the paragraph right
+    # after it, never one beyond a table (even a table that goes too).
+    for paragraph in list(root.iter(w("p"))):
+        _join_if_mark_gone(paragraph, gone)
+    for row in list(root.iter(w("tr"))):
         props = row.find(w("trPr"))
         if props is not None and props.find(gone) is not None:
             table = row.getparent()
             table.remove(row)
             if table.find(w("tr")) is None:  # every row gone: so is the table
                 table.getparent().remove(table)
-    for paragraph in list(root.iter(w("p"))):
-        _join_if_mark_gone(paragraph, gone)
     for node in list(root.iter(gone)):
         parent = node.getparent()
         if parent is not None and parent.tag != w("rPr") and parent.tag != w("trPr"):

@@ -37,7 +37,7 @@ def redline(older: bytes, newer: bytes, *, author: str,
             root = StoryDiff(Side(old, part), Side(new, part), mark).run()
             next_id = number_revisions(root, next_id)
             new.parts[part] = serialize(root)
-    new.write_rels()
+    new.write_imports()
     return zip_package(new.parts, when)
 
 

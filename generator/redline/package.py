@@ -23,6 +23,8 @@ from generator.writer import oxml
 from generator.writer.oxml import CT_NS, PR_NS, R_NS
 
 MAIN_PART = "word/document.xml"
+NUMBERING_PART = "word/numbering.xml"
+_W_NUM, _W_NUMID, _W_VAL = oxml.w("num"), oxml.w("numId"), oxml.w("val")
 _STORY_PART = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 _REL_ATTRS = (f"{{{R_NS}}}id", f"{{{R_NS}}}embed", f"{{{R_NS}}}link")
 _CORE_MODIFIED = "{http://purl.org/dc/terms/}modified"
@@ -43,6 +45,8 @@ class Package:
     _rels: dict[str, etree._Element] = field(default_factory=dict)
     _imported: dict[tuple[str, str], str] = field(default_factory=dict)
     _touched: set[str] = field(default_factory=set)
+    _numbering: etree._Element | None = None
+    _nums: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, data: bytes, what: str) -> Package:
@@ -116,6 +120,32 @@ class Package:
             self._touched.add(part)
         return self._imported[key]
 
+    def import_numbering(self, old: Package, node: etree._Element) -> None:
+        """Point list paragraphs quoted from `old` at copies of their own lists here.
+
+        Each Markdown list has its own w:num; the same number means another list in
+        the other package, so a deleted list item would continue the wrong list.
+        """
+        for reference in node.iter(_W_NUMID):
+            value = reference.get(_W_VAL, "0")
+            if value != "0":
+                reference.set(_W_VAL, self._import_num(old, value))
+
+    def _import_num(self, old: Package, value: str) -> str:
+        if value not in self._nums:
+            self._nums[value] = value
+            if NUMBERING_PART in self.parts and NUMBERING_PART in old.parts:
+                source = next((n for n in old.xml(NUMBERING_PART).iter(_W_NUM)
+                               if n.get(_W_NUMID) == value), None)
+                if self._numbering is None:
+                    self._numbering = self.xml(NUMBERING_PART)
+                ids = [int(n.get(_W_NUMID, "0")) for n in self._numbering.iter(_W_NUM)]
+                if source is not None:
+                    self._nums[value] = str(max(ids, default=0) + 1)
+                    source.set(_W_NUMID, self._nums[value])
+                    self._numbering.append(source)
+        return self._nums[value]
+
     def _default_content_type(self, old: Package, extension: str) -> None:
         types = etree.fromstring(self.parts["[Content_Types].xml"])
         defaults = types.iter(f"{{{CT_NS}}}Default")
@@ -128,8 +158,10 @@ class Package:
                 self.parts["[Content_Types].xml"] = oxml.serialize(types)
                 return
 
-    def write_rels(self) -> None:
-        """Store the relationship parts that imports touched."""
+    def write_imports(self) -> None:
+        """Store the relationship and numbering parts that imports touched."""
+        if self._numbering is not None:
+            self.parts[NUMBERING_PART] = oxml.serialize(self._numbering)
         for part in sorted(self._touched):
             self.parts[_rels_name(part)] = oxml.serialize(self._rels[part])
 

@@ -29,7 +29,8 @@ W_TBL, W_TR, W_TC, W_TRPR, W_TCPR = w("tbl"), w("tr"), w("tc"), w("trPr"), w("tc
 W_BODY, W_SECTPR, W_HYPERLINK, W_ID = w("body"), w("sectPr"), w("hyperlink"), w("id")
 W_INS, W_DEL, W_PPRCHANGE = w("ins"), w("del"), w("pPrChange")
 _REVISIONS = (W_INS, W_DEL, W_PPRCHANGE)
-_NOT_FORMAT = (W_RPR, W_SECTPR, W_PPRCHANGE, w("numPr"))
+_NOT_FORMAT = (W_RPR, W_SECTPR, W_PPRCHANGE)
+_NUM_ID = re.compile(rb'<w:numId w:val="[^"]*"/>')
 _BOOKMARKS = (w("bookmarkStart"), w("bookmarkEnd"))
 _PIECES = (w("tab"), w("br"), w("cr"), w("noBreakHyphen"))
 _RENAMED_WHEN_DELETED = {W_T: w("delText"), w("instrText"): w("delInstrText")}
@@ -160,8 +161,14 @@ class StoryDiff:
             return [self.table(old, new)]
         return [new]  # a block the writer does not make: shown as it is now
 
-    def deleted(self, old: etree._Element) -> etree._Element | None:
+    def quote(self, old: etree._Element) -> etree._Element:
+        """A copy of older content to stand in the newer package (its lists carried over)."""
         node = copy.deepcopy(old)
+        self.new.package.import_numbering(self.old.package, node)
+        return node
+
+    def deleted(self, old: etree._Element) -> etree._Element | None:
+        node = self.quote(old)
         if node.tag == W_P:
             self.mark_paragraph(node, DEL)
         elif node.tag == W_TBL:
@@ -190,7 +197,7 @@ class StoryDiff:
                     out += self.row(o, n)
                 continue
             for o in old_rows[i1:i2]:
-                row = copy.deepcopy(o)
+                row = self.quote(o)
                 self.mark_row(row, DEL)
                 out.append(row)
             for n in new_rows[j1:j2]:
@@ -204,7 +211,7 @@ class StoryDiff:
             return [new]
         old_cells, new_cells = old.findall(W_TC), new.findall(W_TC)
         if len(old_cells) != len(new_cells):
-            gone = copy.deepcopy(old)
+            gone = self.quote(old)
             self.mark_row(gone, DEL)
             self.mark_row(new, INS)
             return [gone, new]
@@ -263,15 +270,11 @@ class StoryDiff:
 
     def paragraph_properties(self, old: etree._Element, new: etree._Element,
                              result: etree._Element) -> None:
-        """The newer paragraph's properties; a changed style recorded as w:pPrChange.
-
-        List numbering ids are left out of the comparison: they are renumbered
-        whenever a list comes or goes, which is no change a reader made.
-        """
-        before, after = _format(old), _format(new)
+        """The newer paragraph's properties; a changed format recorded as w:pPrChange."""
+        before, after = self.quote(_format(old)), _format(new)
         props = new.find(W_PPR)
         props = copy.deepcopy(props) if props is not None else el("pPr")
-        if etree.tostring(before) != etree.tostring(after):
+        if not _same_format(before, after):
             change = self.mark.element("pPrChange")
             change.append(before)
             props.append(change)
@@ -421,8 +424,14 @@ class _Emitter:
 
 # -- helpers -------------------------------------------------------------------------------
 
+def _same_format(one: etree._Element, other: etree._Element) -> bool:
+    """Formats alike, whichever w:num each list paragraph points at (lists are renumbered
+    whenever one comes or goes: no change a reader made)."""
+    return _NUM_ID.sub(b"", etree.tostring(one)) == _NUM_ID.sub(b"", etree.tostring(other))
+
+
 def _format(paragraph: etree._Element) -> etree._Element:
-    """A paragraph's own formatting (style, alignment, ...): its pPr without marks or lists."""
+    """A paragraph's own formatting (style, list, alignment, ...): its pPr without marks."""
     props = paragraph.find(W_PPR)
     out = el("pPr")
     for child in [] if props is None else props:
@@ -537,36 +546,49 @@ def clear_paragraph_mark(paragraph: etree._Element) -> etree._Element | None:
 
 
 def move_joining_marks(blocks: list[etree._Element], changes: Mark) -> None:
-    """A paragraph mark that comes or goes needs a paragraph after it to join.
+    """Paragraph marks recorded as Word records typing: the mark before a change comes or goes.
 
-    Accepting a deleted mark joins its paragraph to the next one; before a table or
-    at the end of a story there is none (LibreOffice then leaves an empty paragraph).
-    So such a run of inserted (or deleted) paragraphs gives its last tracked mark to
-    the untouched paragraph before it, the way Word records deleting "end of the
-    previous paragraph to end of this one". The joined paragraph keeps the formatting
-    of the one whose text survives (see `_take_format`). Right after a paragraph
-    that goes the other way, the two become one paragraph (see `_merge`).
+    Word records paragraphs inserted after P as P's mark inserted and the last new
+    paragraph wearing P's old mark; deleting works alike. Readers depend on it:
+    LibreOffice joins a tracked mark with tracked text on either side of it. So a run
+    of inserted (or deleted) paragraphs gives its last mark to the untouched paragraph
+    before it, and the joined paragraph keeps the format of the one whose text
+    survives (`_take_format`). With no such paragraph before, the run keeps its own
+    marks when a paragraph follows to join; right after a paragraph that goes the
+    other way the two become one (`_merge`); else the last mark stays untracked.
     """
-    index = 0
+    index, moved = 0, set()
     while index < len(blocks):
         block = blocks[index]
         status = paragraph_mark(block) if block.tag == W_P else None
         index += 1
-        if status is None or _joins_a_paragraph(blocks, index, status):
+        if status is None or not _ends_run(blocks, index, status):
             continue
-        start = index - 1
-        while start > 0 and _goes_with(blocks[start - 1], status):
+        start = index - 1  # back over the run's paragraphs (LibreOffice joins no table)
+        while start > 0 and blocks[start - 1].tag == W_P \
+                and paragraph_mark(blocks[start - 1]) == status:
             start -= 1
         before = blocks[start - 1] if start > 0 else None
-        if before is not None and before.tag == W_P and paragraph_mark(before) is None:
+        joins = _joins_a_paragraph(blocks, index)
+        if (status == INS or not joins) and before is not None and before.tag == W_P \
+                and paragraph_mark(before) is None and before not in moved:
             set_paragraph_mark(before, clear_paragraph_mark(block))
             _take_format(block, before, status, changes)
+            moved.add(block)
+        elif joins:
+            continue
         elif start == index - 1 and before is not None and before.tag == W_P:
             _merge(before, block, status, changes)
             blocks.remove(before if status == INS else block)
             index -= 1
         else:
             clear_paragraph_mark(block)
+
+
+def _ends_run(blocks: list[etree._Element], start: int, status: str) -> bool:
+    """No paragraph of the same change comes next (LibreOffice joins no mark over a table)."""
+    following = blocks[start] if start < len(blocks) else None
+    return following is None or following.tag != W_P or paragraph_mark(following) != status
 
 
 def _merge(before: etree._Element, block: etree._Element, status: str, changes: Mark) -> None:
@@ -579,7 +601,7 @@ def _merge(before: etree._Element, block: etree._Element, status: str, changes: 
     clear_paragraph_mark(gone)
     clear_paragraph_mark(came)
     old_format, props = _format(gone), came.find(W_PPR)
-    if etree.tostring(old_format) != etree.tostring(_format(came)):
+    if not _same_format(old_format, _format(came)):
         if props is None:
             props = el("pPr")
             came.insert(0, props)
@@ -595,30 +617,9 @@ def _merge(before: etree._Element, block: etree._Element, status: str, changes: 
         came.extend(content)
 
 
-def _joins_a_paragraph(blocks: list[etree._Element], start: int, status: str) -> bool:
-    """Whether a paragraph follows `start`, past tables that go with the same change."""
-    for block in blocks[start:]:
-        if block.tag == W_P:
-            return True
-        if not _goes_with(block, status):
-            return False
-    return False
-
-
-def _goes_with(block: etree._Element, status: str) -> bool:
-    """A paragraph whose mark, or a table whose every row, comes or goes with `status`."""
-    if block.tag == W_P:
-        return paragraph_mark(block) == status
-    rows = block.findall(W_TR) if block.tag == W_TBL else []
-    return bool(rows) and all(_row_status(row) == status for row in rows)
-
-
-def _row_status(row: etree._Element) -> str | None:
-    props = row.find(W_TRPR)
-    for status in (INS, DEL):
-        if props is not None and props.find(w(status)) is not None:
-            return status
-    return None
+def _joins_a_paragraph(blocks: list[etree._Element], start: int) -> bool:
+    """Whether the block at `start` is a paragraph for a tracked mark to join."""
+    return start < len(blocks) and blocks[start].tag == W_P
 
 
 def _take_format(last: etree._Element, before: etree._Element, status: str,
@@ -634,7 +635,7 @@ def _take_format(last: etree._Element, before: etree._Element, status: str,
     earlier = before.find(f"{W_PPR}/{W_PPRCHANGE}/{W_PPR}")
     if status == INS and earlier is not None:  # what `before` looked like in the older
         theirs = copy.deepcopy(earlier)
-    if etree.tostring(own) == etree.tostring(theirs):
+    if _same_format(own, theirs):
         return
     props = last.find(W_PPR)
     if props is None:
