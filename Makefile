@@ -35,3 +35,4 @@ bench: $(INSTALLED) ## Speed against pandoc, and the build and PDF batch benchma
 	$(VENV)/bin/python bench/bench_convert.py
 	$(VENV)/bin/python bench/bench_build.py
 	$(VENV)/bin/python bench/bench_layout.py
+	$(VENV)/bin/python bench/bench_redline.py

@@ -250,6 +250,28 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
+@main.command(name="redline")
+@click.argument("assignment")
+@click.argument("document")
+@click.option("--from", "older", required=True, metavar="V",
+              help="The older version: a git revision of the sources (HEAD~3, a tag; rev:X) "
+                   "or a history version (1.1; version:X).")
+@click.option("--to", "newer", metavar="V",
+              help="The newer version, named the same way (default: the working tree).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The .docx to write (default: build/<id>/redline-<document>-<from>-<to>.docx).")
+@_handle_errors
+def redline_(assignment: str, document: str, older: str, newer: str | None,
+             output: Path | None) -> None:
+    """Write DOCUMENT (handbook, progress-2027-02-19, ...) with tracked changes since --from."""
+    from generator.project import Project
+    from generator.redline import write_redline
+
+    project = Project.find()
+    target = write_redline(project.root, assignment, document, older, newer, output, warn=_warn)
+    click.echo(f"wrote {display_path(target)}")
+
+
 @main.command()
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,

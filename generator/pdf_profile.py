@@ -20,12 +20,15 @@ from xml.sax.saxutils import escape
 # `_Toc` bookmark (the headings the contents page lists). The macro appends
 # "id<TAB>ok" or "id<TAB>error<TAB>message" per job to "<jobs URL>.status", then
 # "done", so the caller knows exactly how far a killed or crashed run got.
-BASIC_SOURCE = """\
+# The job runner: reads the jobs file, calls `RunJob(fields)` (defined by the module
+# it is joined with) per line and reports, then quits LibreOffice. Shared with the
+# redline tests, whose module opens each document to accept or reject its changes.
+BASIC_RUNNER = """\
 REM Written by generator/pdf_profile.py into a throw-away profile; do not edit.
 Option Explicit
 
 Sub ExportAll(sJobs As String)
-    Dim iIn As Integer, sLine As String, a As Variant, sPages As String
+    Dim iIn As Integer, sLine As String, a As Variant
     On Error GoTo Finish
     iIn = FreeFile
     Open ConvertFromURL(sJobs) For Input As #iIn
@@ -33,9 +36,7 @@ Sub ExportAll(sJobs As String)
         Line Input #iIn, sLine
         If Len(sLine) > 0 Then
             a = Split(sLine, Chr(9))
-            sPages = ""
-            If UBound(a) >= 5 Then sPages = a(5)
-            Report(sJobs, a(0) & Chr(9) & ExportOne(a(3), a(4), a(2), a(1) = "1", sPages))
+            Report(sJobs, a(0) & Chr(9) & RunJob(a))
         End If
     Loop
     Close #iIn
@@ -45,6 +46,34 @@ Finish:
     If Err <> 0 Then Report(sJobs, "fatal" & Chr(9) & OneLine(Error$))
     StarDesktop.terminate()
 End Sub
+
+Function Prop(sName As String, vValue As Variant) As com.sun.star.beans.PropertyValue
+    Dim p As New com.sun.star.beans.PropertyValue
+    p.Name = sName
+    p.Value = vValue
+    Prop = p
+End Function
+
+Function OneLine(s As String) As String
+    OneLine = Replace(Replace(Replace(s, Chr(13), " "), Chr(10), " "), Chr(9), " ")
+End Function
+
+Sub Report(sJobs As String, sText As String)
+    Dim iOut As Integer
+    iOut = FreeFile
+    Open ConvertFromURL(sJobs & ".status") For Append As #iOut
+    Print #iOut, sText
+    Close #iOut
+End Sub
+"""
+
+BASIC_SOURCE = BASIC_RUNNER + """
+Function RunJob(a As Variant) As String
+    Dim sPages As String
+    sPages = ""
+    If UBound(a) >= 5 Then sPages = a(5)
+    RunJob = ExportOne(a(3), a(4), a(2), a(1) = "1", sPages)
+End Function
 
 Function ExportOne(sIn As String, sOut As String, sFilter As String, bUpdate As Boolean, _
         sPages As String) As String
@@ -98,25 +127,6 @@ Sub WritePages(oDoc As Object, sPages As String)
     Next i
     Close #iOut
 End Sub
-
-Function Prop(sName As String, vValue As Variant) As com.sun.star.beans.PropertyValue
-    Dim p As New com.sun.star.beans.PropertyValue
-    p.Name = sName
-    p.Value = vValue
-    Prop = p
-End Function
-
-Function OneLine(s As String) As String
-    OneLine = Replace(Replace(Replace(s, Chr(13), " "), Chr(10), " "), Chr(9), " ")
-End Function
-
-Sub Report(sJobs As String, sText As String)
-    Dim iOut As Integer
-    iOut = FreeFile
-    Open ConvertFromURL(sJobs & ".status") For Append As #iOut
-    Print #iOut, sText
-    Close #iOut
-End Sub
 """
 
 MACRO = "Standard.Module1.ExportAll"
@@ -160,8 +170,11 @@ _REGISTRY = (
 )
 
 
-def write_profile(profile: Path) -> None:
-    """Create a LibreOffice user installation at ``profile`` holding the export macro."""
+def write_profile(profile: Path, source: str = BASIC_SOURCE) -> None:
+    """Create a LibreOffice user installation at ``profile`` holding the export macro.
+
+    ``source`` replaces the macro module (the redline tests run their own there).
+    """
     user = profile / "user"
     standard = user / "basic" / "Standard"
     standard.mkdir(parents=True, exist_ok=True)
@@ -172,7 +185,7 @@ def write_profile(profile: Path) -> None:
     (standard / "script.xlb").write_text(script, encoding="utf-8")
     (standard / "dialog.xlb").write_text(_LIBRARY + "/>\n", encoding="utf-8")
     (standard / "Module1.xba").write_text(
-        _MODULE.format(source=escape(BASIC_SOURCE)), encoding="utf-8"
+        _MODULE.format(source=escape(source)), encoding="utf-8"
     )
 
 
