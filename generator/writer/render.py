@@ -755,6 +755,7 @@ class Renderer:
         self._append_block(self.table)
         self._table_token = token
         self._table_cells: list[list[tuple[int, int]]] = []
+        self._headless = False
         self.col_index = 0
 
     def table_close(self, token: Token) -> None:
@@ -782,7 +783,7 @@ class Renderer:
             "tblLook",
             {
                 "val": "04A0",
-                "firstRow": "1",
+                "firstRow": "0" if self._headless else "1",
                 "lastRow": "0",
                 "firstColumn": "0",
                 "lastColumn": "0",
@@ -844,7 +845,14 @@ class Renderer:
         self.in_header_row = True
 
     def thead_close(self, token: Token) -> None:
+        """A header row of empty cells (`| | |`) is no header: a key/value table has none."""
         self.in_header_row = False
+        assert self.table is not None
+        header = self.table[-1]
+        if not "".join(header.itertext()).strip():
+            self.table.remove(header)
+            self._table_cells.pop()
+            self._headless = True
 
     def tr_open(self, token: Token) -> None:
         assert self.table is not None
