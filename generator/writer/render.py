@@ -782,7 +782,7 @@ class Renderer:
             tblpr,
             "tblLook",
             {
-                "val": "04A0",
+                "val": "0400" if self._headless else "04A0",  # LibreOffice reads the bits
                 "firstRow": "0" if self._headless else "1",
                 "lastRow": "0",
                 "firstColumn": "0",
