@@ -10,6 +10,10 @@ Prints, in one run on this machine:
    `interim build` against pandoc on the same 250 bodies;
 3. `make all` over those 50 assignments with nothing changed (median of N runs).
 
+Like with like: pandoc neither lays documents out nor numbers contents pages, so
+`interim build` runs with `--no-layout` here; bench/bench_layout.py measures the
+LibreOffice layout pass on its own.
+
 Usage: python bench/bench_build.py [--runs 5] [--assignments 50]
 """
 
@@ -86,7 +90,8 @@ def bench_documents(runs: int, work: Path) -> list[Path]:
         for name, data in images.items():
             (work / name).write_bytes(data)
         bodies.append(path)
-    command = [str(INTERIM), "build", "dl-logistiek-2027", "--out", str(work / "out"), "-q"]
+    command = [str(INTERIM), "build", "dl-logistiek-2027", "--out", str(work / "out"), "-q",
+               "--no-layout"]
     pandoc = shutil.which("pandoc")
     print(f"documents of the example: {len(bodies)} (.docx), {runs} runs, medians")
     if not pandoc:
@@ -117,7 +122,8 @@ def bench_many(count: int, work: Path, bodies: list[Path]) -> Path:
     project.mkdir()
     make_project(project, count)
     start = time.perf_counter()
-    subprocess.run([str(INTERIM), "build", "-q", "--out", "build"], cwd=project, check=True,
+    subprocess.run([str(INTERIM), "build", "-q", "--no-layout", "--out", "build"], cwd=project,
+                   check=True,
                    stderr=subprocess.DEVNULL)
     ours = time.perf_counter() - start
     line = f"every document of {count} assignments in one interim build: {ours:.1f} s"
