@@ -33,7 +33,16 @@ from generator.model import Assignment, Evaluation, Firm
 from generator.parallel import WorkerDied, available_cores, run
 from generator.project import Loaded, Project, load_assignment, load_brand, load_firm
 from generator.sources import MAX_BRAND_BYTES, read_inside
-from generator.templating import Md, escape, label, make_environment, preload, render
+from generator.templating import (
+    Md,
+    Wording,
+    escape,
+    label,
+    load_wording,
+    make_environment,
+    preload,
+    render,
+)
 from generator.timeline import Marker, draw_timeline
 from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
 from generator.writer.template import Template
@@ -143,11 +152,19 @@ class Builder:
                                   folder="the repository")  # checked by load_firm
             self.logo = {f"firm-logo{Path(firm.logo).suffix.lower()}": data}
         self._environments: dict[str, Any] = {}
+        self._wordings: dict[str, Wording] = {}
         self._timelines: dict[str, bytes] = {}
+
+    def wording(self, language: str) -> Wording:
+        """The terms and formatting of a language, loaded once per run."""
+        if language not in self._wordings:
+            self._wordings[language] = load_wording(language, self.firm_templates)
+        return self._wordings[language]
 
     def environment(self, language: str) -> Any:
         if language not in self._environments:
-            self._environments[language] = make_environment(language, self.firm_templates)
+            self._environments[language] = make_environment(
+                language, self.firm_templates, self.wording(language))
         return self._environments[language]
 
     def markdown(self, job: Job) -> tuple[str, DocumentMeta, dict[str, bytes]]:
@@ -155,13 +172,13 @@ class Builder:
         stamp = document_stamp(job)
         a = stamp.known
         env = self.environment(a.language)
-        terms = env.globals["t"]
-        fmt = env.globals["fmt"]
+        wording = self.wording(a.language)
+        terms, fmt = wording.terms, wording.fmt
         occasion = ""  # the moment a dated kind reports on (a progress report's evaluation)
         if job.kind.dated:
             occasion = fmt.date(history.defining_date(a, job.kind.id, job.instance.subject))
         doc = {
-            "title": job.kind.title(a.language),
+            "title": wording.title(job.kind.id),
             "occasion": occasion,
             "kind": job.kind.id,
             "version": stamp.version,
@@ -173,7 +190,7 @@ class Builder:
         }
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
-            "applied": stamp.applied, **_helpers(a, fmt, terms),
+            "applied": stamp.applied, **_helpers(a, wording),
             "trail": functools.partial(history.trail, stamp.applied),
             **job.kind.context(a, job.instance),
         }
@@ -182,7 +199,7 @@ class Builder:
                                                    "toc": count_sections(body) > 3})
         images = dict(self.logo)
         if job.kind.timeline:
-            images["timeline.png"] = self.timeline(a, terms, fmt)
+            images["timeline.png"] = self.timeline(a, wording)
         meta = DocumentMeta(
             title=f"{doc['title']} {occasion}" if occasion else doc["title"],
             subject=a.title,
@@ -207,10 +224,11 @@ class Builder:
         )
         return markdown, meta, images
 
-    def timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
+    def timeline(self, a: Assignment, wording: Wording) -> bytes:
         """The plan's picture, drawn once per plan: the action plan shows the baseline, the
         handbook the plan as amended; documents showing the same plan share one drawing."""
         assert a.analysis is not None
+        terms = wording.terms
         markers = [Marker(m.due, m.id, "milestone") for m in a.analysis.milestones]
         markers += [Marker(e.date, terms.timeline.evaluation,
                            "final" if e.kind == "final" else "evaluation")
@@ -222,7 +240,7 @@ class Builder:
         if key not in self._timelines:
             legend = {k: str(v) for k, v in terms.timeline.legend.items()}
             self._timelines[key] = draw_timeline(
-                a.period.start, a.period.end, markers, month_names=fmt.month_names(),
+                a.period.start, a.period.end, markers, month_names=wording.fmt.month_names(),
                 legend=legend, width_px=TIMELINE_WIDTH_PX)
         return self._timelines[key]
 
@@ -259,11 +277,9 @@ class Builder:
                 if language not in self._environments:
                     preload(self.environment(language))
                 if not per_assignment:
-                    env = self.environment(language)
                     git_stamp(job.loaded.folder)
                     if job.kind.timeline:
-                        self.timeline(document_stamp(job).known, env.globals["t"],
-                                      env.globals["fmt"])
+                        self.timeline(document_stamp(job).known, self.wording(language))
 
     def attempt(self, job: Job, out_dir: Path) -> Path | Failure:
         """Write one document; a failure is returned, not raised, so a worker can send it."""
@@ -369,8 +385,9 @@ def git_stamp(folder: Path) -> tuple[str, int]:
     return log[0] + ("+changes" if dirty.strip() else ""), int(log[1])
 
 
-def _helpers(a: Assignment, fmt: Any, terms: Any) -> dict[str, Callable[..., Any]]:
+def _helpers(a: Assignment, wording: Wording) -> dict[str, Callable[..., Any]]:
     """What templates call to print people, and a changed item and value of the plan."""
+    terms, fmt = wording.terms, wording.fmt
     name = _people_formatter(a, with_role=False)
     groups = {"period": terms.timeline.legend.period, "terms": terms.proposal.terms,
               "exit_plan": terms.exit.heading}
