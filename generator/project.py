@@ -24,7 +24,8 @@ from generator.errors import (
     display_path,
 )
 from generator.model import NEUTRAL_FIRM, Assignment, Firm
-from generator.rules import check_rules, validate
+from generator.records import validate
+from generator.rules import check_rules
 from generator.sources import (
     MAX_BRAND_BYTES,
     MAX_TEMPLATE_BYTES,
