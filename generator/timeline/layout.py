@@ -234,91 +234,117 @@ def layout_timeline(
     plot_left = margin + _text_width(start_text, sizes.date_font) + date_gap
     plot_right = width_px - margin - _text_width(end_text, sizes.date_font) - date_gap
     x_of = _XScale(start, end, plot_left, plot_right)
-    pad = sizes.px(8)
     spacing = _Spacing(gap=sizes.px(12), leader_gap=sizes.px(3), lo=margin, hi=width_px - margin)
+    found = _labelled(markers, x_of, month_names, start.year != end.year, sizes, spacing)
+    heights = _Heights.of(sizes, found)
 
-    summarised = len(markers) > MAX_LABELLED
-    months_per_count = 0
-    if not summarised:
-        with_year = start.year != end.year
-        items = _individual_items(markers, x_of, month_names, with_year, sizes, pad, spacing)
-        glyphs = [Glyph(i.kind, i.x) for i in items]
-        placed = _rows_per_side(items, spacing)
-        summarised = max((row for row, _ in placed), default=0) >= MAX_ROWS
-    if summarised:
-        # Only the crowded kinds are counted; a few evaluations or the handover keep
-        # their own symbol at their true date.
-        per_kind = Counter(m.kind for m in markers)
-        counted = [m for m in markers if per_kind[m.kind] > FEW_OF_A_KIND]
-        kept = [m for m in markers if per_kind[m.kind] <= FEW_OF_A_KIND] if counted else []
-        items, glyphs, months_per_count = _summary_items(counted or markers, x_of, sizes, pad,
-                                                         spacing)
-        with_year = start.year != end.year
-        own = _individual_items(kept, x_of, month_names, with_year, sizes, pad, spacing)
-        items += own
-        glyphs += [Glyph(i.kind, i.x) for i in own]
-        placed = _rows_per_side(items, spacing)
-
-    box_h = _line_height(sizes.label_font) + 2 * pad
-    if any(i.detail for i in items):
-        box_h += _line_height(sizes.detail_font)
-    row_h = box_h + sizes.px(8)
-    n_above = 1 + max(
-        (row for i, (row, _) in zip(items, placed, strict=True) if i.kind in ABOVE_KINDS),
-        default=-1,
-    )
-    n_below = 1 + max(
-        (row for i, (row, _) in zip(items, placed, strict=True) if i.kind not in ABOVE_KINDS),
-        default=-1,
-    )
-
-    header_top = sizes.px(16)
-    header_bottom = header_top + _line_height(sizes.month_font) + sizes.px(14)
-    glyph_half = sizes.px(18)
-    leader_min = sizes.px(16)
-    above_bottom = header_bottom + sizes.px(14) + n_above * row_h
-    bar_y = above_bottom + leader_min + glyph_half
-    below_top = bar_y + glyph_half + leader_min
-    grid_bottom = below_top + n_below * row_h + sizes.px(4)
-
-    labels = []
-    for item, (row, centre) in zip(items, placed, strict=True):
-        if item.kind in ABOVE_KINDS:
-            y1 = above_bottom - row * row_h
-            y0 = y1 - box_h
-            side = "above"
-        else:
-            y0 = below_top + row * row_h
-            y1 = y0 + box_h
-            side = "below"
-        x0 = centre - item.width / 2
-        box = (x0, y0, x0 + item.width, y1)
-        labels.append(PlacedLabel(item.kind, item.text, item.detail, item.x, side, row, box))
-
-    present = [k for k in KINDS if any(g.kind == k for g in glyphs)]
+    present = [k for k in KINDS if any(g.kind == k for g in found.glyphs)]
     # legend["summary"] (optional) explains the numbers, e.g. "Aantal per maand"; only shown
     # when counts really are per month.
-    note = legend.get("summary", "") if months_per_count == 1 else ""
+    note = legend.get("summary", "") if found.months_per_count == 1 else ""
     legend_items, legend_bottom = _legend_items(
-        present, legend, sizes, grid_bottom + sizes.px(22), width_px, note
+        present, legend, sizes, heights.grid_bottom + sizes.px(22), width_px, note
     )
     gridlines, month_labels = _month_axis(x_of, month_names, sizes)
     return TimelineLayout(
         width=width_px,
         height=math.ceil(legend_bottom + sizes.px(16)),
         scale=sizes.scale,
-        summarised=summarised,
-        months_per_count=months_per_count,
+        summarised=found.summarised,
+        months_per_count=found.months_per_count,
         plot_left=plot_left,
         plot_right=plot_right,
-        bar_y=bar_y,
-        header=(plot_left, header_top, plot_right, header_bottom),
-        grid_bottom=grid_bottom,
+        bar_y=heights.bar_y,
+        header=(plot_left, heights.header_top, plot_right, heights.header_bottom),
+        grid_bottom=heights.grid_bottom,
         gridlines=gridlines,
         month_labels=month_labels,
         start_text=start_text,
         end_text=end_text,
-        labels=tuple(labels),
-        glyphs=tuple(glyphs),
+        labels=heights.labels(found),
+        glyphs=tuple(found.glyphs),
         legend=legend_items,
     )
+
+
+@dataclass(frozen=True)
+class _Labelled:
+    """The labels to show, each with its (row, box centre), and the glyphs on the bar."""
+
+    items: list[_Item]
+    placed: list[tuple[int, float]]
+    glyphs: list[Glyph]
+    summarised: bool
+    months_per_count: int
+
+
+def _labelled(markers: Sequence[Marker], x_of: _XScale, month_names: Sequence[str],
+              with_year: bool, sizes: _Sizes, spacing: _Spacing) -> _Labelled:
+    """One label per marker while they fit in MAX_ROWS rows, else counts per period."""
+    pad = sizes.px(8)
+    if len(markers) <= MAX_LABELLED:
+        items = _individual_items(markers, x_of, month_names, with_year, sizes, pad, spacing)
+        placed = _rows_per_side(items, spacing)
+        if max((row for row, _ in placed), default=0) < MAX_ROWS:
+            return _Labelled(items, placed, [Glyph(i.kind, i.x) for i in items], False, 0)
+    # Only the crowded kinds are counted; a few evaluations or the handover keep
+    # their own symbol at their true date.
+    per_kind = Counter(m.kind for m in markers)
+    counted = [m for m in markers if per_kind[m.kind] > FEW_OF_A_KIND]
+    kept = [m for m in markers if per_kind[m.kind] <= FEW_OF_A_KIND] if counted else []
+    items, glyphs, months_per_count = _summary_items(counted or markers, x_of, sizes, pad,
+                                                     spacing)
+    own = _individual_items(kept, x_of, month_names, with_year, sizes, pad, spacing)
+    items += own
+    glyphs += [Glyph(i.kind, i.x) for i in own]
+    return _Labelled(items, _rows_per_side(items, spacing), glyphs, True, months_per_count)
+
+
+@dataclass(frozen=True)
+class _Heights:
+    """The picture from top to bottom: header, label rows above, the bar, rows below."""
+
+    box_h: float
+    row_h: float
+    header_top: float
+    header_bottom: float
+    above_bottom: float
+    bar_y: float
+    below_top: float
+    grid_bottom: float
+
+    @classmethod
+    def of(cls, sizes: _Sizes, found: _Labelled) -> _Heights:
+        box_h = _line_height(sizes.label_font) + 2 * sizes.px(8)
+        if any(i.detail for i in found.items):
+            box_h += _line_height(sizes.detail_font)
+        row_h = box_h + sizes.px(8)
+        pairs = list(zip(found.items, found.placed, strict=True))
+        n_above = 1 + max((row for i, (row, _) in pairs if i.kind in ABOVE_KINDS), default=-1)
+        n_below = 1 + max((row for i, (row, _) in pairs if i.kind not in ABOVE_KINDS),
+                          default=-1)
+        header_top = sizes.px(16)
+        header_bottom = header_top + _line_height(sizes.month_font) + sizes.px(14)
+        glyph_half = sizes.px(18)
+        leader_min = sizes.px(16)
+        above_bottom = header_bottom + sizes.px(14) + n_above * row_h
+        bar_y = above_bottom + leader_min + glyph_half
+        below_top = bar_y + glyph_half + leader_min
+        grid_bottom = below_top + n_below * row_h + sizes.px(4)
+        return cls(box_h, row_h, header_top, header_bottom, above_bottom, bar_y, below_top,
+                   grid_bottom)
+
+    def labels(self, found: _Labelled) -> tuple[PlacedLabel, ...]:
+        """Each label's box in its row, above the bar or below it."""
+        labels = []
+        for item, (row, centre) in zip(found.items, found.placed, strict=True):
+            if item.kind in ABOVE_KINDS:
+                y1 = self.above_bottom - row * self.row_h
+                y0, side = y1 - self.box_h, "above"
+            else:
+                y0 = self.below_top + row * self.row_h
+                y1, side = y0 + self.box_h, "below"
+            x0 = centre - item.width / 2
+            box = (x0, y0, x0 + item.width, y1)
+            labels.append(PlacedLabel(item.kind, item.text, item.detail, item.x, side, row, box))
+        return tuple(labels)

@@ -99,6 +99,16 @@ class _Painter:
             )
 
     def paint(self) -> Image.Image:
+        """Back to front: header and grid, leaders, the bar and its glyphs, labels, legend."""
+        self.paint_grid()
+        self.paint_leaders()
+        self.paint_bar()
+        self.paint_labels()
+        self.paint_legend()
+        # A box average of each 2x2 block is exactly the anti-aliasing wanted, and cheap.
+        return self.image.reduce(_SUPERSAMPLE)
+
+    def paint_grid(self) -> None:
         lay, s = self.layout, self.sizes
         px, d = self.p, self.draw
         x0, y0, x1, y1 = lay.header
@@ -110,32 +120,25 @@ class _Painter:
                 [(px(x), px(y0)), (px(x), px(lay.grid_bottom))], fill=GRID_GREY, width=self.w(1.5)
             )
 
-        glyph_half = s.px(18)
+    def paint_leaders(self) -> None:
+        """A line from each label to the bar; the handover's dashed, down to the grid's foot."""
+        lay, px = self.layout, self.p
+        glyph_half = self.sizes.px(18)
         for label in lay.labels:
-            bx0, by0, bx1, by1 = label.box
+            _, by0, _, by1 = label.box
             if label.kind == "handover":
                 self.dashed_vline(label.anchor_x, by1, lay.grid_bottom, ORANGE)
-            elif label.side == "above":
-                d.line(
-                    [
-                        (px(label.anchor_x), px(by1)),
-                        (px(label.anchor_x), px(lay.bar_y - glyph_half)),
-                    ],
-                    fill=TEXT_GREY,
-                    width=self.w(1.5),
-                )
-            else:
-                d.line(
-                    [
-                        (px(label.anchor_x), px(lay.bar_y + glyph_half)),
-                        (px(label.anchor_x), px(by0)),
-                    ],
-                    fill=TEXT_GREY,
-                    width=self.w(1.5),
-                )
+                continue
+            top, bottom = ((by1, lay.bar_y - glyph_half) if label.side == "above"
+                           else (lay.bar_y + glyph_half, by0))
+            self.draw.line([(px(label.anchor_x), px(top)), (px(label.anchor_x), px(bottom))],
+                           fill=TEXT_GREY, width=self.w(1.5))
 
+    def paint_bar(self) -> None:
+        lay, s = self.layout, self.sizes
+        px = self.p
         bar_half = s.px(7)
-        d.rounded_rectangle(
+        self.draw.rounded_rectangle(
             [
                 px(lay.plot_left - bar_half),
                 px(lay.bar_y - bar_half),
@@ -153,18 +156,22 @@ class _Painter:
                 if g.kind == kind:
                     self.glyph(kind, g.x, lay.bar_y)
 
+    def paint_labels(self) -> None:
+        s, px = self.sizes, self.p
         pad = s.px(8)
         label_h = _line_height(s.label_font)
-        for label in lay.labels:
+        for label in self.layout.labels:
             bx0, by0, bx1, by1 = label.box
-            d.rectangle([px(bx0), px(by0), px(bx1), px(by1)], fill=WHITE)
+            self.draw.rectangle([px(bx0), px(by0), px(bx1), px(by1)], fill=WHITE)
             colour = ORANGE if label.kind == "handover" else NAVY
             cx = (bx0 + bx1) / 2
             self.text(cx, by0 + pad, label.text, s.label_font, colour, "ma")
             if label.detail:
                 self.text(cx, by0 + pad + label_h, label.detail, s.detail_font, TEXT_GREY, "ma")
 
-        for item in lay.legend:
+    def paint_legend(self) -> None:
+        s = self.sizes
+        for item in self.layout.legend:
             text_x = item.x
             if item.kind == "handover":
                 self.dashed_vline(item.x + s.px(22), item.y - s.px(15), item.y + s.px(15), ORANGE)
@@ -173,8 +180,6 @@ class _Painter:
             if item.kind != "note":
                 text_x += s.px(44 + 12)
             self.text(text_x, item.y, item.text, s.legend_font, TEXT_GREY, "lm")
-        # A box average of each 2x2 block is exactly the anti-aliasing wanted, and cheap.
-        return self.image.reduce(_SUPERSAMPLE)
 
 
 def render_png(layout: TimelineLayout) -> bytes:

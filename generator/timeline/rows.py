@@ -40,30 +40,9 @@ def _assign_rows(items: Sequence[_Item], sp: _Spacing) -> list[tuple[int, float]
     of markers on the same x may share a line. When no row below the search limit is clear, a
     label takes the first row where its box fits and its leader hides behind nearer labels.
     """
-    rows: list[list[tuple[float, float, float]]] = []  # (left, right, marker x) per row
-    leaders: list[list[float]] = []  # leader xs crossing each row
+    taken = _Rows(sp)
     result: list[tuple[int, float]] = []
-    limit = MAX_ROWS + 2
     edge = sp.leader_gap  # a flag's leader this far inside its box
-
-    def boxes_free(row: int, left: float, right: float) -> bool:
-        return row >= len(rows) or all(
-            right + sp.gap <= a or left - sp.gap >= b for a, b, _ in rows[row]
-        )
-
-    def box_free(row: int, left: float, right: float) -> bool:
-        return boxes_free(row, left, right) and (
-            row >= len(rows)
-            or all(not (left - sp.leader_gap < lx < right + sp.leader_gap) for lx in leaders[row])
-        )
-
-    def leader_free(row: int, x: float) -> bool:
-        return all(
-            abs(own - x) < 0.5 or not (a - sp.leader_gap < x < b + sp.leader_gap)
-            for lower in rows[:row]
-            for a, b, own in lower
-        )
-
     for n, item in enumerate(items):
         half, x = item.width / 2, item.x
         centred, hang_left, hang_right = x, x + edge - half, x - edge + half
@@ -72,32 +51,64 @@ def _assign_rows(items: Sequence[_Item], sp: _Spacing) -> list[tuple[int, float]
             (hang_left, centred, hang_right) if crowded else (centred, hang_right, hang_left)
         )
         centres = [_clamp_centre(c, item.width, sp.lo, sp.hi) for c in preferred]
-        choice = next(
-            (
-                (row, c)
-                for row in range(min(len(rows) + 1, limit))
-                if leader_free(row, x)
-                for c in centres
-                if box_free(row, c - half, c + half)
-            ),
-            None,
-        )
-        if choice is None:  # too crowded for clear leaders: any row where the box fits
-            choice = next(
-                (row, c)
-                for row in range(len(rows) + 1)
-                for c in centres
-                if boxes_free(row, c - half, c + half)
-            )
-        row, centre = choice
-        while row >= len(rows):
-            rows.append([])
-            leaders.append([])
-        rows[row].append((centre - half, centre + half, x))
-        for lower in leaders[:row]:
-            lower.append(x)
-        result.append(choice)
+        row, centre = taken.choose(x, half, centres)
+        taken.take(row, centre, half, x)
+        result.append((row, centre))
     return result
+
+
+class _Rows:
+    """The label boxes of each row and the leader lines crossing it, as labels are placed."""
+
+    def __init__(self, sp: _Spacing) -> None:
+        self.sp = sp
+        self.rows: list[list[tuple[float, float, float]]] = []  # (left, right, marker x)
+        self.leaders: list[list[float]] = []  # leader xs crossing each row
+
+    def boxes_free(self, row: int, left: float, right: float) -> bool:
+        return row >= len(self.rows) or all(
+            right + self.sp.gap <= a or left - self.sp.gap >= b for a, b, _ in self.rows[row]
+        )
+
+    def box_free(self, row: int, left: float, right: float) -> bool:
+        gap = self.sp.leader_gap
+        return self.boxes_free(row, left, right) and (
+            row >= len(self.rows)
+            or all(not (left - gap < lx < right + gap) for lx in self.leaders[row])
+        )
+
+    def leader_free(self, row: int, x: float) -> bool:
+        return all(
+            abs(own - x) < 0.5 or not (a - self.sp.leader_gap < x < b + self.sp.leader_gap)
+            for lower in self.rows[:row]
+            for a, b, own in lower
+        )
+
+    def choose(self, x: float, half: float, centres: Sequence[float]) -> tuple[int, float]:
+        """The lowest row (below the search limit) clear for box and leader, else the
+        first row where the box fits: the leader then hides behind nearer labels."""
+        limit = MAX_ROWS + 2
+        clear = (
+            (row, c)
+            for row in range(min(len(self.rows) + 1, limit))
+            if self.leader_free(row, x)
+            for c in centres
+            if self.box_free(row, c - half, c + half)
+        )
+        return next(clear, None) or next(
+            (row, c)
+            for row in range(len(self.rows) + 1)
+            for c in centres
+            if self.boxes_free(row, c - half, c + half)
+        )
+
+    def take(self, row: int, centre: float, half: float, x: float) -> None:
+        while row >= len(self.rows):
+            self.rows.append([])
+            self.leaders.append([])
+        self.rows[row].append((centre - half, centre + half, x))
+        for lower in self.leaders[:row]:
+            lower.append(x)
 
 
 def _clamp_centre(x: float, width: float, lo: float, hi: float) -> float:
