@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeVar
 
-from generator.errors import Report
-from generator.sources import Path_, Source
+from generator.sources import Path_
 from generator.values import (  # noqa: F401 (re-exported: the declarations of the model)
     BASE,
     Check,
@@ -146,14 +145,6 @@ def build(cls: type[R], data: Any, as_typed: Mapping[Path_, str] | None = None
     run = _Pass([], as_typed or {})
     value = _convert(data, cls, (), run)
     return (None if value is _INVALID else value), run.issues
-
-
-def validate(source: Source, cls: type[R], report: Report) -> R | None:
-    """A loaded source -> record; every unknown key and bad value reported at its line."""
-    record, issues = build(cls, source.data, source.as_typed)
-    for issue in issues:
-        report.error(source.locate(issue.path), issue.message, issue.hint)
-    return record
 
 
 def convert(annotation: Any, data: Any, path: Path_ = (),

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Diagnostic, Report, SourceError
+from generator.loading import validate
 from generator.model import Assignment
 from generator.project import ASSIGNMENT_FILE, Loaded, load_assignment
-from generator.records import validate
 from generator.rules import check_rules
 from generator.sources import load_yaml
 

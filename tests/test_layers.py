@@ -9,7 +9,7 @@ import sys
 import pytest
 
 BELOW_THE_MODEL = ("generator.sources", "generator.records", "generator.model",
-                   "generator.safety", "generator.values")
+                   "generator.safety", "generator.values", "generator.loading")
 
 
 @pytest.mark.parametrize("module", BELOW_THE_MODEL)
