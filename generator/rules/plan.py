@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime
 
+from generator.model import Milestone, Objective
 from generator.rules.context import Context, suggest, unique
 from generator.sources import Path_
 
 FINAL_EVALUATION_GRACE = datetime.timedelta(days=90)
-
-
 HANDOVER_LEAD = datetime.timedelta(days=14)
 
 
@@ -86,16 +85,7 @@ def rule_objectives_and_milestones(ctx: Context) -> None:
     objectives = {o.id for o in a.intake.objectives}
     unique(ctx, ("intake", "objectives"), [o.id for o in a.intake.objectives])
     for i, o in enumerate(a.intake.objectives):
-        path = ("intake", "objectives", i)
-        if not o.measure:
-            ctx.error(path, f"objective {o.id} has no measure",
-                      "add `measure:`: how is it measured?")
-        if not o.target:
-            ctx.error(path, f"objective {o.id} has no target",
-                      "add `target:`: what value is success?")
-        if not o.baseline:
-            ctx.warning(path, f"objective {o.id} has no baseline",
-                        "add `baseline:` so the result can be compared with the start")
+        _measurable(ctx, ("intake", "objectives", i), o)
     if not a.analysis:
         return
     milestones = a.analysis.milestones
@@ -109,27 +99,44 @@ def rule_objectives_and_milestones(ctx: Context) -> None:
                           f"objective {o.id} is served by no milestone",
                           f"list {o.id} under `objectives:` of a milestone")
     for i, m in enumerate(milestones):
-        path = ("analysis", "milestones", i)
-        if not m.objectives:
-            ctx.error(path, f"milestone {m.id} serves no objective",
-                      "add `objectives: [...]` with objective ids")
-        for j, ref in enumerate(m.objectives):
-            if ref not in objectives:
-                ctx.error((*path, "objectives", j), f"milestone {m.id} serves unknown "
-                          f"objective {ref!r}", suggest(ref, objectives))
-        if not m.owner:
-            ctx.error(path, f"milestone {m.id} has no owner", "add `owner:` with a person id")
-        if not m.acceptance:
-            ctx.error(path, f"milestone {m.id} has no acceptance criterion",
-                      "add `acceptance:`: how will the client see it is reached?")
-        elif len(m.acceptance.split()) < 4:
-            ctx.warning((*path, "acceptance"), f"the acceptance criterion of {m.id} is very "
-                        "short", "say in a full sentence what is checked")
+        _milestone(ctx, ("analysis", "milestones", i), m, objectives)
     ids = {m.id for m in milestones}
     for i, action in enumerate(a.analysis.actions):
         if action.milestone not in ids:
             ctx.error(("analysis", "actions", i, "milestone"), f"action {action.id} refers to "
                       f"unknown milestone {action.milestone!r}", suggest(action.milestone, ids))
+
+
+def _measurable(ctx: Context, path: Path_, o: Objective) -> None:
+    """An objective says how it is measured, what counts as success, and where it starts."""
+    if not o.measure:
+        ctx.error(path, f"objective {o.id} has no measure",
+                  "add `measure:`: how is it measured?")
+    if not o.target:
+        ctx.error(path, f"objective {o.id} has no target",
+                  "add `target:`: what value is success?")
+    if not o.baseline:
+        ctx.warning(path, f"objective {o.id} has no baseline",
+                    "add `baseline:` so the result can be compared with the start")
+
+
+def _milestone(ctx: Context, path: Path_, m: Milestone, objectives: set[str]) -> None:
+    """A milestone serves known objectives, has an owner and a criterion a client can check."""
+    if not m.objectives:
+        ctx.error(path, f"milestone {m.id} serves no objective",
+                  "add `objectives: [...]` with objective ids")
+    for j, ref in enumerate(m.objectives):
+        if ref not in objectives:
+            ctx.error((*path, "objectives", j), f"milestone {m.id} serves unknown "
+                      f"objective {ref!r}", suggest(ref, objectives))
+    if not m.owner:
+        ctx.error(path, f"milestone {m.id} has no owner", "add `owner:` with a person id")
+    if not m.acceptance:
+        ctx.error(path, f"milestone {m.id} has no acceptance criterion",
+                  "add `acceptance:`: how will the client see it is reached?")
+    elif len(m.acceptance.split()) < 4:
+        ctx.warning((*path, "acceptance"), f"the acceptance criterion of {m.id} is very "
+                    "short", "say in a full sentence what is checked")
 
 
 def rule_evaluations(ctx: Context) -> None:
