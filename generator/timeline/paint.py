@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
+from typing import ParamSpec
 
 from PIL import Image, ImageDraw
 
@@ -19,13 +19,14 @@ from generator.timeline.figure import (
     ORANGE,
     TEXT_GREY,
     WHITE,
-    Marker,
     TimelineLayout,
     _font,
     _line_height,
     _Sizes,
 )
 from generator.timeline.layout import layout_timeline
+
+P = ParamSpec("P")
 
 
 class _Painter:
@@ -190,20 +191,16 @@ def render_png(layout: TimelineLayout) -> bytes:
     return buffer.getvalue()
 
 
-def draw_timeline(
-    start: datetime.date,
-    end: datetime.date,
-    markers: Sequence[Marker],
-    *,
-    month_names: Sequence[str],
-    legend: Mapping[str, str],
-    width_px: int = 1600,
-) -> bytes:
-    """The timeline picture as PNG bytes at 200 dpi, ready to embed in the Word document.
+def _painted(layout: Callable[P, TimelineLayout]) -> Callable[P, bytes]:
+    """A layout function turned into one giving its PNG: one signature for both."""
 
-    Raises ValueError when start is after end, a kind is unknown or month_names is not 12 long.
-    """
-    layout = layout_timeline(
-        start, end, markers, month_names=month_names, legend=legend, width_px=width_px
-    )
-    return render_png(layout)
+    def draw(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        return render_png(layout(*args, **kwargs))
+
+    return draw
+
+
+draw_timeline = _painted(layout_timeline)
+"""The timeline picture as PNG bytes at 200 dpi, ready to embed in the Word document; takes
+what `layout_timeline` takes. Raises ValueError when start is after end, a kind is unknown
+or month_names is not 12 long."""
