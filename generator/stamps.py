@@ -48,7 +48,8 @@ def document_stamp(job: Job) -> Stamp:
 
 def proposal_moment(job: Job) -> datetime.datetime:
     """The proposal's date: pinned, else SOURCE_DATE_EPOCH, else the last commit touching the
-    assignment, else the first contact (`rules.rule_document_dates` warns how to freeze it)."""
+    assignment, else the first contact (`rules.execution.rule_document_dates` warns how to
+    freeze it)."""
     a = job.assignment
     pinned = a.documents.proposal.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -1,8 +1,8 @@
 """The rules of the format (spec/FORMAT.md), each reported at the file, line and column it concerns.
 
 `check_rules` applies the format's cross-field rules to the validated model
-(`generator.records.validate` builds it), one small function each, listed in `RULES`
-in the order they report; each group of rules is one module of this package.
+(`generator.loading.load` builds it and hands the rules in), one small function each,
+listed in `RULES` in the order they report; each group of rules is one module here.
 """
 
 from __future__ import annotations
