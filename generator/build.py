@@ -12,15 +12,12 @@ import contextlib
 import datetime
 import functools
 import os
-import re
-import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator import history
-from generator.documents import Gate, Instance, Kind, kinds
 from generator.errors import (
     Diagnostic,
     GeneratorError,
@@ -29,11 +26,21 @@ from generator.errors import (
     SourceError,
     display_path,
 )
-from generator.model import Assignment, Evaluation, Firm
+from generator.model import Assignment, Firm
 from generator.parallel import WorkerDied, available_cores, run
+from generator.planning import Job, Skipped, plan
+from generator.printing import count_sections, template_helpers
 from generator.project import Loaded, Project, load_assignment, load_brand, load_firm
 from generator.sources import MAX_BRAND_BYTES, read_inside
-from generator.templating import Md, escape, label, make_environment, preload, render
+from generator.stamps import document_stamp, git_stamp
+from generator.templating import (
+    Md,
+    Wording,
+    load_wording,
+    make_environment,
+    preload,
+    render,
+)
 from generator.timeline import Marker, draw_timeline
 from generator.writer import Converter, DocumentMeta, clean_stale_temporaries, write_atomic
 from generator.writer.template import Template
@@ -41,91 +48,6 @@ from generator.writer.template import Template
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250
 """At the picture's 200 dpi this is the A4 text width: printed at its natural size."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One document to write."""
-
-    loaded: Loaded
-    kind: Kind
-    instance: Instance
-    draft: bool
-    as_of: datetime.date | None = None
-    """Build the document as it stood on this date (`--as-of`); None: as the sources stand."""
-
-    @property
-    def assignment(self) -> Assignment:
-        return self.loaded.assignment
-
-    @property
-    def filename(self) -> str:
-        return f"{self.instance.name}.docx"
-
-    def folder(self, out_dir: Path) -> Path:
-        """`OUT/<id>/`, or `OUT/<id>/as-of-<D>/`: a past state never overwrites the current."""
-        folder = out_dir / self.assignment.id
-        return folder / f"as-of-{self.as_of.isoformat()}" if self.as_of else folder
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A document not built, and why (naming the key that is missing)."""
-
-    assignment_id: str
-    kind: str
-    reason: str
-    key: str = ""
-    where: str = ""
-    """`file:line:col: ` of the key to set, when the refusal is located."""
-
-    def __str__(self) -> str:
-        return f"{self.where}{self.assignment_id}: {self.kind} skipped: {self.reason}"
-
-
-@dataclass
-class Plan:
-    jobs: list[Job] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-
-
-def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False,
-         as_of: datetime.date | None = None) -> Plan:
-    """What may be built of one assignment now, and what not yet; `only` limits the kinds.
-
-    With `as_of`, each document as it stood on that date: what was not known then is not
-    built (a handbook before its acceptance, a report before its evaluation).
-    """
-    wanted = list(only) or list(kinds())
-    unknown = [k for k in wanted if k not in kinds()]
-    if unknown:
-        raise GeneratorError(f"unknown document kind {unknown[0]!r}; known: "
-                             + ", ".join(kinds()))
-    result = Plan()
-    a = loaded.assignment if as_of is None else history.as_of(loaded.assignment, as_of)
-    for kind_id in wanted:
-        kind = kinds()[kind_id]
-        gate = (_known_on(loaded.assignment, kind_id, as_of) if as_of else None) \
-            or kind.gate(a)
-        if not gate.allowed and not (draft and gate.key == "analysis.acceptance"):
-            where = f"{loaded.locate(gate.path)}: " if gate.path and loaded.locate else ""
-            when = f" (as of {as_of})" if as_of is not None else ""
-            result.skipped.append(Skipped(a.id, kind_id, gate.reason + when, gate.key, where))
-            continue
-        marked = gate.draft or not gate.allowed
-        result.jobs += [Job(loaded, kind, instance, marked, as_of)
-                        for instance in kind.instances(a, kind.id)]
-    return result
-
-
-def _known_on(a: Assignment, kind_id: str, day: datetime.date) -> Gate | None:
-    """A refusal when the document's defining fact (the acceptance of the handbook, ...) comes
-    after `day`: the document did not exist yet."""
-    fact = history.defining_date(a, kind_id)
-    if fact is not None and fact > day:
-        return Gate(False, reason=f"it did not exist yet on {day} (first fact: {fact})",
-                    key="--as-of")
-    return None
 
 
 class Builder:
@@ -143,11 +65,19 @@ class Builder:
                                   folder="the repository")  # checked by load_firm
             self.logo = {f"firm-logo{Path(firm.logo).suffix.lower()}": data}
         self._environments: dict[str, Any] = {}
+        self._wordings: dict[str, Wording] = {}
         self._timelines: dict[str, bytes] = {}
+
+    def wording(self, language: str) -> Wording:
+        """The terms and formatting of a language, loaded once per run."""
+        if language not in self._wordings:
+            self._wordings[language] = load_wording(language, self.firm_templates)
+        return self._wordings[language]
 
     def environment(self, language: str) -> Any:
         if language not in self._environments:
-            self._environments[language] = make_environment(language, self.firm_templates)
+            self._environments[language] = make_environment(
+                language, self.firm_templates, self.wording(language))
         return self._environments[language]
 
     def markdown(self, job: Job) -> tuple[str, DocumentMeta, dict[str, bytes]]:
@@ -155,13 +85,13 @@ class Builder:
         stamp = document_stamp(job)
         a = stamp.known
         env = self.environment(a.language)
-        terms = env.globals["t"]
-        fmt = env.globals["fmt"]
+        wording = self.wording(a.language)
+        terms, fmt = wording.terms, wording.fmt
         occasion = ""  # the moment a dated kind reports on (a progress report's evaluation)
         if job.kind.dated:
             occasion = fmt.date(history.defining_date(a, job.kind.id, job.instance.subject))
         doc = {
-            "title": job.kind.title(a.language),
+            "title": wording.title(job.kind.id),
             "occasion": occasion,
             "kind": job.kind.id,
             "version": stamp.version,
@@ -173,7 +103,7 @@ class Builder:
         }
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
-            "applied": stamp.applied, **_helpers(a, fmt, terms),
+            "applied": stamp.applied, **template_helpers(a, wording),
             "trail": functools.partial(history.trail, stamp.applied),
             **job.kind.context(a, job.instance),
         }
@@ -182,7 +112,7 @@ class Builder:
                                                    "toc": count_sections(body) > 3})
         images = dict(self.logo)
         if job.kind.timeline:
-            images["timeline.png"] = self.timeline(a, terms, fmt)
+            images["timeline.png"] = self.timeline(a, wording)
         meta = DocumentMeta(
             title=f"{doc['title']} {occasion}" if occasion else doc["title"],
             subject=a.title,
@@ -207,10 +137,11 @@ class Builder:
         )
         return markdown, meta, images
 
-    def timeline(self, a: Assignment, terms: Any, fmt: Any) -> bytes:
+    def timeline(self, a: Assignment, wording: Wording) -> bytes:
         """The plan's picture, drawn once per plan: the action plan shows the baseline, the
         handbook the plan as amended; documents showing the same plan share one drawing."""
         assert a.analysis is not None
+        terms = wording.terms
         markers = [Marker(m.due, m.id, "milestone") for m in a.analysis.milestones]
         markers += [Marker(e.date, terms.timeline.evaluation,
                            "final" if e.kind == "final" else "evaluation")
@@ -222,7 +153,7 @@ class Builder:
         if key not in self._timelines:
             legend = {k: str(v) for k, v in terms.timeline.legend.items()}
             self._timelines[key] = draw_timeline(
-                a.period.start, a.period.end, markers, month_names=fmt.month_names(),
+                a.period.start, a.period.end, markers, month_names=wording.fmt.month_names(),
                 legend=legend, width_px=TIMELINE_WIDTH_PX)
         return self._timelines[key]
 
@@ -259,11 +190,9 @@ class Builder:
                 if language not in self._environments:
                     preload(self.environment(language))
                 if not per_assignment:
-                    env = self.environment(language)
                     git_stamp(job.loaded.folder)
                     if job.kind.timeline:
-                        self.timeline(document_stamp(job).known, env.globals["t"],
-                                      env.globals["fmt"])
+                        self.timeline(document_stamp(job).known, self.wording(language))
 
     def attempt(self, job: Job, out_dir: Path) -> Path | Failure:
         """Write one document; a failure is returned, not raised, so a worker can send it."""
@@ -291,152 +220,9 @@ class Builder:
         return target
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """What a document says about time: its version, date, and what it knows on that date."""
-
-    version: str
-    date: datetime.date
-    timestamp: datetime.datetime
-    commit: str
-    known: Assignment
-    """The assignment as known on the date; the plan amended up to it where the kind shows it."""
-    applied: tuple[history.Applied, ...] = ()
-
-
-def document_stamp(job: Job) -> Stamp:
-    """Version and date printed on a document, and its contents as of that date.
-
-    From the facts it reports (FORMAT.md, "Versions, dates and the assignment's
-    history"), never from the build's clock; only the proposal, which reports no dated
-    fact, falls back to SOURCE_DATE_EPOCH or the last commit (see `proposal_moment`).
-    """
-    a = job.assignment
-    commit, _ = git_stamp(job.loaded.folder)
-    moment = proposal_moment(job)
-    state = history.state(a, job.kind.id, job.instance.subject, undated=moment.date(),
-                          as_of_day=job.as_of, as_typed=job.loaded.as_typed)
-    if job.kind.id != "proposal" or state.date != moment.date():
-        moment = datetime.datetime.combine(state.date, datetime.time(), datetime.UTC)
-    return Stamp(state.version, state.date, moment, commit, state.assignment, state.applied)
-
-
-def proposal_moment(job: Job) -> datetime.datetime:
-    """The proposal's date: pinned, else SOURCE_DATE_EPOCH, else the last commit touching the
-    assignment, else the first contact (`rules.rule_document_dates` warns how to freeze it)."""
-    a = job.assignment
-    pinned = a.documents.proposal.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    _, commit_time = git_stamp(job.loaded.folder)
-    if pinned is None and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-    if pinned is None and commit_time:
-        return datetime.datetime.fromtimestamp(commit_time, datetime.UTC)
-    day = pinned or a.intake.first_contact or a.period.start
-    return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
-
-
 def _submitted(job: Job, known: Assignment) -> bool:
     """An action plan dated before its acceptance is the version submitted for acceptance."""
     return job.kind.id == "action-plan" and not (known.analysis and known.analysis.acceptance)
-
-
-@functools.cache
-def git_stamp(folder: Path) -> tuple[str, int]:
-    """The last commit touching `folder` and its time; empty outside a git checkout.
-
-    "+changes" marks a folder with uncommitted changes. Both questions go to git at
-    once: two processes side by side cost the time of one.
-    """
-    questions = (["git", "log", "-1", "--format=%H %ct", "--", "."],
-                 ["git", "status", "--porcelain", "--", "."])
-    try:
-        running = [subprocess.Popen(q, cwd=folder, stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, text=True) for q in questions]
-    except OSError:  # no git on this machine
-        return "", 0
-    answers = []
-    for process in running:
-        try:
-            answers.append(process.communicate(timeout=10)[0])
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            answers.append("")
-    log, dirty = answers[0].split(), answers[1]
-    if len(log) != 2 or not log[1].isdigit():
-        return "", 0
-    return log[0] + ("+changes" if dirty.strip() else ""), int(log[1])
-
-
-def _helpers(a: Assignment, fmt: Any, terms: Any) -> dict[str, Callable[..., Any]]:
-    """What templates call to print people, and a changed item and value of the plan."""
-    name = _people_formatter(a, with_role=False)
-    groups = {"period": terms.timeline.legend.period, "terms": terms.proposal.terms,
-              "exit_plan": terms.exit.heading}
-
-    def plan_item(group: str, subject: str) -> Md:
-        """An amended item as the client knows it: "M2", "Evaluatie 2 apr 2027", "Looptijd"
-        (never the source's key: `period`, `2027-04-02`)."""
-        if group == "evaluations":
-            day = datetime.date.fromisoformat(subject)
-            return Md(f"{terms.timeline.evaluation} {fmt.date(day, 'medium')}")
-        return Md(str(groups[group])) if group in groups else Md(escape(subject))
-
-    def added_item(item: str, text: Any) -> tuple[Md, Any]:
-        """An added item's name and what it is (an evaluation: its date and its kind)."""
-        if isinstance(text, Evaluation):
-            return plan_item("evaluations", item), label(text.kind, terms.labels.evaluation)
-        return Md(escape(item)), text
-
-    def names(ids: Iterable[str]) -> Md:
-        return Md(", ".join(name(i) for i in ids))
-
-    def value(v: Any, form: str) -> Any:
-        if v is None or v == []:
-            return Md("–")
-        shown = {"date": lambda: fmt.date(v, "medium"), "person": lambda: name(v),
-                 "people": lambda: names(v), "number": lambda: fmt.number(v),
-                 "money": lambda: fmt.money(v, a.intake.terms.currency)}
-        if form in shown:
-            return shown[form]()
-        return ", ".join(map(str, v)) if isinstance(v, list) else v
-
-    return {"who": _people_formatter(a, with_role=True), "name": name, "names": names,
-            "value": value, "plan_item": plan_item, "added_item": added_item}
-
-
-def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None], Md]:
-    """`who(id)` / `name(id)` for templates: a person as printed, "–" for nobody."""
-
-    def show(person_id: str | None) -> Md:
-        if not person_id:
-            return Md("–")
-        person = a.person(person_id)
-        text = escape(person.name)
-        if with_role and person.role:
-            text += " (" + escape(person.role) + ")"
-        return Md(text)
-
-    return show
-
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-
-def count_sections(markdown: str) -> int:
-    """Top-level headings (`# `) outside code blocks: the document's sections."""
-    sections, fence = 0, ""
-    for line in markdown.splitlines():
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
-        elif opened:
-            fence = opened.group(1)
-        elif line.startswith("# ") or line == "#":
-            sections += 1
-    return sections
 
 
 @dataclass(frozen=True)
@@ -474,60 +260,82 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     `layout` (None: if LibreOffice is installed): number contents pages (finish_layout).
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
-    report = BuildReport()
-    only = list(only)
+    run_ = _Run(BuildReport(), echo, error, warn, progress)
+    jobs = _planned_jobs(project, names, list(only), run_, draft=draft, as_of=as_of,
+                         skip_unavailable=skip_unavailable)
+    if not jobs:
+        return run_.report
+    builder = Builder(load_firm(project.root, warn=warn), root=project.root)
+    borrowed = builder.converter.template.borrowed_warning()
+    if borrowed:
+        warn(borrowed)
+    _write_jobs(builder, jobs, out_dir, workers or available_cores(), run_)
+    if run_.report.written:
+        for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
+                                  brand=builder.converter.reference_doc, warn=warn):
+            echo(f"wrote {display_path(path)} ({_size(path)})")
+    return run_.report
 
-    def fail(message: str) -> None:
-        report.failed.append(message)
-        error(message)
 
+@dataclass
+class _Run:
+    """One `build_all`: its report and whom it tells what it does."""
+
+    report: BuildReport
+    echo: Callable[[str], None]
+    error: Callable[[str], None]
+    warn: Callable[[Diagnostic], None]
+    progress: Callable[[int, int], None]
+
+    def fail(self, message: str) -> None:
+        self.report.failed.append(message)
+        self.error(message)
+
+
+def _planned_jobs(project: Project, names: Iterable[str], only: list[str], run_: _Run, *,
+                  draft: bool, as_of: datetime.date | None, skip_unavailable: bool
+                  ) -> list[Job]:
+    """Each named assignment loaded and planned; what cannot be built is said so."""
     jobs: list[Job] = []
     brand = _brand_if_sound(project)
     for folder in project.folders(list(names)):
         try:
             loaded = load_assignment(folder, brand=brand)
         except SourceError as exc:
-            fail(str(exc))
+            run_.fail(str(exc))
             continue
         for warning in loaded.warnings:
-            warn(warning)
+            run_.warn(warning)
         planned = plan(loaded, only, draft=draft, as_of=as_of)
         jobs += planned.jobs
         for skip in planned.skipped:
             if only and not skip_unavailable:
-                fail(f"{skip.where}{skip.assignment_id}: cannot build {skip.kind}: {skip.reason}"
-                     + (f" (missing: {skip.key})" if skip.key else ""))
+                run_.fail(f"{skip.where}{skip.assignment_id}: cannot build {skip.kind}: "
+                          f"{skip.reason}" + (f" (missing: {skip.key})" if skip.key else ""))
             else:
-                report.skipped.append(skip)
-                echo(str(skip))
-    if not jobs:
-        return report
-    builder = Builder(load_firm(project.root, warn=warn), root=project.root)
-    borrowed = builder.converter.template.borrowed_warning()
-    if borrowed:
-        warn(borrowed)
-    workers = workers or available_cores()
+                run_.report.skipped.append(skip)
+                run_.echo(str(skip))
+    return jobs
+
+
+def _write_jobs(builder: Builder, jobs: list[Job], out_dir: Path, workers: int,
+                run_: _Run) -> None:
+    """Every job written by `workers` processes; results reported in the jobs' order."""
     # Few assignments for the workers: they share each assignment's documents, so what
     # those share is made here, once. Many: each assignment stays with one worker.
     builder.prepare(jobs, per_assignment=len({j.assignment.id for j in jobs}) >= 2 * workers)
     attempts = run(jobs, functools.partial(builder.attempt, out_dir=out_dir), workers,
                    group=lambda job: job.assignment.id)
     for finished, (job, outcome) in enumerate(zip(jobs, attempts, strict=True), start=1):
-        progress(finished, len(jobs))
+        run_.progress(finished, len(jobs))
         if isinstance(outcome, WorkerDied):
-            fail(f"{job.assignment.id}: {job.instance.name}: {outcome.reason}")
+            run_.fail(f"{job.assignment.id}: {job.instance.name}: {outcome.reason}")
         elif isinstance(outcome, Failure):
-            fail(outcome.message)
+            run_.fail(outcome.message)
         else:
-            report.written.append(outcome)
-            echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
-                 f"{'  [draft]' if job.draft else ''}")
-    if report.written:
-        for path in finish_layout(report.written, pdf=pdf, layout=layout, echo=echo,
-                                  brand=builder.converter.reference_doc, warn=warn):
-            echo(f"wrote {display_path(path)} ({_size(path)})")
-    return report
-
+            run_.report.written.append(outcome)
+            run_.echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
+                      f"{'  [draft]' if job.draft else ''}")
 
 NO_LAYOUT_NOTE = ("note: LibreOffice (soffice) was not found, so the contents pages list "
                   "their headings without page numbers; Word fills them in when the reader "

@@ -7,27 +7,24 @@ validation unlocated.
 
 from __future__ import annotations
 
-import re
-import urllib.parse
-from pathlib import Path
-
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from generator.safety import (  # noqa: F401 (re-exported: the dialect's refusals)
+    ALLOWED_SCHEMES,
+    FORBIDDEN_CHARS,
+    LINK_HINT,
+    forbidden_character,
+    is_url,
+    refused_scheme,
+    resolve_inside,
+)
+
 DIRECTIVE_NAMES = frozenset({"pagebreak", "landscape", "toc", "style", "signatures"})
 """`::: name` blocks the writer knows; any other is an error."""
-
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-"""Characters XML 1.0 forbids: Word calls a file holding them corrupt. Refused at their line."""
-
-ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
-"""Links a client document may hold, besides `#anchors`: all else is refused at its line.
-A deny-list always misses one (`ms-msdt:`, `search-ms:`, `smb://`, `\\\\host\\share`)."""
-LINK_HINT = "use http(s): or mailto: links, tel: numbers or #anchors in the document only"
-_SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
 def make_parser() -> MarkdownIt:
@@ -44,54 +41,6 @@ def make_parser() -> MarkdownIt:
     # accept every link here so that they are refused with a located error instead.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
-
-
-def forbidden_character(text: str) -> tuple[int, str] | None:
-    """(1-based line, "U+0007") of the first character a document may not hold, or None."""
-    bad = FORBIDDEN_CHARS.search(text)
-    if bad is None:
-        return None
-    return text.count("\n", 0, bad.start()) + 1, f"U+{ord(bad.group()):04X}"
-
-
-def refused_scheme(href: str) -> str | None:
-    """What makes a link unacceptable (`ms-msdt`, `a network path`, `a relative address`),
-    judged as a browser would (percent-decoded, blanks and control characters removed);
-    None for an http(s), mailto or tel address or an in-document `#anchor`."""
-    decoded = "".join(ch for ch in urllib.parse.unquote(href) if ch > " ")
-    if decoded.startswith("#"):
-        return None
-    if "\\" in decoded or decoded.startswith("//"):
-        return "a network path"
-    match = _SCHEME_RE.match(decoded)
-    if match is None:
-        return "a relative address"
-    scheme = match.group(1).lower()
-    if scheme not in ALLOWED_SCHEMES:
-        return scheme
-    if scheme.startswith("http") and not re.match(r"https?://[^/]", decoded, re.IGNORECASE):
-        return f"{scheme} without a host"
-    return None
-
-
-def is_url(target: str) -> bool:
-    """A picture given as an address (`https:`, `//host`): pictures are never downloaded."""
-    return bool(_SCHEME_RE.match(target)) or target.startswith("//")
-
-
-def resolve_inside(root: Path, name: str) -> Path | None:
-    """`name` relative to `root`, symlinks followed; None when it would leave `root`.
-
-    Includes, pictures and the firm's files all stay inside their folder this one way.
-    """
-    candidate = Path(name)
-    if candidate.is_absolute() or "\\" in name:
-        return None
-    root = root.resolve()
-    resolved = (root / candidate).resolve()
-    if resolved != root and root not in resolved.parents:
-        return None
-    return resolved
 
 
 MAX_NOTE_DEPTH = 3

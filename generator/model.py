@@ -52,7 +52,6 @@ Level3 = Literal["low", "medium", "high"]
 MilestoneStatus = Literal["planned", "on_track", "at_risk", "late", "done"]
 FinalStatus = Literal["done", "not_achieved"]
 """A milestone's status when the assignment closes (rule 13): reached or not, nothing between."""
-DOCUMENT_KINDS = ("proposal", "action-plan", "handbook", "progress", "handover")
 
 
 class Person(Record):

@@ -23,15 +23,15 @@ from generator.errors import (
     SourceError,
     display_path,
 )
+from generator.loading import load
 from generator.model import NEUTRAL_FIRM, Assignment, Firm
-from generator.rules import check_rules, validate
+from generator.rules import check_rules
 from generator.sources import (
     MAX_BRAND_BYTES,
     MAX_TEMPLATE_BYTES,
     FileRefused,
     Path_,
     Source,
-    load_yaml,
     read_inside,
     resolve_inside,
 )
@@ -108,14 +108,10 @@ def load_assignment(folder: Path, *, brand: Template | None = None) -> Loaded:
     With the firm's `brand` template, `::: style` names are checked against it too.
     """
     report = Report()
-    source = load_yaml(folder / ASSIGNMENT_FILE, report, include_root=folder)
-    assignment = validate(source, Assignment, report) if source else None
-    if assignment is not None and source is not None:
-        check_rules(assignment, source, folder.resolve(), report,
-                    brand.paragraph_style_for if brand else None)
-    report.raise_if_errors()
-    assert assignment is not None
-    assert source is not None
+    style_exists = brand.paragraph_style_for if brand else None
+    assignment, source = load(
+        folder / ASSIGNMENT_FILE, Assignment, report, include_root=folder,
+        rules=lambda a, s, found: check_rules(a, s, folder.resolve(), found, style_exists))
     return Loaded(assignment, folder, report.warnings, source.locate, source.as_typed)
 
 
@@ -127,13 +123,8 @@ def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -
                              "copy firm.yaml from the project and fill in your firm")
         (warn or (lambda d: print(f"warning: {d}", file=sys.stderr)))(message)
         return NEUTRAL_FIRM
-    report = Report()
-    source = load_yaml(path, report)
-    firm = validate(source, Firm, report) if source else None
-    if firm is not None and source is not None:
-        _check_firm_paths(firm, source, root, report)
-    report.raise_if_errors()
-    assert firm is not None
+    firm, _ = load(path, Firm, Report(),
+                   rules=lambda f, s, found: _check_firm_paths(f, s, root, found))
     return firm
 
 

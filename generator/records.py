@@ -12,17 +12,26 @@ field, declared here in a page.
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import datetime
-import re
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeVar
 
-from generator.sources import Path_, ProseMapping
+from generator.sources import Path_
+from generator.values import (  # noqa: F401 (re-exported: the declarations of the model)
+    BASE,
+    Check,
+    Key,
+    Problem,
+    between,
+    describe,
+    matching,
+    non_empty,
+)
 
 R = TypeVar("R", bound="Record")
 
@@ -45,156 +54,6 @@ class Invalid(ValueError):
 
     def __reduce__(self) -> tuple[type[Invalid], tuple[list[Issue]]]:
         return type(self), (self.issues,)
-
-
-class Problem(ValueError):
-    """Raised by a converter or check: what is wrong with the value, and how to fix it."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
-
-
-# --------------------------------------------------------------------------- declarations
-
-@dataclass(frozen=True)
-class Key:
-    """The field's key in YAML, where it is not the attribute's name (`in`, `action-plan`)."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class Check:
-    """A step after conversion: returns the value (possibly wrapped) or raises Problem."""
-
-    apply: Callable[[Any], Any]
-    schema: tuple[tuple[str, Any], ...] = ()
-
-    def __call__(self, value: Any) -> Any:
-        return self.apply(value)
-
-
-def _non_empty(value: Any) -> Any:
-    if len(value) == 0:
-        raise Problem("is empty", "give at least one entry")
-    return value
-
-
-non_empty = Check(_non_empty, (("minLength", 1),))
-"""Text with at least one character, or a list with at least one entry."""
-
-
-def matching(pattern: str, what: str, hint: str) -> Check:
-    """Text matching `pattern` in full; `what` names such a value in the message."""
-    compiled = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if not compiled.fullmatch(value):
-            raise Problem(f"{value!r} is not a valid {what}", hint)
-        return value
-
-    return Check(check, (("pattern", f"^(?:{pattern})$"),))  # JSON Schema searches
-
-
-def _figures(number: Any) -> str:
-    """`Decimal("1e12")` -> "1,000,000,000,000": a bound as a reader writes it."""
-    return f"{number:,}" if isinstance(number, int) else f"{Decimal(number).normalize():,f}"
-
-
-def between(low: Any, high: Any) -> Check:
-    """A number from `low` to `high`, both included."""
-
-    def check(value: Any) -> Any:
-        if not low <= value <= high:
-            raise Problem(f"{value} is out of range",
-                          f"give a number from {_figures(low)} to {_figures(high)}")
-        return value
-
-    return Check(check, (("minimum", low), ("maximum", high)))
-
-
-# --------------------------------------------------------------------------- base types
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, dict):
-        return "`key: value` lines"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value) if isinstance(value, str) else f"{value}"
-
-
-def to_text(value: Any) -> str:
-    """YAML turns `9` or `2027-06-14` into numbers and dates; text fields take them as typed."""
-    if isinstance(value, ProseMapping):
-        return value.raw
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float | Decimal | datetime.date) and not isinstance(value, bool):
-        return str(value)
-    raise Problem(f"expected text, got {_describe(value)}", "write text here")
-
-
-def to_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise Problem(f"expected true or false, got {_describe(value)}", "write true or false")
-
-
-def to_int(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,18}\s*", value):
-        return int(value)
-    raise Problem(f"expected a whole number, got {_describe(value)}", "write a whole number")
-
-
-def to_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise Problem(f"expected a number, got {_describe(value)}",
-                      "write a number, with a dot for decimals")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise Problem(f"expected a number, got {_describe(value)}",
-                      "write a number, with a dot for decimals") from None
-    if not number.is_finite():
-        raise Problem(f"{value} is not a finite number", "write an amount in figures")
-    return number
-
-
-def to_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise Problem(f"{value!r} is not a valid date", "write dates as YYYY-MM-DD") from None
-    raise Problem(f"expected a date written YYYY-MM-DD, got {_describe(value)}",
-                  "write dates as YYYY-MM-DD")
-
-
-BASE: dict[Any, tuple[Callable[[Any], Any], dict[str, Any]]] = {
-    str: (to_text, {"anyOf": [
-        {"type": ["string", "number", "boolean"]},  # `version: 1.10`, `yes`: text as typed
-        {"type": "object", "maxProperties": 1,  # `- Hire (note: help)`, read as typed
-         "description": "a sentence with ': ' that YAML reads as a one-pair mapping"},
-    ]}),
-    bool: (to_bool, {"type": "boolean"}),
-    int: (to_int, {"type": "integer"}),
-    Decimal: (to_decimal, {"type": ["number", "string"]}),
-    datetime.date: (to_date, {"type": "string", "format": "date"}),
-}
-"""How each plain type is read from YAML, and how JSON Schema describes it."""
 
 
 # --------------------------------------------------------------------------- records
@@ -360,15 +219,61 @@ def _metadata(annotation: Any) -> tuple[Any, ...]:
 
 
 def _convert(value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
-    """One value by its declared type; problems go to `run.issues` and give _INVALID.
+    """One value by its declared type; problems go to `run.issues` and give _INVALID."""
+    kind = kind_of(annotation)
+    if value is None and not kind.takes_none:
+        return run.fail(path, "has no value", "write a value after the colon")
+    return kind.convert(value, annotation, path, run)
 
-    Types: a Record, list[X], dict[K, V], X | None, Literal[...], a type in BASE, and
-    Annotated[X, steps...] whose steps (Check, or any callable) run after X's conversion.
-    """
-    if annotation is Any:  # kept as loaded; a later rule types it (a change's `amends`)
+
+def _schema(annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of one declared type, by the same kind that converts it."""
+    return kind_of(annotation).schema(annotation, definitions)
+
+
+# --------------------------------------------------------------------------- field kinds
+
+class FieldKind:
+    """One kind of declared type: how a value of it is read from YAML, and how JSON Schema
+    describes it, side by side so that the two cannot drift apart."""
+
+    takes_none = False
+    """Whether `key:` with no value reaches `convert` (else: "has no value")."""
+
+    def matches(self, annotation: Any) -> bool:
+        raise NotImplementedError
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
+        raise NotImplementedError
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class _Loose(FieldKind):
+    """`Any`: kept as loaded; a later rule types it (a change's `amends`)."""
+
+    takes_none = True
+
+    def matches(self, annotation: Any) -> bool:
+        return annotation is Any
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         return value
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+
+class _Stepped(FieldKind):
+    """`Annotated[X, steps...]`: X, then each step (Check, or any callable) in turn."""
+
+    takes_none = True
+
+    def matches(self, annotation: Any) -> bool:
+        return typing.get_origin(annotation) is typing.Annotated
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         value = _convert(value, annotation.__origin__, path, run)
         for step in annotation.__metadata__:
             if value is _INVALID or isinstance(step, Key):
@@ -378,49 +283,152 @@ def _convert(value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
             except Problem as problem:
                 return run.fail(path, str(problem), problem.hint)
         return value
-    if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return None
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        schema = dict(_schema(annotation.__origin__, definitions))
+        for step in annotation.__metadata__:
+            for keyword, value in getattr(step, "schema", ()):
+                if keyword == "minLength" and schema.get("type") == "array":
+                    keyword = "minItems"
+                schema[keyword] = float(value) if isinstance(value, Decimal) else value
+        return schema
+
+
+class _Optional(FieldKind):
+    """`X | None`: nothing, or an X."""
+
+    takes_none = True
+
+    def matches(self, annotation: Any) -> bool:
+        return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
+        return None if value is None else _convert(value, self._inner(annotation), path, run)
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [_schema(self._inner(annotation), definitions), {"type": "null"}]}
+
+    @staticmethod
+    def _inner(annotation: Any) -> Any:
         (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _convert(value, inner, path, run)
-    if value is None:
-        return run.fail(path, "has no value", "write a value after the colon")
-    if origin is Literal:
+        return inner
+
+
+class _Choice(FieldKind):
+    """`Literal[...]`: one of the words given."""
+
+    def matches(self, annotation: Any) -> bool:
+        return typing.get_origin(annotation) is Literal
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         allowed = typing.get_args(annotation)
         if isinstance(value, str) and value in allowed:
             return value
         return run.fail(path, f"{value!r} is not allowed",
-                     "use one of " + " or ".join(repr(a) for a in allowed))
-    if origin is list:
+                        "use one of " + " or ".join(repr(a) for a in allowed))
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        return {"enum": list(typing.get_args(annotation))}
+
+
+class _List(FieldKind):
+    """`list[X]`: `- item` lines, each an X."""
+
+    def matches(self, annotation: Any) -> bool:
+        return typing.get_origin(annotation) is list
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         if not isinstance(value, list):
-            return run.fail(path, f"expected a list, got {_describe(value)}",
-                         "write a list of `- item` lines")
+            return run.fail(path, f"expected a list, got {describe(value)}",
+                            "write a list of `- item` lines")
         (item,) = typing.get_args(annotation)
         items = [_convert(v, item, (*path, i), run) for i, v in enumerate(value)]
         return _INVALID if any(v is _INVALID for v in items) else items
-    if origin is dict:
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "array", "items": _schema(typing.get_args(annotation)[0], definitions)}
+
+
+class _Mapping(FieldKind):
+    """`dict[K, V]`: `key: value` lines."""
+
+    def matches(self, annotation: Any) -> bool:
+        return typing.get_origin(annotation) is dict
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         if not isinstance(value, dict):
-            return run.fail(path, f"expected `key: value` lines, got {_describe(value)}",
-                         "write `key: value` lines")
+            return run.fail(path, f"expected `key: value` lines, got {describe(value)}",
+                            "write `key: value` lines")
         key_type, item = typing.get_args(annotation)
         pairs = {_convert(k, key_type, (*path, k), run): _convert(v, item, (*path, k), run)
                  for k, v in value.items()}
         broken = any(k is _INVALID or v is _INVALID for k, v in pairs.items())
         return _INVALID if broken else pairs
-    if isinstance(annotation, type) and issubclass(annotation, Record):
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object",
+                "additionalProperties": _schema(typing.get_args(annotation)[1], definitions)}
+
+
+class _Nested(FieldKind):
+    """A Record: `key: value` lines, one per field; described once under `$defs`."""
+
+    def matches(self, annotation: Any) -> bool:
+        return isinstance(annotation, type) and issubclass(annotation, Record)
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         if isinstance(value, annotation):  # built already, as in `Tree(leaves=[Leaf(...)])`
             return value
         if not isinstance(value, dict):
-            return run.fail(path, f"expected `key: value` lines, got {_describe(value)}",
-                         "write `key: value` lines")
+            return run.fail(path, f"expected `key: value` lines, got {describe(value)}",
+                            "write `key: value` lines")
         record = annotation.__new__(annotation)
         return record if _fill(record, value, path, run) else _INVALID
-    if annotation is str and not isinstance(value, str):
-        value = run.as_typed.get(path, value)  # `1.10` as typed, not the number 1.1
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        name = annotation.__name__
+        if name not in definitions:
+            definitions[name] = {}  # reserved first: records may nest themselves
+            definitions[name] = _record_schema(annotation, definitions)
+        return {"$ref": f"#/$defs/{name}"}
+
+
+class _Plain(FieldKind):
+    """A type in BASE (text, true/false, whole number, number, date)."""
+
+    def matches(self, annotation: Any) -> bool:
+        return annotation in BASE
+
+    def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
+        if annotation is str and not isinstance(value, str):
+            value = run.as_typed.get(path, value)  # `1.10` as typed, not the number 1.1
+        try:
+            return BASE[annotation][0](value)
+        except Problem as problem:
+            return run.fail(path, str(problem), problem.hint)
+
+    def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+        return dict(BASE[annotation][1])
+
+
+FIELD_KINDS: tuple[FieldKind, ...] = (_Loose(), _Stepped(), _Optional(), _Choice(), _List(),
+                                      _Mapping(), _Nested(), _Plain())
+"""Every kind of field a record may declare: the one interpreter of the model's types."""
+_KIND_OF: dict[Any, FieldKind] = {}
+
+
+def kind_of(annotation: Any) -> FieldKind:
+    """The field kind of a declared type; a type no kind knows is a bug in the model."""
     try:
-        return BASE[annotation][0](value)
-    except Problem as problem:
-        return run.fail(path, str(problem), problem.hint)
+        return _KIND_OF[annotation]
+    except (KeyError, TypeError):  # not seen yet, or unhashable (then never cached)
+        pass
+    for kind in FIELD_KINDS:
+        if kind.matches(annotation):
+            with contextlib.suppress(TypeError):
+                _KIND_OF[annotation] = kind
+            return kind
+    raise TypeError(f"no field kind for {annotation!r}")
 
 
 def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
@@ -450,46 +458,20 @@ def json_schema(cls: type[Record]) -> dict[str, Any]:
     return root
 
 
-def _schema(annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
-    if annotation is Any:
-        return {}
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        schema = dict(_schema(annotation.__origin__, definitions))
-        for step in annotation.__metadata__:
-            for keyword, value in getattr(step, "schema", ()):
-                if keyword == "minLength" and schema.get("type") == "array":
-                    keyword = "minItems"
-                schema[keyword] = float(value) if isinstance(value, Decimal) else value
-        return schema
-    if origin in (typing.Union, types.UnionType):
-        (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return {"anyOf": [_schema(inner, definitions), {"type": "null"}]}
-    if origin is Literal:
-        return {"enum": list(typing.get_args(annotation))}
-    if origin is list:
-        return {"type": "array", "items": _schema(typing.get_args(annotation)[0], definitions)}
-    if origin is dict:
-        return {"type": "object",
-                "additionalProperties": _schema(typing.get_args(annotation)[1], definitions)}
-    if isinstance(annotation, type) and issubclass(annotation, Record):
-        name = annotation.__name__
-        if name not in definitions:
-            definitions[name] = {}  # reserved first: records may nest themselves
-            declared = fields(annotation).values()
-            body: dict[str, Any] = {"type": "object", "title": name}
-            if annotation.__doc__:
-                body["description"] = " ".join(annotation.__doc__.split())
-            body["properties"] = {f.key: _nullable(_schema(f.annotation, definitions))
-                                  if _empty_ok(f) else _schema(f.annotation, definitions)
-                                  for f in declared}
-            required = [f.key for f in declared if f.required]
-            if required:
-                body["required"] = required
-            body["additionalProperties"] = False
-            definitions[name] = body
-        return {"$ref": f"#/$defs/{name}"}
-    return dict(BASE[annotation][1])
+def _record_schema(cls: type[Record], definitions: dict[str, Any]) -> dict[str, Any]:
+    """A record as a JSON object: its fields, which are required, nothing else."""
+    declared = fields(cls).values()
+    body: dict[str, Any] = {"type": "object", "title": cls.__name__}
+    if cls.__doc__:
+        body["description"] = " ".join(cls.__doc__.split())
+    body["properties"] = {f.key: _nullable(_schema(f.annotation, definitions))
+                          if _empty_ok(f) else _schema(f.annotation, definitions)
+                          for f in declared}
+    required = [f.key for f in declared if f.required]
+    if required:
+        body["required"] = required
+    body["additionalProperties"] = False
+    return body
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

@@ -22,8 +22,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.dialect import FORBIDDEN_CHARS, resolve_inside  # noqa: F401 (re-exported)
 from generator.errors import Location, Report
+from generator.safety import FORBIDDEN_CHARS, resolve_inside  # noqa: F401 (re-exported)
 
 Path_ = tuple[str | int, ...]
 """A value's place in the data: keys and list indexes from the root."""

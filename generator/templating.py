@@ -19,6 +19,7 @@ import os
 import re
 import stat
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -277,14 +278,40 @@ def _repeats(left: Any, right: Any) -> int:
     return 0
 
 
-def make_environment(language: str, firm_templates: Path | None = None
-                     ) -> ImmutableSandboxedEnvironment:
+@dataclass(frozen=True)
+class Wording:
+    """A language's fixed text and formatting: what templates and pictures (the timeline)
+    both print with, handed to each rather than taken back out of a Jinja environment."""
+
+    language: str
+    terms: Phrasebook
+    fmt: Formatter
+
+    def title(self, kind_id: str) -> str:
+        """A document kind's title (`titles.<id>` in terms.yaml), as plain text."""
+        return str(self.terms.titles[kind_id])
+
+
+def _search(firm_templates: Path | None) -> list[Path]:
+    """The templates folders, a firm's first: its templates and terms win."""
+    return [p for p in (firm_templates, TEMPLATES_DIR) if p is not None]
+
+
+def load_wording(language: str, firm_templates: Path | None = None) -> Wording:
+    """The terms of a language (a firm's overrides on top) with its formatter."""
+    return Wording(language, Phrasebook(load_terms(language, _search(firm_templates))),
+                   Formatter(language))
+
+
+def make_environment(language: str, firm_templates: Path | None = None,
+                     wording: Wording | None = None) -> ImmutableSandboxedEnvironment:
     """One sandboxed environment per language: templates are parsed once and kept in memory.
 
     Compiled templates are cached on disk (compiling costs ~55 ms per language, a third
     of a build), but only in a folder and files the user owns alone: see OwnedBytecodeCache.
     """
-    search = [p for p in (firm_templates, TEMPLATES_DIR) if p is not None]
+    search = _search(firm_templates)
+    wording = wording or load_wording(language, firm_templates)
     loaders: list[BaseLoader] = []
     for folder in search:
         loaders += [GuardedLoader(folder / language), GuardedLoader(folder / "shared")]
@@ -298,8 +325,8 @@ def make_environment(language: str, firm_templates: Path | None = None
         keep_trailing_newline=True,
         autoescape=False,
     )
-    fmt = Formatter(language)
-    env.globals.update(t=Phrasebook(load_terms(language, search)), fmt=fmt, language=language)
+    fmt = wording.fmt
+    env.globals.update(t=wording.terms, fmt=fmt, language=language)
     env.filters.update(
         date=fmt.date, money=fmt.money, country=fmt.country, number=fmt.number, percent=fmt.percent,
         escape_md=escape, inline=inline, fill=fill, label=label, span=span, strong=strong,

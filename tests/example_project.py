@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Diagnostic, Report, SourceError
+from generator.loading import validate
 from generator.model import Assignment
 from generator.project import ASSIGNMENT_FILE, Loaded, load_assignment
-from generator.rules import check_rules, validate
+from generator.rules import check_rules
 from generator.sources import load_yaml
 
 REPO = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.documents import Gate, Kind, plan_gate
+from generator.documents.kind import Gate, Kind, plan_gate
 from generator.model import Assignment
 
 
@@ -19,8 +19,6 @@ def gate(a: Assignment) -> Gate:
 
 KIND = Kind(
     id="action-plan",
-    order=2,
-    titles={"nl": "Analyse en actieplan", "en": "Analysis and action plan"},
     template="action-plan.md.j2",
     gate=gate,
     timeline=True,

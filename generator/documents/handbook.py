@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.documents import Gate, Kind, plan_gate
+from generator.documents.kind import Gate, Kind, plan_gate
 from generator.model import Assignment
 
 
@@ -20,8 +20,6 @@ def gate(a: Assignment) -> Gate:
 
 KIND = Kind(
     id="handbook",
-    order=3,
-    titles={"nl": "Opdrachthandboek", "en": "Assignment handbook"},
     template="handbook.md.j2",
     gate=gate,
     timeline=True,

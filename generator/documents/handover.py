@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import history
-from generator.documents import Gate, Instance, Kind
+from generator.documents.kind import Gate, Instance, Kind
 from generator.model import Assignment, final_status
 
 
@@ -41,8 +41,6 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
 
 KIND = Kind(
     id="handover",
-    order=5,
-    titles={"nl": "Evaluatie- en overdrachtsrapport", "en": "Evaluation and handover report"},
     template="handover.md.j2",
     gate=gate,
     context=context,

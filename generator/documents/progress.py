@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import history
-from generator.documents import Gate, Instance, Kind
+from generator.documents.kind import Gate, Instance, Kind
 from generator.model import Assignment, Progress, last_status
 
 SHORT_REPORT_ROWS = 20
@@ -53,8 +53,6 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
 
 KIND = Kind(
     id="progress",
-    order=4,
-    titles={"nl": "Voortgangsrapport", "en": "Progress report"},
     template="progress.md.j2",
     gate=gate,
     instances=instances,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from generator.documents import Gate, Instance, Kind
+from generator.documents.kind import Gate, Instance, Kind
 from generator.model import Assignment, compute_fee
 
 
@@ -29,8 +29,6 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
 
 KIND = Kind(
     id="proposal",
-    order=1,
-    titles={"nl": "Opdrachtvoorstel", "en": "Assignment proposal"},
     template="proposal.md.j2",
     gate=lambda a: Gate.open(),
     context=context,

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import Diagnostic
+from generator.redline.marks import Mark, number_revisions
 from generator.redline.package import Package
-from generator.redline.tracked import Mark, Side, StoryDiff, number_revisions
+from generator.redline.tracked import Side, StoryDiff
 from generator.writer.oxml import serialize
 from generator.writer.package import resolve_timestamp, zip_package
 

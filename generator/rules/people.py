@@ -1,0 +1,82 @@
+"""Rules 1-3: the assignment's identity, its people and who references whom."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from generator.rules.context import Context, unique
+from generator.sources import Path_, ProseMapping
+
+PERSON_KEYS = frozenset({
+    "sponsor", "interim_manager", "reports_to", "owner", "committed_by", "participants",
+    "with", "accepted_by", "approved_by", "to", "person", "new_owner",
+})
+
+
+def rule_identity(ctx: Context) -> None:
+    """1. `id` equals the folder name (slug and language are checked by the model)."""
+    if ctx.assignment.id != ctx.folder.name:
+        ctx.error(("id",), f"id {ctx.assignment.id!r} differs from the folder name "
+                  f"{ctx.folder.name!r}", f"write `id: {ctx.folder.name}` or rename the folder")
+
+
+def rule_person_references(ctx: Context) -> None:
+    """2. Every person reference names a person in `people`."""
+    known = ctx.people()
+    for path, ref in _person_references(ctx.source.data, ()):
+        person_id = ctx.source.as_typed.get(path, str(ref))  # `007` as typed, as the model
+        if person_id not in known:
+            guess = difflib.get_close_matches(person_id, list(known), n=1, cutoff=0.5)
+            hint = f"did you mean {guess[0]!r}?" if guess else \
+                "add the person under `people` or use one of " + ", ".join(known)
+            key = next(p for p in reversed(path) if isinstance(p, str))
+            ctx.error(path, f"unknown person {person_id!r} in `{key}`", hint)
+    unique(ctx, "people", [p.id for p in ctx.assignment.people])
+
+
+def _person_references(value: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
+    if isinstance(value, dict) and not isinstance(value, ProseMapping):
+        for key, item in value.items():
+            if key in PERSON_KEYS and _is_id(item):
+                yield (*path, key), item
+            elif key in PERSON_KEYS and isinstance(item, list):
+                yield from (((*path, key, i), v) for i, v in enumerate(item) if _is_id(v))
+            else:
+                yield from _person_references(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _person_references(item, (*path, index))
+
+
+def _is_id(value: Any) -> bool:
+    """Text, or what YAML read as a number, date or boolean where an id was typed."""
+    return isinstance(value, str | int | float | datetime.date)
+
+
+def rule_roles(ctx: Context) -> None:
+    """3. The interim manager sits inside the organisation, under someone else."""
+    a = ctx.assignment
+    people = ctx.people()
+    if a.position.reports_to == a.interim_manager:
+        ctx.error(("position", "reports_to"), "the interim manager cannot report to himself",
+                  "name the level above the interim manager, usually the sponsor "
+                  f"({a.client.sponsor})")
+    manager = people.get(a.interim_manager)
+    if manager and manager.organisation != "provider":
+        ctx.error(("interim_manager",), f"the interim manager {manager.id!r} has organisation "
+                  f"{manager.organisation!r}", "set `organisation: provider` for this person")
+    clients = ctx.people(organisation="client")
+    checks: list[tuple[Path_, str]] = []
+    if a.closing:
+        checks += [(("closing", "open_items", i, "new_owner"), item.new_owner)
+                   for i, item in enumerate(a.closing.open_items)]
+        checks += [(("closing", "leadership", i, "person"), item.person)
+                   for i, item in enumerate(a.closing.leadership)]
+    for path, person_id in checks:
+        if person_id in people and person_id not in clients:
+            ctx.error(path, f"{person_id!r} is not a client person",
+                      "after the handover only the client's own people can take over: "
+                      "choose someone with `organisation: client`")

@@ -1,0 +1,69 @@
+"""Paths and text a document may hold, below every layer that needs them.
+
+The source layer (includes, control characters in YAML), the rules and the writer
+(links, pictures) refuse the same things the same way, and none of them needs the
+Markdown parser for it.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from pathlib import Path
+
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 forbids: Word calls a file holding them corrupt. Refused at their line."""
+
+ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
+"""Links a client document may hold, besides `#anchors`: all else is refused at its line.
+A deny-list always misses one (`ms-msdt:`, `search-ms:`, `smb://`, `\\\\host\\share`)."""
+LINK_HINT = "use http(s): or mailto: links, tel: numbers or #anchors in the document only"
+_SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def forbidden_character(text: str) -> tuple[int, str] | None:
+    """(1-based line, "U+0007") of the first character a document may not hold, or None."""
+    bad = FORBIDDEN_CHARS.search(text)
+    if bad is None:
+        return None
+    return text.count("\n", 0, bad.start()) + 1, f"U+{ord(bad.group()):04X}"
+
+
+def refused_scheme(href: str) -> str | None:
+    """What makes a link unacceptable (`ms-msdt`, `a network path`, `a relative address`),
+    judged as a browser would (percent-decoded, blanks and control characters removed);
+    None for an http(s), mailto or tel address or an in-document `#anchor`."""
+    decoded = "".join(ch for ch in urllib.parse.unquote(href) if ch > " ")
+    if decoded.startswith("#"):
+        return None
+    if "\\" in decoded or decoded.startswith("//"):
+        return "a network path"
+    match = _SCHEME_RE.match(decoded)
+    if match is None:
+        return "a relative address"
+    scheme = match.group(1).lower()
+    if scheme not in ALLOWED_SCHEMES:
+        return scheme
+    if scheme.startswith("http") and not re.match(r"https?://[^/]", decoded, re.IGNORECASE):
+        return f"{scheme} without a host"
+    return None
+
+
+def is_url(target: str) -> bool:
+    """A picture given as an address (`https:`, `//host`): pictures are never downloaded."""
+    return bool(_SCHEME_RE.match(target)) or target.startswith("//")
+
+
+def resolve_inside(root: Path, name: str) -> Path | None:
+    """`name` relative to `root`, symlinks followed; None when it would leave `root`.
+
+    Includes, pictures and the firm's files all stay inside their folder this one way.
+    """
+    candidate = Path(name)
+    if candidate.is_absolute() or "\\" in name:
+        return None
+    root = root.resolve()
+    resolved = (root / candidate).resolve()
+    if resolved != root and root not in resolved.parents:
+        return None
+    return resolved

@@ -1,0 +1,76 @@
+"""`interim schema` checked by the standard JSON Schema validator (jsonschema), as an editor
+reads it: a valid draft 2020-12 schema, that admits every assignment under assignments/ and
+refuses what the model refuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator, FormatChecker
+
+from generator.cli import main
+from generator.model import assignment_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENTS = sorted((ROOT / "assignments").glob("*/assignment.yaml"))
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class EditorLoader(yaml.SafeLoader):
+    """YAML as an editor's JSON view has it: `2027-01-11` stays text, numbers stay numbers."""
+
+
+EditorLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _validator() -> Draft202012Validator:
+    output = CliRunner().invoke(main, ["schema"]).output
+    schema = json.loads(output)
+    assert schema == assignment_schema()
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _instance(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=EditorLoader)
+
+
+def test_interim_schema_is_a_valid_draft_2020_12_schema() -> None:
+    schema = json.loads(CliRunner().invoke(main, ["schema"]).output)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def test_there_are_assignments_to_check() -> None:
+    assert len(ASSIGNMENTS) >= 2
+
+
+@pytest.mark.parametrize("path", ASSIGNMENTS, ids=lambda p: p.parent.name)
+def test_every_assignment_is_valid_against_the_schema(path: Path) -> None:
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in _validator().iter_errors(_instance(path))]
+    assert errors == []
+
+
+@pytest.mark.parametrize(("key", "bad"), [
+    ("id", "DL-Logistiek"), ("language", "fr"), ("confidential", "ja"), ("typo_key", 1),
+])
+def test_the_schema_refuses_what_the_model_refuses(key: str, bad: Any) -> None:
+    data = _instance(ASSIGNMENTS[0])
+    assert not _validator().is_valid({**data, key: bad})
+
+
+def test_the_schema_checks_dates_and_nested_records() -> None:
+    data = _instance(ASSIGNMENTS[0])
+    validator = _validator()
+    assert not validator.is_valid({**data, "period": {**data["period"], "start": "11-01-2027"}})
+    assert not validator.is_valid({**data, "period": {"start": data["period"]["start"]}})
+    people = [{**data["people"][0], "organisation": "nobody"}, *data["people"][1:]]
+    assert not validator.is_valid({**data, "people": people})
