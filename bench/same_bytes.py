@@ -22,6 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BASE = "ec18274"
 # Both the documents the phase allows and, with --draft, every document.
 RUNS = {"allowed": [], "draft": ["--draft"]}
+# Refuses to run when another checkout's generator (e.g. the editable install) is imported.
+CHECK_AND_RUN = (
+    "import sys, pathlib, generator; "
+    "found = pathlib.Path(generator.__file__).resolve().parents[1]; "
+    "found == pathlib.Path({code!r}).resolve() or sys.exit(f'imported {{found}}, not {code}'); "
+    "from generator.cli import main; main()"
+)
 
 
 def build(code: Path, out: Path) -> None:
@@ -29,7 +36,8 @@ def build(code: Path, out: Path) -> None:
     env = dict(os.environ, INTERIM_LAYOUT="0", SOURCE_DATE_EPOCH="1800000000",
                PYTHONPATH=str(code), INTERIM_JOBS="1")
     for name, flags in RUNS.items():
-        command = [sys.executable, "-c", "from generator.cli import main; main()",
+        # -P: not the working directory first, so PYTHONPATH's generator is the one imported
+        command = [sys.executable, "-P", "-c", CHECK_AND_RUN.format(code=str(code)),
                    "build", "--no-layout", "-q", "--out", str(out / name), *flags]
         subprocess.run(command, cwd=ROOT, env=env, check=True)
 
