@@ -31,6 +31,7 @@ from generator.sources import FileRefused, read_inside
 from generator.writer import oxml
 from generator.writer.measure import body_font, measure_for
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
+from generator.writer.package import RidAllocator
 from generator.writer.template import MAX_LEVEL, Template, list_indent
 
 
@@ -131,18 +132,6 @@ class _Inline:
 
 _PLAIN_KEY: tuple = (None, False, False, False, None)
 """The formatting key (`Renderer._key`) of text with no emphasis, style or colour."""
-
-
-class RidAllocator:
-    """Deterministic relationship ids continuing after the template's own."""
-
-    def __init__(self, start: int):
-        self.next = start
-
-    def __call__(self) -> str:
-        rid = f"rId{self.next}"
-        self.next += 1
-        return rid
 
 
 class Renderer:

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree
 
@@ -22,7 +22,8 @@ from generator.dialect import refused_scheme
 from generator.errors import Diagnostic, GeneratorError, Level, Location
 from generator.sources import FileRefused, read_file
 from generator.writer import oxml
-from generator.writer.oxml import CT_NS, PR_NS, W_NS, w
+from generator.writer.oxml import PR_NS, W_NS, w
+from generator.writer.package import rels_name, resolve_target
 
 
 class TemplateError(GeneratorError):
@@ -253,28 +254,6 @@ def _parse(path: Path, parts: dict[str, bytes], name: str) -> etree._Element:
     return root
 
 
-def _resolve_target(source_part: str, target: str) -> str:
-    """A relationship's target as a part name; '' when it points outside the package."""
-    if target.startswith("/"):
-        target, base = target.lstrip("/"), PurePosixPath("")
-    else:
-        base = PurePosixPath(source_part).parent
-    parts: list[str] = []
-    for piece in (base / target).parts:
-        if piece == "..":
-            if not parts:
-                return ""
-            parts.pop()
-        elif piece not in (".", "/"):
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def rels_name(partname: str) -> str:
-    p = PurePosixPath(partname)
-    return str(p.parent / "_rels" / f"{p.name}.rels")
-
-
 def read_package(path: Path) -> tuple[dict[str, bytes], str]:
     """The parts of a reference .docx a document needs, and the main document's name.
 
@@ -297,7 +276,7 @@ def read_package(path: Path) -> tuple[dict[str, bytes], str]:
         document_part = "word/document.xml"
         for rel in _parse(path, parts, "_rels/.rels"):
             if rel.get("Type") == oxml.RT_OFFICE_DOC:
-                document_part = _resolve_target("", rel.get("Target", ""))
+                document_part = resolve_target("", rel.get("Target", ""))
         parts[document_part] = reader.read(document_part)
         for part in reader.follow(document_part, DOCUMENT_NEEDS, parts):
             reader.follow(part, PARTS_MAY_USE, parts)
@@ -360,7 +339,7 @@ class _PartReader:
                     raise TemplateError(f"{self.path}: part {source} links to {target[:60]!r}, "
                                         f"which is not allowed ({why}); remove the link in Word")
             elif rel.get("Type") in kinds:
-                name = _resolve_target(source, target)
+                name = resolve_target(source, target)
                 if not name:
                     raise TemplateError(f"{self.path}: {rels} points outside the package "
                                         f"({target!r})")
@@ -408,7 +387,7 @@ def load(path: Path) -> Template:
         else etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS})
     )
     targets = {
-        rel.get("Id"): (rel.get("Type"), _resolve_target(document_part, rel.get("Target", "")))
+        rel.get("Id"): (rel.get("Type"), resolve_target(document_part, rel.get("Target", "")))
         for rel in rels_root
         if rel.get("TargetMode") != "External"
     }
@@ -539,7 +518,7 @@ def _borrow_styles(styles_root: etree._Element, styles: dict[str, StyleInfo]) ->
 def _builtin_styles() -> tuple[etree._Element, ...]:
     parts, document_part = read_package(BUILTIN_REFERENCE)
     rels = _parse(BUILTIN_REFERENCE, parts, rels_name(document_part))
-    name = next(_resolve_target(document_part, r.get("Target", "")) for r in rels
+    name = next(resolve_target(document_part, r.get("Target", "")) for r in rels
                 if r.get("Type") == oxml.RT_STYLES)
     root = _parse(BUILTIN_REFERENCE, parts, name)
     return tuple(s for s in root.findall(w("style"))
@@ -709,23 +688,3 @@ def status_paragraph(status: str, style_id: str | None) -> etree._Element:
     etree.SubElement(rpr, w("color")).set(oxml.W_VAL, "C00000")
     oxml.text_run(p, status, rpr)
     return p
-
-
-def content_type_override(root: etree._Element, partname: str, content_type: str) -> None:
-    for node in root:
-        if node.get("PartName") == f"/{partname}":
-            node.set("ContentType", content_type)
-            return
-    node = etree.SubElement(root, f"{{{CT_NS}}}Override")
-    node.set("PartName", f"/{partname}")
-    node.set("ContentType", content_type)
-
-
-def content_type_default(root: etree._Element, extension: str, content_type: str) -> None:
-    for node in root:
-        if node.tag == f"{{{CT_NS}}}Default" and node.get("Extension", "").lower() == extension:
-            return
-    node = etree.Element(f"{{{CT_NS}}}Default")
-    node.set("Extension", extension)
-    node.set("ContentType", content_type)
-    root.insert(0, node)
