@@ -32,6 +32,7 @@ from generator.writer import oxml
 from generator.writer.measure import body_font, measure_for
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
 from generator.writer.package import RidAllocator
+from generator.writer.table import SPACE_AFTER_BLOCK, Table, TableRules, column_widths
 from generator.writer.template import MAX_LEVEL, Template, list_indent
 
 
@@ -54,7 +55,6 @@ def unsupported(what: str, token_type: str, line: int) -> MarkdownError:
                          "remove it or rewrite it with the constructs listed in docs/markdown.md")
 
 
-_ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 IMAGE_TYPES = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif"}
 """Picture formats Word and LibreOffice both show, by Pillow's name, with their extension."""
 EMU_PER_INCH = 914400
@@ -134,7 +134,7 @@ _PLAIN_KEY: tuple = (None, False, False, False, None)
 """The formatting key (`Renderer._key`) of text with no emphasis, style or colour."""
 
 
-class Renderer:
+class Renderer(TableRules):
     """Renders one document; create a new one per conversion (it holds per-document state)."""
 
     def __init__(
@@ -184,22 +184,13 @@ class Renderer:
         self.heading_level = 1
         self.current_p: etree._Element | None = None
         self.caption: str | None = None
-        # tables
-        self.table: etree._Element | None = None
-        self.row: etree._Element | None = None
-        self.cell: etree._Element | None = None
-        self.col_widths: list[int] = []
-        self.col_index = 0
-        self.in_header_row = False
-        self.cell_align: str | None = None
+        self.table: Table | None = None
         self.footnote_tokens: dict[int, list[Token]] = {}
         self._directive_stack: list[str] = []
         self.has_toc_pending = False
         self._ppr_cache: dict[tuple, etree._Element | None] = {}
         self._p_tpl: dict[int, etree._Element] = {}
         self._run_tpl: dict[tuple, etree._Element] = {}
-        self._cell_len = 0
-        self._cell_word = 0
         self.measure = measure_for(*body_font(template.styles_root))
         self.signature_block = False
         self._rpr_cache: dict[tuple, etree._Element | None] = {}
@@ -358,7 +349,7 @@ class Renderer:
 
     # -- paragraphs and headings ---------------------------------------------------------
     def paragraph_open(self, token: Token) -> None:
-        self.pending = "cell" if self.cell is not None else "paragraph"
+        self.pending = "cell" if self.table and self.table.cell is not None else "paragraph"
         self.pending_hidden = token.hidden
 
     def paragraph_close(self, token: Token) -> None:
@@ -366,7 +357,7 @@ class Renderer:
             p = self._new_p(self._ppr(self.s_caption))
             oxml.text_run(p, self.caption, None)
             self.caption = None
-        self.pending = "cell" if self.cell is not None else None
+        self.pending = "cell" if self.table and self.table.cell is not None else None
         self.current_p = None
 
     def heading_open(self, token: Token) -> None:
@@ -419,10 +410,11 @@ class Renderer:
             self.render_inline(p, children, _line(token))
             return
         if kind == "cell":
-            p = self._p(self._ppr(self.s_compact, jc=self.cell_align))
-            self.cell.append(p)
+            table = self.table
+            p = self._p(self._ppr(self.s_compact, jc=table.align))
+            table.cell.append(p)
             self._measure_cell(keep_spaces(plain_text(token)))
-            self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
+            self.render_inline(p, children, _line(token), force_bold=table.in_header)
             return
         if kind == "paragraph":
             ppr = self._paragraph_style(children)
@@ -445,16 +437,6 @@ class Renderer:
                     self.caption = alt
             return
         raise MarkdownError("inline content outside a block", _line(token))
-
-    def _measure_cell(self, text: str) -> None:
-        """Add a cell paragraph's width (twips) and its widest unbreakable piece."""
-        bold = self.in_header_row
-        width = self.measure.width(text, bold)
-        self._cell_len += width
-        # A short cell ("9 Jul 2027", "Approved by") reads best on one line.
-        unbroken = width if len(text) <= SHORT_CELL else self.measure.longest_unbreakable(
-            text, bold)
-        self._cell_word = max(self._cell_word, unbroken)
 
     # -- inline rendering ------------------------------------------------------------------
     def render_inline(
@@ -614,8 +596,9 @@ class Renderer:
         cx = int(width * EMU_PER_INCH / dpi_x)
         cy = int(height * EMU_PER_INCH / dpi_y)
         max_cx = self.text_width * oxml.EMU_PER_TWIP
-        if self.cell is not None and self.col_widths:
-            max_cx = (self.col_widths[self.col_index - 1] - 216) * oxml.EMU_PER_TWIP
+        table = self.table
+        if table is not None and table.cell is not None and table.widths:
+            max_cx = (table.widths[table.column - 1] - 216) * oxml.EMU_PER_TWIP
         wanted = token.attrs.get("width")
         if wanted is not None and cx > 0:
             width = requested_width(str(wanted), max_cx, state.line)
@@ -736,143 +719,6 @@ class Renderer:
 
     def ignore(self, token: Token) -> None:
         """Structural tokens whose meaning is carried by their partners."""
-
-    # -- tables --------------------------------------------------------------------------
-    def table_open(self, token: Token) -> None:
-        self._keep_introduction()
-        self.table = etree.Element(w("tbl"))
-        self._append_block(self.table)
-        self._table_token = token
-        self._table_cells: list[list[tuple[int, int]]] = []
-        self._headless = False
-        self.col_index = 0
-
-    def table_close(self, token: Token) -> None:
-        assert self.table is not None
-        columns = max((len(r) for r in self._table_cells), default=1)
-        width = self.text_width
-        if self.lists:
-            width -= list_indent(self.lists[-1].level)[0]
-        self.col_widths = column_widths(self._table_cells, columns, width)
-        tbl = self.table
-        tblpr = etree.Element(w("tblPr"))
-        style = self.t.exact_style_id("Table", "table")
-        if style:
-            sub(tblpr, "tblStyle", {"val": style})
-        sub(tblpr, "tblW", {"w": str(sum(self.col_widths)), "type": "dxa"})
-        if self.lists:
-            sub(tblpr, "tblInd", {"w": str(list_indent(self.lists[-1].level)[0]), "type": "dxa"})
-        if not style:
-            borders = sub(tblpr, "tblBorders")
-            for edge in ("top", "bottom", "insideH"):
-                sub(borders, edge, {"val": "single", "sz": "4", "space": "0", "color": "A6A6A6"})
-        sub(tblpr, "tblLayout", {"type": "fixed"})
-        sub(
-            tblpr,
-            "tblLook",
-            {
-                "val": "0400" if self._headless else "04A0",  # LibreOffice reads the bits
-                "firstRow": "0" if self._headless else "1",
-                "lastRow": "0",
-                "firstColumn": "0",
-                "lastColumn": "0",
-                "noHBand": "0",
-                "noVBand": "1",
-            },
-        )
-        grid = etree.Element(w("tblGrid"))
-        for width_twips in self.col_widths:
-            sub(grid, "gridCol", {"w": str(width_twips)})
-        tbl.insert(0, grid)
-        tbl.insert(0, tblpr)
-        self._hold_together(tbl)
-        tcws = [oxml.el("tcW", {"w": str(width), "type": "dxa"}) for width in self.col_widths]
-        for tr in tbl.iter(w("tr")):
-            cells = tr.findall(w("tc"))
-            for index, tc in enumerate(cells):
-                tc[0].insert(0, tcws[index].__copy__())
-            for missing in range(len(cells), columns):
-                tc = sub(tr, "tc")
-                sub(sub(tc, "tcPr"), "tcW", {"w": str(self.col_widths[missing]), "type": "dxa"})
-                sub(tc, "p")
-        self.table = None
-        self.col_widths = []
-        self.after_heading = False
-        self.after_block = True
-
-    def _keep_introduction(self) -> None:
-        """The paragraph that introduces a table or list stays on its page (keepNext)."""
-        container = self.container
-        if not len(container):
-            return
-        last = container[-1]
-        listed = last.find(f"{W_PPR}/{w('numPr')}") is not None
-        if last.tag == W_P and not listed and last.find(f".//{W_T}") is not None:
-            oxml.keep_next(last)
-
-    def _hold_together(self, tbl: etree._Element) -> None:
-        """Rows kept with the next one: a small table (or a signature block) stays on one
-        page; a long one keeps its header with its first row and never leaves its last row
-        alone on a page. Rows themselves never split (cantSplit)."""
-        rows = tbl.findall(w("tr"))
-        headers = sum(1 for row in rows if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None)
-        if self.signature_block or len(rows) - headers <= SMALL_TABLE_ROWS:
-            keep = rows[:-1]
-        else:
-            keep = rows[: headers + 1] + rows[-2:-1]
-        for row in keep:
-            for p in row.iter(W_P):
-                oxml.keep_next(p)
-        if self.signature_block:
-            for row in rows[headers:]:
-                if not any(tc.findtext(f".//{W_T}") for tc in row.findall(w("tc"))[1:]):
-                    height = SIGNATURE_ROW if row is rows[-1] else WRITING_ROW
-                    oxml.insert_in_order(row.find(w("trPr")), oxml.el(
-                        "trHeight", {"val": str(height), "hRule": "atLeast"}), ("cantSplit",))
-
-    def thead_open(self, token: Token) -> None:
-        self.in_header_row = True
-
-    def thead_close(self, token: Token) -> None:
-        """A header row of empty cells (`| | |`) is no header: a key/value table has none."""
-        self.in_header_row = False
-        assert self.table is not None
-        header = self.table[-1]
-        if not "".join(header.itertext()).strip():
-            self.table.remove(header)
-            self._table_cells.pop()
-            self._headless = True
-
-    def tr_open(self, token: Token) -> None:
-        assert self.table is not None
-        self.row = sub(self.table, "tr")
-        trpr = sub(self.row, "trPr")
-        sub(trpr, "cantSplit")
-        if self.in_header_row:
-            sub(trpr, "tblHeader")
-        self._table_cells.append([])
-        self.col_index = 0
-
-    def tr_close(self, token: Token) -> None:
-        self.row = None
-
-    def cell_open(self, token: Token) -> None:
-        assert self.row is not None
-        self.cell = self._tc_tpl[self.in_header_row].__copy__()
-        self.row.append(self.cell)
-        self.cell_align = _ALIGN.get(str(token.attrs.get("style", "")))
-        self.col_index += 1
-        self.pending = "cell"
-
-    def cell_close(self, token: Token) -> None:
-        assert self.cell is not None
-        if self.cell.find(W_P) is None:
-            sub(self.cell, "p")
-        self._table_cells[-1].append((self._cell_len, self._cell_word))
-        self._cell_len = 0
-        self._cell_word = 0
-        self.cell = None
-        self.pending = None
 
     # -- directives (container plugin) ---------------------------------------------------
     def directive_open(self, token: Token) -> None:
@@ -1080,59 +926,6 @@ def requested_width(value: str, text_width: int, line: int) -> int:
     return int(number * _EMU_PER_UNIT[unit])
 
 
-SPACE_AFTER_BLOCK = 160
-"""Twips between a table or list and the paragraph that follows it."""
-CELL_PADDING_TWIPS = 230
-LONGEST_UNBROKEN_TWIPS = 2600
-"""A word wider than this (about 20 characters at body size) may break rather than
-squeeze the other columns."""
-MIN_TEXT_TWIPS = 400
-SHORT_CELL = 12
-SMALL_TABLE_ROWS = 8
-"""Tables of up to this many body rows are kept on one page."""
-SIGNATURE_ROW = 1191
-"""At least 2 cm (1134 twips) of room to sign, plus the cell's margins."""
-WRITING_ROW = 454
-"""0.8 cm: room to write a place or a date by hand."""
-
-
-def column_widths(cells: list[list[tuple[int, int]]], columns: int, total: int) -> list[int]:
-    """Widths (twips) summing to ``total``, from the content measured in the brand font.
-
-    Each cell is (text width, widest unbreakable piece), in twips. A column is never
-    narrower than its widest word (up to LONGEST_UNBROKEN_TWIPS) and never wider than
-    its longest text needs, so a date column is exactly as wide as its dates and the
-    prose column takes the rest; prose columns share by the length of their text.
-    """
-    natural, weights, floors = [], [], []
-    for col in range(columns):
-        entries = [row[col] for row in cells if col < len(row)] or [(0, 0)]
-        lengths = [length for length, _ in entries]
-        word = min(max(unbroken for _, unbroken in entries), LONGEST_UNBROKEN_TWIPS)
-        floors.append(max(word, MIN_TEXT_TWIPS) + CELL_PADDING_TWIPS)
-        natural.append(max(max(lengths) + CELL_PADDING_TWIPS, floors[-1]))
-        weights.append(max(MIN_TEXT_TWIPS, 0.5 * max(lengths) + 0.5 * sum(lengths) / len(lengths)))
-    if sum(natural) <= total:  # everything fits on one line: share the spare room
-        widths = [int(n * total / sum(natural)) for n in natural]
-        widths[-1] += total - sum(widths)
-        return widths
-    if sum(floors) > total:
-        floors = [f * total / sum(floors) for f in floors]
-    fixed: dict[int, float] = {}
-    shares: dict[int, float] = {}
-    while len(fixed) < columns:
-        free = [i for i in range(columns) if i not in fixed]
-        rest = total - sum(fixed.values())
-        weight = sum(weights[i] for i in free)
-        shares = {i: rest * weights[i] / weight for i in free}
-        bound = {i: floors[i] for i in free if shares[i] < floors[i]}
-        bound.update({i: natural[i] for i in free if shares[i] > natural[i]})
-        if not bound:
-            break
-        fixed.update(bound)
-    widths = [int(fixed.get(i, shares.get(i, 0.0))) for i in range(columns)]
-    widths[-1] += total - sum(widths)
-    return widths
 
 
 _NUMBER_BEFORE_UNIT = re.compile(
@@ -1202,4 +995,11 @@ def _lone_image(children: list[Token]) -> bool:
     return seen
 
 
-__all__ = ["MarkdownError", "RenderResult", "Renderer", "RidAllocator", "check_link"]
+__all__ = [
+    "MarkdownError",
+    "RenderResult",
+    "Renderer",
+    "RidAllocator",
+    "check_link",
+    "column_widths",
+]
