@@ -596,9 +596,6 @@ class Renderer(TableRules):
         cx = int(width * EMU_PER_INCH / dpi_x)
         cy = int(height * EMU_PER_INCH / dpi_y)
         max_cx = self.text_width * oxml.EMU_PER_TWIP
-        table = self.table
-        if table is not None and table.cell is not None and table.widths:
-            max_cx = (table.widths[table.column - 1] - 216) * oxml.EMU_PER_TWIP
         wanted = token.attrs.get("width")
         if wanted is not None and cx > 0:
             width = requested_width(str(wanted), max_cx, state.line)
@@ -609,7 +606,10 @@ class Renderer(TableRules):
             cx = max_cx
         self.pic_id += 1
         run = _SUBE(state.parent, W_R)
-        run.append(oxml.inline_picture(rid, self.pic_id, f"image{self.pic_id}.{ext}", alt, cx, cy))
+        drawing = oxml.inline_picture(rid, self.pic_id, f"image{self.pic_id}.{ext}", alt, cx, cy)
+        run.append(drawing)
+        if self.table is not None and self.table.cell is not None:
+            self.table.place_picture(drawing)
 
     def _image_blob(self, src: str, line: int) -> bytes:
         """In-memory images first, then files strictly inside base_dir."""

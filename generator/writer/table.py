@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 SPACE_AFTER_BLOCK = 160
 """Twips between a table or list and the paragraph that follows it."""
 CELL_PADDING_TWIPS = 230
+CELL_MARGINS_TWIPS = 216
+"""Word's default left and right cell margins (108 twips each): room a picture leaves."""
 LONGEST_UNBROKEN_TWIPS = 2600
 """A word wider than this (about 20 characters at body size) may break rather than
 squeeze the other columns."""
@@ -56,6 +58,7 @@ class Table:
         """The columns' widths (twips), known once the table is finished."""
         self._length = 0
         self._word = 0
+        self._pictures: list[tuple[int, etree._Element]] = []
 
     def open_row(self) -> etree._Element:
         self.row = sub(self.element, "tr")
@@ -78,6 +81,10 @@ class Table:
         """Add a cell paragraph's width (twips) and its widest unbreakable piece."""
         self._length += width
         self._word = max(self._word, unbroken)
+
+    def place_picture(self, drawing: etree._Element) -> None:
+        """A picture in the cell being filled: capped to its column once that is sized."""
+        self._pictures.append((self.column, drawing))
 
     def close_cell(self) -> None:
         assert self.cell is not None
@@ -110,6 +117,20 @@ class Table:
         tbl.insert(0, self._properties(style, indent))
         self._hold_together(signature_block)  # before filler cells: they are not kept
         self._cell_widths(columns)
+        self._cap_pictures()
+
+    def _cap_pictures(self) -> None:
+        """A picture wider than its column (less the cell's margins) shrinks to fit it,
+        keeping its proportions; Word would otherwise let it spill over the next cell."""
+        for column, drawing in self._pictures:
+            limit = (self.widths[column - 1] - CELL_MARGINS_TWIPS) * oxml.EMU_PER_TWIP
+            extent = drawing.find(f".//{{{oxml.WP_NS}}}extent")
+            cx, cy = int(extent.get("cx")), int(extent.get("cy"))
+            if cx > limit > 0:
+                cy = int(cy * limit / cx)
+                for node in (extent, drawing.find(f".//{{{oxml.A_NS}}}ext")):
+                    node.set("cx", str(limit))
+                    node.set("cy", str(cy))
 
     def _properties(self, style: str | None, indent: int | None) -> etree._Element:
         tblpr = etree.Element(w("tblPr"))
