@@ -23,6 +23,7 @@ from generator.errors import Diagnostic, GeneratorError, Location, SourceError
 from generator.sources import FileRefused, read_file
 from generator.writer import oxml, package, template
 from generator.writer import parts as standard_parts
+from generator.writer.headers import fill_headers_footers
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import (
     Package,
@@ -179,7 +180,7 @@ class Converter:
 
     def _headers_footers(self, meta: DocumentMeta, pkg: Package, sect_pr: etree._Element
                          ) -> None:
-        """Fill placeholders; make sure the status label shows on every page."""
+        """The header and footer values: the document's, then its own placeholders."""
         values = {
             "title": meta.title,
             "client": meta.client,
@@ -192,50 +193,7 @@ class Converter:
             "footer": "",
             **meta.placeholders,
         }
-        roots: dict[str, etree._Element] = {}
-        status_types: set[str] = set()
-        header_parts: dict[str, str] = {}
-        for part in self.template.headers:
-            root = etree.fromstring(part.xml)
-            found = template.fill_placeholders(root, values)
-            if "status" in found:
-                status_types.add(part.ref_type)
-            roots[part.partname] = root
-            if part.kind == "header":
-                header_parts[part.ref_type] = part.partname
-        if meta.status_label:
-            needed = ["default"]
-            if sect_pr.find(w("titlePg")) is not None:
-                needed.append("first")
-            settings = self.template.settings_root
-            if settings is not None and settings.find(w("evenAndOddHeaders")) is not None:
-                needed.append("even")
-            header_style = self.template.exact_style_id("Header")
-            for ref_type in needed:
-                if ref_type in status_types:
-                    continue
-                partname = header_parts.get(ref_type)
-                if partname is None:
-                    partname = self._new_header(ref_type, pkg, sect_pr)
-                    roots[partname] = etree.fromstring(
-                        f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{oxml.R_NS}"/>'.encode()
-                    )
-                roots[partname].insert(
-                    0, template.status_paragraph(meta.status_label, header_style)
-                )
-        for partname, root in roots.items():
-            pkg.parts[partname] = oxml.serialize(root)
-
-    def _new_header(self, ref_type: str, pkg: Package, sect_pr: etree._Element) -> str:
-        partname = pkg.new_part_name("header")
-        pkg.parts[partname] = b""
-        rid = pkg.relate(oxml.RT_HEADER, partname.removeprefix("word/"))
-        pkg.override(partname, oxml.CT_HEADER)
-        ref = etree.Element(w("headerReference"))
-        ref.set(w("type"), ref_type)
-        ref.set(oxml.R_ID, rid)
-        sect_pr.insert(0, ref)  # header/footer references come first in sectPr
-        return partname
+        fill_headers_footers(self.template, pkg, sect_pr, values, meta.status_label)
 
     def _numbering(self, nums: list[tuple[int, int, int, int]], pkg: Package) -> None:
         """One w:num per Markdown list, restarting at its own start number."""
