@@ -357,6 +357,45 @@ def load(path: Path) -> Template:
     """Read and analyse a reference .docx (single section, styles, numbering, headers)."""
     path = Path(path)
     parts, document_part = read_package(path)
+    root, sect_pr = _document(path, parts, document_part)
+    rels_root, targets = _relationships(path, parts, document_part)
+    by_type = {rtype: target for rtype, target in targets.values()}
+    styles_root, styles, borrowed = _styles(path, parts, by_type.get(oxml.RT_STYLES))
+    numbering = _numbering(path, parts, by_type.get(oxml.RT_NUMBERING))
+    settings_part = by_type.get(oxml.RT_SETTINGS)
+    settings_root = (
+        _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
+    )
+    headers = _header_parts(path, parts, sect_pr, targets)  # parsed (and refused) before
+    template = Template(
+        path=path,
+        parts=parts,
+        document_part=document_part,
+        document_root=root,
+        sect_pr=sect_pr,
+        styles=styles,
+        styles_root=styles_root,
+        numbering_root=numbering.root,
+        numbering_existed=numbering.existed,
+        ordered_abstract=numbering.ordered,
+        bullet_abstract=numbering.bullet,
+        first_num_id=numbering.first_num_id,
+        settings_root=settings_root,
+        rels_root=rels_root,
+        content_types_root=_parse(path, parts, "[Content_Types].xml"),
+        headers=headers,
+        rid_counter_start=_first_free_rid(rels_root),
+        borrowed_styles=borrowed,
+    )
+    for name in REQUIRED:
+        template.style_id(name)
+    return template
+
+
+def _document(path: Path, parts: dict[str, bytes], document_part: str
+              ) -> tuple[etree._Element, etree._Element]:
+    """The main document emptied of its content, and its one section's properties
+    (A4 with 2.5 cm margins when it has none)."""
     root = _parse(path, parts, document_part)
     body = root.find(w("body"))
     if body is None:
@@ -376,7 +415,12 @@ def load(path: Path) -> Template:
         )
     for child in list(body):
         body.remove(child)
+    return root, sect_pr
 
+
+def _relationships(path: Path, parts: dict[str, bytes], document_part: str
+                   ) -> tuple[etree._Element, dict[str | None, tuple[str | None, str]]]:
+    """The main document's relationships, and its internal ones as id -> (type, part)."""
     rels_part = rels_name(document_part)
     rels_root = (
         _parse(path, parts, rels_part)
@@ -388,73 +432,56 @@ def load(path: Path) -> Template:
         for rel in rels_root
         if rel.get("TargetMode") != "External"
     }
-    by_type = {rtype: target for rtype, target in targets.values()}
+    return rels_root, targets
 
-    styles_part = by_type.get(oxml.RT_STYLES)
+
+def _first_free_rid(rels_root: etree._Element) -> int:
+    """The number after the highest `rIdN` the template uses: ours never collide."""
+    numbers = [int(m.group(1)) for rel in rels_root
+               for m in [re.match(r"rId(\d+)$", rel.get("Id", ""))] if m]
+    return max(numbers, default=0) + 1
+
+
+def _styles(path: Path, parts: dict[str, bytes], styles_part: str | None
+            ) -> tuple[etree._Element, dict[str, StyleInfo], list[str]]:
+    """The styles part, its index by name, and the styles borrowed from the built-in
+    reference (a brand template without them still gives complete documents)."""
     if styles_part is None or styles_part not in parts:
         raise TemplateError(f"{path}: the reference document has no styles part (styles.xml)")
     styles_root = _parse(path, parts, styles_part)
     styles = _style_index(styles_root)
     borrowed = [] if path.resolve() == BUILTIN_REFERENCE.resolve() else _borrow_styles(
         styles_root, styles)
+    return styles_root, styles, borrowed
 
-    numbering_part = by_type.get(oxml.RT_NUMBERING)
-    numbering_existed = numbering_part is not None and numbering_part in parts
-    numbering_root = (
-        _parse(path, parts, numbering_part)
-        if numbering_existed
-        else etree.fromstring(empty_numbering_xml())
-    )
-    ordered, bullet = _find_abstracts(numbering_root)
-    existing_abstract = [int(a.get(w("abstractNumId"), "0")) for a in _abstracts(numbering_root)]
+
+@dataclass
+class _Numbering:
+    root: etree._Element
+    existed: bool
+    ordered: int
+    bullet: int
+    first_num_id: int
+
+
+def _numbering(path: Path, parts: dict[str, bytes], numbering_part: str | None) -> _Numbering:
+    """The numbering part with an ordered and a bullet list definition (ours are added
+    where the template has none), and the first list id free for the document's lists."""
+    existed = numbering_part is not None and numbering_part in parts
+    root = (_parse(path, parts, numbering_part) if existed
+            else etree.fromstring(empty_numbering_xml()))
+    ordered, bullet = _find_abstracts(root)
+    existing_abstract = [int(a.get(w("abstractNumId"), "0")) for a in _abstracts(root)]
     next_abstract = max(existing_abstract, default=-1) + 1
     if ordered is None:
         ordered = next_abstract
-        _add_abstract(numbering_root, abstract_num_xml(ordered, True))
+        _add_abstract(root, abstract_num_xml(ordered, True))
         next_abstract += 1
     if bullet is None:
         bullet = next_abstract
-        _add_abstract(numbering_root, abstract_num_xml(bullet, False))
-    num_ids = [int(n.get(w("numId"), "0")) for n in numbering_root.findall(w("num"))]
-
-    settings_part = by_type.get(oxml.RT_SETTINGS)
-    settings_root = (
-        _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
-    )
-
-    headers = _header_parts(path, parts, sect_pr, targets)
-
-    numeric = [int(m.group(1)) for rid in targets for m in [re.match(r"rId(\d+)$", rid or "")] if m]
-    numeric += [
-        int(m.group(1))
-        for rel in rels_root
-        for m in [re.match(r"rId(\d+)$", rel.get("Id", ""))]
-        if m
-    ]
-    content_types_root = _parse(path, parts, "[Content_Types].xml")
-    template = Template(
-        path=path,
-        parts=parts,
-        document_part=document_part,
-        document_root=root,
-        sect_pr=sect_pr,
-        styles=styles,
-        styles_root=styles_root,
-        numbering_root=numbering_root,
-        numbering_existed=numbering_existed,
-        ordered_abstract=ordered,
-        bullet_abstract=bullet,
-        first_num_id=max(num_ids, default=0) + 1,
-        settings_root=settings_root,
-        rels_root=rels_root,
-        content_types_root=content_types_root,
-        headers=headers,
-        rid_counter_start=max(numeric, default=0) + 1,
-        borrowed_styles=borrowed,
-    )
-    for name in REQUIRED:
-        template.style_id(name)
-    return template
+        _add_abstract(root, abstract_num_xml(bullet, False))
+    num_ids = [int(n.get(w("numId"), "0")) for n in root.findall(w("num"))]
+    return _Numbering(root, existed, ordered, bullet, max(num_ids, default=0) + 1)
 
 
 def _header_parts(path: Path, parts: dict[str, bytes], sect_pr: etree._Element,
