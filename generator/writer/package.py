@@ -15,6 +15,7 @@ import os
 import re
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -43,6 +44,16 @@ def resolve_timestamp(timestamp: dt.datetime | None) -> dt.datetime:
         timestamp = timestamp.replace(tzinfo=dt.UTC)
     timestamp = timestamp.astimezone(dt.UTC).replace(microsecond=0)
     return max(timestamp, EPOCH_1980)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """A relationship from the main document part the renderer asks for."""
+
+    rid: str
+    rtype: str
+    target: str
+    external: bool
 
 
 class RidAllocator:
