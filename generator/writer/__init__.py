@@ -21,7 +21,7 @@ from markdown_it.token import Token
 from generator.dialect import forbidden_character, make_parser
 from generator.errors import Diagnostic, GeneratorError, Location, SourceError
 from generator.sources import FileRefused, read_file
-from generator.writer import oxml, package, template
+from generator.writer import numbering, oxml, package, template
 from generator.writer import parts as standard_parts
 from generator.writer.headers import fill_headers_footers
 from generator.writer.oxml import PR_NS, W_NS, w
@@ -137,7 +137,8 @@ class Converter:
         for ext in sorted(result.image_extensions):
             pkg.default(ext, _IMAGE_CT[ext])
 
-        self._numbering(result.nums, pkg)
+        pkg.related_part(oxml.RT_NUMBERING, "word/numbering.xml", oxml.CT_NUMBERING,
+                         oxml.serialize(numbering.with_lists(t.numbering_root, result.nums)))
         if result.footnotes:
             self._footnotes(result.footnotes, pkg)
         else:
@@ -194,24 +195,6 @@ class Converter:
             **meta.placeholders,
         }
         fill_headers_footers(self.template, pkg, sect_pr, values, meta.status_label)
-
-    def _numbering(self, nums: list[tuple[int, int, int, int]], pkg: Package) -> None:
-        """One w:num per Markdown list, restarting at its own start number."""
-        t = self.template
-        root = copy.deepcopy(t.numbering_root)
-        tail = root.find(w("numIdMacAtCleanup"))
-        for num_id, abstract, level, start in nums:
-            num = etree.Element(w("num"))
-            num.set(w("numId"), str(num_id))
-            oxml.sub(num, "abstractNumId", {"val": str(abstract)})
-            override = oxml.sub(num, "lvlOverride", {"ilvl": str(level)})
-            oxml.sub(override, "startOverride", {"val": str(start)})
-            if tail is not None:
-                tail.addprevious(num)
-            else:
-                root.append(num)
-        pkg.related_part(oxml.RT_NUMBERING, "word/numbering.xml", oxml.CT_NUMBERING,
-                         oxml.serialize(root))
 
     def _footnotes(self, notes: list[etree._Element], pkg: Package) -> None:
         """word/footnotes.xml with the separator (-1) and continuation (0) notes Word needs."""

@@ -22,6 +22,13 @@ from generator.dialect import refused_scheme
 from generator.errors import Diagnostic, GeneratorError, Level, Location
 from generator.sources import FileRefused, read_file
 from generator.writer import oxml
+from generator.writer.numbering import (  # noqa: F401 (abstract_num_xml: make_reference.py)
+    MAX_LEVEL,
+    abstract_num_xml,
+    complete_numbering,
+    empty_numbering_xml,
+    list_indent,
+)
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import rels_name, resolve_target
 
@@ -78,45 +85,6 @@ FALLBACK_OK = frozenset({"Title", "Subtitle", "Body Text", "First Paragraph", "C
 """Styles `::: style` may name even when the template lacks them: their fallback serves."""
 #: Styles whose absence is fatal: a document without them loses its structure.
 REQUIRED = ("Heading 1",)
-
-
-ORDERED_NAME = "interim-ordered"
-BULLET_NAME = "interim-bullet"
-MAX_LEVEL = 8
-_BULLETS = ("•", "–", "◦")
-
-
-def list_indent(level: int) -> tuple[int, int]:
-    """(left, hanging) in twips for a list level; also used for continuation paragraphs."""
-    return 567 + 425 * level, 397
-
-
-def abstract_num_xml(abstract_id: int, ordered: bool) -> str:
-    """A 9-level ``w:abstractNum`` (decimal or bullet), shared with make_reference.py."""
-    levels = []
-    for lvl in range(MAX_LEVEL + 1):
-        left, hanging = list_indent(lvl)
-        if ordered:
-            fmt, text, rpr = "decimal", f"%{lvl + 1}.", ""
-        else:
-            fmt, text = "bullet", _BULLETS[lvl % len(_BULLETS)]
-            rpr = '<w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/></w:rPr>'
-        levels.append(
-            f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-            f'<w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr>{rpr}</w:lvl>'
-        )
-    name = ORDERED_NAME if ordered else BULLET_NAME
-    return (
-        f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
-        f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{name}"/>'
-        + "".join(levels)
-        + "</w:abstractNum>"
-    )
-
-
-def empty_numbering_xml() -> bytes:
-    return f'<w:numbering xmlns:w="{W_NS}"/>'.encode()
 
 
 @dataclass
@@ -470,18 +438,8 @@ def _numbering(path: Path, parts: dict[str, bytes], numbering_part: str | None) 
     existed = numbering_part is not None and numbering_part in parts
     root = (_parse(path, parts, numbering_part) if existed
             else etree.fromstring(empty_numbering_xml()))
-    ordered, bullet = _find_abstracts(root)
-    existing_abstract = [int(a.get(w("abstractNumId"), "0")) for a in _abstracts(root)]
-    next_abstract = max(existing_abstract, default=-1) + 1
-    if ordered is None:
-        ordered = next_abstract
-        _add_abstract(root, abstract_num_xml(ordered, True))
-        next_abstract += 1
-    if bullet is None:
-        bullet = next_abstract
-        _add_abstract(root, abstract_num_xml(bullet, False))
-    num_ids = [int(n.get(w("numId"), "0")) for n in root.findall(w("num"))]
-    return _Numbering(root, existed, ordered, bullet, max(num_ids, default=0) + 1)
+    ordered, bullet, first_num_id = complete_numbering(root)
+    return _Numbering(root, existed, ordered, bullet, first_num_id)
 
 
 def _header_parts(path: Path, parts: dict[str, bytes], sect_pr: etree._Element,
@@ -547,42 +505,3 @@ def _builtin_styles() -> tuple[etree._Element, ...]:
     root = _parse(BUILTIN_REFERENCE, parts, name)
     return tuple(s for s in root.findall(w("style"))
                  if s.find(w("name")) is not None and s.get(w("styleId")))
-
-
-def _abstracts(numbering: etree._Element) -> list[etree._Element]:
-    return numbering.findall(w("abstractNum"))
-
-
-def _find_abstracts(numbering: etree._Element) -> tuple[int | None, int | None]:
-    """Our abstractNums by name, else any 9-level decimal / bullet multilevel definition."""
-    ordered = bullet = None
-    named: dict[str, int] = {}
-    for abstract in _abstracts(numbering):
-        aid = int(abstract.get(w("abstractNumId"), "0"))
-        name = abstract.find(w("name"))
-        if name is not None:
-            named.setdefault(name.get(w("val"), ""), aid)
-        levels = abstract.findall(w("lvl"))
-        if len(levels) < MAX_LEVEL + 1:
-            continue
-        fmt = levels[0].find(w("numFmt"))
-        value = fmt.get(w("val")) if fmt is not None else "decimal"
-        if value == "decimal" and ordered is None:
-            ordered = aid
-        elif value == "bullet" and bullet is None:
-            bullet = aid
-    return named.get(ORDERED_NAME, ordered), named.get(BULLET_NAME, bullet)
-
-
-def _add_abstract(numbering: etree._Element, xml: str) -> None:
-    """Insert an abstractNum after the last one: all abstractNums must precede w:num."""
-    node = etree.fromstring(xml)
-    abstracts = _abstracts(numbering)
-    if abstracts:
-        abstracts[-1].addnext(node)
-        return
-    nums = numbering.findall(w("num"))
-    if nums:
-        nums[0].addprevious(node)
-    else:
-        numbering.append(node)
