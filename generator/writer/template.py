@@ -334,7 +334,7 @@ def load(path: Path) -> Template:
     settings_root = (
         _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
     )
-    headers = _header_parts(path, parts, sect_pr, targets)  # parsed (and refused) before
+    headers = _header_parts(path, parts, sect_pr, targets)  # a broken one is said first
     template = Template(
         path=path,
         parts=parts,
