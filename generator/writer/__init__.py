@@ -21,11 +21,18 @@ from markdown_it.token import Token
 from generator.dialect import forbidden_character, make_parser
 from generator.errors import Diagnostic, GeneratorError, Location, SourceError
 from generator.sources import FileRefused, read_file
-from generator.writer import oxml, package, template
+from generator.writer import numbering, oxml, package, template
 from generator.writer import parts as standard_parts
+from generator.writer.headers import fill_headers_footers
 from generator.writer.oxml import PR_NS, W_NS, w
-from generator.writer.package import clean_stale_temporaries, write_atomic
-from generator.writer.render import MarkdownError, Renderer, RidAllocator, plain_text
+from generator.writer.package import (
+    Package,
+    RidAllocator,
+    clean_stale_temporaries,
+    resolve_target,
+    write_atomic,
+)
+from generator.writer.render import MarkdownError, Renderer, plain_text
 from generator.writer.template import BUILTIN_REFERENCE, Template, TemplateError
 
 __all__ = [
@@ -41,7 +48,6 @@ __all__ = [
 DEFAULT_REFERENCE = BUILTIN_REFERENCE
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _IMAGE_CT = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
-_FOOTNOTES_PART = "word/footnotes.xml"
 
 
 @dataclass(frozen=True)
@@ -100,23 +106,21 @@ class Converter:
     ) -> bytes:
         """Like ``convert`` for tokens already parsed with ``self.md`` (saves a parse)."""
         t = self.template
-        rids = RidAllocator(t.rid_counter_start)
-        parts: dict[str, bytes] = {
-            name: data
-            for name, data in t.parts.items()
-            if not name.startswith("docProps/") and name != "_rels/.rels"
-        }
-        rels = copy.deepcopy(t.rels_root)
-        types = copy.deepcopy(t.content_types_root)
+        pkg = Package(
+            {name: data for name, data in t.parts.items()
+             if not name.startswith("docProps/") and name != "_rels/.rels"},
+            t.document_part, copy.deepcopy(t.rels_root), copy.deepcopy(t.content_types_root),
+            RidAllocator(t.rid_counter_start),
+        )
         sect_pr = copy.deepcopy(t.sect_pr)
-        self._headers_footers(meta, parts, rels, types, sect_pr, rids)
+        self._headers_footers(meta, pkg, sect_pr)
 
         renderer = Renderer(
             t,
             base_dir=base_dir,
             images=images,
             sect_pr=sect_pr,
-            rids=rids,
+            rids=pkg.rids,
             first_num_id=t.first_num_id,
         )
         result = renderer.render(tokens)
@@ -125,37 +129,31 @@ class Converter:
         body = root.find(w("body"))
         body.extend(result.body)
         body.append(result.final_sect_pr)
-        parts[t.document_part] = oxml.serialize(root)
+        pkg.parts[t.document_part] = oxml.serialize(root)
 
         for rel in result.relationships:
-            oxml.relationship(rels, rel.rid, rel.rtype, rel.target, rel.external)
-        parts.update(result.media)
+            pkg.relate(rel.rtype, rel.target, external=rel.external, rid=rel.rid)
+        pkg.parts.update(result.media)
         for ext in sorted(result.image_extensions):
-            template.content_type_default(types, ext, _IMAGE_CT[ext])
+            pkg.default(ext, _IMAGE_CT[ext])
 
-        self._numbering(result.nums, parts, rels, types, rids)
+        pkg.related_part(oxml.RT_NUMBERING, "word/numbering.xml", oxml.CT_NUMBERING,
+                         oxml.serialize(numbering.with_lists(t.numbering_root, result.nums)))
         if result.footnotes:
-            self._footnotes(result.footnotes, parts, rels, types, rids)
+            self._footnotes(result.footnotes, pkg)
         else:
-            self._drop_part(_FOOTNOTES_PART, parts, rels, types, oxml.RT_FOOTNOTES)
-        self._settings(parts, result.has_toc, bool(result.footnotes))
-        self._theme_and_fonts(parts, rels, types, rids)
-        parts[self._styles_part()] = self._styles(meta.language)
-        self._doc_props(meta, parts, types)
-
-        parts[template.rels_name(t.document_part)] = oxml.serialize(rels)
-        for node in list(types):
-            name = node.get("PartName")
-            if name and name.lstrip("/") not in parts:
-                types.remove(node)
-        parts["[Content_Types].xml"] = oxml.serialize(types)
-        return package.zip_package(parts, package.resolve_timestamp(meta.timestamp))
+            pkg.drop(oxml.RT_FOOTNOTES)
+        self._settings(pkg, result.has_toc, bool(result.footnotes))
+        self._theme_and_fonts(pkg)
+        pkg.parts[self._styles_part()] = self._styles(meta.language)
+        self._doc_props(meta, pkg)
+        return pkg.zip(meta.timestamp)
 
     # -- parts ---------------------------------------------------------------------------
     def _styles_part(self) -> str:
         for rel in self.template.rels_root:
             if rel.get("Type") == oxml.RT_STYLES:
-                return template._resolve_target(self.template.document_part, rel.get("Target"))
+                return resolve_target(self.template.document_part, rel.get("Target"))
         return "word/styles.xml"
 
     def _styles(self, language: str) -> bytes:
@@ -181,16 +179,9 @@ class Converter:
             cached = self._styles_cache[language] = oxml.serialize(root)
         return cached
 
-    def _headers_footers(
-        self,
-        meta: DocumentMeta,
-        parts: dict[str, bytes],
-        rels: etree._Element,
-        types: etree._Element,
-        sect_pr: etree._Element,
-        rids: RidAllocator,
-    ) -> None:
-        """Fill placeholders; make sure the status label shows on every page."""
+    def _headers_footers(self, meta: DocumentMeta, pkg: Package, sect_pr: etree._Element
+                         ) -> None:
+        """The header and footer values: the document's, then its own placeholders."""
         values = {
             "title": meta.title,
             "client": meta.client,
@@ -203,106 +194,9 @@ class Converter:
             "footer": "",
             **meta.placeholders,
         }
-        roots: dict[str, etree._Element] = {}
-        status_types: set[str] = set()
-        header_parts: dict[str, str] = {}
-        for part in self.template.headers:
-            root = etree.fromstring(part.xml)
-            found = template.fill_placeholders(root, values)
-            if "status" in found:
-                status_types.add(part.ref_type)
-            roots[part.partname] = root
-            if part.kind == "header":
-                header_parts[part.ref_type] = part.partname
-        if meta.status_label:
-            needed = ["default"]
-            if sect_pr.find(w("titlePg")) is not None:
-                needed.append("first")
-            settings = self.template.settings_root
-            if settings is not None and settings.find(w("evenAndOddHeaders")) is not None:
-                needed.append("even")
-            header_style = self.template.exact_style_id("Header")
-            for ref_type in needed:
-                if ref_type in status_types:
-                    continue
-                partname = header_parts.get(ref_type)
-                if partname is None:
-                    partname = self._new_header(ref_type, parts, rels, types, sect_pr, rids)
-                    roots[partname] = etree.fromstring(
-                        f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{oxml.R_NS}"/>'.encode()
-                    )
-                roots[partname].insert(
-                    0, template.status_paragraph(meta.status_label, header_style)
-                )
-        for partname, root in roots.items():
-            parts[partname] = oxml.serialize(root)
+        fill_headers_footers(self.template, pkg, sect_pr, values, meta.status_label)
 
-    def _new_header(
-        self,
-        ref_type: str,
-        parts: dict[str, bytes],
-        rels: etree._Element,
-        types: etree._Element,
-        sect_pr: etree._Element,
-        rids: RidAllocator,
-    ) -> str:
-        number = 1
-        while f"word/header{number}.xml" in parts:
-            number += 1
-        partname = f"word/header{number}.xml"
-        parts[partname] = b""
-        rid = rids()
-        oxml.relationship(rels, rid, oxml.RT_HEADER, f"header{number}.xml", False)
-        template.content_type_override(types, partname, oxml.CT_HEADER)
-        ref = etree.Element(w("headerReference"))
-        ref.set(w("type"), ref_type)
-        ref.set(oxml.R_ID, rid)
-        sect_pr.insert(0, ref)  # header/footer references come first in sectPr
-        return partname
-
-    def _numbering(
-        self,
-        nums: list[tuple[int, int, int, int]],
-        parts: dict[str, bytes],
-        rels: etree._Element,
-        types: etree._Element,
-        rids: RidAllocator,
-    ) -> None:
-        """One w:num per Markdown list, restarting at its own start number."""
-        t = self.template
-        root = copy.deepcopy(t.numbering_root)
-        tail = root.find(w("numIdMacAtCleanup"))
-        for num_id, abstract, level, start in nums:
-            num = etree.Element(w("num"))
-            num.set(w("numId"), str(num_id))
-            oxml.sub(num, "abstractNumId", {"val": str(abstract)})
-            override = oxml.sub(num, "lvlOverride", {"ilvl": str(level)})
-            oxml.sub(override, "startOverride", {"val": str(start)})
-            if tail is not None:
-                tail.addprevious(num)
-            else:
-                root.append(num)
-        partname = self._target_of(oxml.RT_NUMBERING)
-        if partname is None:
-            partname = "word/numbering.xml"
-            oxml.relationship(rels, rids(), oxml.RT_NUMBERING, "numbering.xml", False)
-        template.content_type_override(types, partname, oxml.CT_NUMBERING)
-        parts[partname] = oxml.serialize(root)
-
-    def _target_of(self, rtype: str) -> str | None:
-        for rel in self.template.rels_root:
-            if rel.get("Type") == rtype and rel.get("TargetMode") != "External":
-                return template._resolve_target(self.template.document_part, rel.get("Target"))
-        return None
-
-    def _footnotes(
-        self,
-        notes: list[etree._Element],
-        parts: dict[str, bytes],
-        rels: etree._Element,
-        types: etree._Element,
-        rids: RidAllocator,
-    ) -> None:
+    def _footnotes(self, notes: list[etree._Element], pkg: Package) -> None:
         """word/footnotes.xml with the separator (-1) and continuation (0) notes Word needs."""
         root = etree.fromstring(
             f'<w:footnotes xmlns:w="{W_NS}" xmlns:r="{oxml.R_NS}" '
@@ -314,37 +208,10 @@ class Converter:
             "<w:continuationSeparator/></w:r></w:p></w:footnote></w:footnotes>".encode()
         )
         root.extend(notes)
-        partname = self._target_of(oxml.RT_FOOTNOTES)
-        if partname is None:
-            partname = _FOOTNOTES_PART
-            oxml.relationship(rels, rids(), oxml.RT_FOOTNOTES, "footnotes.xml", False)
-        template.content_type_override(types, partname, oxml.CT_FOOTNOTES)
-        parts[partname] = oxml.serialize(root)
+        pkg.related_part(oxml.RT_FOOTNOTES, "word/footnotes.xml", oxml.CT_FOOTNOTES,
+                         oxml.serialize(root))
 
-    def _drop_part(
-        self,
-        partname: str,
-        parts: dict[str, bytes],
-        rels: etree._Element,
-        types: etree._Element,
-        rtype: str,
-    ) -> None:
-        """Template footnotes are not carried over: they would point at nothing."""
-        target = self._target_of(rtype)
-        if target is None:
-            return
-        parts.pop(target, None)
-        for rel in list(rels):
-            if rel.get("Type") == rtype:
-                rels.remove(rel)
-
-    def _theme_and_fonts(
-        self,
-        parts: dict[str, bytes],
-        rels: etree._Element,
-        types: etree._Element,
-        rids: RidAllocator,
-    ) -> None:
+    def _theme_and_fonts(self, pkg: Package) -> None:
         """A brand template without a theme or font table still gives complete documents:
         its own parts are carried as they are; a missing one is made from its styles."""
         fonts = standard_parts.style_fonts(self.template.styles_root) or ["Calibri"]
@@ -354,16 +221,15 @@ class Converter:
             (standard_parts.RT_FONT_TABLE, standard_parts.FONT_TABLE_PART,
              standard_parts.CT_FONT_TABLE, lambda: standard_parts.font_table_xml(fonts)),
         ):
-            if self._target_of(rtype) is not None or partname in parts:
+            if pkg.target_of(rtype) is not None or partname in pkg.parts:
                 continue
-            parts[partname] = make().encode()
-            target = partname.removeprefix("word/")
-            oxml.relationship(rels, rids(), rtype, target, False)
-            template.content_type_override(types, partname, content_type)
+            pkg.parts[partname] = make().encode()
+            pkg.relate(rtype, partname.removeprefix("word/"))
+            pkg.override(partname, content_type)
 
-    def _settings(self, parts: dict[str, bytes], has_toc: bool, has_notes: bool) -> None:
+    def _settings(self, pkg: Package, has_toc: bool, has_notes: bool) -> None:
         settings = self.template.settings_root
-        partname = self._target_of(oxml.RT_SETTINGS)
+        partname = pkg.target_of(oxml.RT_SETTINGS)
         if settings is None or partname is None:
             return
         root = copy.deepcopy(settings)
@@ -375,11 +241,11 @@ class Converter:
             for node in root.findall(w("footnotePr")):
                 for child in node.findall(w("footnote")):
                     node.remove(child)
-        parts[partname] = oxml.serialize(root)
+        pkg.parts[partname] = oxml.serialize(root)
 
-    def _doc_props(
-        self, meta: DocumentMeta, parts: dict[str, bytes], types: etree._Element
-    ) -> None:
+    def _doc_props(self, meta: DocumentMeta, pkg: Package) -> None:
+        """The document properties and the package relationships (to them and the body)."""
+        parts = pkg.parts
         stamp = package.resolve_timestamp(meta.timestamp)
         parts["docProps/core.xml"] = package.core_xml(
             title=meta.title,
@@ -389,15 +255,15 @@ class Converter:
             timestamp=stamp,
         )
         parts["docProps/app.xml"] = package.app_xml(company=meta.company)
-        template.content_type_override(types, "docProps/core.xml", oxml.CT_CORE)
-        template.content_type_override(types, "docProps/app.xml", oxml.CT_APP)
+        pkg.override("docProps/core.xml", oxml.CT_CORE)
+        pkg.override("docProps/app.xml", oxml.CT_APP)
         root = etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS})
         oxml.relationship(root, "rId1", oxml.RT_OFFICE_DOC, self.template.document_part, False)
         oxml.relationship(root, "rId2", oxml.RT_CORE, "docProps/core.xml", False)
         oxml.relationship(root, "rId3", oxml.RT_APP, "docProps/app.xml", False)
         if meta.custom_properties:
             parts["docProps/custom.xml"] = package.custom_xml(meta.custom_properties)
-            template.content_type_override(types, "docProps/custom.xml", oxml.CT_CUSTOM)
+            pkg.override("docProps/custom.xml", oxml.CT_CUSTOM)
             oxml.relationship(root, "rId4", oxml.RT_CUSTOM, "docProps/custom.xml", False)
         parts["_rels/.rels"] = oxml.serialize(root)
 

@@ -1,7 +1,9 @@
-"""Reproducible .docx packaging: fixed zip metadata, document properties, atomic writes.
+"""The .docx package: its parts, relationships, content types and reproducible zip.
 
-Same input must give byte-identical files (clients diff them, CI caches them), so every
-zip entry gets the same timestamp and permissions and the entries keep a fixed order.
+`Package` is the one owner of a document's parts while it is written, so no other code
+keeps part names, relationships and content types in step by hand. Same input must give
+byte-identical files (clients diff them, CI caches them), so every zip entry gets the
+same timestamp and permissions and the entries keep a fixed order.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ import os
 import re
 import zipfile
 from collections.abc import Mapping
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from generator.writer import oxml
+from generator.writer.oxml import CT_NS
 
 EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 TEMP_PREFIX = "."
@@ -36,6 +44,141 @@ def resolve_timestamp(timestamp: dt.datetime | None) -> dt.datetime:
         timestamp = timestamp.replace(tzinfo=dt.UTC)
     timestamp = timestamp.astimezone(dt.UTC).replace(microsecond=0)
     return max(timestamp, EPOCH_1980)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """A relationship from the main document part the renderer asks for."""
+
+    rid: str
+    rtype: str
+    target: str
+    external: bool
+
+
+class RidAllocator:
+    """Deterministic relationship ids continuing after the template's own."""
+
+    def __init__(self, start: int):
+        self.next = start
+
+    def __call__(self) -> str:
+        rid = f"rId{self.next}"
+        self.next += 1
+        return rid
+
+
+class Package:
+    """The parts of one document being written, with the main part's relationships
+    and the content types; `zip` gives the finished, reproducible .docx."""
+
+    def __init__(self, parts: dict[str, bytes], document_part: str, rels: etree._Element,
+                 types: etree._Element, rids: RidAllocator):
+        self.parts = parts
+        self.document_part = document_part
+        self.rels = rels
+        self.types = types
+        self.rids = rids
+
+    def relate(self, rtype: str, target: str, *, external: bool = False,
+               rid: str | None = None) -> str:
+        """A relationship from the main document part; its id."""
+        rid = rid or self.rids()
+        oxml.relationship(self.rels, rid, rtype, target, external)
+        return rid
+
+    def target_of(self, rtype: str) -> str | None:
+        """The part the main document relates to with `rtype` (first, internal only)."""
+        for rel in self.rels:
+            if rel.get("Type") == rtype and rel.get("TargetMode") != "External":
+                return resolve_target(self.document_part, rel.get("Target"))
+        return None
+
+    def override(self, partname: str, content_type: str) -> None:
+        content_type_override(self.types, partname, content_type)
+
+    def default(self, extension: str, content_type: str) -> None:
+        content_type_default(self.types, extension, content_type)
+
+    def related_part(self, rtype: str, partname: str, content_type: str, data: bytes) -> None:
+        """Write the part the main document relates to with `rtype`: where the template
+        has one, under its name; else as `partname`, newly related."""
+        target = self.target_of(rtype)
+        if target is None:
+            target = partname
+            self.relate(rtype, partname.removeprefix("word/"))
+        self.override(target, content_type)
+        self.parts[target] = data
+
+    def new_part_name(self, stem: str) -> str:
+        """word/<stem>N.xml with the lowest N not taken."""
+        number = 1
+        while f"word/{stem}{number}.xml" in self.parts:
+            number += 1
+        return f"word/{stem}{number}.xml"
+
+    def drop(self, rtype: str) -> None:
+        """Remove the part related with `rtype` and every relationship of that type."""
+        target = self.target_of(rtype)
+        if target is None:
+            return
+        self.parts.pop(target, None)
+        for rel in list(self.rels):
+            if rel.get("Type") == rtype:
+                self.rels.remove(rel)
+
+    def zip(self, timestamp: dt.datetime | None) -> bytes:
+        """The .docx: relationships and content types written, unused overrides dropped."""
+        self.parts[rels_name(self.document_part)] = oxml.serialize(self.rels)
+        for node in list(self.types):
+            name = node.get("PartName")
+            if name and name.lstrip("/") not in self.parts:
+                self.types.remove(node)
+        self.parts["[Content_Types].xml"] = oxml.serialize(self.types)
+        return zip_package(self.parts, resolve_timestamp(timestamp))
+
+
+def resolve_target(source_part: str, target: str) -> str:
+    """A relationship's target as a part name; '' when it points outside the package."""
+    if target.startswith("/"):
+        target, base = target.lstrip("/"), PurePosixPath("")
+    else:
+        base = PurePosixPath(source_part).parent
+    parts: list[str] = []
+    for piece in (base / target).parts:
+        if piece == "..":
+            if not parts:
+                return ""
+            parts.pop()
+        elif piece not in (".", "/"):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def rels_name(partname: str) -> str:
+    """The relationships part of `partname`."""
+    p = PurePosixPath(partname)
+    return str(p.parent / "_rels" / f"{p.name}.rels")
+
+
+def content_type_override(root: etree._Element, partname: str, content_type: str) -> None:
+    for node in root:
+        if node.get("PartName") == f"/{partname}":
+            node.set("ContentType", content_type)
+            return
+    node = etree.SubElement(root, f"{{{CT_NS}}}Override")
+    node.set("PartName", f"/{partname}")
+    node.set("ContentType", content_type)
+
+
+def content_type_default(root: etree._Element, extension: str, content_type: str) -> None:
+    for node in root:
+        if node.tag == f"{{{CT_NS}}}Default" and node.get("Extension", "").lower() == extension:
+            return
+    node = etree.Element(f"{{{CT_NS}}}Default")
+    node.set("Extension", extension)
+    node.set("ContentType", content_type)
+    root.insert(0, node)
 
 
 def zip_package(parts: Mapping[str, bytes], timestamp: dt.datetime) -> bytes:

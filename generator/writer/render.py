@@ -1,94 +1,51 @@
 """The renderer: markdown-it tokens -> WordprocessingML elements.
 
 Like markdown-it-py's own renderers, there is ONE table per token level mapping the token
-type to a small rule method (``BLOCK_RULES``, ``INLINE_RULES``). A token type without a
-rule is an error, never silently dropped. Elements are built with lxml directly from
-pre-built property templates (style ids resolved once) because that is what makes a
-50k-word document convert faster than pandoc.
+type to a small rule method (``BLOCK_RULES`` here, ``INLINE_RULES`` in `inline`). A token
+type without a rule is an error, never silently dropped. The rules live with their
+subject (`inline`, `pictures`, `footnotes`, `directives`, `table`), mixed into the one
+`Renderer` that holds a document's state; this module has the block rules. Elements are
+built with lxml directly from pre-built property templates (style ids resolved once)
+because that is what makes a 50k-word document convert faster than pandoc.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import (
-    DIRECTIVE_NAMES,
-    LINK_HINT,
-    footnote_problem,
-    is_url,
-    refused_scheme,
-)
-from generator.errors import GeneratorError
-from generator.sources import FileRefused, read_inside
+from generator.dialect import footnote_problem
 from generator.writer import oxml
+from generator.writer.directives import DIRECTIVES, DirectiveRules
+from generator.writer.footnotes import FootnoteRules
+from generator.writer.inline import InlineRules, check_link
 from generator.writer.measure import body_font, measure_for
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
+from generator.writer.package import Relationship, RidAllocator
+from generator.writer.pictures import (
+    MAX_PICTURE_BYTES,
+    PictureRules,
+    picture_header,
+    requested_width,
+)
+from generator.writer.table import SPACE_AFTER_BLOCK, Table, TableRules, column_widths
 from generator.writer.template import MAX_LEVEL, Template, list_indent
+from generator.writer.tokens import (
+    MarkdownError,
+    image_index,
+    keep_spaces,
+    line_of,
+    lone_image,
+    plain_text,
+    plain_text_children,
+    unsupported,
+)
 
-
-class MarkdownError(GeneratorError):
-    """A Markdown construct the engine refuses; names the line, the construct and the fix."""
-
-    def __init__(self, message: str, line: int = 0, hint: str = ""):
-        self.line = line
-        self.message = message
-        self.hint = hint
-        text = f"line {line}: {message}" if line else message
-        if hint:
-            text += f" ({hint})"
-        super().__init__(text)
-
-
-def unsupported(what: str, token_type: str, line: int) -> MarkdownError:
-    """A token type no rule handles: said, never silently dropped."""
-    return MarkdownError(f"unsupported {what} '{token_type}'", line,
-                         "remove it or rewrite it with the constructs listed in docs/markdown.md")
-
-
-_ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
-IMAGE_TYPES = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif"}
-"""Picture formats Word and LibreOffice both show, by Pillow's name, with their extension."""
-EMU_PER_INCH = 914400
-MAX_PICTURE_BYTES = 20 * 1024 * 1024
-"""A picture larger than this is no photo for a report: refused before it is read whole."""
 _SUBE = etree.SubElement
-
-
-def picture_header(blob: bytes, src: str, line: int) -> tuple[str, int, int, float, float]:
-    """Extension, pixel size and resolution of a picture, read from its header only."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError  # lazy: only documents with pictures
-
-    try:
-        with Image.open(io.BytesIO(blob), formats=list(IMAGE_TYPES)) as image:
-            dpi = image.info.get("dpi") or (72, 72)
-            kind, (width, height) = image.format or "", image.size
-            image.verify()  # a PNG's chunk checksums: Word shows a broken one as a red cross
-    except UnidentifiedImageError:
-        raise MarkdownError(f"image '{src}' is not a PNG, JPEG or GIF picture", line,
-                            "convert it to PNG") from None
-    except Exception as exc:  # any decoder error of a corrupt picture
-        raise MarkdownError(f"image '{src}' cannot be read ({type(exc).__name__})", line,
-                            "save it again as PNG") from None
-    dpi_x, dpi_y = (float(round(d)) if d and d >= 1 else 72.0 for d in dpi)  # as Word rounds
-    return IMAGE_TYPES[kind], width, height, dpi_x, dpi_y
-
-
-@dataclass
-class Relationship:
-    rid: str
-    rtype: str
-    target: str
-    external: bool
 
 
 @dataclass
@@ -112,40 +69,7 @@ class _List:
     item_first: bool = False
 
 
-@dataclass
-class _Inline:
-    """Formatting state while rendering one inline token's children."""
-
-    parent: etree._Element
-    line: int
-    bold: int = 0
-    italic: int = 0
-    strike: int = 0
-    char_styles: list[str | None] = field(default_factory=list)
-    parents: list[etree._Element] = field(default_factory=list)
-    buf: list[str] = field(default_factory=list)
-    buf_key: tuple | None = None
-    force_bold: bool = False
-    color: str | None = None
-
-
-_PLAIN_KEY: tuple = (None, False, False, False, None)
-"""The formatting key (`Renderer._key`) of text with no emphasis, style or colour."""
-
-
-class RidAllocator:
-    """Deterministic relationship ids continuing after the template's own."""
-
-    def __init__(self, start: int):
-        self.next = start
-
-    def __call__(self) -> str:
-        rid = f"rId{self.next}"
-        self.next += 1
-        return rid
-
-
-class Renderer:
+class Renderer(InlineRules, PictureRules, FootnoteRules, DirectiveRules, TableRules):
     """Renders one document; create a new one per conversion (it holds per-document state)."""
 
     def __init__(
@@ -195,22 +119,13 @@ class Renderer:
         self.heading_level = 1
         self.current_p: etree._Element | None = None
         self.caption: str | None = None
-        # tables
-        self.table: etree._Element | None = None
-        self.row: etree._Element | None = None
-        self.cell: etree._Element | None = None
-        self.col_widths: list[int] = []
-        self.col_index = 0
-        self.in_header_row = False
-        self.cell_align: str | None = None
+        self.table: Table | None = None
         self.footnote_tokens: dict[int, list[Token]] = {}
         self._directive_stack: list[str] = []
         self.has_toc_pending = False
         self._ppr_cache: dict[tuple, etree._Element | None] = {}
         self._p_tpl: dict[int, etree._Element] = {}
         self._run_tpl: dict[tuple, etree._Element] = {}
-        self._cell_len = 0
-        self._cell_word = 0
         self.measure = measure_for(*body_font(template.styles_root))
         self.signature_block = False
         self._rpr_cache: dict[tuple, etree._Element | None] = {}
@@ -337,20 +252,6 @@ class Renderer:
             image_extensions=self.image_extensions,
         )
 
-    def _split_footnotes(self, tokens: list[Token]) -> list[Token]:
-        """Footnote bodies come at the END of the stream: collect them, cut them off."""
-        for index, token in enumerate(tokens):
-            if token.type == "footnote_block_open":
-                current: list[Token] | None = None
-                for tok in tokens[index + 1 :]:
-                    if tok.type == "footnote_open":
-                        current = self.footnote_tokens.setdefault(tok.meta["id"], [])
-                    elif tok.type == "footnote_close":
-                        current = None
-                    elif current is not None:
-                        current.append(tok)
-                return tokens[:index]
-        return tokens
 
     def _scan_headings(self, tokens: list[Token]) -> None:
         for index, token in enumerate(tokens):
@@ -364,12 +265,12 @@ class Renderer:
         for token in tokens:
             rule = rules.get(token.type)
             if rule is None:
-                raise unsupported("Markdown construct", token.type, _line(token))
+                raise unsupported("Markdown construct", token.type, line_of(token))
             rule(self, token)
 
     # -- paragraphs and headings ---------------------------------------------------------
     def paragraph_open(self, token: Token) -> None:
-        self.pending = "cell" if self.cell is not None else "paragraph"
+        self.pending = "cell" if self.table and self.table.cell is not None else "paragraph"
         self.pending_hidden = token.hidden
 
     def paragraph_close(self, token: Token) -> None:
@@ -377,7 +278,7 @@ class Renderer:
             p = self._new_p(self._ppr(self.s_caption))
             oxml.text_run(p, self.caption, None)
             self.caption = None
-        self.pending = "cell" if self.cell is not None else None
+        self.pending = "cell" if self.table and self.table.cell is not None else None
         self.current_p = None
 
     def heading_open(self, token: Token) -> None:
@@ -405,7 +306,7 @@ class Renderer:
             return self._ppr(self.style_stack[-1])
         if self.quote_depth:
             return self._ppr(self.s_quote)
-        if _lone_image(children):
+        if lone_image(children):
             return self._ppr(self.s_figure, jc="center")
         style = self.s_first if self.after_heading else self.s_body
         self.after_heading = False
@@ -424,16 +325,17 @@ class Renderer:
                 self.bookmark_id += 1
                 name = f"_Toc{self.heading_index:08d}"
                 sub(p, "bookmarkStart", {"id": str(self.bookmark_id), "name": name})
-                self.render_inline(p, children, _line(token))
+                self.render_inline(p, children, line_of(token))
                 sub(p, "bookmarkEnd", {"id": str(self.bookmark_id)})
                 return
-            self.render_inline(p, children, _line(token))
+            self.render_inline(p, children, line_of(token))
             return
         if kind == "cell":
-            p = self._p(self._ppr(self.s_compact, jc=self.cell_align))
-            self.cell.append(p)
+            table = self.table
+            p = self._p(self._ppr(self.s_compact, jc=table.align))
+            table.cell.append(p)
             self._measure_cell(keep_spaces(plain_text(token)))
-            self.render_inline(p, children, _line(token), force_bold=self.in_header_row)
+            self.render_inline(p, children, line_of(token), force_bold=table.in_header)
             return
         if kind == "paragraph":
             ppr = self._paragraph_style(children)
@@ -447,245 +349,18 @@ class Renderer:
                 sub(run, "footnoteRef")
                 oxml.text_run(p, " ", None)
             self.current_p = p
-            self.render_inline(p, children, _line(token))
+            self.render_inline(p, children, line_of(token))
             # A lone picture is a captioned figure, unless a `::: style` places it (a logo).
-            figure = _lone_image(children) and not self.lists and not self.style_stack
+            figure = lone_image(children) and not self.lists and not self.style_stack
             if ppr is not None and self.s_figure and figure:
-                alt = plain_text_children(children[_image_index(children)].children or [])
+                alt = plain_text_children(children[image_index(children)].children or [])
                 if alt and not self.in_footnote and not self.quote_depth:
                     self.caption = alt
             return
-        raise MarkdownError("inline content outside a block", _line(token))
-
-    def _measure_cell(self, text: str) -> None:
-        """Add a cell paragraph's width (twips) and its widest unbreakable piece."""
-        bold = self.in_header_row
-        width = self.measure.width(text, bold)
-        self._cell_len += width
-        # A short cell ("9 Jul 2027", "Approved by") reads best on one line.
-        unbroken = width if len(text) <= SHORT_CELL else self.measure.longest_unbreakable(
-            text, bold)
-        self._cell_word = max(self._cell_word, unbroken)
+        raise MarkdownError("inline content outside a block", line_of(token))
 
     # -- inline rendering ------------------------------------------------------------------
-    def render_inline(
-        self, parent: etree._Element, children: list[Token], line: int, force_bold: bool = False
-    ) -> None:
-        if len(children) == 1 and not force_bold and children[0].type == "text":
-            # Most paragraphs and cells are plain text: one run, no formatting state.
-            text = keep_spaces(children[0].content, dates=self.table is None)
-            if text:
-                self._append_run(parent, _PLAIN_KEY, text)
-            return
-        state = _Inline(parent=parent, line=line, force_bold=force_bold)
-        if force_bold:
-            state.color = self.header_color
-        rules = INLINE_RULES
-        for child in children:
-            rule = rules.get(child.type)
-            if rule is None:
-                raise unsupported("inline Markdown construct", child.type, state.line)
-            rule(self, state, child)
-        if state.buf:
-            self._flush(state)
 
-    def _key(self, state: _Inline) -> tuple:
-        style = None
-        for candidate in reversed(state.char_styles):
-            if candidate:
-                style = candidate
-                break
-        return (
-            style,
-            bool(state.bold) or state.force_bold,
-            bool(state.italic),
-            bool(state.strike),
-            state.color,
-        )
-
-    def _flush(self, state: _Inline) -> None:
-        if state.buf:
-            text = "".join(state.buf)
-            state.buf.clear()
-            self._append_run(state.parent, state.buf_key, text)
-
-    def _append_run(self, parent: etree._Element, key: tuple | None, text: str) -> None:
-        """A run of `text` formatted as `key` says, from a per-format template."""
-        tpl = self._run_tpl.get(key)
-        if tpl is None:
-            tpl = etree.Element(W_R)
-            rpr = self._rpr(key)
-            if rpr is not None:
-                tpl.append(rpr.__copy__())
-            _SUBE(tpl, W_T)
-            self._run_tpl[key] = tpl
-        run = tpl.__copy__()
-        parent.append(run)
-        t = run[-1]
-        t.text = text
-        if text[0] == " " or text[-1] == " ":
-            t.set(XML_SPACE, "preserve")
-
-    def _text(self, state: _Inline, text: str) -> None:
-        if not text:
-            return
-        key = self._key(state)
-        if key != state.buf_key:
-            if state.buf:
-                self._flush(state)
-            state.buf_key = key
-        state.buf.append(text)
-
-    def i_text(self, state: _Inline, token: Token) -> None:
-        self._text(state, keep_spaces(token.content, dates=self.table is None))
-
-    def i_softbreak(self, state: _Inline, token: Token) -> None:
-        self._text(state, " ")
-        state.line += 1
-
-    def i_hardbreak(self, state: _Inline, token: Token) -> None:
-        self._flush(state)
-        run = _SUBE(state.parent, W_R)
-        rpr = self._rpr(self._key(state))
-        if rpr is not None:
-            run.append(rpr.__copy__())
-        _SUBE(run, oxml.W_BR)
-        state.line += 1
-
-    def i_code_inline(self, state: _Inline, token: Token) -> None:
-        state.char_styles.append(self.c_code)
-        self._text(state, token.content)
-        state.char_styles.pop()
-
-    def i_strong_open(self, state: _Inline, token: Token) -> None:
-        state.bold += 1
-
-    def i_strong_close(self, state: _Inline, token: Token) -> None:
-        state.bold -= 1
-
-    def i_em_open(self, state: _Inline, token: Token) -> None:
-        state.italic += 1
-
-    def i_em_close(self, state: _Inline, token: Token) -> None:
-        state.italic -= 1
-
-    def i_s_open(self, state: _Inline, token: Token) -> None:
-        state.strike += 1
-
-    def i_s_close(self, state: _Inline, token: Token) -> None:
-        state.strike -= 1
-
-    def i_span_open(self, state: _Inline, token: Token) -> None:
-        classes = str(token.attrs.get("class", "")).split()
-        style = next((self.class_styles[c] for c in classes if c in self.class_styles), None)
-        state.char_styles.append(style)
-
-    def i_span_close(self, state: _Inline, token: Token) -> None:
-        state.char_styles.pop()
-
-    def i_link_open(self, state: _Inline, token: Token) -> None:
-        href = str(token.attrs.get("href", ""))
-        check_link(href, state.line)
-        self._flush(state)
-        link = _SUBE(state.parent, w("hyperlink"))
-        if href.startswith("#"):
-            link.set(w("anchor"), href[1:])
-        else:
-            rid = self._link_rids.get(href)
-            if rid is None:
-                rid = self.rids()
-                self._link_rids[href] = rid
-                self.relationships.append(Relationship(rid, oxml.RT_HYPERLINK, href, True))
-            link.set(oxml.R_ID, rid)
-        link.set(w("history"), "1")
-        state.parents.append(state.parent)
-        state.parent = link
-        state.char_styles.append(self.c_link)
-
-    def i_link_close(self, state: _Inline, token: Token) -> None:
-        self._flush(state)
-        state.parent = state.parents.pop()
-        state.char_styles.pop()
-
-    def i_image(self, state: _Inline, token: Token) -> None:
-        self._flush(state)
-        src = str(token.attrs.get("src", ""))
-        alt = plain_text_children(token.children or [])
-        blob = self._image_blob(src, state.line)
-        ext, width, height, dpi_x, dpi_y = picture_header(blob, src, state.line)
-        digest = hashlib.sha256(blob).hexdigest()
-        rid = self._media_rids.get(digest)
-        if rid is None:
-            rid = self.rids()
-            self._media_rids[digest] = rid
-            name = f"media/image{len(self.media) + 1}.{ext}"
-            self.media[f"word/{name}"] = blob
-            self.image_extensions.add(ext)
-            self.relationships.append(Relationship(rid, oxml.RT_IMAGE, name, False))
-        cx = int(width * EMU_PER_INCH / dpi_x)
-        cy = int(height * EMU_PER_INCH / dpi_y)
-        max_cx = self.text_width * oxml.EMU_PER_TWIP
-        if self.cell is not None and self.col_widths:
-            max_cx = (self.col_widths[self.col_index - 1] - 216) * oxml.EMU_PER_TWIP
-        wanted = token.attrs.get("width")
-        if wanted is not None and cx > 0:
-            width = requested_width(str(wanted), max_cx, state.line)
-            cy = int(cy * width / cx)
-            cx = width
-        if cx > max_cx > 0:
-            cy = int(cy * max_cx / cx)
-            cx = max_cx
-        self.pic_id += 1
-        run = _SUBE(state.parent, W_R)
-        run.append(oxml.inline_picture(rid, self.pic_id, f"image{self.pic_id}.{ext}", alt, cx, cy))
-
-    def _image_blob(self, src: str, line: int) -> bytes:
-        """In-memory images first, then files strictly inside base_dir."""
-        name = urllib.parse.unquote(src)
-        for key in (src, name):
-            if key in self.images:
-                return self.images[key]
-        if is_url(name):
-            raise MarkdownError(
-                f"image '{src}' is a URL; pictures are never downloaded",
-                line,
-                "save the picture next to the Markdown file and use a relative path",
-            )
-        try:
-            return read_inside(self.base_dir, name, max_bytes=MAX_PICTURE_BYTES,
-                               what="image", folder="the document folder")[1]
-        except FileRefused as refused:
-            message = {"outside": f"image '{src}' lies outside the document folder",
-                       "missing": f"image '{src}' not found in the document folder"}
-            raise MarkdownError(message.get(refused.kind, refused.message), line,
-                                refused.hint) from None
-
-    def i_footnote_ref(self, state: _Inline, token: Token) -> None:
-        self._flush(state)
-        fid = len(self.footnotes) + 1
-        note = etree.Element(w("footnote"))
-        note.set(w("id"), str(fid))
-        note.set("_src", str(token.meta["id"]))
-        self.footnotes.append(note)
-        run = _SUBE(state.parent, W_R)
-        rpr = oxml.run_props(self.c_fnref, superscript=True)
-        if rpr is not None:
-            run.append(rpr)
-        sub(run, "footnoteReference", {"id": str(fid)})
-
-    def i_footnote_anchor(self, state: _Inline, token: Token) -> None:
-        """The back-reference arrow of HTML output; Word shows the note number itself."""
-
-    def _render_footnotes(self) -> None:
-        self.in_footnote = True
-        for note in self.footnotes:
-            src = int(note.attrib.pop("_src"))
-            self.container = note
-            self.footnote_ref_pending = True
-            self._render_blocks(self.footnote_tokens.get(src, []))
-            if len(note) == 0:
-                self._new_p(self._ppr(self.s_footnote))
-        self.container = self.body
 
     # -- lists ---------------------------------------------------------------------------
     def _list_open(self, token: Token, ordered: bool) -> None:
@@ -748,268 +423,8 @@ class Renderer:
     def ignore(self, token: Token) -> None:
         """Structural tokens whose meaning is carried by their partners."""
 
-    # -- tables --------------------------------------------------------------------------
-    def table_open(self, token: Token) -> None:
-        self._keep_introduction()
-        self.table = etree.Element(w("tbl"))
-        self._append_block(self.table)
-        self._table_token = token
-        self._table_cells: list[list[tuple[int, int]]] = []
-        self._headless = False
-        self.col_index = 0
-
-    def table_close(self, token: Token) -> None:
-        assert self.table is not None
-        columns = max((len(r) for r in self._table_cells), default=1)
-        width = self.text_width
-        if self.lists:
-            width -= list_indent(self.lists[-1].level)[0]
-        self.col_widths = column_widths(self._table_cells, columns, width)
-        tbl = self.table
-        tblpr = etree.Element(w("tblPr"))
-        style = self.t.exact_style_id("Table", "table")
-        if style:
-            sub(tblpr, "tblStyle", {"val": style})
-        sub(tblpr, "tblW", {"w": str(sum(self.col_widths)), "type": "dxa"})
-        if self.lists:
-            sub(tblpr, "tblInd", {"w": str(list_indent(self.lists[-1].level)[0]), "type": "dxa"})
-        if not style:
-            borders = sub(tblpr, "tblBorders")
-            for edge in ("top", "bottom", "insideH"):
-                sub(borders, edge, {"val": "single", "sz": "4", "space": "0", "color": "A6A6A6"})
-        sub(tblpr, "tblLayout", {"type": "fixed"})
-        sub(
-            tblpr,
-            "tblLook",
-            {
-                "val": "0400" if self._headless else "04A0",  # LibreOffice reads the bits
-                "firstRow": "0" if self._headless else "1",
-                "lastRow": "0",
-                "firstColumn": "0",
-                "lastColumn": "0",
-                "noHBand": "0",
-                "noVBand": "1",
-            },
-        )
-        grid = etree.Element(w("tblGrid"))
-        for width_twips in self.col_widths:
-            sub(grid, "gridCol", {"w": str(width_twips)})
-        tbl.insert(0, grid)
-        tbl.insert(0, tblpr)
-        self._hold_together(tbl)
-        tcws = [oxml.el("tcW", {"w": str(width), "type": "dxa"}) for width in self.col_widths]
-        for tr in tbl.iter(w("tr")):
-            cells = tr.findall(w("tc"))
-            for index, tc in enumerate(cells):
-                tc[0].insert(0, tcws[index].__copy__())
-            for missing in range(len(cells), columns):
-                tc = sub(tr, "tc")
-                sub(sub(tc, "tcPr"), "tcW", {"w": str(self.col_widths[missing]), "type": "dxa"})
-                sub(tc, "p")
-        self.table = None
-        self.col_widths = []
-        self.after_heading = False
-        self.after_block = True
-
-    def _keep_introduction(self) -> None:
-        """The paragraph that introduces a table or list stays on its page (keepNext)."""
-        container = self.container
-        if not len(container):
-            return
-        last = container[-1]
-        listed = last.find(f"{W_PPR}/{w('numPr')}") is not None
-        if last.tag == W_P and not listed and last.find(f".//{W_T}") is not None:
-            oxml.keep_next(last)
-
-    def _hold_together(self, tbl: etree._Element) -> None:
-        """Rows kept with the next one: a small table (or a signature block) stays on one
-        page; a long one keeps its header with its first row and never leaves its last row
-        alone on a page. Rows themselves never split (cantSplit)."""
-        rows = tbl.findall(w("tr"))
-        headers = sum(1 for row in rows if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None)
-        if self.signature_block or len(rows) - headers <= SMALL_TABLE_ROWS:
-            keep = rows[:-1]
-        else:
-            keep = rows[: headers + 1] + rows[-2:-1]
-        for row in keep:
-            for p in row.iter(W_P):
-                oxml.keep_next(p)
-        if self.signature_block:
-            for row in rows[headers:]:
-                if not any(tc.findtext(f".//{W_T}") for tc in row.findall(w("tc"))[1:]):
-                    height = SIGNATURE_ROW if row is rows[-1] else WRITING_ROW
-                    oxml.insert_in_order(row.find(w("trPr")), oxml.el(
-                        "trHeight", {"val": str(height), "hRule": "atLeast"}), ("cantSplit",))
-
-    def thead_open(self, token: Token) -> None:
-        self.in_header_row = True
-
-    def thead_close(self, token: Token) -> None:
-        """A header row of empty cells (`| | |`) is no header: a key/value table has none."""
-        self.in_header_row = False
-        assert self.table is not None
-        header = self.table[-1]
-        if not "".join(header.itertext()).strip():
-            self.table.remove(header)
-            self._table_cells.pop()
-            self._headless = True
-
-    def tr_open(self, token: Token) -> None:
-        assert self.table is not None
-        self.row = sub(self.table, "tr")
-        trpr = sub(self.row, "trPr")
-        sub(trpr, "cantSplit")
-        if self.in_header_row:
-            sub(trpr, "tblHeader")
-        self._table_cells.append([])
-        self.col_index = 0
-
-    def tr_close(self, token: Token) -> None:
-        self.row = None
-
-    def cell_open(self, token: Token) -> None:
-        assert self.row is not None
-        self.cell = self._tc_tpl[self.in_header_row].__copy__()
-        self.row.append(self.cell)
-        self.cell_align = _ALIGN.get(str(token.attrs.get("style", "")))
-        self.col_index += 1
-        self.pending = "cell"
-
-    def cell_close(self, token: Token) -> None:
-        assert self.cell is not None
-        if self.cell.find(W_P) is None:
-            sub(self.cell, "p")
-        self._table_cells[-1].append((self._cell_len, self._cell_word))
-        self._cell_len = 0
-        self._cell_word = 0
-        self.cell = None
-        self.pending = None
-
     # -- directives (container plugin) ---------------------------------------------------
-    def directive_open(self, token: Token) -> None:
-        info = token.info.strip()
-        name, _, rest = info.partition(" ")
-        rest = rest.strip()
-        line = _line(token)
-        handler = DIRECTIVES.get(name.lower())
-        if handler is None:
-            raise MarkdownError(
-                f"unknown directive '::: {name}'",
-                line,
-                "use one of ::: " + ", ::: ".join(sorted(DIRECTIVES)),
-            )
-        token.meta["directive"] = name.lower()
-        self._directive_stack.append(name.lower())
-        handler[0](self, rest, line)
 
-    def directive_close(self, token: Token) -> None:
-        name = self._directive_stack.pop()
-        DIRECTIVES[name][1](self, token)
-
-    def d_pagebreak_open(self, rest: str, line: int) -> None:
-        self._append_block(oxml.page_break_paragraph())
-
-    def d_landscape_open(self, rest: str, line: int) -> None:
-        if self.landscape:
-            raise MarkdownError(
-                "'::: landscape' inside another landscape block",
-                line,
-                "close the first block with ':::' before opening another",
-            )
-        if self.container is not self.body or self.lists or self.quote_depth:
-            raise MarkdownError(
-                "'::: landscape' must be at the top level of the document",
-                line,
-                "move it out of the list, quote or footnote",
-            )
-        self.landscape = True
-        self.landscape_line = line
-        if self.body:
-            self._end_section(oxml.portrait_sectpr(self.sect_pr))
-        self.text_width = oxml.text_width_twips(oxml.landscape_sectpr(self.sect_pr))
-
-    def d_landscape_close(self, token: Token) -> None:
-        self.landscape = False
-        self._end_section(oxml.landscape_sectpr(self.sect_pr))
-        self.text_width = oxml.text_width_twips(self.sect_pr)
-
-    def _end_section(self, sect: etree._Element) -> None:
-        """Section break: the sectPr goes into the pPr of the section's last paragraph."""
-        last = self.body[-1] if self.body else None
-        if last is None or last.tag != W_P or last.find(f"{W_PPR}/{w('sectPr')}") is not None:
-            last = etree.Element(W_P)
-            self.body.append(last)
-        ppr = last.find(W_PPR)
-        if ppr is None:
-            ppr = etree.Element(W_PPR)
-            last.insert(0, ppr)
-        ppr.append(sect)  # sectPr is (nearly) the last child of pPr; rPr never used here
-        # Only the first section opens with the cover page: later sections' first pages
-        # keep the running header and footer.
-        for title_page in self.sect_pr.findall(w("titlePg")):
-            self.sect_pr.remove(title_page)
-
-    def d_toc_open(self, rest: str, line: int) -> None:
-        if self.container is not self.body or self.lists:
-            raise MarkdownError("'::: toc' must be at the top level of the document", line)
-        self.has_toc = True
-        if rest:
-            p = self._new_p(self._ppr(self.s_toc_heading))
-            oxml.text_run(p, rest, None)
-        entries = [(lvl, text) for lvl, text in self.toc_headings]
-        instr = 'TOC \\o "1-3" \\h \\z \\u'
-        if not entries:
-            p = self._new_p(None)
-            oxml.field_runs(p, instr, "")
-            return
-        for index, (level, text) in enumerate(entries):
-            p = self._new_p(self._ppr(self.s_toc[level - 1]))
-            if index == 0:
-                oxml.fld_char(p, "begin")
-                oxml.instr_run(p, instr)
-                oxml.fld_char(p, "separate")
-            link = sub(p, "hyperlink", {"anchor": f"_Toc{index + 1:08d}", "history": "1"})
-            oxml.text_run(link, text, None)
-            if index == len(entries) - 1:
-                oxml.fld_char(p, "end")
-
-    def d_signatures_open(self, rest: str, line: int) -> None:
-        """A table to sign: kept on one page, with room to write and to sign."""
-        self.signature_block = True
-
-    def d_signatures_close(self, token: Token) -> None:
-        self.signature_block = False
-
-    def d_noop_close(self, token: Token) -> None:
-        """Directives complete at their opening line."""
-
-    def d_style_open(self, rest: str, line: int) -> None:
-        if not rest:
-            raise MarkdownError(
-                "'::: style' needs a paragraph style name", line, "write e.g. '::: style Title'"
-            )
-        style = self.t.paragraph_style_for(rest)
-        if style is None:
-            raise MarkdownError(
-                f"'::: style {rest}': the reference document has no paragraph style {rest!r}",
-                line,
-                "use a paragraph style defined in the reference document, e.g. Title",
-            )
-        self.style_stack.append(style)
-
-    def d_style_close(self, token: Token) -> None:
-        self.style_stack.pop()
-        self.after_heading = True
-
-
-DIRECTIVES: dict[str, tuple[Callable, Callable]] = {
-    "pagebreak": (Renderer.d_pagebreak_open, Renderer.d_noop_close),
-    "landscape": (Renderer.d_landscape_open, Renderer.d_landscape_close),
-    "toc": (Renderer.d_toc_open, Renderer.d_noop_close),
-    "style": (Renderer.d_style_open, Renderer.d_style_close),
-    "signatures": (Renderer.d_signatures_open, Renderer.d_signatures_close),
-}
-assert set(DIRECTIVES) == DIRECTIVE_NAMES, "the dialect and the writer disagree on directives"
 
 BLOCK_RULES: dict[str, Callable[[Renderer, Token], None]] = {
     "paragraph_open": Renderer.paragraph_open,
@@ -1045,172 +460,16 @@ BLOCK_RULES: dict[str, Callable[[Renderer, Token], None]] = {
     "container_directive_close": Renderer.directive_close,
 }
 
-INLINE_RULES: dict[str, Callable[[Renderer, _Inline, Token], None]] = {
-    "text": Renderer.i_text,
-    "text_special": Renderer.i_text,
-    "softbreak": Renderer.i_softbreak,
-    "hardbreak": Renderer.i_hardbreak,
-    "code_inline": Renderer.i_code_inline,
-    "strong_open": Renderer.i_strong_open,
-    "strong_close": Renderer.i_strong_close,
-    "em_open": Renderer.i_em_open,
-    "em_close": Renderer.i_em_close,
-    "s_open": Renderer.i_s_open,
-    "s_close": Renderer.i_s_close,
-    "span_open": Renderer.i_span_open,
-    "span_close": Renderer.i_span_close,
-    "link_open": Renderer.i_link_open,
-    "link_close": Renderer.i_link_close,
-    "image": Renderer.i_image,
-    "footnote_ref": Renderer.i_footnote_ref,
-    "footnote_anchor": Renderer.i_footnote_anchor,
-}
-
-
-def check_link(href: str, line: int) -> None:
-    """Refuse every link but http(s), mailto, tel and #anchors, loudly, at its line."""
-    scheme = refused_scheme(href)
-    if scheme:
-        raise MarkdownError(f"link to '{href[:60]}' is not allowed (refused scheme: {scheme})",
-                            line, LINK_HINT)
-
-
-_WIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(cm|mm|in|%)\s*$")
-_EMU_PER_UNIT = {"cm": 360000, "mm": 36000, "in": EMU_PER_INCH}
-
-
-def requested_width(value: str, text_width: int, line: int) -> int:
-    """`{width=5cm}` on a picture: cm, mm, in, or % of the text width, in EMU."""
-    match = _WIDTH_RE.match(value)
-    if not match:
-        raise MarkdownError(f"picture width '{value}' is not understood", line,
-                            "write it like {width=5cm}, {width=40mm}, {width=2in} or {width=50%}")
-    number, unit = float(match.group(1)), match.group(2)
-    if unit == "%":
-        return int(text_width * number / 100)
-    return int(number * _EMU_PER_UNIT[unit])
-
-
-SPACE_AFTER_BLOCK = 160
-"""Twips between a table or list and the paragraph that follows it."""
-CELL_PADDING_TWIPS = 230
-LONGEST_UNBROKEN_TWIPS = 2600
-"""A word wider than this (about 20 characters at body size) may break rather than
-squeeze the other columns."""
-MIN_TEXT_TWIPS = 400
-SHORT_CELL = 12
-SMALL_TABLE_ROWS = 8
-"""Tables of up to this many body rows are kept on one page."""
-SIGNATURE_ROW = 1191
-"""At least 2 cm (1134 twips) of room to sign, plus the cell's margins."""
-WRITING_ROW = 454
-"""0.8 cm: room to write a place or a date by hand."""
-
-
-def column_widths(cells: list[list[tuple[int, int]]], columns: int, total: int) -> list[int]:
-    """Widths (twips) summing to ``total``, from the content measured in the brand font.
-
-    Each cell is (text width, widest unbreakable piece), in twips. A column is never
-    narrower than its widest word (up to LONGEST_UNBROKEN_TWIPS) and never wider than
-    its longest text needs, so a date column is exactly as wide as its dates and the
-    prose column takes the rest; prose columns share by the length of their text.
-    """
-    natural, weights, floors = [], [], []
-    for col in range(columns):
-        entries = [row[col] for row in cells if col < len(row)] or [(0, 0)]
-        lengths = [length for length, _ in entries]
-        word = min(max(unbroken for _, unbroken in entries), LONGEST_UNBROKEN_TWIPS)
-        floors.append(max(word, MIN_TEXT_TWIPS) + CELL_PADDING_TWIPS)
-        natural.append(max(max(lengths) + CELL_PADDING_TWIPS, floors[-1]))
-        weights.append(max(MIN_TEXT_TWIPS, 0.5 * max(lengths) + 0.5 * sum(lengths) / len(lengths)))
-    if sum(natural) <= total:  # everything fits on one line: share the spare room
-        widths = [int(n * total / sum(natural)) for n in natural]
-        widths[-1] += total - sum(widths)
-        return widths
-    if sum(floors) > total:
-        floors = [f * total / sum(floors) for f in floors]
-    fixed: dict[int, float] = {}
-    shares: dict[int, float] = {}
-    while len(fixed) < columns:
-        free = [i for i in range(columns) if i not in fixed]
-        rest = total - sum(fixed.values())
-        weight = sum(weights[i] for i in free)
-        shares = {i: rest * weights[i] / weight for i in free}
-        bound = {i: floors[i] for i in free if shares[i] < floors[i]}
-        bound.update({i: natural[i] for i in free if shares[i] > natural[i]})
-        if not bound:
-            break
-        fixed.update(bound)
-    widths = [int(fixed.get(i, shares.get(i, 0.0))) for i in range(columns)]
-    widths[-1] += total - sum(widths)
-    return widths
-
-
-_NUMBER_BEFORE_UNIT = re.compile(
-    r"(?<=\d) (?=(?:%|‰|€|\$|£|°C|x|h|u|uur|min|dagen|days|weken|weeks|maanden|months|"
-    r"FTE|fte|km|kg|m²|m|cm|mm|k€|mln|mio|bn|jaar|years?)(?![\w]))"
-)
-_AFTER_SIGN = re.compile(r"(?<=[≤≥<>±~€$£]) (?=[\d€$£])")
-_MONTH = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
-          r"november|december|jan|feb|mrt|apr|jun|jul|aug|sept?|okt|nov|dec|"
-          r"January|February|March|April|May|June|July|August|September|October|"
-          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
-_DAY_MONTH = re.compile(rf"(?<![\d.,])\b(\d{{1,2}}) ({_MONTH})\b")
-_MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b")
-
-
-def keep_spaces(text: str, *, dates: bool = False) -> str:
-    """No-break spaces where a line break would split a quantity ("≤ 2 %", "€ 400",
-    "12 FTE"): the same text to the eye, one unit to the line breaker. With `dates`, also
-    a date typed in running text ("29 januari 2027"); not in a table cell, where a long
-    unbreakable date would take a narrow column's room and break its words instead."""
-    if " " not in text:
-        return text
-    if dates:
-        text = _MONTH_YEAR.sub("\\1\u00a0\\2", _DAY_MONTH.sub("\\1\u00a0\\2", text))
-    return _AFTER_SIGN.sub("\u00a0", _NUMBER_BEFORE_UNIT.sub("\u00a0", text))
-
-
-def _line(token: Token) -> int:
-    return token.map[0] + 1 if token.map else 0
-
-
-def plain_text(inline: Token) -> str:
-    return plain_text_children(inline.children or [])
-
-
-def plain_text_children(children: list[Token]) -> str:
-    parts = []
-    for child in children:
-        if child.type in ("text", "code_inline", "text_special"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.children:
-            parts.append(plain_text_children(child.children))
-    return "".join(parts).strip()
-
-
-def _image_index(children: list[Token]) -> int:
-    for index, child in enumerate(children):
-        if child.type == "image":
-            return index
-    return -1
-
-
-def _lone_image(children: list[Token]) -> bool:
-    """True when the paragraph holds one image and nothing but whitespace."""
-    seen = False
-    for child in children:
-        if child.type == "image":
-            if seen:
-                return False
-            seen = True
-        elif child.type == "softbreak" or (child.type == "text" and not child.content.strip()):
-            continue
-        else:
-            return False
-    return seen
-
-
-__all__ = ["MarkdownError", "RenderResult", "Renderer", "RidAllocator", "check_link"]
+__all__ = [  # and, for the source rules and older imports, names of the rule modules
+    "DIRECTIVES",
+    "MAX_PICTURE_BYTES",
+    "MarkdownError",
+    "RenderResult",
+    "Renderer",
+    "RidAllocator",
+    "check_link",
+    "column_widths",
+    "keep_spaces",
+    "picture_header",
+    "requested_width",
+]

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree
 
@@ -22,7 +22,15 @@ from generator.dialect import refused_scheme
 from generator.errors import Diagnostic, GeneratorError, Level, Location
 from generator.sources import FileRefused, read_file
 from generator.writer import oxml
-from generator.writer.oxml import CT_NS, PR_NS, W_NS, w
+from generator.writer.numbering import (  # noqa: F401 (abstract_num_xml: make_reference.py)
+    MAX_LEVEL,
+    abstract_num_xml,
+    complete_numbering,
+    empty_numbering_xml,
+    list_indent,
+)
+from generator.writer.oxml import PR_NS, W_NS, w
+from generator.writer.package import rels_name, resolve_target
 
 
 class TemplateError(GeneratorError):
@@ -77,48 +85,6 @@ FALLBACK_OK = frozenset({"Title", "Subtitle", "Body Text", "First Paragraph", "C
 """Styles `::: style` may name even when the template lacks them: their fallback serves."""
 #: Styles whose absence is fatal: a document without them loses its structure.
 REQUIRED = ("Heading 1",)
-
-_PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z_]*)\}")
-_SEP_BEFORE_RE = re.compile(r"\s*[—–·|/-]\s*$")
-_SEP_AFTER_RE = re.compile(r"^\s*[—–·|/-]\s*")
-
-ORDERED_NAME = "interim-ordered"
-BULLET_NAME = "interim-bullet"
-MAX_LEVEL = 8
-_BULLETS = ("•", "–", "◦")
-
-
-def list_indent(level: int) -> tuple[int, int]:
-    """(left, hanging) in twips for a list level; also used for continuation paragraphs."""
-    return 567 + 425 * level, 397
-
-
-def abstract_num_xml(abstract_id: int, ordered: bool) -> str:
-    """A 9-level ``w:abstractNum`` (decimal or bullet), shared with make_reference.py."""
-    levels = []
-    for lvl in range(MAX_LEVEL + 1):
-        left, hanging = list_indent(lvl)
-        if ordered:
-            fmt, text, rpr = "decimal", f"%{lvl + 1}.", ""
-        else:
-            fmt, text = "bullet", _BULLETS[lvl % len(_BULLETS)]
-            rpr = '<w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/></w:rPr>'
-        levels.append(
-            f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-            f'<w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr>{rpr}</w:lvl>'
-        )
-    name = ORDERED_NAME if ordered else BULLET_NAME
-    return (
-        f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
-        f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{name}"/>'
-        + "".join(levels)
-        + "</w:abstractNum>"
-    )
-
-
-def empty_numbering_xml() -> bytes:
-    return f'<w:numbering xmlns:w="{W_NS}"/>'.encode()
 
 
 @dataclass
@@ -253,28 +219,6 @@ def _parse(path: Path, parts: dict[str, bytes], name: str) -> etree._Element:
     return root
 
 
-def _resolve_target(source_part: str, target: str) -> str:
-    """A relationship's target as a part name; '' when it points outside the package."""
-    if target.startswith("/"):
-        target, base = target.lstrip("/"), PurePosixPath("")
-    else:
-        base = PurePosixPath(source_part).parent
-    parts: list[str] = []
-    for piece in (base / target).parts:
-        if piece == "..":
-            if not parts:
-                return ""
-            parts.pop()
-        elif piece not in (".", "/"):
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def rels_name(partname: str) -> str:
-    p = PurePosixPath(partname)
-    return str(p.parent / "_rels" / f"{p.name}.rels")
-
-
 def read_package(path: Path) -> tuple[dict[str, bytes], str]:
     """The parts of a reference .docx a document needs, and the main document's name.
 
@@ -297,7 +241,7 @@ def read_package(path: Path) -> tuple[dict[str, bytes], str]:
         document_part = "word/document.xml"
         for rel in _parse(path, parts, "_rels/.rels"):
             if rel.get("Type") == oxml.RT_OFFICE_DOC:
-                document_part = _resolve_target("", rel.get("Target", ""))
+                document_part = resolve_target("", rel.get("Target", ""))
         parts[document_part] = reader.read(document_part)
         for part in reader.follow(document_part, DOCUMENT_NEEDS, parts):
             reader.follow(part, PARTS_MAY_USE, parts)
@@ -360,7 +304,7 @@ class _PartReader:
                     raise TemplateError(f"{self.path}: part {source} links to {target[:60]!r}, "
                                         f"which is not allowed ({why}); remove the link in Word")
             elif rel.get("Type") in kinds:
-                name = _resolve_target(source, target)
+                name = resolve_target(source, target)
                 if not name:
                     raise TemplateError(f"{self.path}: {rels} points outside the package "
                                         f"({target!r})")
@@ -381,6 +325,45 @@ def load(path: Path) -> Template:
     """Read and analyse a reference .docx (single section, styles, numbering, headers)."""
     path = Path(path)
     parts, document_part = read_package(path)
+    root, sect_pr = _document(path, parts, document_part)
+    rels_root, targets = _relationships(path, parts, document_part)
+    by_type = {rtype: target for rtype, target in targets.values()}
+    styles_root, styles, borrowed = _styles(path, parts, by_type.get(oxml.RT_STYLES))
+    numbering = _numbering(path, parts, by_type.get(oxml.RT_NUMBERING))
+    settings_part = by_type.get(oxml.RT_SETTINGS)
+    settings_root = (
+        _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
+    )
+    headers = _header_parts(path, parts, sect_pr, targets)  # a broken one is said first
+    template = Template(
+        path=path,
+        parts=parts,
+        document_part=document_part,
+        document_root=root,
+        sect_pr=sect_pr,
+        styles=styles,
+        styles_root=styles_root,
+        numbering_root=numbering.root,
+        numbering_existed=numbering.existed,
+        ordered_abstract=numbering.ordered,
+        bullet_abstract=numbering.bullet,
+        first_num_id=numbering.first_num_id,
+        settings_root=settings_root,
+        rels_root=rels_root,
+        content_types_root=_parse(path, parts, "[Content_Types].xml"),
+        headers=headers,
+        rid_counter_start=_first_free_rid(rels_root),
+        borrowed_styles=borrowed,
+    )
+    for name in REQUIRED:
+        template.style_id(name)
+    return template
+
+
+def _document(path: Path, parts: dict[str, bytes], document_part: str
+              ) -> tuple[etree._Element, etree._Element]:
+    """The main document emptied of its content, and its one section's properties
+    (A4 with 2.5 cm margins when it has none)."""
     root = _parse(path, parts, document_part)
     body = root.find(w("body"))
     if body is None:
@@ -400,7 +383,12 @@ def load(path: Path) -> Template:
         )
     for child in list(body):
         body.remove(child)
+    return root, sect_pr
 
+
+def _relationships(path: Path, parts: dict[str, bytes], document_part: str
+                   ) -> tuple[etree._Element, dict[str | None, tuple[str | None, str]]]:
+    """The main document's relationships, and its internal ones as id -> (type, part)."""
     rels_part = rels_name(document_part)
     rels_root = (
         _parse(path, parts, rels_part)
@@ -408,77 +396,50 @@ def load(path: Path) -> Template:
         else etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS})
     )
     targets = {
-        rel.get("Id"): (rel.get("Type"), _resolve_target(document_part, rel.get("Target", "")))
+        rel.get("Id"): (rel.get("Type"), resolve_target(document_part, rel.get("Target", "")))
         for rel in rels_root
         if rel.get("TargetMode") != "External"
     }
-    by_type = {rtype: target for rtype, target in targets.values()}
+    return rels_root, targets
 
-    styles_part = by_type.get(oxml.RT_STYLES)
+
+def _first_free_rid(rels_root: etree._Element) -> int:
+    """The number after the highest `rIdN` the template uses: ours never collide."""
+    numbers = [int(m.group(1)) for rel in rels_root
+               for m in [re.match(r"rId(\d+)$", rel.get("Id", ""))] if m]
+    return max(numbers, default=0) + 1
+
+
+def _styles(path: Path, parts: dict[str, bytes], styles_part: str | None
+            ) -> tuple[etree._Element, dict[str, StyleInfo], list[str]]:
+    """The styles part, its index by name, and the styles borrowed from the built-in
+    reference (a brand template without them still gives complete documents)."""
     if styles_part is None or styles_part not in parts:
         raise TemplateError(f"{path}: the reference document has no styles part (styles.xml)")
     styles_root = _parse(path, parts, styles_part)
     styles = _style_index(styles_root)
     borrowed = [] if path.resolve() == BUILTIN_REFERENCE.resolve() else _borrow_styles(
         styles_root, styles)
+    return styles_root, styles, borrowed
 
-    numbering_part = by_type.get(oxml.RT_NUMBERING)
-    numbering_existed = numbering_part is not None and numbering_part in parts
-    numbering_root = (
-        _parse(path, parts, numbering_part)
-        if numbering_existed
-        else etree.fromstring(empty_numbering_xml())
-    )
-    ordered, bullet = _find_abstracts(numbering_root)
-    existing_abstract = [int(a.get(w("abstractNumId"), "0")) for a in _abstracts(numbering_root)]
-    next_abstract = max(existing_abstract, default=-1) + 1
-    if ordered is None:
-        ordered = next_abstract
-        _add_abstract(numbering_root, abstract_num_xml(ordered, True))
-        next_abstract += 1
-    if bullet is None:
-        bullet = next_abstract
-        _add_abstract(numbering_root, abstract_num_xml(bullet, False))
-    num_ids = [int(n.get(w("numId"), "0")) for n in numbering_root.findall(w("num"))]
 
-    settings_part = by_type.get(oxml.RT_SETTINGS)
-    settings_root = (
-        _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
-    )
+@dataclass
+class _Numbering:
+    root: etree._Element
+    existed: bool
+    ordered: int
+    bullet: int
+    first_num_id: int
 
-    headers = _header_parts(path, parts, sect_pr, targets)
 
-    numeric = [int(m.group(1)) for rid in targets for m in [re.match(r"rId(\d+)$", rid or "")] if m]
-    numeric += [
-        int(m.group(1))
-        for rel in rels_root
-        for m in [re.match(r"rId(\d+)$", rel.get("Id", ""))]
-        if m
-    ]
-    content_types_root = _parse(path, parts, "[Content_Types].xml")
-    template = Template(
-        path=path,
-        parts=parts,
-        document_part=document_part,
-        document_root=root,
-        sect_pr=sect_pr,
-        styles=styles,
-        styles_root=styles_root,
-        numbering_root=numbering_root,
-        numbering_existed=numbering_existed,
-        ordered_abstract=ordered,
-        bullet_abstract=bullet,
-        first_num_id=max(num_ids, default=0) + 1,
-        settings_root=settings_root,
-        rels_root=rels_root,
-        content_types_root=content_types_root,
-        headers=headers,
-        rid_counter_start=max(numeric, default=0) + 1,
-        borrowed_styles=borrowed,
-    )
-    for name in REQUIRED:
-        template.style_id(name)
-    return template
+def _numbering(path: Path, parts: dict[str, bytes], numbering_part: str | None) -> _Numbering:
+    """The numbering part with an ordered and a bullet list definition (ours are added
+    where the template has none), and the first list id free for the document's lists."""
+    existed = numbering_part is not None and numbering_part in parts
+    root = (_parse(path, parts, numbering_part) if existed
+            else etree.fromstring(empty_numbering_xml()))
+    ordered, bullet, first_num_id = complete_numbering(root)
+    return _Numbering(root, existed, ordered, bullet, first_num_id)
 
 
 def _header_parts(path: Path, parts: dict[str, bytes], sect_pr: etree._Element,
@@ -539,193 +500,8 @@ def _borrow_styles(styles_root: etree._Element, styles: dict[str, StyleInfo]) ->
 def _builtin_styles() -> tuple[etree._Element, ...]:
     parts, document_part = read_package(BUILTIN_REFERENCE)
     rels = _parse(BUILTIN_REFERENCE, parts, rels_name(document_part))
-    name = next(_resolve_target(document_part, r.get("Target", "")) for r in rels
+    name = next(resolve_target(document_part, r.get("Target", "")) for r in rels
                 if r.get("Type") == oxml.RT_STYLES)
     root = _parse(BUILTIN_REFERENCE, parts, name)
     return tuple(s for s in root.findall(w("style"))
                  if s.find(w("name")) is not None and s.get(w("styleId")))
-
-
-def _abstracts(numbering: etree._Element) -> list[etree._Element]:
-    return numbering.findall(w("abstractNum"))
-
-
-def _find_abstracts(numbering: etree._Element) -> tuple[int | None, int | None]:
-    """Our abstractNums by name, else any 9-level decimal / bullet multilevel definition."""
-    ordered = bullet = None
-    named: dict[str, int] = {}
-    for abstract in _abstracts(numbering):
-        aid = int(abstract.get(w("abstractNumId"), "0"))
-        name = abstract.find(w("name"))
-        if name is not None:
-            named.setdefault(name.get(w("val"), ""), aid)
-        levels = abstract.findall(w("lvl"))
-        if len(levels) < MAX_LEVEL + 1:
-            continue
-        fmt = levels[0].find(w("numFmt"))
-        value = fmt.get(w("val")) if fmt is not None else "decimal"
-        if value == "decimal" and ordered is None:
-            ordered = aid
-        elif value == "bullet" and bullet is None:
-            bullet = aid
-    return named.get(ORDERED_NAME, ordered), named.get(BULLET_NAME, bullet)
-
-
-def _add_abstract(numbering: etree._Element, xml: str) -> None:
-    """Insert an abstractNum after the last one: all abstractNums must precede w:num."""
-    node = etree.fromstring(xml)
-    abstracts = _abstracts(numbering)
-    if abstracts:
-        abstracts[-1].addnext(node)
-        return
-    nums = numbering.findall(w("num"))
-    if nums:
-        nums[0].addprevious(node)
-    else:
-        numbering.append(node)
-
-
-# -- header / footer placeholders ---------------------------------------------------------
-
-
-def fill_placeholders(root: etree._Element, values: dict[str, str]) -> set[str]:
-    """Replace ``{name}`` placeholders in every paragraph of a header/footer part.
-
-    Word often splits ``{title}`` over several runs, so each paragraph's runs are merged
-    into one string, placeholders are found there, and runs are rebuilt with the
-    formatting of the run each piece came from. ``{page}``/``{pages}`` become PAGE and
-    NUMPAGES fields. Empty values vanish together with a separator next to them.
-    Returns the set of placeholder names found.
-    """
-    found: set[str] = set()
-    for paragraph in list(root.iter(w("p"))):
-        runs = [r for r in paragraph if r.tag == oxml.W_R]
-        if not runs:
-            continue
-        chars: list[str] = []
-        owners: list[int] = []
-        opaque: dict[int, etree._Element] = {}
-        for index, run in enumerate(runs):
-            for child in run:
-                if child.tag == oxml.W_RPR:
-                    continue
-                if child.tag == oxml.W_T:
-                    for ch in child.text or "":
-                        chars.append(ch)
-                        owners.append(index)
-                else:
-                    opaque[len(chars)] = child
-                    chars.append("\x00")
-                    owners.append(index)
-        text = "".join(chars)
-        matches = [m for m in _PLACEHOLDER_RE.finditer(text)
-                   if m.group(1) in values or m.group(1) in ("page", "pages")]
-        if not matches:
-            continue
-        found.update(m.group(1) for m in matches)
-        # Pieces: (start, end, replacement or None for literal, name)
-        deleted = [False] * len(text)
-        replacements: dict[int, tuple[int, str]] = {}
-        for m in matches:
-            name = m.group(1)
-            value = values.get(name, "") if name not in ("page", "pages") else "\x01"
-            for i in range(m.start(), m.end()):
-                deleted[i] = True
-            replacements[m.start()] = (m.end(), value)
-            if value == "":
-                before = text[: m.start()]
-                sep = _SEP_BEFORE_RE.search(before)
-                if sep and before[: sep.start()].strip("\x00 "):
-                    for i in range(sep.start(), m.start()):
-                        deleted[i] = True
-                else:
-                    after = _SEP_AFTER_RE.search(text[m.end() :])
-                    if after:
-                        for i in range(m.end(), m.end() + after.end()):
-                            deleted[i] = True
-        for run in runs:
-            paragraph.remove(run)
-        anchor_index = _first_content_index(paragraph)
-        new_runs: list[etree._Element] = []
-        current: etree._Element | None = None
-        current_owner = -1
-        i = 0
-        while i < len(text):
-            if i in replacements:
-                end, value = replacements[i]
-                rpr = runs[owners[i]].find(oxml.W_RPR)
-                name = text[i + 1 : end - 1]
-                holder = etree.Element(w("p"))
-                if value == "\x01":
-                    instr = "PAGE" if name == "page" else "NUMPAGES"
-                    oxml.field_runs(holder, f"{instr} \\* MERGEFORMAT", "1", rpr)
-                elif value:
-                    oxml.text_run(holder, value, rpr)
-                new_runs.extend(list(holder))
-                current = None
-                i = end
-                continue
-            if deleted[i]:
-                i += 1
-                continue
-            if current is None or owners[i] != current_owner or i in opaque:
-                current_owner = owners[i]
-                current = etree.Element(oxml.W_R)
-                rpr = runs[current_owner].find(oxml.W_RPR)
-                if rpr is not None:
-                    current.append(copy.deepcopy(rpr))
-                new_runs.append(current)
-            if i in opaque:
-                current.append(opaque[i])
-                current = None
-            else:
-                t = current.find(oxml.W_T)
-                if t is None:
-                    t = etree.SubElement(current, oxml.W_T)
-                    t.set(oxml.XML_SPACE, "preserve")
-                t.text = (t.text or "") + text[i]
-            i += 1
-        for offset, run in enumerate(new_runs):
-            paragraph.insert(anchor_index + offset, run)
-    return found
-
-
-def _first_content_index(paragraph: etree._Element) -> int:
-    for index, child in enumerate(paragraph):
-        if child.tag != oxml.W_PPR:
-            return index
-    return len(paragraph)
-
-
-def status_paragraph(status: str, style_id: str | None) -> etree._Element:
-    """Right-aligned bold red paragraph that shows the status label in a header."""
-    p = etree.Element(oxml.W_P)
-    ppr = etree.SubElement(p, oxml.W_PPR)
-    if style_id:
-        etree.SubElement(ppr, oxml.W_PSTYLE).set(oxml.W_VAL, style_id)
-    etree.SubElement(ppr, w("jc")).set(oxml.W_VAL, "right")
-    rpr = etree.Element(oxml.W_RPR)
-    etree.SubElement(rpr, w("b"))
-    etree.SubElement(rpr, w("color")).set(oxml.W_VAL, "C00000")
-    oxml.text_run(p, status, rpr)
-    return p
-
-
-def content_type_override(root: etree._Element, partname: str, content_type: str) -> None:
-    for node in root:
-        if node.get("PartName") == f"/{partname}":
-            node.set("ContentType", content_type)
-            return
-    node = etree.SubElement(root, f"{{{CT_NS}}}Override")
-    node.set("PartName", f"/{partname}")
-    node.set("ContentType", content_type)
-
-
-def content_type_default(root: etree._Element, extension: str, content_type: str) -> None:
-    for node in root:
-        if node.tag == f"{{{CT_NS}}}Default" and node.get("Extension", "").lower() == extension:
-            return
-    node = etree.Element(f"{{{CT_NS}}}Default")
-    node.set("Extension", extension)
-    node.set("ContentType", content_type)
-    root.insert(0, node)

@@ -19,8 +19,7 @@ from lxml import etree
 
 from generator.writer import oxml
 from generator.writer.oxml import W_R, w
-from generator.writer.package import zip_package
-from generator.writer.template import _resolve_target, rels_name
+from generator.writer.package import rels_name, resolve_target, zip_package
 
 
 def fill_pages(data: bytes, pages: Mapping[str, int]) -> bytes:
@@ -65,10 +64,10 @@ def _main_parts(parts: Mapping[str, bytes]) -> tuple[str, str]:
     document = "word/document.xml"
     for rel in etree.fromstring(parts["_rels/.rels"]):
         if rel.get("Type") == oxml.RT_OFFICE_DOC:
-            document = _resolve_target("", rel.get("Target", ""))
+            document = resolve_target("", rel.get("Target", ""))
     settings = "word/settings.xml"
     if rels_name(document) in parts:
         for rel in etree.fromstring(parts[rels_name(document)]):
             if rel.get("Type") == oxml.RT_SETTINGS:
-                settings = _resolve_target(document, rel.get("Target", ""))
+                settings = resolve_target(document, rel.get("Target", ""))
     return document, settings
