@@ -1,0 +1,27 @@
+"""The code stays readable in an hour: no module over about 500 lines, no function over
+about 60 (cyclomatic complexity over 15 is ruff's C901, configured in pyproject.toml)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+GENERATOR = Path(__file__).resolve().parents[1] / "generator"
+GENERATED = {"writer/font_metrics.py"}  # a measured table, written by templates/make_metrics.py
+MODULE_LINES = 510
+FUNCTION_LINES = 60
+SOURCES = sorted(p for p in GENERATOR.rglob("*.py")
+                 if p.relative_to(GENERATOR).as_posix() not in GENERATED)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(GENERATOR).as_posix())
+def test_modules_and_functions_stay_small(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= MODULE_LINES, "split the module by concept"
+    long = [f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.end_lineno - node.lineno + 1 > FUNCTION_LINES]
+    assert not long, f"split these functions: {long}"
