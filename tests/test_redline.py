@@ -461,6 +461,12 @@ def test_history_version_1_1_of_the_example_to_the_working_tree(tmp_path: Path) 
     m2 = next(r for t in body.iter(w("tbl")) for r in t.findall(w("tr")) if row_id(r) == "M2")
     assert [t.text for t in m2.iter(w("delText"))] == ["12"]
     assert [t.text for i in m2.iter(w("ins")) for t in i.iter(w("t"))] == ["26"]
+    # a rewritten paragraph reads whole: the old sentence deleted, then the new heading
+    rewritten = next(p for p in body.iter(w("p")) if "Er zijn nog geen" in
+                     "".join(t.text or "" for t in p.iter(w("delText"))))
+    changes = [c.tag for c in rewritten if c.tag in (w("ins"), w("del"))]
+    assert changes == sorted(changes, key=lambda tag: tag != w("del")), changes
+    assert "".join(t.text for t in rewritten.iter(w("t"))) == "Aanpassingen van het plan"
 
 
 def test_an_unknown_history_version_names_the_versions_there_are(tmp_path: Path) -> None:

@@ -74,6 +74,10 @@ class Atom:
     link: etree._Element | None
 
 
+REWRITTEN = 0.5
+"""Below this share of words (and spaces) in common, a paragraph or cell was rewritten:
+the old text is shown deleted whole, then the new one, instead of interleaved words."""
+
 class StoryDiff:
     """The tracked-change version of one story: the newer one, marked against the older."""
 
@@ -252,7 +256,9 @@ class StoryDiff:
         matcher = SequenceMatcher(None, [a.key for a in before], [a.key for a in after],
                                   autojunk=False)
         items: list[tuple[str, Atom]] = []
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if matcher.ratio() < REWRITTEN:  # another text: read whole, not word by word
+            items = [(DEL, a) for a in before] + [(INS, a) for a in after]
+        for tag, i1, i2, j1, j2 in [] if items else matcher.get_opcodes():
             if tag == "equal":
                 items += [(EQ, a) for a in after[j1:j2]]
                 continue
