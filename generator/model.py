@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
-from generator.records import Check, Key, Problem, Record, between, matching, non_empty
+from generator.records import (
+    Check,
+    Key,
+    Problem,
+    Record,
+    Ref,
+    between,
+    matching,
+    non_empty,
+)
 
 
 class InlineMarkdown(str):
@@ -38,7 +47,15 @@ Block = Annotated[str, Check(BlockMarkdown)]
 Day = datetime.date
 Amount = Annotated[Decimal, between(Decimal("-1e12"), Decimal("1e12"))]
 """Money and counts: finite and within a trillion, so fee arithmetic stays exact."""
-PersonId = Plain
+PersonId = Annotated[str, non_empty, Ref("person")]
+"""The id of a person in `people`; rule 2 checks every field of this type."""
+ObjectiveId = Annotated[str, non_empty, Ref("objective")]
+"""The id of an objective in `intake.objectives`."""
+MilestoneId = Annotated[str, non_empty, Ref("milestone")]
+"""The id of a milestone in the plan (as amended by changes)."""
+ObjectiveKey = Annotated[str, Ref("objective")]
+MilestoneKey = Annotated[str, Ref("milestone")]
+"""Objective and milestone ids as mapping keys (`milestones: {M1: done}`), read as before."""
 Slug = Annotated[str, matching(r"[a-z0-9]+(-[a-z0-9]+)*", "id",
                                "use lowercase letters, digits and '-' only, "
                                "e.g. acme-finance-2027")]
@@ -178,14 +195,14 @@ class Milestone(Record):
     id: Plain
     title: Inline
     due: Day
-    objectives: list[Plain] = []
+    objectives: list[ObjectiveId] = []
     owner: PersonId | None = None
     acceptance: Inline | None = None
 
 
 class Action(Record):
     id: Plain
-    milestone: Plain
+    milestone: MilestoneId
     description: Inline
     owner: PersonId | None = None
     start: Day | None = None
@@ -238,9 +255,9 @@ class Analysis(Record):
 class Progress(Record):
     evaluation: Day
     summary: Block
-    milestones: dict[str, MilestoneStatus] = {}
+    milestones: dict[MilestoneKey, MilestoneStatus] = {}
     decisions: list[Inline] = []
-    measurements: dict[str, Plain] = {}
+    measurements: dict[ObjectiveKey, Plain] = {}
     """Latest value per objective id, as the client reads it (`"3,1 %"`)."""
     next_steps: list[Inline] = []
     date: Day | None = None
@@ -275,7 +292,7 @@ class Execution(Record):
 
 
 class Result(Record):
-    objective: Plain
+    objective: ObjectiveId
     status: Literal["met", "partial", "not_met"]
     value: Plain | None = None
     note: Inline | None = None
@@ -314,7 +331,7 @@ class EvaluationSession(Record):
 class Closing(Record):
     summary: Block | None = None
     results: list[Result] = []
-    milestones: dict[str, FinalStatus] = {}
+    milestones: dict[MilestoneKey, FinalStatus] = {}
     """Final status per milestone; one not named is final only when a progress entry said done."""
     open_items: list[OpenItem] = []
     knowledge_transfer: list[KnowledgeTransfer] = []

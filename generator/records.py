@@ -27,6 +27,7 @@ from generator.values import (  # noqa: F401 (re-exported: the declarations of t
     Check,
     Key,
     Problem,
+    Ref,
     between,
     describe,
     matching,
@@ -249,6 +250,10 @@ class FieldKind:
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
+    def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
+        """The references inside a built value of this kind; plain values hold none."""
+        return iter(())
+
 
 class _Loose(FieldKind):
     """`Any`: kept as loaded; a later rule types it (a change's `amends`)."""
@@ -276,7 +281,7 @@ class _Stepped(FieldKind):
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         value = _convert(value, annotation.__origin__, path, run)
         for step in annotation.__metadata__:
-            if value is _INVALID or isinstance(step, Key):
+            if value is _INVALID or isinstance(step, Key | Ref):
                 continue
             try:
                 value = step(value)
@@ -293,6 +298,12 @@ class _Stepped(FieldKind):
                 schema[keyword] = float(value) if isinstance(value, Decimal) else value
         return schema
 
+    def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
+        ref = next((m for m in annotation.__metadata__ if isinstance(m, Ref)), None)
+        if ref is not None:
+            return iter((Reference(path, ref.kind, value),))
+        return _references(value, annotation.__origin__, path)
+
 
 class _Optional(FieldKind):
     """`X | None`: nothing, or an X."""
@@ -307,6 +318,9 @@ class _Optional(FieldKind):
 
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [_schema(self._inner(annotation), definitions), {"type": "null"}]}
+
+    def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
+        return iter(()) if value is None else _references(value, self._inner(annotation), path)
 
     @staticmethod
     def _inner(annotation: Any) -> Any:
@@ -348,6 +362,11 @@ class _List(FieldKind):
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"type": "array", "items": _schema(typing.get_args(annotation)[0], definitions)}
 
+    def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
+        (item,) = typing.get_args(annotation)
+        for index, entry in enumerate(value):
+            yield from _references(entry, item, (*path, index))
+
 
 class _Mapping(FieldKind):
     """`dict[K, V]`: `key: value` lines."""
@@ -368,6 +387,13 @@ class _Mapping(FieldKind):
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"type": "object",
                 "additionalProperties": _schema(typing.get_args(annotation)[1], definitions)}
+
+    def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
+        """A key may name a record too (`milestones: {M1: done}`): its path is the key's."""
+        key_type, item = typing.get_args(annotation)
+        for key, entry in value.items():
+            yield from _references(key, key_type, (*path, key))
+            yield from _references(entry, item, (*path, key))
 
 
 class _Nested(FieldKind):
@@ -391,6 +417,9 @@ class _Nested(FieldKind):
             definitions[name] = {}  # reserved first: records may nest themselves
             definitions[name] = _record_schema(annotation, definitions)
         return {"$ref": f"#/$defs/{name}"}
+
+    def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
+        return references(value, path)
 
 
 class _Plain(FieldKind):
@@ -429,6 +458,30 @@ def kind_of(annotation: Any) -> FieldKind:
                 _KIND_OF[annotation] = kind
             return kind
     raise TypeError(f"no field kind for {annotation!r}")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One value that names another record: where it is written, what it names, the id."""
+
+    path: Path_
+    kind: str
+    value: Any
+
+
+def references(record: Record, path: Path_ = ()) -> Iterator[Reference]:
+    """Every reference in a built record, found by the `Ref` its fields' types declare.
+
+    The rules check references through this walk, never by field names, so that a new
+    field typed `PersonId` (or another reference type) is checked without changing them.
+    """
+    for field in fields(type(record)).values():
+        yield from _references(getattr(record, field.name), field.annotation,
+                               (*path, field.key))
+
+
+def _references(value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
+    return kind_of(annotation).references(value, annotation, path)
 
 
 def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:

@@ -34,6 +34,17 @@ class Key:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """The field names another record by its id: a person, an objective, a milestone.
+
+    Declared on the type (`PersonId`), so that `records.references` finds every reference
+    in a built record, and the rules check them all without knowing the fields' names.
+    """
+
+    kind: str
+
+
+@dataclass(frozen=True)
 class Check:
     """A step after conversion: returns the value (possibly wrapped) or raises Problem."""
 
