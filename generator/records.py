@@ -484,6 +484,29 @@ def _references(value: Any, annotation: Any, path: Path_) -> Iterator[Reference]
     return kind_of(annotation).references(value, annotation, path)
 
 
+def reference_keys(cls: type[Record], kind: str) -> frozenset[str]:
+    """The YAML keys of every field, in `cls` or any record it holds, that names a `kind`."""
+    keys: set[str] = set()
+    seen = {cls}
+    waiting = [cls]
+    while waiting:
+        for field in fields(waiting.pop()).values():
+            parts = list(_parts(field.annotation))
+            if Ref(kind) in parts:
+                keys.add(field.key)
+            nested = [p for p in parts if isinstance(p, type) and issubclass(p, Record)]
+            waiting += [p for p in nested if p not in seen]
+            seen.update(nested)
+    return frozenset(keys)
+
+
+def _parts(annotation: Any) -> Iterator[Any]:
+    """The annotation and every type and declaration it is made of, `Ref`s included."""
+    yield annotation
+    for part in typing.get_args(annotation):
+        yield from _parts(part)
+
+
 def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
     """Every leaf value of a record, with its path as written in the source."""
     if isinstance(value, Record):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Report
 from generator.model import Assignment, Person
+from generator.records import Record, Reference, references
 from generator.sources import Path_, Source
 
 
@@ -55,3 +56,13 @@ def suggest(name: str, known: Iterable[str]) -> str:
     if guess:
         return f"did you mean {guess[0]!r}?"
     return "known: " + ", ".join(known) if known else ""
+
+
+def unknown_references(record: Record, where: Path_, kind: str,
+                       known: Iterable[str]) -> Iterator[Reference]:
+    """The references to a `kind` in `record` (written at `where`) that name none of `known`.
+
+    Found by the types the model declares (`PersonId`, `MilestoneId`...), never by key names.
+    """
+    known = set(known)
+    return (r for r in references(record, where) if r.kind == kind and r.value not in known)

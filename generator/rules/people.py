@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 import difflib
-from collections.abc import Iterator
-from typing import Any
 
-from generator.rules.context import Context, unique
-from generator.sources import Path_, ProseMapping
+from generator.model import Assignment
+from generator.records import reference_keys
+from generator.rules.context import Context, unique, unknown_references
+from generator.sources import Path_
 
-PERSON_KEYS = frozenset({
-    "sponsor", "interim_manager", "reports_to", "owner", "committed_by", "participants",
-    "with", "accepted_by", "approved_by", "to", "person", "new_owner",
-})
+PERSON_KEYS = reference_keys(Assignment, "person")
+"""Every key that names a person, read from the model's `PersonId` fields."""
 
 
 def rule_identity(ctx: Context) -> None:
@@ -24,36 +21,15 @@ def rule_identity(ctx: Context) -> None:
 
 
 def rule_person_references(ctx: Context) -> None:
-    """2. Every person reference names a person in `people`."""
+    """2. Every person reference names a person in `people`: every field typed `PersonId`."""
     known = ctx.people()
-    for path, ref in _person_references(ctx.source.data, ()):
-        person_id = ctx.source.as_typed.get(path, str(ref))  # `007` as typed, as the model
-        if person_id not in known:
-            guess = difflib.get_close_matches(person_id, list(known), n=1, cutoff=0.5)
-            hint = f"did you mean {guess[0]!r}?" if guess else \
-                "add the person under `people` or use one of " + ", ".join(known)
-            key = next(p for p in reversed(path) if isinstance(p, str))
-            ctx.error(path, f"unknown person {person_id!r} in `{key}`", hint)
+    for ref in unknown_references(ctx.assignment, (), "person", known):
+        guess = difflib.get_close_matches(ref.value, list(known), n=1, cutoff=0.5)
+        hint = f"did you mean {guess[0]!r}?" if guess else \
+            "add the person under `people` or use one of " + ", ".join(known)
+        key = next(p for p in reversed(ref.path) if isinstance(p, str))
+        ctx.error(ref.path, f"unknown person {ref.value!r} in `{key}`", hint)
     unique(ctx, "people", [p.id for p in ctx.assignment.people])
-
-
-def _person_references(value: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
-    if isinstance(value, dict) and not isinstance(value, ProseMapping):
-        for key, item in value.items():
-            if key in PERSON_KEYS and _is_id(item):
-                yield (*path, key), item
-            elif key in PERSON_KEYS and isinstance(item, list):
-                yield from (((*path, key, i), v) for i, v in enumerate(item) if _is_id(v))
-            else:
-                yield from _person_references(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _person_references(item, (*path, index))
-
-
-def _is_id(value: Any) -> bool:
-    """Text, or what YAML read as a number, date or boolean where an id was typed."""
-    return isinstance(value, str | int | float | datetime.date)
 
 
 def rule_roles(ctx: Context) -> None:
