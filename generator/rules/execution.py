@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from generator import history
 from generator.errors import Report
 from generator.model import Assignment, Change, final_status
-from generator.rules.context import Context, suggest, unique
+from generator.rules.context import Context, suggest, unique, unknown_references
 from generator.rules.plan import PLAN_RULES
 from generator.sources import Path_
 
@@ -35,24 +35,20 @@ def rule_execution_and_closing(ctx: Context) -> None:
                 dates = ", ".join(str(d) for d in sorted(evaluations)) or "none agreed yet"
                 ctx.error((*path, "evaluation"), f"no evaluation moment was agreed on "
                           f"{p.evaluation}", f"agreed dates: {dates}")
-            for key in p.milestones:
-                if key not in known:
-                    ctx.error((*path, "milestones", key), f"unknown milestone {key!r} "
-                              f"in the plan as amended up to {p.evaluation}",
-                              _unknown_hint(key, known, dropped, added))
+            for ref in unknown_references(p, path, "milestone", known):
+                ctx.error(ref.path, f"unknown milestone {ref.value!r} in the plan as amended "
+                          f"up to {p.evaluation}", _unknown_hint(ref.value, known, dropped, added))
     if a.closing:
         objectives = {o.id for o in a.intake.objectives}
         unique(ctx, ("closing", "results"), [r.objective for r in a.closing.results],
                 key="objective")
-        for key in a.closing.milestones:
-            if key not in milestones:
-                ctx.error(("closing", "milestones", key), f"unknown milestone {key!r}",
-                          _unknown_hint(key, milestones, dropped))
+        for ref in unknown_references(a.closing, ("closing",), "milestone", milestones):
+            ctx.error(ref.path, f"unknown milestone {ref.value!r}",
+                      _unknown_hint(ref.value, milestones, dropped))
         for i, r in enumerate(a.closing.results):
-            if r.objective not in objectives:
-                ctx.error(("closing", "results", i, "objective"),
-                          f"result for unknown objective {r.objective!r}",
-                          suggest(r.objective, objectives))
+            for ref in unknown_references(r, ("closing", "results", i), "objective", objectives):
+                ctx.error(ref.path, f"result for unknown objective {ref.value!r}",
+                          suggest(ref.value, objectives))
 
 
 def rule_final_milestone_status(ctx: Context) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from generator.model import Milestone, Objective
-from generator.rules.context import Context, suggest, unique
+from generator.rules.context import Context, suggest, unique, unknown_references
 from generator.sources import Path_
 
 FINAL_EVALUATION_GRACE = datetime.timedelta(days=90)
@@ -102,9 +102,9 @@ def rule_objectives_and_milestones(ctx: Context) -> None:
         _milestone(ctx, ("analysis", "milestones", i), m, objectives)
     ids = {m.id for m in milestones}
     for i, action in enumerate(a.analysis.actions):
-        if action.milestone not in ids:
-            ctx.error(("analysis", "actions", i, "milestone"), f"action {action.id} refers to "
-                      f"unknown milestone {action.milestone!r}", suggest(action.milestone, ids))
+        for ref in unknown_references(action, ("analysis", "actions", i), "milestone", ids):
+            ctx.error(ref.path, f"action {action.id} refers to unknown milestone "
+                      f"{ref.value!r}", suggest(ref.value, ids))
 
 
 def _measurable(ctx: Context, path: Path_, o: Objective) -> None:
@@ -125,10 +125,9 @@ def _milestone(ctx: Context, path: Path_, m: Milestone, objectives: set[str]) ->
     if not m.objectives:
         ctx.error(path, f"milestone {m.id} serves no objective",
                   "add `objectives: [...]` with objective ids")
-    for j, ref in enumerate(m.objectives):
-        if ref not in objectives:
-            ctx.error((*path, "objectives", j), f"milestone {m.id} serves unknown "
-                      f"objective {ref!r}", suggest(ref, objectives))
+    for ref in unknown_references(m, path, "objective", objectives):
+        ctx.error(ref.path, f"milestone {m.id} serves unknown objective {ref.value!r}",
+                  suggest(ref.value, objectives))
     if not m.owner:
         ctx.error(path, f"milestone {m.id} has no owner", "add `owner:` with a person id")
     if not m.acceptance:
