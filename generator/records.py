@@ -302,7 +302,7 @@ class _Stepped(FieldKind):
         ref = next((m for m in annotation.__metadata__ if isinstance(m, Ref)), None)
         if ref is not None:
             return iter((Reference(path, ref.kind, value),))
-        return _references(value, annotation.__origin__, path)
+        return references(value, path, annotation.__origin__)
 
 
 class _Optional(FieldKind):
@@ -320,7 +320,7 @@ class _Optional(FieldKind):
         return {"anyOf": [_schema(self._inner(annotation), definitions), {"type": "null"}]}
 
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
-        return iter(()) if value is None else _references(value, self._inner(annotation), path)
+        return iter(()) if value is None else references(value, path, self._inner(annotation))
 
     @staticmethod
     def _inner(annotation: Any) -> Any:
@@ -365,7 +365,7 @@ class _List(FieldKind):
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
         (item,) = typing.get_args(annotation)
         for index, entry in enumerate(value):
-            yield from _references(entry, item, (*path, index))
+            yield from references(entry, (*path, index), item)
 
 
 class _Mapping(FieldKind):
@@ -392,8 +392,8 @@ class _Mapping(FieldKind):
         """A key may name a record too (`milestones: {M1: done}`): its path is the key's."""
         key_type, item = typing.get_args(annotation)
         for key, entry in value.items():
-            yield from _references(key, key_type, (*path, key))
-            yield from _references(entry, item, (*path, key))
+            yield from references(key, (*path, key), key_type)
+            yield from references(entry, (*path, key), item)
 
 
 class _Nested(FieldKind):
@@ -419,7 +419,9 @@ class _Nested(FieldKind):
         return {"$ref": f"#/$defs/{name}"}
 
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
-        return references(value, path)
+        for field in fields(annotation).values():
+            yield from references(getattr(value, field.name), (*path, field.key),
+                                  field.annotation)
 
 
 class _Plain(FieldKind):
@@ -469,18 +471,14 @@ class Reference:
     value: Any
 
 
-def references(record: Record, path: Path_ = ()) -> Iterator[Reference]:
-    """Every reference in a built record, found by the `Ref` its fields' types declare.
+def references(value: Any, path: Path_ = (), annotation: Any = None) -> Iterator[Reference]:
+    """Every reference in a built value, found by the `Ref` its declared type holds.
 
-    The rules check references through this walk, never by field names, so that a new
-    field typed `PersonId` (or another reference type) is checked without changing them.
+    `annotation` is the value's declared type; a record's own class when not given. The
+    rules check references through this walk, never by field names, so that a new field
+    typed `PersonId` (or another reference type) is checked without changing them.
     """
-    for field in fields(type(record)).values():
-        yield from _references(getattr(record, field.name), field.annotation,
-                               (*path, field.key))
-
-
-def _references(value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
+    annotation = type(value) if annotation is None else annotation
     return kind_of(annotation).references(value, annotation, path)
 
 

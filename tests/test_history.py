@@ -384,6 +384,14 @@ def test_an_amended_owner_must_be_a_known_person(example: ExampleProject):
     assert_located(error, example.yaml, example.line_of("milestones.M2.owner"), "jpeeters")
 
 
+def test_amended_participants_must_be_known_people(example: ExampleProject):
+    example.edit(AMENDS, AMENDS + "\n        evaluations.2027-06-25.participants: "
+                 "[gdewit, kjansens]")
+    error = only(example.errors(), "unknown person 'kjansens'")
+    assert_located(error, example.yaml, example.line_of("evaluations.2027-06-25.participants"),
+                   "in `evaluations.2027-06-25.participants`", "kjanssens")
+
+
 def test_amended_text_keeps_what_was_typed(tmp_path):
     def retitle(data):
         data["execution"]["changes"][0]["amends"]["milestones.M2.title"] = "1.10"

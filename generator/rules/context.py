@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.errors import Report
 from generator.model import Assignment, Person
@@ -58,11 +59,13 @@ def suggest(name: str, known: Iterable[str]) -> str:
     return "known: " + ", ".join(known) if known else ""
 
 
-def unknown_references(record: Record, where: Path_, kind: str,
-                       known: Iterable[str]) -> Iterator[Reference]:
-    """The references to a `kind` in `record` (written at `where`) that name none of `known`.
+def unknown_references(value: Record | Any, where: Path_, kind: str, known: Iterable[str],
+                       annotation: Any = None) -> Iterator[Reference]:
+    """The references to a `kind` in `value` (written at `where`) that name none of `known`.
 
-    Found by the types the model declares (`PersonId`, `MilestoneId`...), never by key names.
+    Found by the types the model declares (`PersonId`, `MilestoneId`...), never by key names;
+    `annotation` is the value's declared type, a record's own class when not given.
     """
     known = set(known)
-    return (r for r in references(record, where) if r.kind == kind and r.value not in known)
+    return (r for r in references(value, where, annotation)
+            if r.kind == kind and r.value not in known)

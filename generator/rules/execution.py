@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from generator import history
 from generator.errors import Report
 from generator.model import Assignment, Change, final_status
+from generator.records import fields
 from generator.rules.context import Context, suggest, unique, unknown_references
 from generator.rules.plan import PLAN_RULES
 from generator.sources import Path_
@@ -220,11 +222,19 @@ def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
 
 
 def _amended_people(ctx: Context, where: Path_, done: history.Applied) -> None:
-    """2. for amended values: an owner or participant named by `amends` is a known person."""
+    """2. for amended values: a person an amended field's type names is a known person."""
     known = ctx.people()
     for x in done.amendments:
-        ids = [x.new] if x.form == "person" else list(x.new or ()) if x.form == "people" else []
-        for person_id in ids:
-            if person_id is not None and person_id not in known:
-                ctx.error((*where, "amends", x.path), f"unknown person {person_id!r} in "
-                          f"`{x.path}`", suggest(person_id, known))
+        here = (*where, "amends", x.path)
+        for ref in unknown_references(x.new, here, "person", known, _amended_type(x)):
+            ctx.error(here, f"unknown person {ref.value!r} in `{x.path}`",
+                      suggest(ref.value, known))
+
+
+def _amended_type(x: history.Amendment) -> Any:
+    """The declared type of the field an amendment sets (`milestones.M2.owner`: PersonId)."""
+    if x.path in history.SINGLE:
+        record = history.SINGLE[x.path][0]
+    else:
+        record = history.COLLECTIONS[x.path.split(".", 1)[0]].record
+    return next(f.annotation for f in fields(record).values() if f.key == x.field)
