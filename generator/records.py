@@ -25,9 +25,11 @@ from generator.sources import Path_
 from generator.values import (  # noqa: F401 (re-exported: the declarations of the model)
     BASE,
     Check,
+    Issue,
     Key,
     Problem,
     Ref,
+    Reference,
     between,
     describe,
     matching,
@@ -35,15 +37,6 @@ from generator.values import (  # noqa: F401 (re-exported: the declarations of t
 )
 
 R = TypeVar("R", bound="Record")
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem with the data, at the path of the value it concerns."""
-
-    path: Path_
-    message: str
-    hint: str = ""
 
 
 class Invalid(ValueError):
@@ -251,8 +244,7 @@ class FieldKind:
         raise NotImplementedError
 
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
-        """The references inside a built value of this kind; plain values hold none."""
-        return iter(())
+        return iter(())  # the references inside a built value; plain values hold none
 
 
 class _Loose(FieldKind):
@@ -299,10 +291,10 @@ class _Stepped(FieldKind):
         return schema
 
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
-        ref = next((m for m in annotation.__metadata__ if isinstance(m, Ref)), None)
-        if ref is not None:
-            return iter((Reference(path, ref.kind, value),))
-        return references(value, path, annotation.__origin__)
+        refs = [Reference(path, m.kind, value) for m in annotation.__metadata__
+                if isinstance(m, Ref)]  # a reference holds no further references
+        inner = annotation.__origin__
+        return iter(refs) if refs else kind_of(inner).references(value, inner, path)
 
 
 class _Optional(FieldKind):
@@ -320,7 +312,8 @@ class _Optional(FieldKind):
         return {"anyOf": [_schema(self._inner(annotation), definitions), {"type": "null"}]}
 
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
-        return iter(()) if value is None else references(value, path, self._inner(annotation))
+        inner = self._inner(annotation)
+        return iter(()) if value is None else kind_of(inner).references(value, inner, path)
 
     @staticmethod
     def _inner(annotation: Any) -> Any:
@@ -365,7 +358,7 @@ class _List(FieldKind):
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
         (item,) = typing.get_args(annotation)
         for index, entry in enumerate(value):
-            yield from references(entry, (*path, index), item)
+            yield from kind_of(item).references(entry, item, (*path, index))
 
 
 class _Mapping(FieldKind):
@@ -389,11 +382,10 @@ class _Mapping(FieldKind):
                 "additionalProperties": _schema(typing.get_args(annotation)[1], definitions)}
 
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
-        """A key may name a record too (`milestones: {M1: done}`): its path is the key's."""
         key_type, item = typing.get_args(annotation)
         for key, entry in value.items():
-            yield from references(key, (*path, key), key_type)
-            yield from references(entry, (*path, key), item)
+            yield from kind_of(key_type).references(key, key_type, (*path, key))
+            yield from kind_of(item).references(entry, item, (*path, key))
 
 
 class _Nested(FieldKind):
@@ -419,9 +411,9 @@ class _Nested(FieldKind):
         return {"$ref": f"#/$defs/{name}"}
 
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
-        for field in fields(annotation).values():
-            yield from references(getattr(value, field.name), (*path, field.key),
-                                  field.annotation)
+        for f in fields(annotation).values():
+            yield from kind_of(f.annotation).references(getattr(value, f.name), f.annotation,
+                                                        (*path, f.key))
 
 
 class _Plain(FieldKind):
@@ -460,49 +452,6 @@ def kind_of(annotation: Any) -> FieldKind:
                 _KIND_OF[annotation] = kind
             return kind
     raise TypeError(f"no field kind for {annotation!r}")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One value that names another record: where it is written, what it names, the id."""
-
-    path: Path_
-    kind: str
-    value: Any
-
-
-def references(value: Any, path: Path_ = (), annotation: Any = None) -> Iterator[Reference]:
-    """Every reference in a built value, found by the `Ref` its declared type holds.
-
-    `annotation` is the value's declared type; a record's own class when not given. The
-    rules check references through this walk, never by field names, so that a new field
-    typed `PersonId` (or another reference type) is checked without changing them.
-    """
-    annotation = type(value) if annotation is None else annotation
-    return kind_of(annotation).references(value, annotation, path)
-
-
-def reference_keys(cls: type[Record], kind: str) -> frozenset[str]:
-    """The YAML keys of every field, in `cls` or any record it holds, that names a `kind`."""
-    keys: set[str] = set()
-    seen = {cls}
-    waiting = [cls]
-    while waiting:
-        for field in fields(waiting.pop()).values():
-            parts = list(_parts(field.annotation))
-            if Ref(kind) in parts:
-                keys.add(field.key)
-            nested = [p for p in parts if isinstance(p, type) and issubclass(p, Record)]
-            waiting += [p for p in nested if p not in seen]
-            seen.update(nested)
-    return frozenset(keys)
-
-
-def _parts(annotation: Any) -> Iterator[Any]:
-    """The annotation and every type and declaration it is made of, `Ref`s included."""
-    yield annotation
-    for part in typing.get_args(annotation):
-        yield from _parts(part)
 
 
 def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from generator.sources import ProseMapping
+from generator.sources import Path_, ProseMapping
 
 
 class Problem(ValueError):
@@ -22,6 +22,15 @@ class Problem(ValueError):
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.hint = hint
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem with the data, at the path of the value it concerns (a located Problem)."""
+
+    path: Path_
+    message: str
+    hint: str = ""
 
 
 # --------------------------------------------------------------------------- declarations
@@ -42,6 +51,15 @@ class Ref:
     """
 
     kind: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One value that names another record: where it is written, what it names, the id."""
+
+    path: Path_
+    kind: str
+    value: Any
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from generator.model import (
     PersonId,
     Plain,
 )
-from generator.records import Record, Reference, build, reference_keys, references
+from generator.records import Record, build
+from generator.references import Reference, reference_keys, references
 from generator.rules import PERSON_KEYS, check_rules
 from generator.rules.context import Context
 from generator.rules.execution import rule_execution_and_closing

@@ -11,7 +11,8 @@ from typing import Any
 
 from generator.errors import Report
 from generator.model import Assignment, Person
-from generator.records import Record, Reference, references
+from generator.records import Record
+from generator.references import Reference, references
 from generator.sources import Path_, Source
 
 

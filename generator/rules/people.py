@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from generator.model import Assignment
-from generator.records import reference_keys
+from generator.references import reference_keys
 from generator.rules.context import Context, unique, unknown_references
 from generator.sources import Path_
 
