@@ -345,13 +345,13 @@ NO_LAYOUT_NOTE = ("note: LibreOffice (soffice) was not found, so the contents pa
 def layout_wanted(layout: bool | None) -> bool | None:
     """Whether to run the layout pass: asked for, else when LibreOffice is installed (and
     INTERIM_LAYOUT is not 0). None: wanted but LibreOffice is missing."""
-    from generator.pdf import find_soffice
+    if layout is not None:
+        return layout
+    if os.environ.get("INTERIM_LAYOUT", "").strip() == "0":
+        return False
+    from generator.pdf import find_soffice  # not imported when the answer is known
 
-    if layout is None:
-        if os.environ.get("INTERIM_LAYOUT", "").strip() == "0":
-            return False
-        return True if find_soffice() else None
-    return layout
+    return True if find_soffice() else None
 
 
 def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
@@ -360,7 +360,6 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
     """The layout pass (generator.pdf.lay_out): page numbers into each contents page, and
     the PDFs in the same LibreOffice run. Returns the PDFs written."""
     from generator.fonts import missing_fonts
-    from generator.pdf import PdfError, export_pdfs, lay_out
     from generator.writer.toc import fill_pages
 
     wanted = layout_wanted(layout)
@@ -370,7 +369,13 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
     if not wanted:
         if wanted is None:
             echo(NO_LAYOUT_NOTE)
-        return export_pdfs(written) if pdf else []
+        if not pdf:
+            return []
+    # Only now: LibreOffice's module costs 25 ms of imports a --no-layout build skips.
+    from generator.pdf import PdfError, export_pdfs, lay_out
+
+    if not wanted:
+        return export_pdfs(written)
     try:
         pages = lay_out(written, pdf=pdf)
     except PdfError as exc:
