@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.bundled import SCAFFOLD_DIR
+from generator.dialect import MarkdownError, picture_header
 from generator.errors import (
     Diagnostic,
     GeneratorError,
@@ -35,7 +36,6 @@ from generator.sources import (
     read_inside,
     resolve_inside,
 )
-from generator.writer.render import MarkdownError, picture_header
 from generator.writer.template import BUILTIN_REFERENCE, Template
 from generator.writer.template import load as load_template
 

@@ -21,3 +21,14 @@ def test_source_layer_does_not_load_the_markdown_dialect(module: str) -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_rules_do_not_reach_into_the_writer() -> None:
+    """`validate` runs the writer's picture and width checks, but through the dialect they
+    share: the rules (model layer) never load the .docx writer or the documents."""
+    probe = ("import sys, generator.rules; "
+             "print(sorted(m for m in sys.modules "
+             "if m.startswith(('generator.writer', 'generator.documents', 'jinja2'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

@@ -17,22 +17,20 @@ from markdown_it.token import Token
 from generator.dialect import (
     DIRECTIVE_NAMES,
     LINK_HINT,
+    MAX_PICTURE_BYTES,
+    MarkdownError,
     footnote_problem,
     is_url,
     make_parser,
+    picture_header,
     refused_scheme,
+    requested_width,
 )
 from generator.errors import Location
 from generator.model import BlockMarkdown
 from generator.records import walk
 from generator.rules.context import Context
 from generator.sources import FileRefused, Path_, read_inside
-from generator.writer.render import (
-    MAX_PICTURE_BYTES,
-    MarkdownError,
-    picture_header,
-    requested_width,
-)
 
 _MARKUP_HINT = re.compile(r"[\[<]|:::")
 

@@ -7,14 +7,19 @@ exceeds the text width (in a table cell, the `Table` caps it to its column).
 from __future__ import annotations
 
 import hashlib
-import re
 import urllib.parse
 from typing import TYPE_CHECKING
 
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import is_url
+from generator.dialect import (
+    EMU_PER_INCH,
+    MAX_PICTURE_BYTES,
+    is_url,
+    picture_header,
+    requested_width,
+)
 from generator.sources import FileRefused, read_inside
 from generator.writer import oxml
 from generator.writer.oxml import W_R
@@ -25,49 +30,7 @@ if TYPE_CHECKING:
     from generator.writer.inline import _Inline
     from generator.writer.render import Renderer
 
-IMAGE_TYPES = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif"}
-"""Picture formats Word and LibreOffice both show, by Pillow's name, with their extension."""
-EMU_PER_INCH = 914400
-MAX_PICTURE_BYTES = 20 * 1024 * 1024
-"""A picture larger than this is no photo for a report: refused before it is read whole."""
 _SUBE = etree.SubElement
-
-
-def picture_header(blob: bytes, src: str, line: int) -> tuple[str, int, int, float, float]:
-    """Extension, pixel size and resolution of a picture, read from its header only."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError  # lazy: only documents with pictures
-
-    try:
-        with Image.open(io.BytesIO(blob), formats=list(IMAGE_TYPES)) as image:
-            dpi = image.info.get("dpi") or (72, 72)
-            kind, (width, height) = image.format or "", image.size
-            image.verify()  # a PNG's chunk checksums: Word shows a broken one as a red cross
-    except UnidentifiedImageError:
-        raise MarkdownError(f"image '{src}' is not a PNG, JPEG or GIF picture", line,
-                            "convert it to PNG") from None
-    except Exception as exc:  # any decoder error of a corrupt picture
-        raise MarkdownError(f"image '{src}' cannot be read ({type(exc).__name__})", line,
-                            "save it again as PNG") from None
-    dpi_x, dpi_y = (float(round(d)) if d and d >= 1 else 72.0 for d in dpi)  # as Word rounds
-    return IMAGE_TYPES[kind], width, height, dpi_x, dpi_y
-
-
-_WIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(cm|mm|in|%)\s*$")
-_EMU_PER_UNIT = {"cm": 360000, "mm": 36000, "in": EMU_PER_INCH}
-
-
-def requested_width(value: str, text_width: int, line: int) -> int:
-    """`{width=5cm}` on a picture: cm, mm, in, or % of the text width, in EMU."""
-    match = _WIDTH_RE.match(value)
-    if not match:
-        raise MarkdownError(f"picture width '{value}' is not understood", line,
-                            "write it like {width=5cm}, {width=40mm}, {width=2in} or {width=50%}")
-    number, unit = float(match.group(1)), match.group(2)
-    if unit == "%":
-        return int(text_width * number / 100)
-    return int(number * _EMU_PER_UNIT[unit])
 
 
 class PictureRules:

@@ -9,20 +9,7 @@ import re
 
 from markdown_it.token import Token
 
-from generator.errors import GeneratorError
-
-
-class MarkdownError(GeneratorError):
-    """A Markdown construct the engine refuses; names the line, the construct and the fix."""
-
-    def __init__(self, message: str, line: int = 0, hint: str = ""):
-        self.line = line
-        self.message = message
-        self.hint = hint
-        text = f"line {line}: {message}" if line else message
-        if hint:
-            text += f" ({hint})"
-        super().__init__(text)
+from generator.dialect import MarkdownError
 
 
 def unsupported(what: str, token_type: str, line: int) -> MarkdownError:
