@@ -77,8 +77,8 @@ def pandoc_all(bodies: list[Path], work: Path, pandoc: str) -> None:
 def bench_documents(runs: int, work: Path) -> list[Path]:
     """The example's documents: one `interim build` against pandoc on the same bodies."""
     sys.path.insert(0, str(ROOT))
-    from generator.build import Builder, plan
-    from generator.project import load_assignment, load_firm
+    from generator.delivery.build import Builder, plan
+    from generator.source.project import load_assignment, load_firm
 
     loaded = load_assignment(EXAMPLE)
     builder = Builder(load_firm(ROOT), root=ROOT)

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import build_all  # noqa: E402
-from generator.pdf import find_soffice  # noqa: E402
-from generator.project import Project  # noqa: E402
+from generator.delivery.build import build_all  # noqa: E402
+from generator.delivery.pdf import find_soffice  # noqa: E402
+from generator.source.project import Project  # noqa: E402
 
 REPEATS = 3
 

@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.pdf import export_pdfs, find_soffice  # noqa: E402
+from generator.delivery.pdf import export_pdfs, find_soffice  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "pdf"
 FILES = 10

@@ -36,10 +36,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.build import Builder  # noqa: E402
-from generator.project import load_firm  # noqa: E402
-from generator.redline import redline  # noqa: E402
-from generator.redline.versions import render_document  # noqa: E402
+from generator.delivery.build import Builder  # noqa: E402
+from generator.delivery.redline import redline  # noqa: E402
+from generator.delivery.redline.versions import render_document  # noqa: E402
+from generator.source.project import load_firm  # noqa: E402
 
 EXAMPLE = ROOT / "assignments" / "dl-logistiek-2027"
 START, DAYS = datetime.date(2027, 1, 12), 160

@@ -91,11 +91,13 @@ def entry() -> None:
 @_handle_errors
 def validate(assignments: tuple[str, ...]) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
-    from generator.project import Project, load_assignment, load_brand, load_firm
+    from generator.source.project import Project, load_assignment, load_firm
+    from generator.writer import load_brand
 
     project = Project.find()
     try:
-        brand = load_brand(project.root, load_firm(project.root, warn=_warn))  # sources too
+        firm = load_firm(project.root, warn=_warn)  # its sources are checked too
+        brand = load_brand(project.root, firm.brand_template)
     except GeneratorError as exc:  # a located firm.yaml error, or the brand template's part
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -109,7 +111,7 @@ def validate(assignments: tuple[str, ...]) -> None:
     failed = 0
     for folder in folders:
         try:
-            loaded = load_assignment(folder, brand=brand)
+            loaded = load_assignment(folder, style_exists=brand.paragraph_style_for)
         except SourceError as exc:
             failed += 1
             click.echo(str(exc), err=True)
@@ -129,7 +131,7 @@ def validate(assignments: tuple[str, ...]) -> None:
 @_handle_errors
 def new(assignment_id: str, language: str | None) -> None:
     """Scaffold assignments/ID/ with a commented assignment.yaml to fill in."""
-    from generator.project import Project, load_firm, new_assignment
+    from generator.source.project import Project, load_firm, new_assignment
 
     project = Project.find()
     language = language or load_firm(project.root, warn=_warn).language
@@ -147,7 +149,7 @@ def new(assignment_id: str, language: str | None) -> None:
 @_handle_errors
 def init(directory: Path, firm: str, language: str) -> None:
     """Create a firm's documents repository in DIRECTORY (empty or new; default: here)."""
-    from generator.scaffold import init_repository
+    from generator.source.scaffold import init_repository
 
     made = init_repository(directory, firm, language)
     click.echo(f"created {', '.join(p.name for p in made)} in {display_path(directory)}")
@@ -158,7 +160,7 @@ def init(directory: Path, firm: str, language: str) -> None:
 @_handle_errors
 def list_() -> None:
     """One line per assignment: id, client, period, phase reached, validity."""
-    from generator.project import Project, load_assignment
+    from generator.source.project import Project, load_assignment
 
     project = Project.find()
     for folder in project.folders(()):
@@ -177,7 +179,7 @@ def list_() -> None:
 @_handle_errors
 def schema() -> None:
     """Print the JSON Schema of assignment.yaml (for editors' YAML support)."""
-    from generator.model import assignment_schema
+    from generator.source.model import assignment_schema
 
     click.echo(json.dumps(assignment_schema(), indent=2, ensure_ascii=False))
 
@@ -208,8 +210,8 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
           pdf: bool, layout: bool | None, skip_unavailable: bool, jobs: int,
           as_of: datetime.datetime | None, quiet: bool) -> None:
     """Build the documents each assignment's phase allows, into OUT/<id>/."""
-    from generator.build import build_all
-    from generator.project import Project
+    from generator.delivery.build import build_all
+    from generator.source.project import Project
 
     project = Project.find()
     with _ProgressBar(enabled=not quiet) as bar:
@@ -264,8 +266,8 @@ class _ProgressBar:
 def redline_(assignment: str, document: str, older: str, newer: str | None,
              output: Path | None) -> None:
     """Write DOCUMENT (handbook, progress-2027-02-19, ...) with tracked changes since --from."""
-    from generator.project import Project
-    from generator.redline import write_redline
+    from generator.delivery.redline import write_redline
+    from generator.source.project import Project
 
     project = Project.find()
     target = write_redline(project.root, assignment, document, older, newer, output, warn=_warn)

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from lxml import etree
 
-from generator.build import Builder, plan
-from generator.project import Loaded, load_assignment, load_firm
+from generator.delivery.build import Builder, plan
+from generator.source.project import Loaded, load_assignment, load_firm
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "dl-logistiek-2027"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Diagnostic, Report, SourceError
-from generator.loading import validate
-from generator.model import Assignment
-from generator.project import ASSIGNMENT_FILE, Loaded, load_assignment
-from generator.rules import check_rules
-from generator.sources import load_yaml
+from generator.source.loading import validate
+from generator.source.model import Assignment
+from generator.source.project import ASSIGNMENT_FILE, Loaded, load_assignment
+from generator.source.reading import load_yaml
+from generator.source.rules import check_rules
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_ID = "dl-logistiek-2027"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.pdf_profile import BASIC_RUNNER, MACRO, write_profile
+from generator.delivery.pdf_profile import BASIC_RUNNER, MACRO, write_profile
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STORY = re.compile(r"word/(document|header\d*|footer\d*)\.xml")

@@ -25,10 +25,10 @@ from docx_reading import (
     variant,
 )
 
-from generator.build import document_stamp, plan
 from generator.cli import main
+from generator.delivery.build import document_stamp, plan
 from generator.errors import GeneratorError
-from generator.project import load_assignment
+from generator.source.project import load_assignment
 
 FILES = {
     EXAMPLE: ["action-plan.docx", "handbook.docx", "handover.docx",
@@ -268,7 +268,7 @@ def _git(folder: Path, *args: str) -> str:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_git_stamp_names_the_commit_and_uncommitted_changes(tmp_path):
-    from generator.build import git_stamp
+    from generator.delivery.build import git_stamp
 
     folder = tmp_path / "assignments" / "a"
     folder.mkdir(parents=True)
@@ -311,8 +311,8 @@ def test_workers_change_nothing_but_speed(tmp_path, monkeypatch):
 
 
 def test_prepare_makes_shared_pictures_only_when_workers_share_an_assignment():
-    from generator.build import Builder
-    from generator.project import load_firm
+    from generator.delivery.build import Builder
+    from generator.source.project import load_firm
 
     jobs = plan(loaded(EXAMPLE)).jobs
     builder = Builder(load_firm(ROOT), root=ROOT)
@@ -342,7 +342,7 @@ def test_a_broken_terms_file_fails_only_its_language(tmp_path, monkeypatch, jobs
 
 
 def test_a_killed_worker_fails_only_the_document_it_held(tmp_path, monkeypatch):
-    from generator.build import Builder
+    from generator.delivery.build import Builder
 
     original = Builder.write
 
@@ -379,7 +379,7 @@ def test_quiet_build_still_says_what_failed(unaccepted_project, monkeypatch):
 
 
 def test_an_internal_error_in_one_document_does_not_stop_the_others(tmp_path, monkeypatch):
-    from generator.build import Builder
+    from generator.delivery.build import Builder
 
     original = Builder.docx
 
@@ -398,7 +398,7 @@ def test_an_internal_error_in_one_document_does_not_stop_the_others(tmp_path, mo
 
 
 def test_sections_are_counted_outside_code_blocks():
-    from generator.build import count_sections
+    from generator.delivery.build import count_sections
 
     body = "# One\n\ntext\n\n```sh\n# a shell comment\n```\n\n# Two\n\n~~~~\n# x\n~~~\n# y\n~~~~\n"
     assert count_sections(body) == 2

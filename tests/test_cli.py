@@ -121,7 +121,7 @@ def test_internal_error_is_called_a_bug(example: ExampleProject,
     def boom(folder: Path, **options: object) -> None:
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr("generator.project.load_assignment", boom)
+    monkeypatch.setattr("generator.source.project.load_assignment", boom)
     monkeypatch.delenv("INTERIM_DEBUG", raising=False)
     result = run("validate")
     assert result.exit_code == 2

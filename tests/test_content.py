@@ -29,10 +29,10 @@ from docx_reading import (
 )
 from example_project import ExampleProject
 
-from generator import history
-from generator.build import build_all
 from generator.cli import main
-from generator.project import Project, load_assignment
+from generator.delivery.build import build_all
+from generator.source import history
+from generator.source.project import Project, load_assignment
 
 ANALYSIS = "denderland-hr-2027"
 """The third assignment: milestones and a draft action plan, no acceptance, no execution."""

@@ -85,7 +85,7 @@ def test_handbook_is_built_once_and_rebuilt_identically_when_touched(project: Pa
 @needs_make
 @pytest.mark.parametrize("changed", ["templates/shared/handbook.md.j2", "templates/reference.docx",
                                      "templates/coverton-logo.png", "templates/nl/terms.yaml",
-                                     "firm.yaml", "generator/build.py",
+                                     "firm.yaml", "generator/delivery/build.py",
                                      f"assignments/{EXAMPLE}/analyse.md"])
 def test_any_input_of_a_document_rebuilds_it(project: Path, changed: str) -> None:
     make(project, "handbook", f"ASSIGNMENT={EXAMPLE}")

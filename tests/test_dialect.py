@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.dialect import (
+from generator.source.dialect import (
     DIRECTIVE_NAMES,
     forbidden_character,
     is_url,

@@ -29,7 +29,7 @@ from docx_reading import (
     w,
 )
 
-from generator.project import load_assignment, load_firm
+from generator.source.project import load_assignment, load_firm
 
 FIRM = "Coverton Interim Management BV"
 

@@ -36,9 +36,9 @@ from docx_reading import (
 from lxml import etree
 from PIL import Image
 
-from generator.build import build_all, plan
-from generator.pdf import export_pdfs
-from generator.project import Project, load_assignment
+from generator.delivery.build import build_all, plan
+from generator.delivery.pdf import export_pdfs
+from generator.source.project import Project, load_assignment
 
 pytestmark = [
     pytest.mark.libreoffice,

@@ -26,10 +26,10 @@ from docx_reading import (
 )
 from example_project import copy_example
 
-from generator import fonts
-from generator.build import NO_LAYOUT_NOTE, build_all, finish_layout
+from generator.delivery import fonts
+from generator.delivery.build import NO_LAYOUT_NOTE, build_all, finish_layout
 from generator.errors import SourceError
-from generator.project import Project, load_firm
+from generator.source.project import Project, load_firm
 from generator.writer import Converter, DocumentMeta
 from generator.writer.measure import measure_for
 from generator.writer.render import column_widths, keep_spaces
@@ -305,7 +305,7 @@ def save(path: Path, data: bytes) -> Path:
 
 def test_without_libreoffice_the_build_says_so_once(monkeypatch, tmp_path):
     monkeypatch.delenv("INTERIM_LAYOUT", raising=False)
-    monkeypatch.setattr("generator.pdf.find_soffice", lambda: None)
+    monkeypatch.setattr("generator.delivery.pdf.find_soffice", lambda: None)
     said: list[str] = []
     docx = write(tmp_path, "# A\n")
     before = docx.read_bytes()
@@ -328,7 +328,7 @@ def test_font_check_names_the_font_and_its_package(monkeypatch):
 
 def test_font_check_warns_when_the_pdf_is_asked_for(monkeypatch, tmp_path):
     monkeypatch.setattr(fonts, "resolved_family", lambda name: "DejaVu Sans")
-    monkeypatch.setattr("generator.pdf.find_soffice", lambda: None)
+    monkeypatch.setattr("generator.delivery.pdf.find_soffice", lambda: None)
     warned: list = []
     docx = write(tmp_path, "# A\n")
     with pytest.raises(Exception, match="LibreOffice"):
@@ -369,7 +369,7 @@ def test_cli_layout_choice_reaches_the_build(example, monkeypatch):
     from generator.cli import main
 
     monkeypatch.delenv("INTERIM_LAYOUT", raising=False)
-    monkeypatch.setattr("generator.pdf.find_soffice", lambda: None)
+    monkeypatch.setattr("generator.delivery.pdf.find_soffice", lambda: None)
     result = CliRunner().invoke(main, ["build", "--doc", "handbook", "--out", "out"])
     assert result.exit_code == 0, result.output
     assert result.output.count("LibreOffice (soffice) was not found") == 1

@@ -30,10 +30,10 @@ from docx_reading import (
 )
 from example_project import ExampleProject, assert_located, only
 
-from generator import history
 from generator.cli import main
-from generator.model import Assignment
-from generator.project import load_assignment
+from generator.source import history
+from generator.source.model import Assignment
+from generator.source.project import load_assignment
 
 Day = datetime.date
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
@@ -413,7 +413,7 @@ def test_a_handover_pinned_before_its_evaluation_session(example: ExampleProject
 
 
 def test_before_the_first_contact_nothing_existed():
-    from generator.build import plan
+    from generator.delivery.build import plan
 
     loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
     early = plan(loaded, as_of=Day(2026, 11, 1))
@@ -443,8 +443,8 @@ def test_versions_and_amended_plans_follow_the_changes():
     from hypothesis import given, settings
     from test_hostile import PROFILE
 
-    from generator.model import Change
-    from generator.records import replace
+    from generator.source.model import Change
+    from generator.source.records import replace
 
     base = load_assignment(ROOT / "assignments" / EXAMPLE).assignment
 
@@ -491,7 +491,7 @@ def test_the_handover_shows_the_proposed_target_and_the_amended_one(tmp_path_fac
 
 
 def test_as_of_before_the_acceptance_says_the_handbook_did_not_exist_yet():
-    from generator.build import plan
+    from generator.delivery.build import plan
 
     loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
     p = plan(loaded, ["handbook"], as_of=Day(2027, 1, 31), draft=True)

@@ -35,9 +35,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from generator.build import TIMELINE_WIDTH_PX, build_all, plan
+from generator.delivery.build import TIMELINE_WIDTH_PX, build_all, plan
 from generator.errors import SourceError
-from generator.project import Project, load_assignment
+from generator.source.project import Project, load_assignment
 from generator.writer import package
 
 EXAMPLE_ID = "dl-logistiek-2027"

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.documents import KINDS, kinds
-from generator.model import Documents
-from generator.records import json_schema
-from generator.templating import load_wording
+from generator.documents.templating import load_wording
+from generator.source.model import Documents
+from generator.source.records import json_schema
 
 REPO = Path(__file__).resolve().parent.parent
 IDS = [kind.id for kind in KINDS]

@@ -1,23 +1,75 @@
-"""The floors of the code: nothing below the model needs the Markdown dialect (loading an
-assignment's sources must not load markdown-it), and the model never reaches up."""
+"""The floors of the code: the packages follow the data (source -> documents -> writer ->
+delivery -> the command) and no module imports one further along that way; nothing below
+the model needs the Markdown dialect (loading an assignment's sources must not load
+markdown-it), and the rules never load the writer."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-BELOW_THE_MODEL = ("generator.sources", "generator.records", "generator.model",
-                   "generator.safety", "generator.values", "generator.loading")
+GENERATOR = Path(__file__).resolve().parents[1] / "generator"
+LAYERS = ("source", "documents", "writer", "delivery", "cli")
+"""The packages in the order the data takes; `generator.errors` and `generator.bundled`
+serve every one and import none."""
+SHARED = ("errors", "bundled")
+
+
+def _layer(module: str) -> int:
+    """Where a dotted module stands on the data's way; -1 for the shared modules."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] in SHARED:
+        return -1
+    return LAYERS.index(parts[1])
+
+
+def _imports(path: Path) -> set[str]:
+    """Every generator module a file imports, at its top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+            found.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("generator"))
+    return found
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(GENERATOR).with_suffix("").parts
+    return ".".join(("generator", *(p for p in parts if p != "__init__")))
+
+
+MODULES = sorted(GENERATOR.rglob("*.py"))
+
+
+def test_the_top_level_holds_only_the_command_and_the_shared_modules() -> None:
+    top = sorted(p.stem for p in GENERATOR.glob("*.py"))
+    assert top == sorted(("__init__", "cli", *SHARED))
+    packages = {p.name for p in GENERATOR.iterdir() if (p / "__init__.py").is_file()}
+    assert packages == set(LAYERS) - {"cli"}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(GENERATOR).as_posix())
+def test_no_module_imports_one_further_along_the_way(path: Path) -> None:
+    here = _layer(_module(path))
+    further = sorted(m for m in _imports(path) if _layer(m) > here)
+    assert not further, f"{_module(path)} ({LAYERS[here] if here >= 0 else 'shared'}) " \
+        f"imports {further}: move the code, or hand the value in"
+
+BELOW_THE_MODEL = ("generator.source.reading", "generator.source.records", "generator.source.model",
+                   "generator.source.safety", "generator.source.values", "generator.source.loading")
 
 
 @pytest.mark.parametrize("module", BELOW_THE_MODEL)
 def test_source_layer_does_not_load_the_markdown_dialect(module: str) -> None:
     probe = (f"import sys, {module}; "
-             "print(sorted(m for m in sys.modules if m == 'generator.dialect' "
+             "print(sorted(m for m in sys.modules if m == 'generator.source.dialect' "
              "or m.startswith(('markdown_it', 'generator.documents', 'generator.writer', "
-             "'generator.rules', 'jinja2'))))")
+             "'generator.source.rules', 'jinja2'))))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
@@ -26,7 +78,7 @@ def test_source_layer_does_not_load_the_markdown_dialect(module: str) -> None:
 def test_the_rules_do_not_reach_into_the_writer() -> None:
     """`validate` runs the writer's picture and width checks, but through the dialect they
     share: the rules (model layer) never load the .docx writer or the documents."""
-    probe = ("import sys, generator.rules; "
+    probe = ("import sys, generator.source.rules; "
              "print(sorted(m for m in sys.modules "
              "if m.startswith(('generator.writer', 'generator.documents', 'jinja2'))))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

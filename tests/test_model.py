@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from example_project import ExampleProject
 
-from generator.model import (
+from generator.source.model import (
     Assignment,
     BlockMarkdown,
     InlineMarkdown,
@@ -16,7 +16,7 @@ from generator.model import (
     Terms,
     compute_fee,
 )
-from generator.records import Invalid, json_schema
+from generator.source.records import Invalid, json_schema
 
 PHASE_2 = "# ---- Phase 2"
 PHASE_3 = "# ---- Phase 3"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.parallel import WorkerDied, available_cores, run
+from generator.delivery.parallel import WorkerDied, available_cores, run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -171,7 +171,7 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     pids = tmp_path / "pids"
     script = f"""
 import os, time
-from generator.parallel import run
+from generator.delivery.parallel import run
 def work(n):
     with open({str(pids)!r}, "a") as f:
         f.write(f"{{os.getpid()}}\\n")

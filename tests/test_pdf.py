@@ -15,9 +15,9 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from generator import pdf
-from generator.pdf import PdfError, export_pdfs, find_soffice
-from generator.pdf_profile import write_profile
+from generator.delivery import pdf
+from generator.delivery.pdf import PdfError, export_pdfs, find_soffice
+from generator.delivery.pdf_profile import write_profile
 
 _skip_without_soffice = pytest.mark.skipif(
     find_soffice() is None, reason="LibreOffice (soffice) not installed"

@@ -9,9 +9,9 @@ import pytest
 from docx_reading import EPOCH, EXAMPLE, ROOT, Docx, source_date_epoch
 from example_project import assert_located, only
 
-from generator.build import Builder, plan
+from generator.delivery.build import Builder, plan
 from generator.errors import SourceError
-from generator.project import Project, load_assignment, load_firm
+from generator.source.project import Project, load_assignment, load_firm
 
 
 def firm_file(tmp_path: Path, extra: str) -> Path:

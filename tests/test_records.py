@@ -12,8 +12,9 @@ import pytest
 from example_project import ExampleProject
 
 from generator.errors import Report
-from generator.model import Assignment, Firm
-from generator.records import (
+from generator.source.model import Assignment, Firm
+from generator.source.reading import ProseMapping, load_yaml
+from generator.source.records import (
     Check,
     Invalid,
     Issue,
@@ -27,7 +28,6 @@ from generator.records import (
     non_empty,
     walk,
 )
-from generator.sources import ProseMapping, load_yaml
 
 
 def _upper(value: str) -> str:

@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from redline_reading import libreoffice, parts, plain, resolve, stories, stories_text, tracked, w
 
-from generator.build import Builder
 from generator.cli import main
+from generator.delivery.build import Builder
+from generator.delivery.pdf import find_soffice
+from generator.delivery.redline import redline, write_redline
+from generator.delivery.redline.versions import parse_version, render_document
 from generator.errors import GeneratorError
-from generator.pdf import find_soffice
-from generator.project import load_assignment, load_firm
-from generator.redline import redline, write_redline
-from generator.redline.versions import parse_version, render_document
+from generator.source.project import load_assignment, load_firm
 
 EXAMPLE = "dl-logistiek-2027"
 FIRM = "Coverton Interim Management BV"
@@ -50,7 +50,7 @@ def milestone(data: dict[str, Any], mid: str) -> dict[str, Any]:
 
 
 def as_of(day: datetime.date, document: str = "handbook") -> bytes:
-    """`document` of the example as its history stood on `day` (generator.history)."""
+    """`document` of the example as its history stood on `day` (generator.source.history)."""
     with source_date_epoch(EPOCH):
         return fresh_builder().document(load_assignment(ROOT / "assignments" / EXAMPLE),
                                         document, as_of=day)

@@ -8,8 +8,8 @@ from typing import Literal
 from example_project import ExampleProject, assert_located, only
 
 from generator.errors import Report
-from generator.loading import validate
-from generator.model import (
+from generator.source.loading import validate
+from generator.source.model import (
     Assignment,
     Closing,
     MilestoneId,
@@ -18,13 +18,13 @@ from generator.model import (
     PersonId,
     Plain,
 )
-from generator.records import Record, build
-from generator.references import Reference, reference_keys, references
-from generator.rules import PERSON_KEYS, check_rules
-from generator.rules.context import Context
-from generator.rules.execution import rule_execution_and_closing
-from generator.rules.people import rule_person_references
-from generator.sources import load_yaml
+from generator.source.reading import load_yaml
+from generator.source.records import Record, build
+from generator.source.references import Reference, reference_keys, references
+from generator.source.rules import PERSON_KEYS, check_rules
+from generator.source.rules.context import Context
+from generator.source.rules.execution import rule_execution_and_closing
+from generator.source.rules.people import rule_person_references
 
 
 class Task(Record):

@@ -9,7 +9,7 @@ import pytest
 from example_project import ExampleProject, assert_located, copy_example, only
 
 from generator.errors import Level
-from generator.rules import PERSON_KEYS, RULES
+from generator.source.rules import PERSON_KEYS, RULES
 
 PNG = (Path(__file__).parent / "writer" / "fixtures" / "chart.png").read_bytes()
 

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.model import BlockMarkdown, InlineMarkdown
-from generator.templating import (
+from generator.documents.templating import (
     Formatter,
     Md,
     TemplatingError,
@@ -21,6 +20,7 @@ from generator.templating import (
     preload,
     render,
 )
+from generator.source.model import BlockMarkdown, InlineMarkdown
 
 PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
 

@@ -10,7 +10,7 @@ import time
 import pytest
 from PIL import Image
 
-from generator.timeline import (
+from generator.documents.timeline import (
     MAX_LABELLED,
     Marker,
     PlacedLabel,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.documents.kind import Gate, Kind, plan_gate
-from generator.model import Assignment
+from generator.source.model import Assignment
 
 
 def gate(a: Assignment) -> Gate:

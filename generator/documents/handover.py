@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator import history
 from generator.documents.kind import Gate, Instance, Kind
-from generator.model import Assignment, final_status
+from generator.source import history
+from generator.source.model import Assignment, final_status
 
 
 def gate(a: Assignment) -> Gate:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import Assignment
+from generator.source.model import Assignment
 
 
 @dataclass(frozen=True)

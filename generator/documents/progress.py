@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator import history
 from generator.documents.kind import Gate, Instance, Kind
-from generator.model import Assignment, Progress, last_status
+from generator.source import history
+from generator.source.model import Assignment, Progress, last_status
 
 SHORT_REPORT_ROWS = 20
 """Up to this many milestones, measurements, decisions, changes and next steps together,

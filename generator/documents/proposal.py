@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.documents.kind import Gate, Instance, Kind
-from generator.model import Assignment, compute_fee
+from generator.source.model import Assignment, compute_fee
 
 
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:

@@ -18,9 +18,9 @@ from types import MappingProxyType
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import forbidden_character, make_parser
 from generator.errors import Diagnostic, GeneratorError, Location, SourceError
-from generator.sources import FileRefused, read_file
+from generator.source.dialect import forbidden_character, make_parser
+from generator.source.reading import FileRefused, read_file
 from generator.writer import numbering, oxml, package, template
 from generator.writer import parts as standard_parts
 from generator.writer.headers import fill_headers_footers
@@ -357,3 +357,10 @@ def convert_file(
         write_atomic(Path(target), data)
     except OSError as exc:
         raise GeneratorError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def load_brand(root: Path, brand_template: str | None) -> Template:
+    """A firm's brand template (firm.yaml's `brand_template`, relative to the repository
+    root) as the writer reads it, ours when it names none; a broken one raises
+    TemplateError naming the file and the part."""
+    return template.load(root / brand_template if brand_template else BUILTIN_REFERENCE)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import DIRECTIVE_NAMES
+from generator.source.dialect import DIRECTIVE_NAMES
 from generator.writer import oxml
 from generator.writer.oxml import W_P, W_PPR, sub, w
 from generator.writer.tokens import MarkdownError, line_of

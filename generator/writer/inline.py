@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import LINK_HINT, refused_scheme
+from generator.source.dialect import LINK_HINT, refused_scheme
 from generator.writer import oxml
 from generator.writer.footnotes import FootnoteRules
 from generator.writer.oxml import W_R, W_T, XML_SPACE, w

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import (
+from generator.source.dialect import (
     EMU_PER_INCH,
     MAX_PICTURE_BYTES,
     is_url,
     picture_header,
     requested_width,
 )
-from generator.sources import FileRefused, read_inside
+from generator.source.reading import FileRefused, read_inside
 from generator.writer import oxml
 from generator.writer.oxml import W_R
 from generator.writer.package import Relationship

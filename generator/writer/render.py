@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.dialect import footnote_problem
+from generator.source.dialect import footnote_problem
 from generator.writer import oxml
 from generator.writer.directives import DIRECTIVES, DirectiveRules
 from generator.writer.footnotes import FootnoteRules

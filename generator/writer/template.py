@@ -18,9 +18,9 @@ from pathlib import Path
 from lxml import etree
 
 from generator.bundled import template_root
-from generator.dialect import refused_scheme
 from generator.errors import Diagnostic, GeneratorError, Level, Location
-from generator.sources import FileRefused, read_file
+from generator.source.dialect import refused_scheme
+from generator.source.reading import FileRefused, read_file
 from generator.writer import oxml
 from generator.writer.numbering import (  # noqa: F401 (abstract_num_xml: make_reference.py)
     MAX_LEVEL,

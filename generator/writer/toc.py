@@ -2,7 +2,7 @@
 
 The renderer writes the TOC field's cached result as the list of headings (each a link
 to a ``_Toc`` bookmark on its heading) and asks Word to update fields on opening, which
-makes Word put a question to the reader. Once a layout pass (generator.pdf.lay_out)
+makes Word put a question to the reader. Once a layout pass (generator.delivery.pdf.lay_out)
 knows the page of every bookmark, :func:`fill_pages` adds to each entry a tab and a
 ``PAGEREF`` field whose cached result is that page, and drops ``w:updateFields``: the
 contents page is complete as the client opens it, with no question asked.

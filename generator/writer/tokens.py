@@ -9,7 +9,7 @@ import re
 
 from markdown_it.token import Token
 
-from generator.dialect import MarkdownError
+from generator.source.dialect import MarkdownError
 
 
 def unsupported(what: str, token_type: str, line: int) -> MarkdownError:

@@ -1,0 +1,471 @@
+"""Templating: sandboxed Jinja that writes Markdown, with user text kept literal.
+
+Every `{{ value }}` passes `finalize`, which decides by the value's type how it
+may enter Markdown (see generator.source.model): plain text is backslash-escaped so it
+can never become Markdown, Word structure or a directive; inline Markdown keeps
+its emphasis and links but loses block syntax; block Markdown passes whole.
+Strings our own filters build are `Md` and pass as they are.
+
+Fixed text lives in `templates/<language>/terms.yaml` (firm-overridable), the
+Markdown structure in `templates/shared/`; a `templates/<language>/X` overrides
+the shared `X`, and a firm's own templates folder overrides both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import re
+import stat
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import Locale
+from babel.dates import format_date, get_month_names
+from babel.numbers import format_currency, format_decimal, format_percent
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+)
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from generator.bundled import template_root
+from generator.errors import GeneratorError, display_path
+from generator.source.model import BlockMarkdown, InlineMarkdown
+from generator.source.reading import MAX_TEMPLATE_BYTES, SAFE_LOADER, FileRefused, read_inside
+
+LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+MAX_OUTPUT_CHARS = 20 * 1024 * 1024
+"""A document's Markdown is a few hundred KB; a template writing more is looping away."""
+MAX_REPEAT = 1_000_000
+"""Longest string or list a template may build with `*` (`"x" * n`)."""
+TEMPLATES_DIR = template_root()
+
+# CommonMark lets a backslash escape any ASCII punctuation; these are the ones
+# that start or end Markdown, directive or attribute syntax.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:&^=\"'$])")
+# What would open a block at the start of a line: heading, quote, list item, fence,
+# thematic break, directive, table row.
+_BLOCK_START = re.compile(
+    r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|`{3,}|~{3,}|:::|\||"
+    r"[-*_](?=(?:\s*[-*_]){2,}\s*$))"
+)
+
+
+class Md(str):
+    """A string that is already Markdown (built by our filters or terms): passes unescaped."""
+
+
+class TemplatingError(GeneratorError):
+    """A template could not be found, parsed or rendered."""
+
+
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+"""Whitespace that may break a line; no-break spaces ("29 januari 2027") are kept."""
+
+
+def one_line(text: str) -> str:
+    """Runs of whitespace as one space, on one line; no-break spaces stay."""
+    return " ".join(_BREAKING_SPACE.split(str(text).strip()))
+
+
+def escape(text: str) -> str:
+    """Plain text as Markdown that reads exactly as typed, on one line."""
+    return Md(_SPECIAL.sub(r"\\\1", one_line(text)))
+
+
+def inline(text: str) -> str:
+    """Inline Markdown kept (emphasis, links, code), block syntax and table pipes neutralised."""
+    flat = one_line(text)
+    flat = _BLOCK_START.sub(_neutralise, flat)
+    flat = re.sub(r"(?<!\\)\|", r"\\|", flat)
+    return Md(flat.replace("<", "\\<"))
+
+
+def _neutralise(match: re.Match[str]) -> str:
+    """Escape a block marker so it reads as typed: a backslash before `#` or `-`, and for
+    a number before its `.` or `)` (a backslash before a digit is no escape in CommonMark)."""
+    lead, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():
+        return f"{lead}{marker[:-1]}\\{marker[-1]}"
+    return f"{lead}\\{marker}"
+
+
+def block(text: str) -> str:
+    """Block Markdown, separated from what follows; raw HTML is off in the engine anyway."""
+    return Md(str(text).strip("\n") + "\n")
+
+
+def finalize(value: Any) -> str:
+    """How each `{{ value }}` enters the Markdown: by its type, never by its content."""
+    if value is None:
+        return ""
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, BlockMarkdown):
+        return block(value)
+    if isinstance(value, InlineMarkdown):
+        return inline(value)
+    if isinstance(value, bool):
+        return escape("✓" if value else "–")
+    return escape(str(value))
+
+
+class Formatter:
+    """Dates, amounts and percentages in the document's language (Babel, small pure calls)."""
+
+    def __init__(self, language: str):
+        self.locale = LOCALES[language]
+
+    def date(self, value: datetime.date | None, form: str = "long") -> str:
+        # No-break spaces: "29 januari 2027" never splits over two lines.
+        if value is None:
+            return ""
+        return format_date(value, form, locale=self.locale).replace(" ", "\u00a0")
+
+    def money(self, amount: Decimal | float, currency: str = "EUR") -> str:
+        return format_currency(amount, currency, locale=self.locale)
+
+    def number(self, value: Decimal | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: Decimal | float) -> str:
+        """`21` -> "21 %" / "21%": values are given in percent, as in the sources."""
+        return format_percent(Decimal(str(value)) / 100, locale=self.locale,
+                              decimal_quantization=False)
+
+    def country(self, code: str) -> str:
+        """`BE` -> "België" / "Belgium"; unknown codes print as typed."""
+        return str(Locale.parse(self.locale).territories.get(code.upper(), code))
+
+    def month_names(self) -> list[str]:
+        names = get_month_names("abbreviated", locale=self.locale)
+        return [str(names[i]).rstrip(".") for i in range(1, 13)]
+
+
+def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
+    """The fixed text of a language: the project's terms, then a firm's overrides on top."""
+    terms: dict[str, Any] = {}
+    for folder in reversed(search):
+        path = folder / language / "terms.yaml"
+        if os.path.lexists(path):  # a pipe or a bad link too: refused below, never skipped
+            try:
+                _, raw = read_inside(folder, f"{language}/terms.yaml", what="terms file",
+                                     max_bytes=MAX_TEMPLATE_BYTES, folder="its templates folder")
+                data = yaml.load(raw.decode("utf-8"), Loader=SAFE_LOADER) or {}
+            except FileRefused as refused:
+                raise TemplatingError(f"{display_path(path)}: {refused.message} "
+                                      f"({refused.hint})") from None
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f"{display_path(path)}:{mark.line + 1}" if mark else display_path(path)
+                problem = getattr(exc, "problem", None) or exc
+                raise TemplatingError(f"{where}: the terms file cannot be read: {problem} "
+                                      "(check its indentation, colons and quotes; UTF-8)") from None
+            if not isinstance(data, dict):
+                raise TemplatingError(f"{path}: expected a mapping of terms")
+            _merge(terms, data)
+    if not terms:
+        raise TemplatingError(f"no terms.yaml for language {language!r} in "
+                              + ", ".join(str(f) for f in search))
+    return terms
+
+
+def _merge(into: dict[str, Any], data: Mapping[str, Any]) -> None:
+    for key, value in data.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+class Phrasebook:
+    """Fixed text, each entry trusted Markdown; a missing term is a template bug, said so."""
+
+    def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
+        self._data = data
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            value = self._data[name]
+        except KeyError:
+            raise TemplatingError(f"no term {self._path + name!r} in terms.yaml") from None
+        if isinstance(value, Mapping):
+            return Phrasebook(value, f"{self._path}{name}.")
+        return Md(value) if isinstance(value, str) else value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self._data else default
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(name, self[name]) for name in self._data]
+
+
+class GuardedLoader(BaseLoader):
+    """Templates of one folder, each read through the guarded opener (sources.read_inside).
+
+    A firm's templates folder may hold a symlink to any file; Jinja's own loader would
+    follow it out of the folder, block on a FIFO or read a huge file whole.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str
+                   ) -> tuple[str, str, Any]:
+        name = "/".join(split_template_path(template))
+        try:
+            path, data = read_inside(self.folder, name, max_bytes=MAX_TEMPLATE_BYTES,
+                                     what="template", folder="its templates folder")
+        except FileRefused as refused:
+            if refused.missing:
+                raise TemplateNotFound(template) from None
+            raise TemplatingError(f"{display_path(self.folder / name)}: {refused.message} "
+                                  f"({refused.hint})") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplatingError(f"{display_path(path)}: the template is not UTF-8 text "
+                                  "(save it as UTF-8)") from None
+        return text, str(path), lambda: True  # environments live for one run
+
+    def list_templates(self) -> list[str]:
+        found = []
+        for folder, _, files in os.walk(self.folder):  # symlinked folders are not entered
+            base = Path(folder).relative_to(self.folder)
+            found += [(base / f).as_posix() for f in files]
+        return sorted(found)
+
+
+class LimitedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox with limits that end in a template error, not an exhausted machine.
+
+    Jinja's sandbox caps `range` at 100 000 items (OverflowError); `*` and `**` can still
+    build huge values, so they are capped here too.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise OverflowError(f"the power {right} is too large for a template")
+        if operator == "*" and _repeats(left, right) > MAX_REPEAT:
+            raise OverflowError("the repetition is too long for a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeats(left: Any, right: Any) -> int:
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(count, int):
+            return len(seq) * count
+    return 0
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A language's fixed text and formatting: what templates and pictures (the timeline)
+    both print with, handed to each rather than taken back out of a Jinja environment."""
+
+    language: str
+    terms: Phrasebook
+    fmt: Formatter
+
+    def title(self, kind_id: str) -> str:
+        """A document kind's title (`titles.<id>` in terms.yaml), as plain text."""
+        return str(self.terms.titles[kind_id])
+
+
+def _search(firm_templates: Path | None) -> list[Path]:
+    """The templates folders, a firm's first: its templates and terms win."""
+    return [p for p in (firm_templates, TEMPLATES_DIR) if p is not None]
+
+
+def load_wording(language: str, firm_templates: Path | None = None) -> Wording:
+    """The terms of a language (a firm's overrides on top) with its formatter."""
+    return Wording(language, Phrasebook(load_terms(language, _search(firm_templates))),
+                   Formatter(language))
+
+
+def make_environment(language: str, firm_templates: Path | None = None,
+                     wording: Wording | None = None) -> ImmutableSandboxedEnvironment:
+    """One sandboxed environment per language: templates are parsed once and kept in memory.
+
+    Compiled templates are cached on disk (compiling costs ~55 ms per language, a third
+    of a build), but only in a folder and files the user owns alone: see OwnedBytecodeCache.
+    """
+    search = _search(firm_templates)
+    wording = wording or load_wording(language, firm_templates)
+    loaders: list[BaseLoader] = []
+    for folder in search:
+        loaders += [GuardedLoader(folder / language), GuardedLoader(folder / "shared")]
+    env = LimitedEnvironment(
+        loader=ChoiceLoader(loaders),
+        bytecode_cache=OwnedBytecodeCache.for_user(),
+        undefined=StrictUndefined,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    fmt = wording.fmt
+    env.globals.update(t=wording.terms, fmt=fmt, language=language)
+    env.filters.update(
+        date=fmt.date, money=fmt.money, country=fmt.country, number=fmt.number, percent=fmt.percent,
+        escape_md=escape, inline=inline, fill=fill, label=label, span=span, strong=strong,
+    )
+    return env
+
+
+class OwnedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's file cache, trusting only what this user wrote.
+
+    Jinja's own cache unmarshals whatever file lies in its folder: with a shared
+    `XDG_CACHE_HOME` anyone who can write there could run code in a build. Here the
+    folder must be the user's own and closed to others, and each entry is opened
+    without following links and used only when the user owns it and no one else may
+    write it; anything else is ignored (the template is compiled again).
+    """
+
+    @classmethod
+    def for_user(cls) -> OwnedBytecodeCache | None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                 ".cache")
+        folder = Path(base) / "interim-docs" / f"jinja-{os.getuid()}"
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            info = os.lstat(folder)
+        except OSError:
+            return None
+        return cls(str(folder)) if _owned(info) and stat.S_ISDIR(info.st_mode) else None
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(self._get_cache_filename(bucket), flags)
+        except OSError:
+            return
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if _owned(info) and stat.S_ISREG(info.st_mode):
+                bucket.load_bytecode(handle)
+
+
+def _owned(info: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def fill(term: str, **values: Any) -> Md:
+    """A term with `{name}` holes, each value entering as `finalize` lets it."""
+    try:
+        return Md(str(term).format(**{k: finalize(v) for k, v in values.items()}))
+    except (KeyError, IndexError, ValueError) as exc:
+        holes = ", ".join("{" + k + "}" for k in values) or "none"
+        raise TemplatingError(f"the term {str(term)[:60]!r} has a hole this place does not "
+                              f"fill ({exc}); it may use: {holes}") from exc
+
+
+def strong(text: str) -> Md:
+    """Bold, whatever the text holds."""
+    return Md(f"**{finalize(text)}**")
+
+
+def label(value: str, labels: Phrasebook) -> Md:
+    """An enum value (`on_track`) in words of the document language."""
+    return Md(labels.get(value, escape(value)))
+
+
+def span(text: str, css_class: str) -> Md:
+    """Text in a named character style of the brand template (`[text]{.status-done}`)."""
+    return Md(f"[{finalize(text)}]{{.{css_class}}}")
+
+
+def preload(env: ImmutableSandboxedEnvironment) -> None:
+    """Load every template now, so processes forked later share them parsed.
+
+    A template that fails to load (bad syntax, not UTF-8, unreadable) is skipped: it
+    fails again, with its file and line, in the document that renders it, and nowhere else.
+    """
+    for name in env.list_templates(extensions=["j2"]):
+        with contextlib.suppress(Exception):
+            env.get_template(name)
+
+
+def render(env: ImmutableSandboxedEnvironment, template: str, context: Mapping[str, Any]) -> str:
+    """Render a template to Markdown; template problems, limits included, name the
+    template and line. The output is collected piece by piece and capped."""
+    try:
+        return _bounded(env.get_template(template).generate(context))
+    except TemplatingError:
+        raise
+    except (TemplateError, OverflowError, RecursionError, MemoryError) as exc:
+        where, line = _template_place(exc, template)
+        problem = exc if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+        raise TemplatingError(f"{where}{f':{line}' if line else ''}: template error: "
+                              f"{problem}") from None
+
+
+class _TooLong(OverflowError):
+    """The output cap, with the template place the output had reached."""
+
+    def __init__(self, place: tuple[str, int] | None):
+        super().__init__(f"the template writes more than {MAX_OUTPUT_CHARS // 2**20} "
+                         "million characters")
+        self.place = place
+
+
+def _bounded(pieces: Any) -> str:
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_OUTPUT_CHARS:
+            raise _TooLong(_suspended_at(pieces))
+        out.append(piece)
+    return "".join(out)
+
+
+def _suspended_at(generator: Any) -> tuple[str, int] | None:
+    """The template file and line a (nested) render generator is paused at."""
+    while getattr(generator, "gi_yieldfrom", None) is not None:
+        generator = generator.gi_yieldfrom
+    frame = getattr(generator, "gi_frame", None)
+    template = frame.f_globals.get("__jinja_template__") if frame else None
+    if template is None or not template.filename:
+        return None
+    return template.filename, template.get_corresponding_lineno(frame.f_lineno)
+
+
+def _template_place(exc: BaseException, template: str) -> tuple[str, int]:
+    """The template file and line of an error: syntax errors carry them, runtime errors
+    (an undefined value) leave them in the traceback Jinja rewrites to template lines."""
+    if getattr(exc, "place", None):
+        where, line = exc.place  # type: ignore[attr-defined]
+        return display_path(Path(where)), line
+    where = getattr(exc, "filename", None) or template
+    line = getattr(exc, "lineno", None) or 0
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where, line = display_path(Path(filename)), trace.tb_lineno
+        trace = trace.tb_next
+    return where, line

@@ -1,0 +1,191 @@
+"""Rules 4-7 and 9: the plan's dates, exit plan, objectives, milestones, evaluations and terms.
+
+They run on the plan as written and again on each plan a change leaves (see execution)."""
+
+from __future__ import annotations
+
+import datetime
+
+from generator.source.model import Milestone, Objective
+from generator.source.reading import Path_
+from generator.source.rules.context import Context, suggest, unique, unknown_references
+
+FINAL_EVALUATION_GRACE = datetime.timedelta(days=90)
+HANDOVER_LEAD = datetime.timedelta(days=14)
+
+
+def rule_dates(ctx: Context) -> None:
+    """4. The period is positive and everything planned falls inside it."""
+    a = ctx.assignment
+    start, end = a.period.start, a.period.end
+    if end <= start:
+        ctx.error(("period", "end"), f"period ends ({end}) no later than it starts ({start})",
+                  "period.end must come after period.start")
+        return
+
+    def inside(path: Path_, day: datetime.date | None, what: str,
+               grace: datetime.timedelta = datetime.timedelta(0)) -> None:
+        if day is not None and not start <= day <= end + grace:
+            last = end + grace
+            ctx.error(path, f"{what} {day} falls outside the period {start} – {end}",
+                      f"move it between {start} and {last} or extend the period")
+
+    if a.analysis:
+        for i, m in enumerate(a.analysis.milestones):
+            inside(("analysis", "milestones", i, "due"), m.due, f"milestone {m.id}")
+        for i, action in enumerate(a.analysis.actions):
+            inside(("analysis", "actions", i, "start"), action.start, f"action {action.id} start")
+            inside(("analysis", "actions", i, "due"), action.due, f"action {action.id} due")
+            if action.start and action.due and action.due < action.start:
+                ctx.error(("analysis", "actions", i, "due"),
+                          f"action {action.id} is due before it starts", "swap the dates")
+        for i, ev in enumerate(a.analysis.evaluations):
+            grace = FINAL_EVALUATION_GRACE if ev.kind == "final" else datetime.timedelta(0)
+            inside(("analysis", "evaluations", i, "date"), ev.date, "evaluation", grace)
+    if a.execution:
+        for i, change in enumerate(a.execution.changes):
+            inside(("execution", "changes", i, "date"), change.date, f"change {change.id}")
+
+
+def rule_exit_plan(ctx: Context) -> None:
+    """5. No interim assignment without a clear exit plan."""
+    a = ctx.assignment
+    plan = a.intake.exit_plan
+    if plan is None:
+        ctx.error(("intake",), "the exit plan is missing",
+                  "add `exit_plan:` under intake with criteria, successor and handover_start: "
+                  "without an exit plan there is no interim assignment")
+        return
+    where = ("intake", "exit_plan")
+    if not plan.criteria:
+        ctx.error(where, "the exit plan has no criteria", "add at least one `criteria:` item")
+    if plan.successor is None:
+        ctx.error(where, "the exit plan names no successor",
+                  "add `successor:` with a name or role and a status")
+    elif not (plan.successor.name or plan.successor.role):
+        ctx.error((*where, "successor"), "the successor has neither name nor role",
+                  "give `name:` when known, else `role:`")
+    elif plan.successor.status == "known" and not plan.successor.name:
+        ctx.warning((*where, "successor"), "successor status is `known` but no name is given",
+                    "add `name:`")
+    if plan.handover_start is None:
+        ctx.error(where, "the exit plan has no handover_start", "add `handover_start: YYYY-MM-DD`")
+    elif a.period.end > a.period.start:
+        latest = a.period.end - HANDOVER_LEAD
+        if not a.period.start <= plan.handover_start <= latest:
+            ctx.error((*where, "handover_start"),
+                      f"handover starts {plan.handover_start}; it must lie inside the period and "
+                      f"at least 14 days before its end", f"choose a date between "
+                      f"{a.period.start} and {latest}")
+
+
+def rule_objectives_and_milestones(ctx: Context) -> None:
+    """6. Objectives are measurable and served; milestones serve, have an owner and a test."""
+    a = ctx.assignment
+    objectives = {o.id for o in a.intake.objectives}
+    unique(ctx, ("intake", "objectives"), [o.id for o in a.intake.objectives])
+    for i, o in enumerate(a.intake.objectives):
+        _measurable(ctx, ("intake", "objectives", i), o)
+    if not a.analysis:
+        return
+    milestones = a.analysis.milestones
+    unique(ctx, ("analysis", "milestones"), [m.id for m in milestones])
+    unique(ctx, ("analysis", "actions"), [x.id for x in a.analysis.actions])
+    served = {o for m in milestones for o in m.objectives}
+    if milestones:
+        for i, o in enumerate(a.intake.objectives):
+            if o.id not in served:
+                ctx.error(("intake", "objectives", i, "id"),
+                          f"objective {o.id} is served by no milestone",
+                          f"list {o.id} under `objectives:` of a milestone")
+    for i, m in enumerate(milestones):
+        _milestone(ctx, ("analysis", "milestones", i), m, objectives)
+    ids = {m.id for m in milestones}
+    for i, action in enumerate(a.analysis.actions):
+        for ref in unknown_references(action, ("analysis", "actions", i), "milestone", ids):
+            ctx.error(ref.path, f"action {action.id} refers to unknown milestone "
+                      f"{ref.value!r}", suggest(ref.value, ids))
+
+
+def _measurable(ctx: Context, path: Path_, o: Objective) -> None:
+    """An objective says how it is measured, what counts as success, and where it starts."""
+    if not o.measure:
+        ctx.error(path, f"objective {o.id} has no measure",
+                  "add `measure:`: how is it measured?")
+    if not o.target:
+        ctx.error(path, f"objective {o.id} has no target",
+                  "add `target:`: what value is success?")
+    if not o.baseline:
+        ctx.warning(path, f"objective {o.id} has no baseline",
+                    "add `baseline:` so the result can be compared with the start")
+
+
+def _milestone(ctx: Context, path: Path_, m: Milestone, objectives: set[str]) -> None:
+    """A milestone serves known objectives, has an owner and a criterion a client can check."""
+    if not m.objectives:
+        ctx.error(path, f"milestone {m.id} serves no objective",
+                  "add `objectives: [...]` with objective ids")
+    for ref in unknown_references(m, path, "objective", objectives):
+        ctx.error(ref.path, f"milestone {m.id} serves unknown objective {ref.value!r}",
+                  suggest(ref.value, objectives))
+    if not m.owner:
+        ctx.error(path, f"milestone {m.id} has no owner", "add `owner:` with a person id")
+    if not m.acceptance:
+        ctx.error(path, f"milestone {m.id} has no acceptance criterion",
+                  "add `acceptance:`: how will the client see it is reached?")
+    elif len(m.acceptance.split()) < 4:
+        ctx.warning((*path, "acceptance"), f"the acceptance criterion of {m.id} is very "
+                    "short", "say in a full sentence what is checked")
+
+
+def rule_evaluations(ctx: Context) -> None:
+    """7. Evaluation moments are agreed before execution starts."""
+    a = ctx.assignment
+    if not a.analysis:
+        return
+    evaluations = a.analysis.evaluations
+    acceptance = a.analysis.acceptance
+    if acceptance and not evaluations:
+        ctx.error(("analysis", "acceptance"), "the action plan is accepted without evaluation "
+                  "moments", "add `evaluations:` agreed with the client")
+    if acceptance and evaluations:
+        first = min(evaluations, key=lambda e: e.date)
+        if first.date < acceptance.accepted_on:
+            i = evaluations.index(first)
+            ctx.error(("analysis", "evaluations", i, "date"), f"evaluation {first.date} comes "
+                      f"before the acceptance on {acceptance.accepted_on}",
+                      "evaluation moments follow the acceptance of the action plan")
+    if evaluations:
+        finals = [i for i, e in enumerate(evaluations) if e.kind == "final"]
+        if len(finals) != 1:
+            path = ("analysis", "evaluations", finals[1]) if finals else ("analysis", "evaluations")
+            ctx.error(path, f"{len(finals)} final evaluations; exactly one is needed",
+                      "mark exactly one evaluation `kind: final`")
+    unique(ctx, ("analysis", "evaluations"), [str(e.date) for e in evaluations], key="date")
+
+
+def rule_terms(ctx: Context) -> None:
+    """9. Commercial terms that a client can sign."""
+    t = ctx.assignment.intake.terms
+    path = ("intake", "terms")
+    if t.day_rate <= 0:
+        ctx.error((*path, "day_rate"), "the day rate must be more than 0")
+    if not 0.5 <= t.days_per_week <= 5:
+        ctx.error((*path, "days_per_week"), f"{t.days_per_week} days per week is not possible",
+                  "use a value from 0.5 to 5")
+    if not 0 <= t.vat_percent <= 100:
+        ctx.error((*path, "vat_percent"), f"VAT of {t.vat_percent} % is not possible",
+                  "use a percentage from 0 to 100")
+    if t.estimated_days is not None and t.estimated_days <= 0:
+        ctx.error((*path, "estimated_days"), "estimated days must be more than 0")
+    if t.governing_law == "BE" and t.payment_days is not None and t.payment_days > 60:
+        ctx.error((*path, "payment_days"), f"payment term of {t.payment_days} days exceeds "
+                  "60 days, the maximum under Belgian law", "use at most 60 days")
+    for key in ("payment_days", "notice_days"):
+        value = getattr(t, key)
+        if value is not None and value < 0:
+            ctx.error((*path, key), f"{key} cannot be negative")
+
+
+PLAN_RULES = (rule_dates, rule_exit_plan, rule_objectives_and_milestones, rule_evaluations,
+              rule_terms)
