@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 GENERATOR = Path(__file__).resolve().parents[1] / "generator"
-GENERATED = {"writer/font_metrics.py"}  # a measured table, written by templates/make_metrics.py
+GENERATED = {"writer/font_metrics.py"}  # a measured table, written by writer/make_metrics.py
 MODULE_LINES = 510
 FUNCTION_LINES = 60
 SOURCES = sorted(p for p in GENERATOR.rglob("*.py")

@@ -1,4 +1,4 @@
-"""Advance widths of the brand fonts in 1/1000 em (templates/make_metrics.py)."""
+"""Advance widths of the brand fonts in 1/1000 em (make_metrics.py)."""
 
 CHARS = (
     ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFG'

@@ -1,7 +1,7 @@
 """Text widths in the brand font, for sizing table columns by their content.
 
 The widths come from a table stored in the repository (font_metrics.py, measured from
-the font file by templates/make_metrics.py), never from the fonts of the machine that
+the font file by make_metrics.py), never from the fonts of the machine that
 builds: the same sources must give the same .docx everywhere. A brand font without a
 table is measured with the Calibri table, which is close for any sans-serif body font.
 """

@@ -1,7 +1,7 @@
 """The theme and font table parts every document carries (Word and validators expect
 both): the brand template's own when it has them, else these, built from its styles.
 
-templates/make_reference.py writes our brand template's parts with the same functions.
+make_reference.py writes our brand template's parts with the same functions.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from generator.writer.directives import DIRECTIVES, DirectiveRules
 from generator.writer.footnotes import FootnoteRules
 from generator.writer.inline import InlineRules, check_link
 from generator.writer.measure import body_font, measure_for
+from generator.writer.numbering import MAX_LEVEL, list_indent
 from generator.writer.oxml import W_P, W_PPR, W_PSTYLE, W_R, W_T, W_VAL, XML_SPACE, sub, w
 from generator.writer.package import Relationship, RidAllocator
 from generator.writer.pictures import (
@@ -33,7 +34,7 @@ from generator.writer.pictures import (
     requested_width,
 )
 from generator.writer.table import SPACE_AFTER_BLOCK, Table, TableRules, column_widths
-from generator.writer.template import MAX_LEVEL, Template, list_indent
+from generator.writer.template import Template
 from generator.writer.tokens import (
     MarkdownError,
     image_index,

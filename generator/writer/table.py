@@ -15,8 +15,8 @@ from lxml import etree
 from markdown_it.token import Token
 
 from generator.writer import oxml
+from generator.writer.numbering import list_indent
 from generator.writer.oxml import W_P, W_PPR, W_T, sub, w
-from generator.writer.template import list_indent
 
 if TYPE_CHECKING:
     from generator.writer.render import Renderer

@@ -22,12 +22,9 @@ from generator.errors import Diagnostic, GeneratorError, Level, Location
 from generator.source.dialect import refused_scheme
 from generator.source.reading import FileRefused, read_file
 from generator.writer import oxml
-from generator.writer.numbering import (  # noqa: F401 (abstract_num_xml: make_reference.py)
-    MAX_LEVEL,
-    abstract_num_xml,
+from generator.writer.numbering import (
     complete_numbering,
     empty_numbering_xml,
-    list_indent,
 )
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import rels_name, resolve_target

@@ -1,11 +1,11 @@
-"""Generate generator/writer/font_metrics.py: advance widths of the brand font (run to regenerate).
+"""Writes font_metrics.py beside it: advance widths of the brand font (run to regenerate).
 
 Table columns are sized from their text measured in the brand font. The widths are
 stored in the repository, not read from the machine's fonts at build time, so that the
 same sources give the same .docx on every machine. Measured with Pillow over the font
 file fontconfig resolves for the brand font (Calibri -> Carlito, metric-compatible).
 
-    python templates/make_metrics.py [FONT ...]
+    python -m generator.writer.make_metrics [FONT ...]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 CHARS = "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180)]) + "–—‘’“”„•…€≤≥→←✓·‰°×"
-OUT = Path(__file__).resolve().parents[1] / "generator" / "writer" / "font_metrics.py"
+OUT = Path(__file__).with_name("font_metrics.py")
 
 
 def font_file(family: str, bold: bool) -> str:
@@ -37,7 +37,7 @@ def main() -> None:
     families = sys.argv[1:] or ["Calibri"]
     chunks = [CHARS[i:i + 40] for i in range(0, len(CHARS), 40)]
     lines = [
-        '"""Advance widths of the brand fonts in 1/1000 em (templates/make_metrics.py)."""',
+        '"""Advance widths of the brand fonts in 1/1000 em (make_metrics.py)."""',
         "",
         "CHARS = (",
         *(f"    {chunk!r}" for chunk in chunks),
