@@ -15,16 +15,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
-from generator.records import (
-    Check,
-    Key,
-    Problem,
-    Record,
-    Ref,
-    between,
-    matching,
-    non_empty,
-)
+from generator.kinds import KIND_IDS, KindId
+from generator.records import Check, Key, Problem, Record, Ref, between, matching, non_empty
 
 
 class InlineMarkdown(str):
@@ -112,15 +104,26 @@ class DocumentSettings(Record):
     date: Day | None = None
 
 
-class Documents(Record):
-    proposal: DocumentSettings = DocumentSettings()
-    action_plan: Annotated[DocumentSettings, Key("action-plan")] = DocumentSettings()
-    handbook: DocumentSettings = DocumentSettings()
-    progress: DocumentSettings = DocumentSettings()
-    handover: DocumentSettings = DocumentSettings()
+def _documents() -> type[Record]:
+    """`documents.<kind>`: a pinned version or date per kind of `KIND_IDS`, in phase order.
 
-    def of(self, kind: str) -> DocumentSettings:
+    Built from that list, so that a new kind is named in one place. Said here rather than
+    as the class's docstring, which the JSON Schema would carry as a description.
+    """
+
+    def of(self: Record, kind: KindId) -> DocumentSettings:
+        """The settings of one kind, by its id (`action-plan` is the field `action_plan`)."""
         return getattr(self, kind.replace("-", "_"))
+
+    keys = {kind.replace("-", "_"): kind for kind in KIND_IDS}
+    hints = {name: DocumentSettings if name == key else Annotated[DocumentSettings, Key(key)]
+             for name, key in keys.items()}
+    return type("Documents", (Record,), {"__module__": __name__, "__qualname__": "Documents",
+                                         "__annotations__": hints, "of": of,
+                                         **{name: DocumentSettings() for name in keys}})
+
+
+Documents = _documents()
 
 
 class Scope(Record):

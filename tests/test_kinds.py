@@ -1,9 +1,12 @@
-"""The one registry of document kinds (generator/documents) and everything listing kinds:
-the model's `documents` settings, the CLI's help, the repository Makefile, both terms files."""
+"""The kinds' ids (generator/kinds.py), the registry giving them behaviour (generator/documents)
+and everything listing kinds: the model's `documents` settings, the CLI's help, the repository
+Makefile, both terms files."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -11,7 +14,8 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.documents import KINDS, kinds
-from generator.model import Documents
+from generator.kinds import KIND_IDS
+from generator.model import Assignment, Documents, DocumentSettings
 from generator.records import json_schema
 from generator.templating import load_wording
 
@@ -54,3 +58,40 @@ def test_each_language_titles_every_kind_and_nothing_else() -> None:
         assert all(wording.title(kind_id).strip() for kind_id in IDS)
     assert load_wording("nl").title("handbook") == "Opdrachthandboek"
     assert load_wording("en").title("progress") == "Progress report"
+
+
+def _cli_help_kinds() -> list[str]:
+    result = CliRunner().invoke(main, ["build", "--help"], terminal_width=200)
+    text = " ".join(result.output.split())
+    listed = re.search(r"Only this document kind \(repeatable\): ([a-z, -]+)\.", text)
+    assert listed, text
+    return listed.group(1).split(", ")
+
+
+def test_kind_ids_are_listed_once_and_everything_follows_them() -> None:
+    """The registry, the model's `documents:` keys and the CLI's help: KIND_IDS, in order."""
+    schema = json_schema(Assignment)
+    documents = schema["$defs"][schema["properties"]["documents"]["anyOf"][0]["$ref"]
+                                .rsplit("/", 1)[1]]
+    assert list(documents["properties"]) == list(KIND_IDS)
+    assert tuple(kind.id for kind in KINDS) == KIND_IDS
+    assert _cli_help_kinds() == list(KIND_IDS)
+    assert all(Documents().of(kind_id) == DocumentSettings() for kind_id in KIND_IDS)
+
+
+def test_kinds_module_imports_nothing_of_the_generator() -> None:
+    """The CLI imports it before any command runs: it must stay as cheap as `typing`."""
+    code = ("import sys, generator.kinds; "
+            "print(sorted(m for m in sys.modules if m.startswith('generator')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=REPO)
+    assert done.stdout.strip() == "['generator', 'generator.kinds']"
+
+
+def test_registry_out_of_step_with_kind_ids_fails_at_import() -> None:
+    code = ("import generator.kinds as k; k.KIND_IDS = k.KIND_IDS[::-1]; "
+            "import generator.documents")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO)
+    assert done.returncode != 0
+    assert "RuntimeError" in done.stderr and "generator/kinds.py" in done.stderr

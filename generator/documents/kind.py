@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from generator.kinds import KindId
 from generator.model import Assignment
 
 
@@ -44,7 +45,7 @@ class Instance:
     subject: Any = None
 
 
-def single(assignment: Assignment, kind_id: str) -> list[Instance]:
+def single(assignment: Assignment, kind_id: KindId) -> list[Instance]:
     return [Instance(kind_id)]
 
 
@@ -56,7 +57,7 @@ class Kind:
     beside the rest of the fixed text of a language.
     """
 
-    id: str
+    id: KindId
     template: str
     gate: Callable[[Assignment], Gate]
     context: Callable[[Assignment, Instance], dict[str, Any]] = lambda a, i: {}
