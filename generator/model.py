@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from generator.kinds import KIND_IDS, KindId
-from generator.records import Check, Key, Problem, Record, Ref, between, matching, non_empty
+from generator.records import Check, Key, Problem, Record, Ref, Unit, between, matching, non_empty
 
 
 class InlineMarkdown(str):
@@ -39,6 +39,7 @@ Block = Annotated[str, Check(BlockMarkdown)]
 Day = datetime.date
 Amount = Annotated[Decimal, between(Decimal("-1e12"), Decimal("1e12"))]
 """Money and counts: finite and within a trillion, so fee arithmetic stays exact."""
+Money = Annotated[Amount, Unit("money")]  # an Amount that prints in the terms' currency
 PersonId = Annotated[str, non_empty, Ref("person")]
 """The id of a person in `people`; rule 2 checks every field of this type."""
 ObjectiveId = Annotated[str, non_empty, Ref("objective")]
@@ -160,7 +161,7 @@ class ExitPlan(Record):
 
 class Terms(Record):
     currency: Currency = "EUR"
-    day_rate: Amount
+    day_rate: Money
     days_per_week: Amount
     vat_percent: Amount
     estimated_days: Amount | None = None
