@@ -95,3 +95,26 @@ def test_registry_out_of_step_with_kind_ids_fails_at_import() -> None:
                           cwd=REPO)
     assert done.returncode != 0
     assert "RuntimeError" in done.stderr and "generator/kinds.py" in done.stderr
+
+
+def test_the_documents_of_the_plan_open_together_on_its_acceptance() -> None:
+    """No plan: both refused alike; before the acceptance the action plan is a draft and the
+    handbook refused; once accepted, both open (`accepted_plan_gate`)."""
+    from docx_reading import EXAMPLE, ROOT
+
+    from generator.documents.kind import Gate
+    from generator.project import load_assignment
+    from generator.records import replace
+
+    accepted = load_assignment(ROOT / "assignments" / EXAMPLE).assignment
+    assert accepted.analysis and accepted.analysis.acceptance
+    pending = replace(accepted, analysis=replace(accepted.analysis, acceptance=None))
+    no_plan = replace(accepted, analysis=replace(accepted.analysis, milestones=[]))
+    plan, handbook = kinds()["action-plan"].gate, kinds()["handbook"].gate
+    assert plan(no_plan) == handbook(no_plan) == Gate(
+        False, reason="the analysis has no milestones yet", key="analysis.milestones")
+    assert plan(pending) == Gate(True, draft=True, reason="not yet accepted by the client",
+                                 key="analysis.acceptance")
+    assert not handbook(pending).allowed and handbook(pending).key == "analysis.acceptance"
+    assert "--draft" in handbook(pending).reason
+    assert plan(accepted) == handbook(accepted) == Gate.open()

@@ -37,6 +37,17 @@ def plan_gate(a: Assignment) -> Gate | None:
     return None
 
 
+def accepted_plan_gate(a: Assignment, unaccepted: Gate) -> Gate:
+    """The gate of a document of the accepted plan (action plan, handbook): refused without
+    a plan (`plan_gate`), `unaccepted` until the client accepts it, then open. One gate, so
+    the documents of the plan cannot disagree on when it exists."""
+    refused = plan_gate(a)
+    if refused:
+        return refused
+    assert a.analysis is not None
+    return unaccepted if not a.analysis.acceptance else Gate.open()
+
+
 @dataclass(frozen=True)
 class Instance:
     """One file to write: the proposal, or the progress report of one evaluation moment."""
