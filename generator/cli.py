@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
+from generator.source.kinds import KIND_IDS
 
 # Commands import what they need when they run: `interim convert` never pays for the
 # model, and `interim validate` never for the Word engine.
@@ -179,7 +180,7 @@ def list_() -> None:
 @_handle_errors
 def schema() -> None:
     """Print the JSON Schema of assignment.yaml (for editors' YAML support)."""
-    from generator.source.model import assignment_schema
+    from generator.source.schema import assignment_schema
 
     click.echo(json.dumps(assignment_schema(), indent=2, ensure_ascii=False))
 
@@ -188,8 +189,7 @@ def schema() -> None:
 @main.command()
 @click.argument("assignments", nargs=-1)
 @click.option("--doc", "kinds_", multiple=True, metavar="KIND",
-              help="Only this document kind (repeatable): proposal, action-plan, handbook, "
-                   "progress, handover.")
+              help=f"Only this document kind (repeatable): {', '.join(KIND_IDS)}.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True, help="Output folder.")
 @click.option("--draft", is_flag=True, help="Build documents whose gate is not yet passed, "

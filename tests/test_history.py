@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 from babel.dates import get_month_names
@@ -32,8 +33,18 @@ from example_project import ExampleProject, assert_located, only
 
 from generator.cli import main
 from generator.source import history
-from generator.source.model import Assignment
+from generator.source.model import (
+    Amount,
+    Assignment,
+    Change,
+    MilestoneId,
+    Money,
+    ObjectiveId,
+    PersonId,
+    Plain,
+)
 from generator.source.project import load_assignment
+from generator.source.records import fields, non_empty
 
 Day = datetime.date
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
@@ -658,3 +669,47 @@ def test_a_progress_entry_naming_a_milestone_added_later_says_which_change_adds_
     error = only(example.errors(), "unknown milestone 'M5'")
     assert_located(error, example.yaml, example.line_of("M5: planned"),
                    "change W1 adds M5 on 2027-02-22", "after this evaluation")
+
+
+@pytest.mark.parametrize(("annotation", "form"), [
+    (PersonId, "person"), (PersonId | None, "person"), (list[PersonId], "people"),
+    (Annotated[list[PersonId], non_empty] | None, "people"), (Money, "money"),
+    (Money | None, "money"), (Amount, "number"), (Amount | None, "number"),
+    (int | None, "number"), (Day, "date"), (Day | None, "date"), (Plain, "text"),
+    (Plain | None, "text"), (list[ObjectiveId], "text"), (MilestoneId, "text"), (bool, "text"),
+])
+def test_an_amended_value_prints_by_its_declared_type(annotation, form) -> None:
+    """No field name in sight: what the type is made of says how its values print."""
+    assert history.value_form(annotation) == form
+
+
+def test_every_amendable_path_prints_by_its_field_type() -> None:
+    """Each amendable value of the example, set to itself: its form is its field type's, so a
+    person prints as a person, a list of them as people, the day rate as money."""
+    a = load_assignment(ROOT / "assignments" / EXAMPLE).assignment
+    assert a.analysis
+    items = {"milestones": a.analysis.milestones[0], "actions": a.analysis.actions[0],
+             "objectives": a.intake.objectives[0], "evaluations": a.analysis.evaluations[0]}
+    amends, declared = {}, {}
+    for group, collection in history.COLLECTIONS.items():
+        item = items[group]
+        for f in fields(collection.record).values():
+            if f.key in collection.allowed:
+                path = f"{group}.{collection.key(item)}.{f.key}"
+                amends[path], declared[path] = getattr(item, f.name), f.annotation
+    for path, (record, read, _) in history.SINGLE.items():
+        field = next(f for f in fields(record).values() if f.key == path.rsplit(".", 1)[1])
+        amends[path], declared[path] = read(a), field.annotation
+    change = Change(id="W9", date=Day(2027, 5, 3), what="x", approved_by="gdewit",
+                    amends=amends)
+    _, applied, issues = history.apply_change(a, change)
+    assert issues == []
+    forms = {x.path: x.form for x in applied.amendments}
+    assert forms == {path: history.value_form(declared[path]) for path in amends}
+    by_form = {form: {path.rsplit(".", 1)[1] for path in forms if forms[path] == form}
+               for form in set(forms.values())}
+    assert {"owner"} <= by_form["person"] and by_form["people"] == {"participants"}
+    assert by_form["money"] == {"day_rate"}
+    assert {"days_per_week", "estimated_days"} <= by_form["number"]
+    assert {"due", "date", "end", "handover_start"} <= by_form["date"]
+    assert {"title", "objectives", "milestone", "target"} <= by_form["text"]

@@ -20,9 +20,10 @@ from docx import Document
 
 from generator.bundled import EXAMPLE_ID, PACKAGE_DIR, template_root
 from generator.cli import main
-from generator.source.model import Firm, assignment_schema
+from generator.source.model import Firm
 from generator.source.project import Project, load_assignment, load_firm
 from generator.source.records import json_schema
+from generator.source.schema import assignment_schema
 
 REPO = Path(__file__).resolve().parent.parent
 KINDS = ("proposal.docx", "action-plan.docx", "handbook.docx", "handover.docx")

@@ -328,3 +328,16 @@ def test_the_schema_refuses_what_the_model_refuses(example: ExampleProject) -> N
 def test_firm_paths_must_be_relative() -> None:
     _, issues = build(Firm, {"name": "F", "logo": "/etc/logo.png"})
     assert [i.message for i in issues] == ["logo: give a path relative to firm.yaml"]
+
+
+def test_a_marker_on_a_type_is_no_step_and_has_no_schema() -> None:
+    """`Unit("money")` says what a number counts: read and described as the number it marks."""
+    from generator.source.model import Amount, Money, Terms
+    from generator.source.records import Unit, convert, kind_of
+
+    assert Unit("money") in Money.__metadata__
+    assert convert(Money, "1250.50") == (Decimal("1250.50"), [])
+    assert convert(Money, "2e12")[1][0].message.endswith("out of range")
+    assert kind_of(Money).schema(Money, {}) == kind_of(Amount).schema(Amount, {})
+    assert json_schema(Terms)["properties"]["day_rate"] == {
+        "type": ["number", "string"], "minimum": -1e12, "maximum": 1e12}

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator, FormatChecker
 
 from generator.cli import main
-from generator.source.model import assignment_schema
+from generator.source.schema import assignment_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = sorted((ROOT / "assignments").glob("*/assignment.yaml"))

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from generator.documents.kind import Gate, Kind, plan_gate
+from generator.documents.kind import Gate, Kind, accepted_plan_gate
 from generator.source.model import Assignment
 
 
 def gate(a: Assignment) -> Gate:
-    refused = plan_gate(a)
-    if refused:
-        return refused
-    assert a.analysis is not None
-    if not a.analysis.acceptance:
-        return Gate(True, draft=True, reason="not yet accepted by the client",
-                    key="analysis.acceptance")
-    return Gate.open()
+    """Before the client accepts it, the plan is built as a marked draft."""
+    return accepted_plan_gate(a, Gate(True, draft=True, reason="not yet accepted by the client",
+                                      key="analysis.acceptance"))
 
 
 KIND = Kind(

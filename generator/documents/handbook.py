@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from generator.documents.kind import Gate, Kind, plan_gate
+from generator.documents.kind import Gate, Kind, accepted_plan_gate
 from generator.source.model import Assignment
 
 
 def gate(a: Assignment) -> Gate:
-    refused = plan_gate(a)
-    if refused:
-        return refused
-    assert a.analysis is not None
-    if not a.analysis.acceptance:
-        return Gate(False, reason="the action plan has not been formally accepted: add "
-                    "`analysis.acceptance` (version, accepted_on, accepted_by), or build a "
-                    "marked draft with --draft", key="analysis.acceptance")
-    return Gate.open()
+    """No handbook before the acceptance: it is the plan as accepted (--draft builds one)."""
+    return accepted_plan_gate(a, Gate(
+        False, reason="the action plan has not been formally accepted: add "
+        "`analysis.acceptance` (version, accepted_on, accepted_by), or build a marked draft "
+        "with --draft", key="analysis.acceptance"))
 
 
 KIND = Kind(

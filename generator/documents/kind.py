@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from generator.source.kinds import KindId
 from generator.source.model import Assignment
 
 
@@ -36,6 +37,17 @@ def plan_gate(a: Assignment) -> Gate | None:
     return None
 
 
+def accepted_plan_gate(a: Assignment, unaccepted: Gate) -> Gate:
+    """The gate of a document of the accepted plan (action plan, handbook): refused without
+    a plan (`plan_gate`), `unaccepted` until the client accepts it, then open. One gate, so
+    the documents of the plan cannot disagree on when it exists."""
+    refused = plan_gate(a)
+    if refused:
+        return refused
+    assert a.analysis is not None
+    return unaccepted if not a.analysis.acceptance else Gate.open()
+
+
 @dataclass(frozen=True)
 class Instance:
     """One file to write: the proposal, or the progress report of one evaluation moment."""
@@ -44,7 +56,7 @@ class Instance:
     subject: Any = None
 
 
-def single(assignment: Assignment, kind_id: str) -> list[Instance]:
+def single(assignment: Assignment, kind_id: KindId) -> list[Instance]:
     return [Instance(kind_id)]
 
 
@@ -56,7 +68,7 @@ class Kind:
     beside the rest of the fixed text of a language.
     """
 
-    id: str
+    id: KindId
     template: str
     gate: Callable[[Assignment], Gate]
     context: Callable[[Assignment, Instance], dict[str, Any]] = lambda a, i: {}

@@ -10,8 +10,10 @@ history"); the rules use them to check each change, the documents to show the pl
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
@@ -29,7 +31,8 @@ from generator.source.model import (
     Terms,
 )
 from generator.source.reading import Path_
-from generator.source.records import Issue, Record, convert, fields, replace
+from generator.source.records import Issue, Record, Ref, Unit, convert, fields, replace
+from generator.source.references import parts, shape
 
 VERSION = re.compile(r"(\d+)\.(\d+)")
 PLAN_KINDS = frozenset({"handbook", "progress", "handover"})
@@ -137,17 +140,25 @@ SINGLE: dict[str, tuple[type[Record], Callable[[Assignment], Any],
 AMENDABLE_HINT = ("paths: milestones.<id>.<field>, actions.<id>.<field>, "
                   "objectives.<id>.target|due|measure, evaluations.<date>.date|participants, "
                   + ", ".join(SINGLE))
-_PEOPLE_FIELDS = {"owner": "person", "participants": "people"}
+_FORMS: tuple[tuple[Any, str], ...] = (
+    (Ref("person"), "person"), (Day, "date"), (Unit("money"), "money"),
+    (Decimal, "number"), (int, "number"))
+"""What a declared type is made of -> how its values print; the first one found wins."""
 
 
-def _form(record: type[Record], name: str, value: Any) -> str:
-    if name in _PEOPLE_FIELDS:
-        return _PEOPLE_FIELDS[name]
-    if isinstance(value, Day):
-        return "date"
-    if record is Terms:
-        return "money" if name == "day_rate" else "number"
-    return "text"
+def value_form(annotation: Any) -> str:
+    """How an amended value of this declared type prints (`Amendment.form`).
+
+    Read from the type, never the field's name: a new field typed `PersonId`, `Day` or
+    `Money` prints as a person, a date or money without being named here. A list prints
+    as people when its items name persons, else as text (objective ids).
+    """
+    held = shape(annotation)
+    if typing.get_origin(held) is list:
+        (item,) = typing.get_args(held)
+        return "people" if value_form(item) == "person" else "text"
+    found = list(parts(annotation))
+    return next((form for marker, form in _FORMS if marker in found), "text")
 
 
 def _annotation(record: type[Record], key: str) -> Any:
@@ -161,11 +172,12 @@ def _amend(a: Assignment, path: str, raw: Any, where: Path_,
     if path in SINGLE:
         record, read, write = SINGLE[path]
         name = path.rsplit(".", 1)[1]
-        value, issues = convert(_annotation(record, name), raw, here, as_typed)
+        annotation = _annotation(record, name)
+        value, issues = convert(annotation, raw, here, as_typed)
         if issues:
             return a, None, issues
         subject = path.split(".", 1)[0]
-        amendment = Amendment(path, subject, name, read(a), value, _form(record, name, value))
+        amendment = Amendment(path, subject, name, read(a), value, value_form(annotation))
         return write(a, value), amendment, []
     collection_name, _, rest = path.partition(".")
     item_id, _, name = rest.rpartition(".")
@@ -181,12 +193,13 @@ def _amend(a: Assignment, path: str, raw: Any, where: Path_,
     if name not in collection.allowed:
         return a, None, [Issue(here, f"`amends` cannot change {collection_name} field "
                                f"{name!r}", "fields: " + ", ".join(collection.allowed))]
-    value, issues = convert(_annotation(collection.record, name), raw, here, as_typed)
+    annotation = _annotation(collection.record, name)
+    value, issues = convert(annotation, raw, here, as_typed)
     if issues:
         return a, None, issues
     old = getattr(items[index], _attribute(collection.record, name))
     items[index] = replace(items[index], **{_attribute(collection.record, name): value})
-    amendment = Amendment(path, item_id, name, old, value, _form(collection.record, name, value))
+    amendment = Amendment(path, item_id, name, old, value, value_form(annotation))
     return collection.put(a, items), amendment, []
 
 

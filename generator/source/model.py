@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
+from generator.source.kinds import KIND_IDS, KindId
 from generator.source.records import (
     Check,
     Key,
     Problem,
     Record,
     Ref,
+    Unit,
     between,
     matching,
     non_empty,
@@ -47,6 +49,7 @@ Block = Annotated[str, Check(BlockMarkdown)]
 Day = datetime.date
 Amount = Annotated[Decimal, between(Decimal("-1e12"), Decimal("1e12"))]
 """Money and counts: finite and within a trillion, so fee arithmetic stays exact."""
+Money = Annotated[Amount, Unit("money")]  # an Amount that prints in the terms' currency
 PersonId = Annotated[str, non_empty, Ref("person")]
 """The id of a person in `people`; rule 2 checks every field of this type."""
 ObjectiveId = Annotated[str, non_empty, Ref("objective")]
@@ -112,15 +115,26 @@ class DocumentSettings(Record):
     date: Day | None = None
 
 
-class Documents(Record):
-    proposal: DocumentSettings = DocumentSettings()
-    action_plan: Annotated[DocumentSettings, Key("action-plan")] = DocumentSettings()
-    handbook: DocumentSettings = DocumentSettings()
-    progress: DocumentSettings = DocumentSettings()
-    handover: DocumentSettings = DocumentSettings()
+def _documents() -> type[Record]:
+    """`documents.<kind>`: a pinned version or date per kind of `KIND_IDS`, in phase order.
 
-    def of(self, kind: str) -> DocumentSettings:
+    Built from that list, so that a new kind is named in one place. Said here rather than
+    as the class's docstring, which the JSON Schema would carry as a description.
+    """
+
+    def of(self: Record, kind: KindId) -> DocumentSettings:
+        """The settings of one kind, by its id (`action-plan` is the field `action_plan`)."""
         return getattr(self, kind.replace("-", "_"))
+
+    keys = {kind.replace("-", "_"): kind for kind in KIND_IDS}
+    hints = {name: DocumentSettings if name == key else Annotated[DocumentSettings, Key(key)]
+             for name, key in keys.items()}
+    return type("Documents", (Record,), {"__module__": __name__, "__qualname__": "Documents",
+                                         "__annotations__": hints, "of": of,
+                                         **{name: DocumentSettings() for name in keys}})
+
+
+Documents = _documents()
 
 
 class Scope(Record):
@@ -157,7 +171,7 @@ class ExitPlan(Record):
 
 class Terms(Record):
     currency: Currency = "EUR"
-    day_rate: Amount
+    day_rate: Money
     days_per_week: Amount
     vat_percent: Amount
     estimated_days: Amount | None = None
@@ -482,21 +496,3 @@ def compute_fee(terms: Terms, period: Period) -> Fee:
     excl = (days * terms.day_rate).quantize(CENT, rounding=ROUND_HALF_UP)
     vat = (excl * terms.vat_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     return Fee(days, terms.day_rate, excl, terms.vat_percent, vat, excl + vat, terms.currency)
-
-
-FORMAT_DOC = "docs/format.md"
-"""The reference of the source format, in the interim-docs project."""
-
-
-def assignment_schema() -> dict[str, Any]:
-    """The JSON Schema of `assignment.yaml` for editors, pointing at the format's reference."""
-    from generator.source.records import json_schema  # here: the model's import line is shared
-
-    document = json_schema(Assignment)
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "Interim assignment (assignment.yaml)"
-    document["description"] += f" Every key, the rules and the history: {FORMAT_DOC}."
-    document["$comment"] = f"Reference of the format: {FORMAT_DOC} in the interim-docs project"
-    for name, node in document["properties"].items():
-        node.setdefault("$comment", f"{FORMAT_DOC}#{name}")
-    return document

@@ -30,6 +30,7 @@ from generator.source.values import (  # noqa: F401 (re-exported: the declaratio
     Problem,
     Ref,
     Reference,
+    Unit,
     between,
     describe,
     matching,
@@ -263,7 +264,8 @@ class _Loose(FieldKind):
 
 
 class _Stepped(FieldKind):
-    """`Annotated[X, steps...]`: X, then each step (Check, or any callable) in turn."""
+    """`Annotated[X, steps...]`: X, then each step (Check, or any callable) in turn; markers
+    that are no steps (Key, Ref, Unit) are passed by, and carry no schema."""
 
     takes_none = True
 
@@ -273,7 +275,7 @@ class _Stepped(FieldKind):
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         value = _convert(value, annotation.__origin__, path, run)
         for step in annotation.__metadata__:
-            if value is _INVALID or isinstance(step, Key | Ref):
+            if value is _INVALID or not callable(step):
                 continue
             try:
                 value = step(value)

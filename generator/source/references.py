@@ -7,6 +7,7 @@ new field typed `PersonId` (or another reference type) is checked without changi
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,7 @@ from generator.source.reading import Path_
 from generator.source.records import Record, fields, kind_of
 from generator.source.values import Ref, Reference
 
-__all__ = ["Ref", "Reference", "reference_keys", "references"]
+__all__ = ["Ref", "Reference", "parts", "reference_keys", "references", "shape"]
 
 
 def references(value: Any, path: Path_ = (), annotation: Any = None) -> Iterator[Reference]:
@@ -34,17 +35,31 @@ def reference_keys(cls: type[Record], kind: str) -> frozenset[str]:
     waiting = [cls]
     while waiting:
         for field in fields(waiting.pop()).values():
-            parts = list(_parts(field.annotation))
-            if Ref(kind) in parts:
+            found = list(parts(field.annotation))
+            if Ref(kind) in found:
                 keys.add(field.key)
-            nested = [p for p in parts if isinstance(p, type) and issubclass(p, Record)]
+            nested = [p for p in found if isinstance(p, type) and issubclass(p, Record)]
             waiting += [p for p in nested if p not in seen]
             seen.update(nested)
     return frozenset(keys)
 
 
-def _parts(annotation: Any) -> Iterator[Any]:
-    """The annotation and every type and declaration it is made of, `Ref`s included."""
+def parts(annotation: Any) -> Iterator[Any]:
+    """The annotation and every type and declaration it is made of, `Ref`s included:
+    what a type is, asked of the type itself rather than of a field's name."""
     yield annotation
     for part in typing.get_args(annotation):
-        yield from _parts(part)
+        yield from parts(part)
+
+
+def shape(annotation: Any) -> Any:
+    """The type beneath `| None` and `Annotated[...]`, which holds the value: `list[PersonId]`
+    for `list[PersonId] | None`, `str` for `PersonId` (whether one id or a list of them)."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = annotation.__origin__
+        elif origin in (typing.Union, types.UnionType):
+            (annotation,) = [a for a in typing.get_args(annotation) if a is not type(None)]
+        else:
+            return annotation

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator.bundled import EXAMPLE_ID, SCAFFOLD_DIR, example_assignment, format_docs
 from generator.errors import GeneratorError, display_path
-from generator.source.model import assignment_schema
+from generator.source.schema import assignment_schema
 
 REPOSITORY = SCAFFOLD_DIR / "repository"
 HOLE = re.compile(r"__(?:FIRM|LANGUAGE|VERSION)__")

@@ -1,7 +1,8 @@
 """Plain values read from YAML: text, numbers, dates; the checks a field declares after them.
 
 Each plain type is read one way and described to JSON Schema one way (`BASE`); a field's
-`Annotated[...]` steps (`Check`, `non_empty`, `matching`, `between`) carry their schema too.
+`Annotated[...]` steps (`Check`, `non_empty`, `matching`, `between`) carry their schema too;
+its markers (`Key`, `Ref`, `Unit`) say what the value is, and are no steps.
 """
 
 from __future__ import annotations
@@ -51,6 +52,17 @@ class Ref:
     """
 
     kind: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a number counts, where printing needs it: `Unit("money")` prints in the terms'
+    currency (an amended day rate), a number without one as plain figures.
+
+    A marker on the type, like `Key` and `Ref`: no step, conversion passes it by.
+    """
+
+    name: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,25 @@
+"""The JSON Schema of `assignment.yaml`, for editors: the model's records described by
+`records.json_schema`, pointing at the format's reference (`interim schema`, and the
+schema `interim init` writes beside a new repository's assignments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.source.model import Assignment
+from generator.source.records import json_schema
+
+FORMAT_DOC = "docs/format.md"
+"""The reference of the source format, in the interim-docs project."""
+
+
+def assignment_schema() -> dict[str, Any]:
+    """The JSON Schema of `assignment.yaml` for editors, pointing at the format's reference."""
+    document = json_schema(Assignment)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "Interim assignment (assignment.yaml)"
+    document["description"] += f" Every key, the rules and the history: {FORMAT_DOC}."
+    document["$comment"] = f"Reference of the format: {FORMAT_DOC} in the interim-docs project"
+    for name, node in document["properties"].items():
+        node.setdefault("$comment", f"{FORMAT_DOC}#{name}")
+    return document
