@@ -25,3 +25,17 @@ def test_modules_and_functions_stay_small(path: Path) -> None:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             and node.end_lineno - node.lineno + 1 > FUNCTION_LINES]
     assert not long, f"split these functions: {long}"
+
+
+def test_the_readme_code_map_names_every_module() -> None:
+    """A newcomer finds each module in the README's code map (the kinds by their ids)."""
+    readme = (GENERATOR.parent / "README.md").read_text(encoding="utf-8")
+    code_map = readme.split("## Code map", 1)[1].split("\n## ", 1)[0]
+    from generator.source.kinds import KIND_IDS
+
+    kinds = {f"documents/{k.replace('-', '_')}.py" for k in KIND_IDS}
+    missing = [p.relative_to(GENERATOR).as_posix() for p in GENERATOR.rglob("*.py")
+               if p.name != "__init__.py" and f"`{p.name}`" not in code_map
+               and f"{p.parent.name}/{p.name}`" not in code_map
+               and p.relative_to(GENERATOR).as_posix() not in kinds]
+    assert not missing, f"add these to the README's code map: {missing}"
