@@ -185,7 +185,6 @@ def schema() -> None:
     click.echo(json.dumps(assignment_schema(), indent=2, ensure_ascii=False))
 
 
-
 @main.command()
 @click.argument("assignments", nargs=-1)
 @click.option("--doc", "kinds_", multiple=True, metavar="KIND",

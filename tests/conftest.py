@@ -9,7 +9,7 @@ import pytest
 from example_project import ExampleProject, copy_example
 
 # Builds in the tests skip the LibreOffice layout pass (seconds per build) unless a test
-# asks for it (`layout=True`, `--layout`): tests/test_finish.py covers it once per session.
+# asks for it (`layout=True`, `--layout`): tests/delivery/test_finish.py covers it once per session.
 os.environ.setdefault("INTERIM_LAYOUT", "0")
 
 

@@ -1,6 +1,6 @@
 """What each document kind does, in the order of the assignment's phases: the registry.
 
-The kinds' ids are listed once, below the model, in `generator/source/kinds.py` (`KIND_IDS`): the
+The kinds' ids are listed once, in the source layer: `generator/source/kinds.py` (`KIND_IDS`); the
 model's `documents` settings and the CLI's help are built from that list. Here each id gets
 its behaviour, and importing this package fails when `KINDS` names other kinds or another
 order. Adding a document means its id in `generator/source/kinds.py`, a module defining its

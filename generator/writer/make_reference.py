@@ -2,7 +2,7 @@
 
 Written from raw WordprocessingML, with the writer's own parts, numbering and zip, so
 every byte is under our control and the file is reproducible (fixed zip metadata); its
-styles are `reference_styles`. tests/test_make_reference.py checks that the file in the
+styles are `reference_styles`. tests/writer/test_make_reference.py checks that the file in the
 repository is what this writes.
 
     python -m generator.writer.make_reference [OUT]

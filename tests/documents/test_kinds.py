@@ -19,7 +19,7 @@ from generator.source.kinds import KIND_IDS
 from generator.source.model import Assignment, Documents, DocumentSettings
 from generator.source.records import json_schema
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 IDS = [kind.id for kind in KINDS]
 
 

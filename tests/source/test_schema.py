@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from generator.cli import main
 from generator.source.schema import assignment_schema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = sorted((ROOT / "assignments").glob("*/assignment.yaml"))
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 

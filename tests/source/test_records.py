@@ -302,7 +302,7 @@ def _conforms(value: Any, schema: dict[str, Any], root: dict[str, Any], path: st
 @pytest.mark.parametrize("assignment", ["dl-logistiek-2027", "northwind-finance-2027"])
 def test_the_examples_conform_to_the_schema(assignment: str) -> None:
     schema = json_schema(Assignment)
-    folder = Path(__file__).resolve().parents[1] / "assignments" / assignment
+    folder = Path(__file__).resolve().parents[2] / "assignments" / assignment
     source = load_yaml(folder / "assignment.yaml", Report(), include_root=folder)
     assert source is not None
     _conforms(source.data, schema, schema, "")

@@ -11,7 +11,7 @@ from example_project import ExampleProject, assert_located, copy_example, only
 from generator.errors import Level
 from generator.source.rules import PERSON_KEYS, RULES
 
-PNG = (Path(__file__).parent / "writer" / "fixtures" / "chart.png").read_bytes()
+PNG = (Path(__file__).parents[1] / "writer" / "fixtures" / "chart.png").read_bytes()
 
 ACCEPTANCE = "  acceptance:                    # formal acceptance"
 

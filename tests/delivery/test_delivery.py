@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = "dl-logistiek-2027"
 INTERIM = Path(sys.executable).with_name("interim")
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

@@ -13,7 +13,7 @@ import pytest
 
 from generator.delivery.parallel import WorkerDied, available_cores, run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def square(n: int) -> tuple[int, int]:
