@@ -219,7 +219,7 @@ class Phrasebook:
 
 
 class GuardedLoader(BaseLoader):
-    """Templates of one folder, each read through the guarded opener (sources.read_inside).
+    """Templates of one folder, each read through the guarded opener (source.reading.read_inside).
 
     A firm's templates folder may hold a symlink to any file; Jinja's own loader would
     follow it out of the folder, block on a FIFO or read a huge file whole.
