@@ -12,7 +12,7 @@
 INSTALL_FROM := pyproject.toml
 INSTALL_ARGS := -e '.[dev]'
 AFTER_INSTALL = $(VENV)/bin/python -m compileall -q generator  # bytecode, also where PYTHONDONTWRITEBYTECODE
-# (templates/ until it moves into generator/: either place counts)
+# (templates/ here; generator/templates/ in the wheel: either place counts)
 GENERATOR_FILES := $(shell find generator templates -type f -not -name '*.pyc' 2>/dev/null)
 
 include generator/scaffold/repository/Makefile

@@ -2,8 +2,8 @@
 
 One place names where they are, so the generator works both from its checkout and
 installed from a wheel. Installed, the templates are package data (`generator/templates/`
-inside the package); in a checkout that predates the move they are the repository's
-top-level `templates/`. Nothing else may compute these paths.
+inside the package, mapped from `templates/` by pyproject.toml); in a checkout they are the
+repository's top-level `templates/`. Nothing else may compute these paths.
 """
 
 from __future__ import annotations

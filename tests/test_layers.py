@@ -1,7 +1,8 @@
 """The floors of the code: the packages follow the data (source -> documents -> writer ->
 delivery -> the command) and no module imports one further along that way; nothing below
 the model needs the Markdown dialect (loading an assignment's sources must not load
-markdown-it), and the rules never load the writer."""
+markdown-it), the rules never load the writer, and the writer takes nothing of an
+assignment from the source layer (only the dialect and the guarded reading)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,23 @@ def _layer(module: str) -> int:
 
 
 def _imports(path: Path) -> set[str]:
-    """Every generator module a file imports, at its top or inside a function."""
+    """Every generator module a file imports, at its top or inside a function.
+
+    `from generator import delivery` counts as `generator.delivery`, and a relative import
+    (`from ..writer import oxml`) as the module it names, so neither slips past the floors.
+    """
+    here = _module(path).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
-            found.add(node.module or "")
+        if isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            if module == "generator" or module.startswith("generator."):
+                found.add(module)
+                folder = GENERATOR.parent.joinpath(*module.split("."))
+                found.update(f"{module}.{a.name}" for a in node.names
+                             if (folder / a.name).is_dir() or (folder / f"{a.name}.py").is_file())
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("generator"))
     return found
@@ -59,6 +72,23 @@ def test_no_module_imports_one_further_along_the_way(path: Path) -> None:
     further = sorted(m for m in _imports(path) if _layer(m) > here)
     assert not further, f"{_module(path)} ({LAYERS[here] if here >= 0 else 'shared'}) " \
         f"imports {further}: move the code, or hand the value in"
+
+
+WRITER_READS_OF_THE_SOURCE = ("generator.source", "generator.source.dialect",
+                              "generator.source.reading", "generator.source.safety")
+"""What the writer may take from the source layer: the Markdown dialect and the guarded
+file reading. It converts any Markdown (`interim convert`), so it knows nothing of an
+assignment: no model, records, rules, history or project."""
+
+
+@pytest.mark.parametrize("path", sorted((GENERATOR / "writer").rglob("*.py")),
+                         ids=lambda p: p.relative_to(GENERATOR).as_posix())
+def test_the_writer_knows_no_assignment(path: Path) -> None:
+    taken = sorted(m for m in _imports(path) if m.startswith("generator.source")
+                   and m not in WRITER_READS_OF_THE_SOURCE)
+    assert not taken, f"{_module(path)} imports {taken}: the writer converts Markdown, hand " \
+        "it values rather than the assignment's model"
+
 
 BELOW_THE_MODEL = ("generator.source.reading", "generator.source.records", "generator.source.model",
                    "generator.source.safety", "generator.source.values", "generator.source.loading")

@@ -1,7 +1,8 @@
 """A firm's documents repository: where assignments and the firm live, and loading them whole.
 
-This is the one entry point from files to a validated model: every command and
-every document builder goes through `load_assignment`, never through YAML.
+Every command and every document builder loads an assignment through `load_assignment`,
+never through YAML: it runs `loading.load` (the one way from a file to the model) with
+the format's rules (`rules.check_rules`) handed in.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Loading sources: YAML read safely into plain data that remembers where every value stood.
+"""Reading sources: YAML read safely into plain data that remembers where every value stood.
 
 PyYAML's safe loader still loses positions and silently keeps the last of two
 duplicate keys. We compose the node graph ourselves, build plain Python values

@@ -47,7 +47,7 @@ class Key:
 class Ref:
     """The field names another record by its id: a person, an objective, a milestone.
 
-    Declared on the type (`PersonId`), so that `records.references` finds every reference
+    Declared on the type (`PersonId`), so that `references.references` finds every reference
     in a built record, and the rules check them all without knowing the fields' names.
     """
 

@@ -6,6 +6,9 @@ same sources give the same .docx on every machine. Measured with Pillow over the
 file fontconfig resolves for the brand font (Calibri -> Carlito, metric-compatible).
 
     python -m generator.writer.make_metrics [FONT ...]
+
+Every font already stored is measured again, with the FONTs named added: the table never
+loses a font (Calibri is the fallback every other font is measured with when missing).
 """
 
 from __future__ import annotations
@@ -33,8 +36,17 @@ def widths(family: str, bold: bool) -> list[int]:
     return [round(font.getlength(ch)) for ch in CHARS]
 
 
+def stored_families() -> list[str]:
+    """The fonts font_metrics.py holds now, in its order; none before it is first written."""
+    try:
+        from generator.writer.font_metrics import WIDTHS
+    except ImportError:
+        return ["Calibri"]
+    return list(dict.fromkeys(family for family, _ in WIDTHS))
+
+
 def main() -> None:
-    families = sys.argv[1:] or ["Calibri"]
+    families = list(dict.fromkeys([*stored_families(), *sys.argv[1:]]))
     chunks = [CHARS[i:i + 40] for i in range(0, len(CHARS), 40)]
     lines = [
         '"""Advance widths of the brand fonts in 1/1000 em (make_metrics.py)."""',

@@ -197,7 +197,11 @@ def build() -> bytes:
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else BUILTIN_REFERENCE
+    args = sys.argv[1:]
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        sys.exit(f"usage: python -m generator.writer.make_reference [OUT]\n"
+                 f"writes our brand template (default: {BUILTIN_REFERENCE})")
+    out = Path(args[0]) if args else BUILTIN_REFERENCE
     out.write_bytes(build())
     print(f"wrote {out}")
 
