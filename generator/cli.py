@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
-from generator.source.kinds import KIND_IDS
+from generator.source.kind_ids import KIND_IDS
 
 # Commands import what they need when they run: `interim convert` never pays for the
 # model, and `interim validate` never for the Word engine.
@@ -93,7 +93,7 @@ def entry() -> None:
 def validate(assignments: tuple[str, ...]) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
     from generator.source.project import Project, load_assignment, load_firm
-    from generator.writer import load_brand
+    from generator.writer.converter import load_brand
 
     project = Project.find()
     try:
@@ -283,7 +283,7 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
 @_handle_errors
 def convert(source: Path, output: Path, reference_doc: Path | None, title: str | None) -> None:
     """Convert one Markdown file to a Word document with the brand template."""
-    from generator.writer import convert_file
+    from generator.writer.converter import convert_file
 
     convert_file(source, output, reference_doc=reference_doc, title=title)
 

@@ -30,8 +30,8 @@ from docx_reading import EPOCH, ROOT
 from example_project import EXAMPLE_ID, ExampleProject, copy_example, line_of
 from jinja2.bccache import bc_magic
 
-from generator.writer import Converter, DocumentMeta, MarkdownError, TemplateError
-from generator.writer import template as brand
+from generator.writer import brand
+from generator.writer.converter import Converter, DocumentMeta, MarkdownError, TemplateError
 
 INTERIM = Path(sys.executable).with_name("interim")
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}

@@ -75,7 +75,7 @@ def test_no_module_imports_one_further_along_the_way(path: Path) -> None:
 
 
 WRITER_READS_OF_THE_SOURCE = ("generator.source", "generator.source.dialect",
-                              "generator.source.reading", "generator.source.safety")
+                              "generator.source.files", "generator.source.safety")
 """What the writer may take from the source layer: the Markdown dialect and the guarded
 file reading. It converts any Markdown (`interim convert`), so it knows nothing of an
 assignment: no model, records, rules, history or project."""
@@ -114,3 +114,25 @@ def test_the_rules_do_not_reach_into_the_writer() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_writer_loads_neither_yaml_nor_the_documents() -> None:
+    """`interim convert` turns any Markdown into a .docx: loading the writer's API loads no
+    YAML reader, no Jinja and nothing of the documents or delivery."""
+    probe = ("import sys, generator.writer.converter; "
+             "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith(("
+             "'generator.source.reading', 'generator.source.model', 'jinja2', "
+             "'generator.documents', 'generator.delivery'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_writer_submodule_loads_alone() -> None:
+    """The package's `__init__` imports nothing: redline and the PDF export use `oxml`
+    without loading the renderer and markdown-it."""
+    probe = ("import sys, generator.writer.oxml; "
+             "print(sorted(m for m in sys.modules if m.startswith(('generator', 'markdown_it'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "['generator', 'generator.writer', 'generator.writer.oxml']"

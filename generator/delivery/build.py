@@ -39,17 +39,17 @@ from generator.errors import (
     display_path,
 )
 from generator.source import history
+from generator.source.files import MAX_BRAND_BYTES, read_inside
 from generator.source.model import Assignment, Firm
 from generator.source.project import Loaded, Project, load_assignment, load_firm
-from generator.source.reading import MAX_BRAND_BYTES, read_inside
-from generator.writer import (
+from generator.writer.brand import Template
+from generator.writer.converter import (
     Converter,
     DocumentMeta,
     clean_stale_temporaries,
     load_brand,
     write_atomic,
 )
-from generator.writer.template import Template
 
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.source.kinds import KindId
+from generator.source.kind_ids import KindId
 from generator.source.model import Assignment
 
 

@@ -42,8 +42,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.bundled import template_root
 from generator.errors import GeneratorError, display_path
+from generator.source.files import MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.model import BlockMarkdown, InlineMarkdown
-from generator.source.reading import MAX_TEMPLATE_BYTES, SAFE_LOADER, FileRefused, read_inside
+from generator.source.reading import SAFE_LOADER
 
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
@@ -219,7 +220,7 @@ class Phrasebook:
 
 
 class GuardedLoader(BaseLoader):
-    """Templates of one folder, each read through the guarded opener (reading.read_inside).
+    """Templates of one folder, each read through the guarded opener (files.read_inside).
 
     A firm's templates folder may hold a symlink to any file; Jinja's own loader would
     follow it out of the folder, block on a FIFO or read a huge file whole.

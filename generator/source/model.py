@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
-from generator.source.kinds import KIND_IDS, KindId
+from generator.source.kind_ids import KIND_IDS, KindId
 from generator.source.records import (
     Check,
     Key,

@@ -25,18 +25,12 @@ from generator.errors import (
     display_path,
 )
 from generator.source.dialect import MarkdownError, picture_header
+from generator.source.files import MAX_BRAND_BYTES, MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.loading import load
 from generator.source.model import NEUTRAL_FIRM, Assignment, Firm
-from generator.source.reading import (
-    MAX_BRAND_BYTES,
-    MAX_TEMPLATE_BYTES,
-    FileRefused,
-    Path_,
-    Source,
-    read_inside,
-    resolve_inside,
-)
+from generator.source.reading import Path_, Source
 from generator.source.rules import check_rules
+from generator.source.safety import resolve_inside
 
 ASSIGNMENT_FILE = "assignment.yaml"
 FIRM_FILE = "firm.yaml"

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from generator.writer import oxml
+from generator.writer.brand import Template
 from generator.writer.oxml import W_NS, w
 from generator.writer.package import Package
-from generator.writer.template import Template
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z_]*)\}")
 _SEP_BEFORE_RE = re.compile(r"\s*[—–·|/-]\s*$")

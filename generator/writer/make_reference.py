@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from generator.writer import parts
+from generator.writer.brand import BUILTIN_REFERENCE
 from generator.writer.numbering import abstract_num_xml
 from generator.writer.package import app_xml, core_xml, zip_package
 from generator.writer.reference_styles import (
@@ -26,7 +27,6 @@ from generator.writer.reference_styles import (
     W,
     styles_xml,
 )
-from generator.writer.template import BUILTIN_REFERENCE
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 

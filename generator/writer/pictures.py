@@ -20,7 +20,7 @@ from generator.source.dialect import (
     picture_header,
     requested_width,
 )
-from generator.source.reading import FileRefused, read_inside
+from generator.source.files import FileRefused, read_inside
 from generator.writer import oxml
 from generator.writer.oxml import W_R
 from generator.writer.package import Relationship

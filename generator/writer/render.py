@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from generator.source.dialect import footnote_problem
 from generator.writer import oxml
+from generator.writer.brand import Template
 from generator.writer.directives import DIRECTIVES, DirectiveRules
 from generator.writer.footnotes import FootnoteRules
 from generator.writer.inline import InlineRules, check_link
@@ -34,7 +35,6 @@ from generator.writer.pictures import (
     requested_width,
 )
 from generator.writer.table import SPACE_AFTER_BLOCK, Table, TableRules, column_widths
-from generator.writer.template import Template
 from generator.writer.tokens import (
     MarkdownError,
     image_index,

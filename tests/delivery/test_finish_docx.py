@@ -30,7 +30,7 @@ from generator.delivery import fonts
 from generator.delivery.build import NO_LAYOUT_NOTE, build_all, finish_layout
 from generator.errors import SourceError
 from generator.source.project import Project, load_firm
-from generator.writer import Converter, DocumentMeta
+from generator.writer.converter import Converter, DocumentMeta
 from generator.writer.measure import measure_for
 from generator.writer.render import column_widths, keep_spaces
 from generator.writer.toc import fill_pages

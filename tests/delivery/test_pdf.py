@@ -341,7 +341,7 @@ def test_pin_pdf_without_a_date_still_pins_the_id() -> None:
 def test_same_docx_gives_the_same_pdf_dated_as_the_document(tmp_path: Path) -> None:
     import time
 
-    from generator.writer import Converter, DocumentMeta
+    from generator.writer.converter import Converter, DocumentMeta
 
     moment = datetime.datetime(2027, 1, 29, 9, 30, tzinfo=datetime.UTC)
     docx = tmp_path / "letter.docx"

@@ -278,7 +278,7 @@ _CONVERTER: list[Any] = []
 
 def markdown_docx(blocks: list[str]) -> bytes:
     """A document of these Markdown blocks, written by the generator's Word writer."""
-    from generator.writer import Converter, DocumentMeta
+    from generator.writer.converter import Converter, DocumentMeta
 
     if not _CONVERTER:
         _CONVERTER.append(Converter())

@@ -1,4 +1,4 @@
-"""The kinds' ids (generator/source/kinds.py), the registry giving them behaviour
+"""The kinds' ids (generator/source/kind_ids.py), the registry giving them behaviour
 (generator/documents) and everything listing kinds: the model's `documents` settings, the
 CLI's help, the repository Makefile, both terms files."""
 
@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.documents import KINDS, kinds
 from generator.documents.templating import load_wording
-from generator.source.kinds import KIND_IDS
+from generator.source.kind_ids import KIND_IDS
 from generator.source.model import Assignment, Documents, DocumentSettings
 from generator.source.records import json_schema
 
@@ -81,20 +81,20 @@ def test_kind_ids_are_listed_once_and_everything_follows_them() -> None:
 
 def test_kinds_module_imports_nothing_of_the_generator() -> None:
     """The CLI imports it before any command runs: it must stay as cheap as `typing`."""
-    code = ("import sys, generator.source.kinds; "
+    code = ("import sys, generator.source.kind_ids; "
             "print(sorted(m for m in sys.modules if m.startswith('generator')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=REPO)
-    assert done.stdout.strip() == "['generator', 'generator.source', 'generator.source.kinds']"
+    assert done.stdout.strip() == "['generator', 'generator.source', 'generator.source.kind_ids']"
 
 
 def test_registry_out_of_step_with_kind_ids_fails_at_import() -> None:
-    code = ("import generator.source.kinds as k; k.KIND_IDS = k.KIND_IDS[::-1]; "
+    code = ("import generator.source.kind_ids as k; k.KIND_IDS = k.KIND_IDS[::-1]; "
             "import generator.documents")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=REPO)
     assert done.returncode != 0
-    assert "RuntimeError" in done.stderr and "generator/source/kinds.py" in done.stderr
+    assert "RuntimeError" in done.stderr and "generator/source/kind_ids.py" in done.stderr
 
 
 def test_the_documents_of_the_plan_open_together_on_its_acceptance() -> None:

@@ -10,7 +10,8 @@ import pytest
 from example_project import ExampleProject, assert_located, line_of, only
 
 from generator.errors import Report
-from generator.source.reading import IncludedText, ProseMapping, load_yaml, resolve_inside
+from generator.source.reading import IncludedText, ProseMapping, load_yaml
+from generator.source.safety import resolve_inside
 
 PROSE_ITEM = "Aanwerving van de vaste logistiek directeur (wel: mee selecteren)"
 

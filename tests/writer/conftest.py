@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.writer import Converter, DocumentMeta
+from generator.writer.converter import Converter, DocumentMeta
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE = Path(__file__).parents[2] / "templates" / "reference.docx"

@@ -16,7 +16,7 @@ import pytest
 from markdown_it.token import Token
 
 from generator.errors import GeneratorError
-from generator.writer import (
+from generator.writer.converter import (
     Converter,
     DocumentMeta,
     MarkdownError,

@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 from lxml import etree
 
-from generator.writer import Converter, DocumentMeta
+from generator.writer.converter import Converter, DocumentMeta
 from generator.writer.headers import fill_placeholders
 from tests.writer.conftest import NS, variant_template
 

@@ -8,9 +8,9 @@ import zipfile
 
 from docx import Document
 
+from generator.writer.brand import BUILTIN_REFERENCE
 from generator.writer.make_reference import build
 from generator.writer.reference_styles import STATUS_COLOURS
-from generator.writer.template import BUILTIN_REFERENCE
 
 
 def test_the_builtin_reference_is_what_make_reference_writes() -> None:

@@ -18,7 +18,7 @@ import pytest
 from docx_reading import ASSIGNMENTS, built
 from lxml import etree
 
-from generator.writer import Converter, DocumentMeta
+from generator.writer.converter import Converter, DocumentMeta
 from tests.writer.conftest import FIXTURES, META, REFERENCE
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

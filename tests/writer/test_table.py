@@ -8,7 +8,7 @@ import docx
 import pytest
 from docx.shared import Cm
 
-from generator.writer import Converter, DocumentMeta
+from generator.writer.converter import Converter, DocumentMeta
 from tests.writer.conftest import FIXTURES
 
 PROSE = "A long remark that needs most of the room on the line, " * 4

@@ -55,7 +55,7 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
     from generator.delivery.redline.versions import parse_version, render_version
     from generator.errors import GeneratorError, display_path
     from generator.source.project import Project, load_firm
-    from generator.writer import write_atomic
+    from generator.writer.converter import write_atomic
 
     folder = Project(root).resolve(assignment)
     firm = load_firm(root, warn=warn)

@@ -27,8 +27,9 @@ from generator.source.dialect import (
     refused_scheme,
     requested_width,
 )
+from generator.source.files import FileRefused, read_inside
 from generator.source.model import BlockMarkdown
-from generator.source.reading import FileRefused, Path_, read_inside
+from generator.source.reading import Path_
 from generator.source.records import walk
 from generator.source.rules.context import Context
 

@@ -20,7 +20,7 @@ from lxml import etree
 from generator.bundled import template_root
 from generator.errors import Diagnostic, GeneratorError, Level, Location
 from generator.source.dialect import refused_scheme
-from generator.source.reading import FileRefused, read_file
+from generator.source.files import FileRefused, read_file
 from generator.writer import oxml
 from generator.writer.numbering import (
     complete_numbering,
