@@ -159,8 +159,10 @@ def paragraph_text(p: etree._Element) -> str:
 
 
 def raw_text(p: etree._Element) -> str:
-    """The text as stored, no-break spaces included."""
-    return "".join(t.text or "" for t in p.iter(w("t")))
+    """The text as stored, no-break spaces included; Word's non-breaking hyphen (a date's,
+    `w:noBreakHyphen`) reads as the hyphen it shows, as in Word and python-docx."""
+    return "".join("-" if t.tag == w("noBreakHyphen") else t.text or ""
+                   for t in p.iter(w("t"), w("noBreakHyphen")))
 
 
 def cell_text(tc: etree._Element) -> str:

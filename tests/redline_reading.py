@@ -108,7 +108,9 @@ def _join_if_mark_gone(paragraph: etree._Element, gone: str) -> None:
 
 
 def paragraph_text(p: etree._Element) -> str:
-    return "".join(t.text or "" for t in p.iter(w("t"), w("delText")))
+    """Inserted and deleted text; a non-breaking hyphen reads as the hyphen it shows."""
+    return "".join("-" if t.tag == w("noBreakHyphen") else t.text or ""
+                   for t in p.iter(w("t"), w("delText"), w("noBreakHyphen")))
 
 
 def paragraph_style(p: etree._Element) -> str:

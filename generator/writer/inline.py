@@ -6,6 +6,7 @@ each format's run is copied from a template built once: most of a document's run
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -25,6 +26,28 @@ if TYPE_CHECKING:
     from generator.writer.render import Renderer
 
 _SUBE = etree.SubElement
+W_NO_BREAK_HYPHEN = w("noBreakHyphen")
+_ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
+
+
+def unbroken_dates(text: str) -> list[str]:
+    """`text` cut at the hyphens of its ISO dates ("2027-06-14"), which the run joins with
+    Word's non-breaking hyphen: a date typed in a narrow table cell never splits after
+    "2027-06-". [text] when it holds none."""
+    if "-" not in text:
+        return [text]
+    pieces, start = [], 0
+    for found in _ISO_DATE.finditer(text):
+        for hyphen in (found.start() + 4, found.start() + 7):
+            pieces.append(text[start:hyphen])
+            start = hyphen + 1
+    return [*pieces, text[start:]]
+
+
+def _set_text(t: etree._Element, text: str) -> None:
+    t.text = text
+    if text[:1] == " " or text[-1:] == " ":
+        t.set(XML_SPACE, "preserve")
 
 
 @dataclass
@@ -104,10 +127,11 @@ class InlineRules:
             self._run_tpl[key] = tpl
         run = tpl.__copy__()
         parent.append(run)
-        t = run[-1]
-        t.text = text
-        if text[0] == " " or text[-1] == " ":
-            t.set(XML_SPACE, "preserve")
+        pieces = unbroken_dates(text)
+        _set_text(run[-1], pieces[0])
+        for piece in pieces[1:]:
+            _SUBE(run, W_NO_BREAK_HYPHEN)
+            _set_text(_SUBE(run, W_T), piece)
 
     def _text(self: Renderer, state: _Inline, text: str) -> None:
         if not text:

@@ -191,8 +191,9 @@ def elements(d: Docx) -> list[Element]:
 
 def visible_text(p: etree._Element) -> str:
     """A paragraph's text with its tabs as spaces (a contents entry: "Heading<TAB>3")."""
-    return "".join(" " if node.tag == w("tab") else node.text or ""
-                   for node in p.iter(w("t"), w("tab")))
+    shown = {w("tab"): " ", w("noBreakHyphen"): "-"}
+    return "".join(shown.get(node.tag, node.text or "")
+                   for node in p.iter(w("t"), w("tab"), w("noBreakHyphen")))
 
 
 def locate(doc: Rendered) -> list[Element]:

@@ -61,7 +61,8 @@ class Docx:
         return self.body.findall(".//w:p", NS)
 
     def text(self, element: etree._Element) -> str:
-        return "".join(element.xpath(".//w:t/text()", namespaces=NS))
+        return "".join("-" if node.tag.endswith("}noBreakHyphen") else node.text or ""
+                       for node in element.xpath(".//w:t | .//w:noBreakHyphen", namespaces=NS))
 
     def style_of(self, paragraph: etree._Element) -> str | None:
         values = paragraph.xpath("./w:pPr/w:pStyle/@w:val", namespaces=NS)
