@@ -285,7 +285,7 @@ def convert(source: Path, output: Path, reference_doc: Path | None, title: str |
     """Convert one Markdown file to a Word document with the brand template."""
     from generator.writer.converter import convert_file
 
-    convert_file(source, output, reference_doc=reference_doc, title=title)
+    convert_file(source, output, reference_doc=reference_doc, title=title, warn=_warn)
 
 
 if __name__ == "__main__":

@@ -90,10 +90,16 @@ class Report:
 
 
 def display_path(path: Path) -> str:
-    """Paths relative to the working directory when below it, as users typed them."""
+    """Paths relative to the working directory when below it, as users typed them.
+
+    Only the folder is resolved: a file is named by its own name, not by where a link
+    points, and a link that loops (the very thing a diagnostic may be about) is shown
+    rather than followed.
+    """
+    path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, RuntimeError, OSError):  # outside the working directory; a loop
         return str(path)
 
 

@@ -352,6 +352,26 @@ def test_4_a_symlink_loop_as_logo_or_brand_template_names_firm_yaml(project: Exa
             "symbolic link loop")
 
 
+@pytest.mark.parametrize("which", ["firm.yaml", "assignment.yaml"])
+def test_4_a_looping_firm_or_assignment_file_is_said_at_the_file_not_a_crash(
+        project: ExampleProject, which: str) -> None:
+    """The link is there: not "no firm.yaml" (a neutral firm) nor a skipped assignment, and
+    naming it in a diagnostic never follows it (that raised RuntimeError before)."""
+    folder = project.root if which == "firm.yaml" else project.root / "assignments" / "lus"
+    folder.mkdir(exist_ok=True)
+    (folder / which).unlink(missing_ok=True)
+    _loop(folder, which)
+    said = f"{(folder / which).relative_to(project.root)}: file '{which}' is a symbolic link loop"
+    for command in ("validate", "build"):
+        done = interim(project.root, command)
+        assert done.returncode == 1, (command, done.stderr)
+        assert said in done.stderr, (command, done.stderr)
+        assert "neutral built-in firm" not in done.stderr
+    if which == "assignment.yaml":
+        listed = interim(project.root, "list")
+        assert re.search(r"^lus .*INVALID", listed.stdout, re.M), listed.stdout
+
+
 # ------------------------------------------------------------------ 5. FIFOs
 
 def test_5_a_fifo_named_as_include_or_picture_hangs_nothing(project: ExampleProject) -> None:
@@ -444,6 +464,23 @@ def test_7_pandocs_own_reference_docx_builds_with_one_warning(project: ExamplePr
     document = docx.Document(str(project.root / "out" / EXAMPLE_ID / "proposal.docx"))
     used = {p.style.name for p in document.paragraphs}
     assert "Cover" in used and "Heading 1" in used
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_7_convert_says_the_same_of_pandocs_reference_docx(tmp_path: Path) -> None:
+    reference = tmp_path / "pandoc.docx"
+    reference.write_bytes(subprocess.run(
+        ["pandoc", "--print-default-data-file", "reference.docx"], capture_output=True,
+        check=True, timeout=60).stdout)
+    (tmp_path / "note.md").write_text("# Note\n\nText.\n", encoding="utf-8")
+    done = interim(tmp_path, "convert", "note.md", "-o", "note.docx", "--reference-doc",
+                   "pandoc.docx")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "lacks the styles" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("pandoc.docx: warning:"), done.stderr
+    assert (tmp_path / "note.docx").is_file()
+    ours = interim(tmp_path, "convert", "note.md", "-o", "ours.docx")
+    assert "lacks the styles" not in ours.stderr
 
 
 # ------------------------------------------------------------------ 8. header/footer parts

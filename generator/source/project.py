@@ -36,6 +36,12 @@ ASSIGNMENT_FILE = "assignment.yaml"
 FIRM_FILE = "firm.yaml"
 
 
+def _present(path: Path) -> bool:
+    """The file is there, whatever it is: a link that loops or points nowhere is there too,
+    and reading it through the guarded opener says what is wrong, at the file."""
+    return os.path.lexists(path)
+
+
 @dataclass
 class Project:
     """The repository root: `assignments/`, `firm.yaml`, `templates/`."""
@@ -47,7 +53,7 @@ class Project:
         """The nearest folder upwards holding `assignments/` or `firm.yaml`, else `start`."""
         start = (start or Path.cwd()).resolve()
         for folder in (start, *start.parents):
-            if (folder / "assignments").is_dir() or (folder / FIRM_FILE).is_file():
+            if (folder / "assignments").is_dir() or _present(folder / FIRM_FILE):
                 return cls(folder)
         return cls(start)
 
@@ -59,15 +65,15 @@ class Project:
         if not self.assignments_dir.is_dir():
             return []
         return sorted(p.name for p in self.assignments_dir.iterdir()
-                      if (p / ASSIGNMENT_FILE).is_file())
+                      if _present(p / ASSIGNMENT_FILE))
 
     def resolve(self, name: str) -> Path:
         """An assignment id under `assignments/`, or a folder path as typed."""
         candidate = Path(name)
-        if (candidate / ASSIGNMENT_FILE).is_file():
+        if _present(candidate / ASSIGNMENT_FILE):
             return candidate
         by_id = self.assignments_dir / name
-        if (by_id / ASSIGNMENT_FILE).is_file():
+        if _present(by_id / ASSIGNMENT_FILE):
             return by_id
         known = ", ".join(self.assignment_ids()) or "none yet"
         raise SourceError([Diagnostic(Location(by_id / ASSIGNMENT_FILE),
@@ -112,7 +118,7 @@ def load_assignment(folder: Path, *,
 def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -> Firm:
     """`firm.yaml` at the root; a neutral built-in firm (with a warning) when it is missing."""
     path = root / FIRM_FILE
-    if not path.is_file():
+    if not _present(path):
         message = Diagnostic(Location(path), "no firm.yaml; using a neutral built-in firm",
                              "copy firm.yaml from the project and fill in your firm")
         (warn or (lambda d: print(f"warning: {d}", file=sys.stderr)))(message)

@@ -10,7 +10,7 @@ import contextlib
 import copy
 import datetime
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -330,8 +330,11 @@ def convert_file(
     *,
     reference_doc: Path | None = None,
     title: str | None = None,
+    warn: Callable[[Diagnostic], None] | None = None,
 ) -> None:
-    """Convert one Markdown file; images relative to its folder; atomic write."""
+    """Convert one Markdown file; images relative to its folder; atomic write. `warn`
+    hears that the reference document lacks styles the writer uses (borrowed from ours),
+    as `interim build` says of a firm's brand template."""
     source = Path(source)
     try:
         markdown = read_file(source, what="Markdown file").decode("utf-8-sig")
@@ -342,6 +345,9 @@ def convert_file(
         raise SourceError([Diagnostic(Location(source), "the file is not UTF-8 text",
                                       "save it as UTF-8")]) from exc
     converter = Converter(reference_doc)
+    borrowed = converter.template.borrowed_warning()
+    if borrowed and warn:
+        warn(borrowed)
     try:
         with _no_gc():
             refuse_forbidden_characters(markdown)
