@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.delivery.parallel import WorkerDied, available_cores, run
-from generator.delivery.planning import Job, Skipped, plan
+from generator.delivery.planning import Job, Skipped, named_job, plan
 from generator.delivery.stamps import document_stamp, git_stamp
 from generator.documents.printing import count_sections, template_helpers
 from generator.documents.templating import (
@@ -174,13 +174,7 @@ class Builder:
         `name` picks a progress report (`progress-2027-02-19`); with `history.versions`
         this renders any version of a document: `as_of=version.date`.
         """
-        jobs = [j for j in plan(loaded, [kind], draft=draft, as_of=as_of).jobs
-                if name is None or j.instance.name == name]
-        if len(jobs) != 1:
-            known = ", ".join(j.instance.name for j in jobs) or "none"
-            raise GeneratorError(f"{loaded.assignment.id}: no single {kind} document as of "
-                                 f"{as_of or 'now'} (found: {known})")
-        return self.docx(jobs[0])
+        return self.docx(named_job(loaded, name or kind, draft=draft, as_of=as_of))
 
     def prepare(self, jobs: Iterable[Job], *, per_assignment: bool) -> None:
         """Set up what documents share before workers fork, so it is done once.

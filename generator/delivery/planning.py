@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.documents import Gate, Instance, Kind, kinds
-from generator.errors import (
-    GeneratorError,
-)
+from generator.errors import GeneratorError, display_path
 from generator.source import history
 from generator.source.model import Assignment
 from generator.source.project import Loaded
@@ -89,6 +87,26 @@ def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False,
         result.jobs += [Job(loaded, kind, instance, marked, as_of)
                         for instance in kind.instances(a, kind.id)]
     return result
+
+
+def named_job(loaded: Loaded, document: str, *, draft: bool = False,
+              as_of: datetime.date | None = None) -> Job:
+    """The job that writes `document` (`handbook`, `progress-2027-02-19`), as of `as_of`;
+    refused, saying why, when the sources do not allow it then. The one way a single
+    document is picked, for a redline's versions and `Builder.document`."""
+    kind = "progress" if document.startswith("progress-") else document
+    planned = plan(loaded, [kind], draft=draft, as_of=as_of)
+    for job in planned.jobs:
+        if job.instance.name == document:
+            return job
+    a = loaded.assignment
+    if planned.skipped:
+        raise GeneratorError(f"{a.id}: {document} cannot be built from "
+                             f"{display_path(loaded.folder)}: {planned.skipped[0].reason}")
+    known = ", ".join(job.instance.name for job in planned.jobs) or "none"
+    when = f" as of {as_of}" if as_of else ""
+    raise GeneratorError(f"{a.id} has no document {document!r}{when} "
+                         f"(documents of that kind: {known})")
 
 
 def _known_on(a: Assignment, kind_id: str, day: datetime.date) -> Gate | None:

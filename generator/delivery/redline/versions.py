@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.delivery.build import Builder, Job, plan
+from generator.delivery.build import Builder
+from generator.delivery.planning import Job, named_job
 from generator.errors import GeneratorError, display_path
 from generator.source import history
 from generator.source.project import load_assignment
@@ -118,19 +119,8 @@ def render_document(folder: Path, document: str, builder: Builder) -> bytes:
 
 
 def document_job(folder: Path, document: str) -> Job:
-    """The job that writes `document`; refused, saying why, when the sources do not allow it."""
-    loaded = load_assignment(folder)
-    kind = "progress" if document.startswith("progress-") else document
-    planned = plan(loaded, [kind])
-    for job in planned.jobs:
-        if job.instance.name == document:
-            return job
-    if planned.skipped:
-        raise GeneratorError(f"{loaded.assignment.id}: {document} cannot be built from "
-                             f"{display_path(folder)}: {planned.skipped[0].reason}")
-    known = ", ".join(job.instance.name for job in planned.jobs) or "none"
-    raise GeneratorError(f"{loaded.assignment.id} has no document {document!r} "
-                         f"(progress reports there: {known})")
+    """The job that writes `document` of the assignment in `folder`, as the sources stand."""
+    return named_job(load_assignment(folder), document)
 
 
 def _commit(name: str, folder: Path) -> str:
