@@ -391,6 +391,25 @@ def test_5_a_fifo_named_as_include_or_picture_hangs_nothing(project: ExampleProj
             "'pijp.png' is not a regular file")
 
 
+@pytest.mark.parametrize("key", ["logo", "brand_template", "include"])
+def test_5_a_folder_named_as_a_file_is_located_not_a_crash(project: ExampleProject,
+                                                           key: str) -> None:
+    """Python refuses to open a folder's descriptor as a file (IsADirectoryError): it was an
+    internal error; now the guarded opener says what it is, before opening it as a file."""
+    if key == "include":
+        (project.folder / "bijlage.md").mkdir()
+        project.edit("summary: {include: analyse.md}", "summary: {include: bijlage.md}")
+        file, line = project.yaml, project.line_of("{include: bijlage.md}")
+    else:
+        set_firm(project.root, key, "templates")
+        file, line = project.root / "firm.yaml", firm_line(project.root, key)
+    for args in (("validate",), ("build", EXAMPLE_ID, "--out", "out")):
+        done = interim(project.root, *args)
+        assert done.returncode == 1, args
+        said_at(done.stderr, file, line, "is not a regular file (a folder, pipe or device)")
+    assert not (project.root / "out").exists() or not list((project.root / "out").rglob("*.docx"))
+
+
 # ------------------------------------------------------------------ 6. validate = build
 
 def _png_header(width: int, height: int) -> bytes:

@@ -81,11 +81,12 @@ def _read_regular(path: Path, name: str, max_bytes: int, what: str) -> bytes:
             raise FileRefused(f"{what} {name!r} is a symbolic link loop",
                               "replace the link by the file itself", kind="loop") from None
         raise FileRefused(f"cannot read {what} {name!r}: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # before fdopen, which refuses a folder
+        os.close(fd)
+        raise FileRefused(f"{what} {name!r} is not a regular file (a folder, pipe or "
+                          "device)", "name an ordinary file", kind="special")
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileRefused(f"{what} {name!r} is not a regular file (a folder, pipe or "
-                              "device)", "name an ordinary file", kind="special")
         if info.st_size > max_bytes:
             raise FileRefused(f"{what} {name!r} is too large (over {_size(max_bytes)})",
                               "make it smaller", kind="large")
