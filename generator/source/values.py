@@ -179,18 +179,26 @@ def to_decimal(value: Any) -> Decimal:
     return number
 
 
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+"""Dates an assignment may name: the rules and the timeline add grace periods and
+weeks to them, which near datetime's own limits (year 1, 9999) would overflow."""
+
+
 def to_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        value = value.date()
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return datetime.date.fromisoformat(value.strip())
+            value = datetime.date.fromisoformat(value.strip())
         except ValueError:
             raise Problem(f"{value!r} is not a valid date", "write dates as YYYY-MM-DD") from None
-    raise Problem(f"expected a date written YYYY-MM-DD, got {describe(value)}",
-                  "write dates as YYYY-MM-DD")
+    if not isinstance(value, datetime.date):
+        raise Problem(f"expected a date written YYYY-MM-DD, got {describe(value)}",
+                      "write dates as YYYY-MM-DD")
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise Problem(f"{value.isoformat()} is out of range",
+                      f"give a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return value
 
 
 BASE: dict[Any, tuple[Callable[[Any], Any], dict[str, Any]]] = {

@@ -179,6 +179,16 @@ def test_impossible_date(example: ExampleProject) -> None:
     assert_located(error, example.yaml, example.line_of("start: 2027-13-01"), "YYYY-MM-DD")
 
 
+@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01"])
+def test_a_date_beyond_what_the_rules_can_count_with_is_located(example: ExampleProject,
+                                                                 typed: str) -> None:
+    """The rules add grace days to dates; at datetime's own limits that crashed."""
+    example.edit("end: 2027-06-25", f"end: {typed}")
+    error = only(example.errors(), f"period.end: {typed} is out of range")
+    assert_located(error, example.yaml, example.line_of(f"end: {typed}"),
+                   "give a date from 1900-01-01 to 2999-12-31")
+
+
 def test_date_in_day_month_year_order(example: ExampleProject) -> None:
     example.edit("start: 2027-01-11", "start: 11-01-2027")
     error = only(example.errors(), "11-01-2027")
