@@ -50,6 +50,7 @@ from generator.writer.converter import (
     load_brand,
     write_atomic,
 )
+from generator.writer.package import source_date_epoch
 
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250
@@ -260,6 +261,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     `layout` (None: if LibreOffice is installed): number contents pages (finish_layout).
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
+    source_date_epoch()  # a malformed one stops the run here, once, not per document
     run_ = _Run(BuildReport(), echo, error, warn, progress)
     jobs = _planned_jobs(project, names, list(only), run_, draft=draft, as_of=as_of,
                          skip_unavailable=skip_unavailable)

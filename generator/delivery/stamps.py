@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from generator.delivery.planning import Job
 from generator.source import history
 from generator.source.model import Assignment
+from generator.writer.package import source_date_epoch
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,10 @@ def proposal_moment(job: Job) -> datetime.datetime:
     freeze it)."""
     a = job.assignment
     pinned = a.documents.proposal.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = source_date_epoch()
     _, commit_time = git_stamp(job.loaded.folder)
-    if pinned is None and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    if pinned is None and epoch:
+        return epoch
     if pinned is None and commit_time:
         return datetime.datetime.fromtimestamp(commit_time, datetime.UTC)
     day = pinned or a.intake.first_contact or a.period.start

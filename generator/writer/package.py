@@ -20,26 +20,46 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from generator.errors import GeneratorError
 from generator.writer import oxml
 from generator.writer.oxml import CT_NS
 
 EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+ZIP_LAST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
+"""The last time a zip entry can carry (its year is 7 bits from 1980): a document dated
+later keeps its date inside, its zip entries this one."""
 TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
 _TEMP_MARK = ".docx-writer-"
 
 
+LAST_EPOCH = int(dt.datetime(3000, 1, 1, tzinfo=dt.UTC).timestamp()) - 1
+"""The last second SOURCE_DATE_EPOCH may name: later dates overflow the documents' date
+arithmetic (datetime stops at 9999) and are never meant."""
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a time, None when unset or empty.
+
+    A malformed value is refused rather than ignored (as reproducible-builds.org asks):
+    a build that silently fell back to another date would not be the one asked for.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    if not re.fullmatch(r"[0-9]+", epoch) or int(epoch) > LAST_EPOCH:
+        shown = epoch if len(epoch) <= 40 else epoch[:40] + "..."
+        raise GeneratorError(
+            f"SOURCE_DATE_EPOCH={shown!r} is not a time in seconds since 1970 up to year 2999 "
+            "(set it to whole seconds, e.g. `export SOURCE_DATE_EPOCH=$(git log -1 "
+            "--format=%ct)`, or unset it)")
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+
+
 def resolve_timestamp(timestamp: dt.datetime | None) -> dt.datetime:
     """The document time: explicit, else SOURCE_DATE_EPOCH, else 1980-01-01 (UTC, whole s)."""
     if timestamp is None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if epoch:
-            try:
-                timestamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-            except (ValueError, OverflowError, OSError):
-                timestamp = EPOCH_1980
-        else:
-            timestamp = EPOCH_1980
+        timestamp = source_date_epoch() or EPOCH_1980
     if timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=dt.UTC)
     timestamp = timestamp.astimezone(dt.UTC).replace(microsecond=0)
@@ -183,7 +203,7 @@ def content_type_default(root: etree._Element, extension: str, content_type: str
 
 def zip_package(parts: Mapping[str, bytes], timestamp: dt.datetime) -> bytes:
     """Zip the parts with fixed metadata; ``[Content_Types].xml`` first, then given order."""
-    date_time = resolve_timestamp(timestamp).timetuple()[:6]
+    date_time = min(resolve_timestamp(timestamp), ZIP_LAST).timetuple()[:6]
     names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
+import pytest
 from lxml import etree
 
+from generator.errors import GeneratorError
 from generator.writer import oxml
 from generator.writer.oxml import CT_NS, PR_NS
-from generator.writer.package import Package, RidAllocator
+from generator.writer.package import (
+    LAST_EPOCH,
+    Package,
+    RidAllocator,
+    source_date_epoch,
+    zip_package,
+)
 
 
 def package(parts: dict[str, bytes] | None = None) -> Package:
@@ -55,3 +64,30 @@ def test_new_part_names_never_collide_and_the_zip_starts_with_content_types() ->
     assert pkg.new_part_name("header") == "word/header2.xml"
     names, _, _ = opened(pkg.zip(None))
     assert names[0] == "[Content_Types].xml"
+
+
+# --------------------------------------------------------------------------- dates
+
+@pytest.mark.parametrize("value", ["garbage", "-5", "1.5e9", "²", "99999999999999999",
+                                   str(LAST_EPOCH + 1)])
+def test_a_malformed_source_date_epoch_is_refused_naming_it(
+        monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """Ignored, it silently dated documents otherwise; out of range, it crashed the build."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(GeneratorError, match=r"^SOURCE_DATE_EPOCH=.* \(set it to whole "
+                                             r"seconds.*or unset it\)$"):
+        source_date_epoch()
+
+
+def test_a_source_date_epoch_up_to_year_2999_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", f" {LAST_EPOCH} ")
+    assert source_date_epoch() == dt.datetime(2999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert source_date_epoch() is None
+
+
+def test_a_document_dated_after_2107_zips_with_the_last_zip_date() -> None:
+    """A zip entry's year is 7 bits from 1980; a later document date crashed the writer."""
+    data = zip_package({"a.xml": b"<a/>"}, dt.datetime(2999, 12, 31, tzinfo=dt.UTC))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.infolist()[0].date_time == (2107, 12, 31, 23, 59, 58)
