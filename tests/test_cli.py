@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -201,6 +202,33 @@ def test_new_refuses_a_bad_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert not (tmp_path / "assignments").exists()
 
 
+def test_new_refuses_an_id_too_long_for_a_folder_name(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 letters was an internal error (File name too long) from mkdir."""
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "a" * 65)
+    assert result.exit_code == 1
+    assert "is not a valid id" in result.stderr and "at most 64 characters" in result.stderr
+    assert not (tmp_path / "assignments").exists()
+    assert run("new", "a" * 64).exit_code == 0
+
+
+def test_new_where_it_cannot_create_the_folder(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dangling link of that name, or assignments/ being a file: said, not a crash."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "assignments").mkdir()
+    (tmp_path / "assignments" / "gone-2027").symlink_to(tmp_path / "nowhere")
+    result = run("new", "gone-2027")
+    assert result.exit_code == 1 and "assignments/gone-2027 already exists" in result.stderr
+    shutil.rmtree(tmp_path / "assignments")
+    (tmp_path / "assignments").write_text("a file", encoding="utf-8")
+    result = run("new", "acme-2027")
+    assert result.exit_code == 1
+    assert ("cannot create assignments/acme-2027/assignment.yaml: Not a directory (check "
+            "that assignments is a writable folder)") in result.stderr
+
+
 def test_new_refuses_an_unknown_language(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -300,6 +328,36 @@ def test_convert_to_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "cannot write" in result.output and "notes.docx" in result.output
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("output", ["notes.md", "brand.docx", "notes.txt"])
+def test_convert_never_writes_over_what_it_reads_or_a_non_docx(tmp_path: Path,
+                                                               output: str) -> None:
+    """`-o notes.md` replaced the Markdown source by the .docx (and any other file)."""
+    source, brand = tmp_path / "notes.md", tmp_path / "brand.docx"
+    source.write_text("# Notes\n", encoding="utf-8")
+    shutil.copy(Path(__file__).parents[1] / "templates" / "reference.docx", brand)
+    (tmp_path / "notes.txt").write_text("keep", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = run("convert", str(source), "-o", str(tmp_path / output),
+                 "--reference-doc", str(brand))
+    assert result.exit_code == 1
+    said = ("is the reference document, which this run reads" if output == "brand.docx"
+            else "the output must be a .docx file")
+    assert output in result.stderr and said in result.stderr, result.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_build_refuses_a_malformed_source_date_epoch_once(example: ExampleProject,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Out of range it was an internal error per document; garbage was silently ignored."""
+    for value in ("99999999999999999", "yesterday"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+        result = run("build", "--no-layout", "--out", "out")
+        assert result.exit_code == 1
+        assert result.stderr.count(f"SOURCE_DATE_EPOCH='{value}' is not a time") == 1
+        assert not (example.root / "out").exists()
 
 
 # --------------------------------------------------------------------------- build feedback

@@ -125,6 +125,34 @@ def test_init_refuses_a_file_and_a_name_over_lines(tmp_path: Path) -> None:
     assert not (tmp_path / "new" / "firm.yaml").exists()
 
 
+def test_init_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    """`interim init notes.txt/repo` was an internal error (NotADirectoryError)."""
+    (tmp_path / "notes.txt").write_text("ours", encoding="utf-8")
+    result = run("init", str(tmp_path / "notes.txt" / "repo"))
+    assert result.exit_code == 1
+    assert "cannot create a repository in" in result.stderr
+    assert "Not a directory (give a new or empty folder you can write to)" in result.stderr
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "ours"
+
+
+def test_init_that_fails_midway_leaves_the_folder_empty(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk after some entries were placed: no half repository stays behind."""
+    real_replace, calls = os.replace, []
+
+    def failing(source: str, target: str) -> None:
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    result = run("init", str(tmp_path / "repo"))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert list((tmp_path / "repo").iterdir()) == []
+
+
 def test_the_workflow_installs_the_pinned_generator_and_builds(tmp_path: Path) -> None:
     assert run("init", str(tmp_path)).exit_code == 0
     workflow = yaml.safe_load((tmp_path / ".github/workflows/documents.yml").read_text())

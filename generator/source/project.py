@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -185,14 +186,21 @@ def _check_logo(value: str, data: bytes, where: Location, report: Report) -> Non
         report.error(where, f"logo: {exc.message}", exc.hint)
 
 
+MAX_ID_LENGTH = 64
+"""An id names a folder and, with a document and versions, a redline's file name: short
+enough for every file system (255 bytes a name)."""
+
+
 def new_assignment(project: Project, assignment_id: str, language: str,
                    today: datetime.date) -> Path:
     """Create `assignments/<id>/assignment.yaml` from the commented scaffold."""
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", assignment_id):
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", assignment_id) \
+            or len(assignment_id) > MAX_ID_LENGTH:
         raise GeneratorError(f"{assignment_id!r} is not a valid id: use lowercase letters, "
-                             "digits and '-', e.g. acme-finance-2027")
+                             f"digits and '-', at most {MAX_ID_LENGTH} characters, "
+                             "e.g. acme-finance-2027")
     folder = project.assignments_dir / assignment_id
-    if folder.exists():
+    if os.path.lexists(folder):  # a dangling link too: mkdir would fail on it
         raise GeneratorError(f"{display_path(folder)} already exists; choose another id")
     start = today + datetime.timedelta(days=14)
     end = start + datetime.timedelta(days=180)
@@ -207,6 +215,16 @@ def new_assignment(project: Project, assignment_id: str, language: str,
     text = (SCAFFOLD_DIR / f"assignment.{language}.yaml").read_text(encoding="utf-8")
     for key, value in values.items():
         text = text.replace(key, value)
-    folder.mkdir(parents=True)
-    (folder / ASSIGNMENT_FILE).write_text(text, encoding="utf-8")
+    try:
+        folder.mkdir(parents=True)
+        try:
+            (folder / ASSIGNMENT_FILE).write_text(text, encoding="utf-8")
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)  # no half-made assignment left
+            raise
+    except OSError as exc:  # assignments/ is a file, read-only, the disk is full...
+        raise GeneratorError(f"cannot create {display_path(folder / ASSIGNMENT_FILE)}: "
+                             f"{exc.strerror or exc} (check that "
+                             f"{display_path(project.assignments_dir)} is a writable folder)"
+                             ) from exc
     return folder / ASSIGNMENT_FILE

@@ -38,17 +38,28 @@ def init_repository(directory: Path, firm: str, language: str) -> list[Path]:
     _refuse_unusable(directory)
     if not firm.strip() or any(ord(c) < 32 or c == "\x7f" for c in firm):
         raise GeneratorError(f"--firm {firm!r}: give the firm's name on one line")
-    directory.mkdir(parents=True, exist_ok=True)
     values = {"__FIRM__": firm, "__LANGUAGE__": language, "__VERSION__": generator_version()}
-    stage = Path(tempfile.mkdtemp(prefix=".interim-init-", dir=directory))
+    placed: list[Path] = []
     try:
-        _write_scaffold(stage, values)
-        made = sorted(stage.iterdir())
-        for entry in made:  # each top-level entry appears whole
-            os.replace(entry, directory / entry.name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return [directory / entry.name for entry in made]
+        directory.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".interim-init-", dir=directory))
+        try:
+            _write_scaffold(stage, values)
+            for entry in sorted(stage.iterdir()):  # each top-level entry appears whole
+                os.replace(entry, directory / entry.name)
+                placed.append(directory / entry.name)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+    except OSError as exc:  # a path under a file, a read-only folder, a full disk
+        for entry in placed:  # the folder was empty: leave it so, not half a repository
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+        raise GeneratorError(f"cannot create a repository in {display_path(directory)}: "
+                             f"{exc.strerror or exc} (give a new or empty folder you can "
+                             "write to)") from exc
+    return placed
 
 
 def _refuse_unusable(directory: Path) -> None:

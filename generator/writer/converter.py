@@ -18,7 +18,7 @@ from types import MappingProxyType
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.errors import Diagnostic, GeneratorError, Location, SourceError
+from generator.errors import Diagnostic, GeneratorError, Location, SourceError, display_path
 from generator.source.dialect import forbidden_character, make_parser
 from generator.source.files import FileRefused, read_file
 from generator.writer import brand, numbering, oxml, package
@@ -336,6 +336,10 @@ def convert_file(
     hears that the reference document lacks styles the writer uses (borrowed from ours),
     as `interim build` says of a firm's brand template."""
     source = Path(source)
+    inputs = {"the Markdown file": source}
+    if reference_doc is not None:
+        inputs["the reference document"] = Path(reference_doc)
+    refuse_overwriting(Path(target), inputs)
     try:
         markdown = read_file(source, what="Markdown file").decode("utf-8-sig")
     except FileRefused as refused:
@@ -363,6 +367,25 @@ def convert_file(
         write_atomic(Path(target), data)
     except OSError as exc:
         raise GeneratorError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def refuse_overwriting(target: Path, inputs: Mapping[str, Path]) -> None:
+    """An `-o` the user typed may never replace what the run reads: a .docx name only (so a
+    slip such as `-o notes.md` or `-o assignment.yaml` cannot clobber a source), never one
+    of `inputs` (what each is, by its path), and a folder to write in, said as such."""
+    shown = display_path(target)
+    if target.suffix.lower() != ".docx":
+        raise GeneratorError(f"{shown}: the output must be a .docx file (end the name in "
+                             ".docx, so that it never replaces a source)")
+    for what, source in inputs.items():
+        with contextlib.suppress(OSError):
+            if target.exists() and target.samefile(source):
+                raise GeneratorError(f"{shown} is {what}, which this run reads (write the "
+                                     "document to another file)")
+    for parent in target.parents:
+        if parent.exists() and not parent.is_dir():
+            raise GeneratorError(f"cannot write {shown}: {display_path(parent)} is a file, "
+                                 "not a folder (choose another place)")
 
 
 def load_brand(root: Path, brand_template: str | None) -> Template:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from docx_reading import EPOCH, ROOT, source_date_epoch, variant
+from example_project import ExampleProject
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -467,6 +468,26 @@ def test_history_version_1_1_of_the_example_to_the_working_tree(tmp_path: Path) 
     changes = [c.tag for c in rewritten if c.tag in (w("ins"), w("del"))]
     assert changes == sorted(changes, key=lambda tag: tag != w("del")), changes
     assert "".join(t.text for t in rewritten.iter(w("t"))) == "Aanpassingen van het plan"
+
+
+@pytest.mark.parametrize("output", ["assignments/{id}/assignment.yaml", "templates/brand.docx"])
+def test_the_output_never_replaces_a_source_or_the_brand_template(
+        example: ExampleProject, output: str) -> None:
+    """`-o assignments/<id>/assignment.yaml` replaced the assignment by the redline."""
+    (example.root / "templates").mkdir(exist_ok=True)
+    (example.root / "templates" / "brand.docx").write_bytes(
+        (ROOT / "templates" / "reference.docx").read_bytes())
+    (example.root / "firm.yaml").write_text("name: Firma\nbrand_template: templates/brand.docx\n",
+                                            encoding="utf-8")
+    target = example.root / output.format(id=EXAMPLE)
+    before = target.read_bytes()
+    result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "1.1",
+                                       "-o", str(target)])
+    assert result.exit_code == 1
+    said = ("is the brand template, which this run reads" if output.endswith(".docx")
+            else "the output must be a .docx file")
+    assert said in result.output, result.output
+    assert target.read_bytes() == before
 
 
 def test_an_unknown_history_version_names_the_versions_there_are(tmp_path: Path) -> None:

@@ -55,10 +55,13 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
     from generator.delivery.redline.versions import parse_version, render_version
     from generator.errors import GeneratorError, display_path
     from generator.source.project import Project, load_firm
-    from generator.writer.converter import write_atomic
+    from generator.writer.converter import refuse_overwriting, write_atomic
 
     folder = Project(root).resolve(assignment)
     firm = load_firm(root, warn=warn)
+    if output is not None:  # before the renderings, which take seconds
+        brand = {"the brand template": root / firm.brand_template} if firm.brand_template else {}
+        refuse_overwriting(output, brand)
     sides = [parse_version(name, folder) for name in (older, newer)]
     # One Builder per side: a Builder keeps an assignment's timeline picture by its id.
     rendered = [render_version(side, folder, document, Builder(firm, root=root))
