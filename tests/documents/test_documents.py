@@ -320,6 +320,10 @@ def test_proposal_content(docs, assignment):
               else "Luc Vermeulen" if nl else "Hannah Clarke")
     assert any(signer in c for c in sign.rows[1])
     assert any(r[1:] == ["", ""] for r in sign.rows[1:])
+    # the parties as the language writes them: "interimkantoor" in one word, as the
+    # organisation label (Interimkantoor) has it
+    assert sign.header == (["", "Voor de opdrachtgever", "Voor het interimkantoor"] if nl
+                           else ["", "For the client", "For the interim firm"])
 
 
 # ------------------------------------------------------------------ action plan
