@@ -47,6 +47,9 @@ from generator.source.model import BlockMarkdown, InlineMarkdown
 from generator.source.reading import SAFE_LOADER
 
 LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+PERCENT_PATTERNS = {"nl": "#,##0\u00a0%"}
+"""Belgian Dutch writes "21 %" (as the sources and docs/format.md do: "4,2 %"), with a
+no-break space; Babel's nl_BE pattern has none. Other languages keep their locale's."""
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
 """A document's Markdown is a few hundred KB; a template writing more is looping away."""
 MAX_REPEAT = 1_000_000
@@ -127,6 +130,7 @@ class Formatter:
     """Dates, amounts and percentages in the document's language (Babel, small pure calls)."""
 
     def __init__(self, language: str):
+        self.language = language
         self.locale = LOCALES[language]
 
     def date(self, value: datetime.date | None, form: str = "long") -> str:
@@ -143,8 +147,8 @@ class Formatter:
 
     def percent(self, value: Decimal | float) -> str:
         """`21` -> "21 %" / "21%": values are given in percent, as in the sources."""
-        return format_percent(Decimal(str(value)) / 100, locale=self.locale,
-                              decimal_quantization=False)
+        return format_percent(Decimal(str(value)) / 100, PERCENT_PATTERNS.get(self.language),
+                              locale=self.locale, decimal_quantization=False)
 
     def country(self, code: str) -> str:
         """`BE` -> "België" / "Belgium"; unknown codes print as typed."""

@@ -24,6 +24,7 @@ from docx_reading import (
     Docx,
     build_loaded,
     built,
+    raw_text,
     source_date_epoch,
     variant,
     w,
@@ -218,7 +219,7 @@ FEES = {
               "11 januari tot 25 juni 2027): 95 dagen", {
                   "Dagtarief": "€ 1.050,00",
                   "Honorarium excl. btw (95 × € 1.050,00)": "€ 99.750,00",
-                  "Btw 21%": "€ 20.947,50",
+                  "Btw 21 %": "€ 20.947,50",
                   "Totaal incl. btw": "€ 120.697,50"}),
     # 3 days a week, 1 March - 27 August 2027 (180 calendar days): 3 x 180 / 7 = 77.1 -> 77
     ENGLISH: ("Fee", "3 days a week over 25.7 weeks (180 calendar days, 1 March to "
@@ -236,6 +237,16 @@ def test_proposal_fee(docs, assignment):
     d = open_doc(docs, assignment, "proposal.docx")
     assert computation in d.section_after(heading)
     assert d.facts(next(iter(amounts))) == amounts
+
+
+def test_dutch_vat_percentage_is_spelled_as_the_sources_spell_percentages(docs):
+    """"Btw 21 %" as the sources write "4,2 %", never "Btw 21%" beside them; the space is
+    a no-break one, so the 21 and its % stay on one line."""
+    d = open_doc(docs, EXAMPLE, "proposal.docx")
+    raw = [raw_text(p) for p in d.body.iter(w("p"))]
+    assert "Btw 21\u00a0%" in raw
+    assert "4,2 %" in d.text
+    assert not re.search(r"\d%", d.text), "a percentage without its space"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -309,6 +320,10 @@ def test_proposal_content(docs, assignment):
               else "Luc Vermeulen" if nl else "Hannah Clarke")
     assert any(signer in c for c in sign.rows[1])
     assert any(r[1:] == ["", ""] for r in sign.rows[1:])
+    # the parties as the language writes them: "interimkantoor" in one word, as the
+    # organisation label (Interimkantoor) has it
+    assert sign.header == (["", "Voor de opdrachtgever", "Voor het interimkantoor"] if nl
+                           else ["", "For the client", "For the interim firm"])
 
 
 # ------------------------------------------------------------------ action plan

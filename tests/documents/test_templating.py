@@ -79,7 +79,7 @@ def test_finalize_decides_by_type_not_content() -> None:
 
 @pytest.mark.parametrize(("language", "date", "money", "percent"), [
     # no line break after the € nor inside a date
-    ("nl", "1\xa0februari\xa02027", "€\xa099.750,00", "21%"),
+    ("nl", "1\xa0februari\xa02027", "€\xa099.750,00", "21\xa0%"),
     ("en", "1\xa0February\xa02027", "€99,750.00", "21%"),
 ])
 def test_formatting_per_language(language: str, date: str, money: str, percent: str) -> None:
