@@ -360,6 +360,17 @@ def test_build_refuses_a_malformed_source_date_epoch_once(example: ExampleProjec
         assert not (example.root / "out").exists()
 
 
+def test_build_refuses_a_malformed_interim_jobs_before_writing(example: ExampleProject,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """It was silently ignored (one process per core): a typo in CI went unnoticed."""
+    monkeypatch.setenv("INTERIM_JOBS", "four")
+    result = run("build", "--no-layout", "--out", "out")
+    assert result.exit_code == 1
+    assert result.stderr.count("INTERIM_JOBS='four' is not a number of processes") == 1
+    assert not (example.root / "out").exists()
+
+
 # --------------------------------------------------------------------------- build feedback
 
 def test_progress_bar_only_for_many_documents_on_a_terminal(

@@ -372,6 +372,17 @@ def test_4_a_looping_firm_or_assignment_file_is_said_at_the_file_not_a_crash(
         assert re.search(r"^lus .*INVALID", listed.stdout, re.M), listed.stdout
 
 
+def test_4_a_brand_template_that_is_no_docx_is_said_at_its_firm_yaml_line(
+        project: ExampleProject) -> None:
+    """It was said of the file's absolute path, with zipfile's words, at build time only."""
+    set_firm(project.root, "brand_template", "firm.yaml")
+    for command in ("validate", "build"):
+        done = interim(project.root, command, EXAMPLE_ID)
+        assert done.returncode == 1, (command, done.stderr)
+        said_at(done.stderr, project.root / "firm.yaml", firm_line(project.root,
+                "brand_template"), "brand_template 'firm.yaml' is not a Word document")
+
+
 # ------------------------------------------------------------------ 5. FIFOs
 
 def test_5_a_fifo_named_as_include_or_picture_hangs_nothing(project: ExampleProject) -> None:

@@ -262,6 +262,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     `echo` says what was done (a quiet run drops it), `error` what failed (always said).
     """
     source_date_epoch()  # a malformed one stops the run here, once, not per document
+    workers = workers or available_cores()  # and so does a malformed INTERIM_JOBS
     run_ = _Run(BuildReport(), echo, error, warn, progress)
     jobs = _planned_jobs(project, names, list(only), run_, draft=draft, as_of=as_of,
                          skip_unavailable=skip_unavailable)
@@ -271,7 +272,7 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     borrowed = builder.converter.template.borrowed_warning()
     if borrowed:
         warn(borrowed)
-    _write_jobs(builder, jobs, out_dir, workers or available_cores(), run_)
+    _write_jobs(builder, jobs, out_dir, workers, run_)
     if run_.report.written:
         for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
                                   brand=builder.converter.reference_doc, warn=warn):

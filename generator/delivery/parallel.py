@@ -25,6 +25,8 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from generator.errors import GeneratorError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -32,9 +34,13 @@ _HEADER = struct.Struct(">I")
 
 
 def available_cores() -> int:
-    """Cores this process may use; `INTERIM_JOBS` overrides (1 turns workers off)."""
+    """Cores this process may use; `INTERIM_JOBS` overrides (1 turns workers off), and a
+    value that is not a whole number from 1 is refused rather than quietly ignored."""
     wanted = os.environ.get("INTERIM_JOBS", "").strip()
-    if wanted.isdigit() and int(wanted) > 0:
+    if wanted:
+        if not (wanted.isascii() and wanted.isdigit()) or not 1 <= int(wanted) <= 1024:
+            raise GeneratorError(f"INTERIM_JOBS={wanted!r} is not a number of processes: set "
+                                 "a whole number from 1 to 1024, or unset it (one per core)")
         return int(wanted)
     try:
         return len(os.sched_getaffinity(0))

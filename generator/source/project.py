@@ -161,6 +161,9 @@ def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) ->
             continue
         if key == "logo":
             _check_logo(value, data, where, report)
+        elif not data.startswith(b"PK\x03\x04"):  # a .docx is a zip; its parts: the writer
+            report.error(where, f"brand_template {value!r} is not a Word document (.docx)",
+                         "save the brand template from Word as .docx and name that file")
 
 
 def _check_template_files(folder: Path, value: str, where: Location, report: Report) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.delivery.parallel import WorkerDied, available_cores, run
+from generator.errors import GeneratorError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,8 +163,16 @@ def test_no_worker_left_behind() -> None:
 def test_cores_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTERIM_JOBS", "3")
     assert available_cores() == 3
-    monkeypatch.setenv("INTERIM_JOBS", "zero")
+    monkeypatch.delenv("INTERIM_JOBS")
     assert available_cores() >= 1
+
+
+@pytest.mark.parametrize("value", ["zero", "0", "-2", "²", "99999"])
+def test_a_malformed_interim_jobs_is_refused_not_ignored(monkeypatch: pytest.MonkeyPatch,
+                                                         value: str) -> None:
+    monkeypatch.setenv("INTERIM_JOBS", value)
+    with pytest.raises(GeneratorError, match=r"INTERIM_JOBS=.* is not a number of processes"):
+        available_cores()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the kernel's parent-death signal")
