@@ -106,7 +106,7 @@ class Builder:
             "date_text": fmt.date(stamp.date),
             "draft": job.draft or _submitted(job, a),
             "history": history.table(a, job.kind.id, job.instance.subject, stamp.version,
-                                     stamp.date),
+                                     stamp.date, draft=job.draft),
         }
         context = {
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),

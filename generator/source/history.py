@@ -463,13 +463,15 @@ class HistoryRow:
     version: str
     date: Day
     event: str
-    """acceptance, review, change or issue: which words the template uses."""
+    """acceptance, review, submitted, change, issue or draft: which words the template uses."""
     subject: Any = None
 
 
-def table(a: Assignment, kind: str, subject: Any, current: str, day: Day) -> list[HistoryRow]:
+def table(a: Assignment, kind: str, subject: Any, current: str, day: Day, *,
+          draft: bool = False) -> list[HistoryRow]:
     """The control block's history: the handbook's versions, the action plan's reviews and
-    acceptance, else the document's one row (`current` version of `day`)."""
+    acceptance, else the document's one row (`current` version of `day`): issued, or for a
+    marked draft (a handbook before its acceptance, `--draft`) a draft, never "issued"."""
     if kind == "handbook" and a.analysis and a.analysis.acceptance:
         versions = handbook_versions(a)
         return [HistoryRow(versions[0].version, versions[0].date, "acceptance",
@@ -482,7 +484,7 @@ def table(a: Assignment, kind: str, subject: Any, current: str, day: Day) -> lis
             return [*rows, HistoryRow(current, day, "submitted")]
         return [*rows, HistoryRow(acceptance.version, acceptance.accepted_on, "acceptance",
                                   acceptance)]
-    return [HistoryRow(current, day, "issue", subject)]
+    return [HistoryRow(current, day, "draft" if draft else "issue", subject)]
 
 
 def ids_together(a: Assignment) -> Iterable[str]:

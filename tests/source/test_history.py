@@ -32,6 +32,7 @@ from docx_reading import (
 from example_project import ExampleProject, assert_located, only
 
 from generator.cli import main
+from generator.delivery.planning import named_job
 from generator.source import history
 from generator.source.model import (
     Amount,
@@ -713,3 +714,24 @@ def test_every_amendable_path_prints_by_its_field_type() -> None:
     assert {"days_per_week", "estimated_days"} <= by_form["number"]
     assert {"due", "date", "end", "handover_start"} <= by_form["date"]
     assert {"title", "objectives", "milestone", "target"} <= by_form["text"]
+
+
+def test_a_draft_handbook_is_never_said_to_be_issued(tmp_path):
+    """Before the client's acceptance, `--draft` builds the handbook: its history says draft,
+    as its status does, in both languages (it said "Uitgegeven" beside "Concept")."""
+    for assignment, said, issued in ((EXAMPLE, "Concept, nog niet aanvaard", "Uitgegeven"),
+                                     (ENGLISH, "Draft, not yet accepted", "Issued")):
+        def unaccepted(data: dict) -> None:
+            del data["analysis"]["acceptance"]
+            data.pop("execution", None)
+            data.pop("closing", None)
+
+        loaded = load_assignment(variant(assignment, tmp_path / assignment, unaccepted))
+        path = tmp_path / f"{assignment}.docx"
+        path.write_bytes(builder().docx(named_job(loaded, "handbook", draft=True)))
+        d = Docx(path)
+        heading = ("Versie", "Datum", "Omschrijving") if assignment == EXAMPLE else (
+            "Version", "Date", "Description")
+        rows = d.table(*heading).rows[1:]
+        assert [r[2] for r in rows] == [said], rows
+        assert issued not in [r[2] for r in rows]
