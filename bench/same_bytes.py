@@ -7,7 +7,7 @@ SOURCE_DATE_EPOCH; then compares every .docx byte for byte. A refactor must leav
 them all identical; the exit status is non-zero, naming each file, when one differs
 or exists on one side only.
 
-Usage: python bench/same_bytes.py [BASE_REV]     (default: 463c93c)
+Usage: python bench/same_bytes.py [BASE_REV]     (default: 4200605)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_BASE = "463c93c"  # the last commit that changed what documents hold (Dutch signature block)
+DEFAULT_BASE = "4200605"  # the last commit that changed what documents hold (draft handbook history)
 # Both the documents the phase allows and, with --draft, every document.
 RUNS = {"allowed": [], "draft": ["--draft"]}
 # Refuses to run when another checkout's generator (e.g. the editable install) is imported.
