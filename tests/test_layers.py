@@ -94,45 +94,40 @@ BELOW_THE_MODEL = ("generator.source.reading", "generator.source.records", "gene
                    "generator.source.safety", "generator.source.values", "generator.source.loading")
 
 
-@pytest.mark.parametrize("module", BELOW_THE_MODEL)
-def test_source_layer_does_not_load_the_markdown_dialect(module: str) -> None:
+def _loaded(module: str, *prefixes: str) -> list[str]:
+    """The modules starting with one of `prefixes` that importing `module` loads, in a
+    fresh interpreter (nothing imported before it)."""
     probe = (f"import sys, {module}; "
-             "print(sorted(m for m in sys.modules if m == 'generator.source.dialect' "
-             "or m.startswith(('markdown_it', 'generator.documents', 'generator.writer', "
-             "'generator.source.rules', 'jinja2'))))")
+             f"print(sorted(m for m in sys.modules if m.startswith({prefixes!r})))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout
-    assert out.strip() == "[]"
+    return ast.literal_eval(out.strip())
+
+
+@pytest.mark.parametrize("module", BELOW_THE_MODEL)
+def test_source_layer_does_not_load_the_markdown_dialect(module: str) -> None:
+    assert _loaded(module, "generator.source.dialect", "markdown_it", "generator.documents",
+                   "generator.writer", "generator.source.rules", "jinja2") == []
 
 
 def test_the_rules_do_not_reach_into_the_writer() -> None:
     """`validate` runs the writer's picture and width checks, but through the dialect they
     share: the rules (model layer) never load the .docx writer or the documents."""
-    probe = ("import sys, generator.source.rules; "
-             "print(sorted(m for m in sys.modules "
-             "if m.startswith(('generator.writer', 'generator.documents', 'jinja2'))))")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "[]"
+    assert _loaded("generator.source.rules", "generator.writer", "generator.documents",
+                   "jinja2") == []
 
 
 def test_the_writer_loads_neither_yaml_nor_the_documents() -> None:
     """`interim convert` turns any Markdown into a .docx: loading the writer's API loads no
     YAML reader, no Jinja and nothing of the documents or delivery."""
-    probe = ("import sys, generator.writer.converter; "
-             "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith(("
-             "'generator.source.reading', 'generator.source.model', 'jinja2', "
-             "'generator.documents', 'generator.delivery'))))")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "[]"
+    loaded = _loaded("generator.writer.converter", "yaml", "generator.source.reading",
+                     "generator.source.model", "jinja2", "generator.documents",
+                     "generator.delivery")
+    assert [m for m in loaded if m == "yaml" or m.startswith("generator")] == []
 
 
 def test_a_writer_submodule_loads_alone() -> None:
     """The package's `__init__` imports nothing: redline and the PDF export use `oxml`
     without loading the renderer and markdown-it."""
-    probe = ("import sys, generator.writer.oxml; "
-             "print(sorted(m for m in sys.modules if m.startswith(('generator', 'markdown_it'))))")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "['generator', 'generator.writer', 'generator.writer.oxml']"
+    assert _loaded("generator.writer.oxml", "generator", "markdown_it") == [
+        "generator", "generator.writer", "generator.writer.oxml"]
