@@ -444,6 +444,9 @@ def test_a_name_that_is_a_version_and_a_tag_is_refused(repository: Path) -> None
                                    "--to", "HEAD", "-o", "out/r.docx"])
     assert ok.exit_code == 0, ok.output
     assert tracked((repository / "out" / "r.docx").read_bytes())
+    same = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "HEAD~1",
+                                     "--to", "rev:1.1", "-o", "out/same.docx"])
+    assert same.exit_code == 1 and "are the same version of handbook" in same.output
 
 
 def test_history_version_1_1_of_the_example_to_the_working_tree(tmp_path: Path) -> None:
@@ -488,6 +491,17 @@ def test_the_output_never_replaces_a_source_or_the_brand_template(
             else "the output must be a .docx file")
     assert said in result.output, result.output
     assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("sides", [["--from", "1.1", "--to", "1.1"],
+                                   ["--from", "version:1.2", "--to", "1.2"]])
+def test_a_version_against_itself_is_refused(tmp_path: Path, sides: list[str]) -> None:
+    """It wrote a redline with no change, as if the two versions were the same document."""
+    result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", *sides,
+                                       "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 1
+    assert "are the same version of handbook" in result.output, result.output
+    assert not (tmp_path / "r.docx").exists()
 
 
 def test_an_unknown_history_version_names_the_versions_there_are(tmp_path: Path) -> None:

@@ -63,6 +63,10 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
         brand = {"the brand template": root / firm.brand_template} if firm.brand_template else {}
         refuse_overwriting(output, brand)
     sides = [parse_version(name, folder) for name in (older, newer)]
+    if sides[0].identity == sides[1].identity:
+        raise GeneratorError(f"--from {older} and --to {newer or 'the working tree'} are the "
+                             f"same version of {document}: a redline of it would show no "
+                             "change (name an older version with --from)")
     # One Builder per side: a Builder keeps an assignment's timeline picture by its id.
     rendered = [render_version(side, folder, document, Builder(firm, root=root))
                 for side in sides]

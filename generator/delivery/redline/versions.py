@@ -41,6 +41,12 @@ class Version:
     commit: str = ""
 
     @property
+    def identity(self) -> tuple[str, str]:
+        """What the side renders: a commit, a history version or the working tree, however
+        it was written (`HEAD` and the commit's hash are one side)."""
+        return self.source, self.commit or self.name.removeprefix("version:")
+
+    @property
     def label(self) -> str:
         """The name as it can stand in a file name (`HEAD~1`, `1.1`, `rev-v1.0`)."""
         return re.sub(r"[^A-Za-z0-9._~-]+", "-", self.name).strip("-") or self.source
