@@ -4,6 +4,8 @@ about 60 (cyclomatic complexity over 15 is ruff's C901, configured in pyproject.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,13 @@ def test_the_readme_code_map_names_every_module() -> None:
         if f"{path.name}`" not in rows.get(package, ""):
             missing.append(relative.as_posix())
     assert not missing, f"add these to the README's code map, in their package's rows: {missing}"
+
+
+def test_ruff_is_clean_with_its_complexity_limit() -> None:
+    """`make lint` in the test run: style, imports and C901 (complexity over 15) fail CI."""
+    ruff = Path(sys.executable).with_name("ruff")
+    if not ruff.exists():
+        pytest.skip("ruff is not installed beside this Python (pip install -e '.[dev]')")
+    done = subprocess.run([str(ruff), "check", "generator", "tests", "bench"],
+                          cwd=GENERATOR.parent, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
