@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.delivery.redline.marks import Mark, number_revisions
 from generator.delivery.redline.package import Package
 from generator.delivery.redline.tracked import Side, StoryDiff
-from generator.errors import Diagnostic
+from generator.errors import Diagnostic, GeneratorError, display_path
 from generator.writer.oxml import serialize
 from generator.writer.package import resolve_timestamp, zip_package
 
@@ -53,7 +53,6 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
     """
     from generator.delivery.build import Builder
     from generator.delivery.redline.versions import parse_version, render_version
-    from generator.errors import GeneratorError, display_path
     from generator.source.project import Project, load_firm
     from generator.writer.converter import refuse_overwriting, write_atomic
 
