@@ -153,9 +153,9 @@ class Builder:
         markers += [Marker(e.date, terms.timeline.evaluation,
                            "final" if e.kind == "final" else "evaluation")
                     for e in a.analysis.evaluations]
-        plan_ = a.intake.exit_plan
-        if plan_ and plan_.handover_start:
-            markers.append(Marker(plan_.handover_start, terms.timeline.handover, "handover"))
+        handover = a.intake.exit_plan.window() if a.intake.exit_plan else None
+        if handover:
+            markers.append(Marker(handover.start, terms.timeline.handover, "handover"))
         key = repr((a.id, a.language, a.period, markers))
         if key not in self._timelines:
             legend = {k: str(v) for k, v in terms.timeline.legend.items()}

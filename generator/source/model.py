@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from generator.source.kind_ids import KIND_IDS, KindId
 from generator.source.records import (
     Check,
+    Fixed,
     Key,
     Problem,
     Record,
@@ -65,6 +66,11 @@ Slug = Annotated[str, matching(r"[a-z0-9]+(-[a-z0-9]+)*", "id",
 Currency = Annotated[str, matching(r"[A-Z]{3}", "currency code", "e.g. EUR, GBP, USD")]
 RelativePath = Annotated[str, non_empty, Check(_relative)]
 Score = Annotated[int, between(1, 5)]
+Id = Annotated[str, non_empty, Fixed("an id names its item in every document",
+                                     "an id never changes: drop the item and add it anew")]
+PAST = Fixed("it records what happened on its own date", "a change cannot rewrite the past: "
+             "correct the key itself where it was typed wrong")
+"""What no change amends (`execution.changes[].amends`): ids and facts of the past."""
 
 Language = Literal["nl", "en"]
 Organisation = Literal["client", "provider", "third_party"]
@@ -75,7 +81,7 @@ FinalStatus = Literal["done", "not_achieved"]
 
 
 class Person(Record):
-    id: Plain
+    id: Id
     name: Plain
     role: Plain | None = None
     organisation: Organisation
@@ -95,7 +101,7 @@ class Client(Record):
 class Mandate(Record):
     decides: list[Inline] = []
     escalates: list[Inline] = []
-    signing_limit: Amount | None = None
+    signing_limit: Money | None = None
 
 
 class Position(Record):
@@ -106,7 +112,7 @@ class Position(Record):
 
 
 class Period(Record):
-    start: Day
+    start: Annotated[Day, PAST]
     end: Day
 
 
@@ -143,7 +149,7 @@ class Scope(Record):
 
 
 class Objective(Record):
-    id: Plain
+    id: Id
     statement: Inline
     measure: Inline | None = None
     baseline: Plain | None = None
@@ -163,10 +169,23 @@ class Successor(Record):
     status: Literal["known", "internal", "to_recruit"]
 
 
+class Handover(Record):
+    start: Day
+    end: Day | None = None
+
+
 class ExitPlan(Record):
     criteria: list[Inline] = []
     successor: Successor | None = None
+    handover: Handover | None = None
     handover_start: Day | None = None
+    """The earlier spelling of `handover.start`, still read (sources of earlier versions)."""
+
+    def window(self) -> Handover | None:
+        """The handover as planned, written either way (`handover` or `handover_start`)."""
+        if self.handover or self.handover_start is None:
+            return self.handover
+        return Handover(start=self.handover_start)
 
 
 class Terms(Record):
@@ -186,8 +205,8 @@ class Terms(Record):
 
 
 class Intake(Record):
-    first_contact: Day | None = None
-    situation: Block
+    first_contact: Annotated[Day | None, PAST] = None
+    situation: Annotated[Block, PAST]
     scope: Scope = Scope()
     expectations: list[Inline] = []
     objectives: Annotated[list[Objective], non_empty]
@@ -206,7 +225,7 @@ class Finding(Record):
 
 
 class Milestone(Record):
-    id: Plain
+    id: Id
     title: Inline
     due: Day
     objectives: list[ObjectiveId] = []
@@ -215,8 +234,11 @@ class Milestone(Record):
 
 
 class Action(Record):
-    id: Plain
-    milestone: MilestoneId
+    """Work towards a milestone, an objective, or neither: a workstream of its own."""
+
+    id: Id
+    milestone: MilestoneId | None = None
+    objective: ObjectiveId | None = None
     description: Inline
     owner: PersonId | None = None
     start: Day | None = None
@@ -255,15 +277,15 @@ class Acceptance(Record):
 
 
 class Analysis(Record):
-    summary: Block | None = None
-    findings: list[Finding] = []
+    summary: Annotated[Block | None, PAST] = None
+    findings: Annotated[list[Finding], PAST] = []
     milestones: list[Milestone] = []
     actions: list[Action] = []
     risks: list[Risk] = []
     coaching: list[Coaching] = []
     evaluations: list[Evaluation] = []
-    reviews: list[Review] = []
-    acceptance: Acceptance | None = None
+    reviews: Annotated[list[Review], PAST] = []
+    acceptance: Annotated[Acceptance | None, PAST] = None
 
 
 class Progress(Record):
@@ -357,11 +379,12 @@ class Closing(Record):
 class Assignment(Record):
     """An interim assignment through its four phases, as written in `assignment.yaml`."""
 
-    id: Slug
-    language: Language
+    id: Annotated[Slug, Fixed("it names the assignment's folder", "")]
+    language: Annotated[Language, Fixed("every document of the assignment is written in it",
+                                        "documents in another language need their own assignment")]
     title: Plain
     confidential: bool = False
-    documents: Documents = Documents()
+    documents: Annotated[Documents, PAST] = Documents()
     client: Client
     interim_manager: PersonId
     position: Position
@@ -369,8 +392,8 @@ class Assignment(Record):
     people: Annotated[list[Person], non_empty]
     intake: Intake
     analysis: Analysis | None = None
-    execution: Execution | None = None
-    closing: Closing | None = None
+    execution: Annotated[Execution | None, PAST] = None
+    closing: Annotated[Closing | None, PAST] = None
 
     def person(self, person_id: str) -> Person:
         """The person with this id; the rules guarantee every reference names one."""
@@ -391,30 +414,6 @@ class Assignment(Record):
         if self.analysis and self.analysis.milestones:
             return "analysis"
         return "intake"
-
-
-def final_status(a: Assignment, milestone_id: str) -> str | None:
-    """Rule 13: `closing.milestones`, else `done` from the last progress entry naming it.
-
-    Any other last status (at risk, late) is no final status: the handover report would
-    otherwise show a milestone still open beside objectives reported as met.
-    """
-    if a.closing and milestone_id in a.closing.milestones:
-        return a.closing.milestones[milestone_id]
-    return "done" if last_status(a, milestone_id) == "done" else None
-
-
-def last_status(a: Assignment, milestone_id: str, up_to: Day | None = None
-                ) -> str | None:
-    """The status of the last progress entry (held by `up_to`) naming the milestone.
-
-    An entry need not repeat every milestone: one reported done stays done in the reports
-    that follow, instead of reading "planned" again.
-    """
-    entries = sorted(a.execution.progress, key=lambda p: p.evaluation) if a.execution else []
-    named = [p.milestones[milestone_id] for p in entries if milestone_id in p.milestones
-             and (up_to is None or p.evaluation <= up_to)]
-    return named[-1] if named else None
 
 
 class Signatory(Record):

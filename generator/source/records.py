@@ -25,6 +25,7 @@ from generator.source.reading import Path_
 from generator.source.values import (  # noqa: F401 (re-exported: the declarations of the model)
     BASE,
     Check,
+    Fixed,
     Issue,
     Key,
     Problem,

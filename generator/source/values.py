@@ -2,7 +2,7 @@
 
 Each plain type is read one way and described to JSON Schema one way (`BASE`); a field's
 `Annotated[...]` steps (`Check`, `non_empty`, `matching`, `between`) carry their schema too;
-its markers (`Key`, `Ref`, `Unit`) say what the value is, and are no steps.
+its markers (`Key`, `Ref`, `Unit`, `Fixed`) say what the value is, and are no steps.
 """
 
 from __future__ import annotations
@@ -63,6 +63,18 @@ class Unit:
     """
 
     name: str
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """The field cannot be amended by a later change (`execution.changes[].amends`): an id,
+    the language, a fact of the past. A marker like `Ref`: says why, and what to do instead.
+
+    Every other field is amendable by default, so a new key needs no list to be named in.
+    """
+
+    why: str
+    instead: str
 
 
 @dataclass(frozen=True)

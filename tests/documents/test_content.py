@@ -466,3 +466,43 @@ def test_a_new_assignment_proposal_has_profile_approach_and_invoicing(tmp_path, 
     invoicing = "Facturatie" if nl else "Invoicing"
     assert d.facts(invoicing)[invoicing] == ("Maandelijks, op basis van de gepresteerde dagen"
                                              if nl else "Monthly, on the days worked")
+
+
+# ------------------------------------------------------------------ actions and the handover
+
+def test_actions_under_an_objective_or_of_their_own_read_so(tmp_path):
+    """An action serves a milestone, an objective or is a workstream of its own: the action
+    plan's column says which ("Dient": M2, D3, "Eigen werkstroom"); with every action under a
+    milestone it stays "Mijlpaal"."""
+    def loosen(data: dict) -> None:
+        a1, a2 = data["analysis"]["actions"]
+        del a1["milestone"]
+        a1["objective"] = "D3"
+        del a2["milestone"]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, loosen)), tmp_path / "b",
+                           only=("action-plan", "handbook"))
+        plain = built(EXAMPLE, tmp_path / "plain")
+    for name in ("action-plan.docx", "handbook.docx"):
+        table = Docx(out[name]).table("Nr.", "Dient", "Actie")
+        assert [row[:2] for row in table.rows[1:]] == [["A1", "D3"], ["A2", "Eigen werkstroom"]]
+    assert Docx(plain["action-plan.docx"]).table("Nr.", "Mijlpaal", "Actie").column("Mijlpaal") \
+        == ["M2", "M2"]
+
+
+def test_sources_of_an_earlier_version_build_with_their_handover_start(tmp_path):
+    """`handover_start`, the key before `handover: {start, end}`, still builds every
+    document; the exit plan says the start, as it did."""
+    def earlier(data: dict) -> None:
+        plan = data["intake"]["exit_plan"]
+        plan["handover_start"] = plan.pop("handover")["start"]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, earlier)), tmp_path / "b")
+    assert set(out) == {"proposal.docx", "action-plan.docx", "handbook.docx", "handover.docx",
+                        "progress-2027-02-19.docx"}
+    for name in ("proposal.docx", "handbook.docx", "handover.docx"):
+        lines = [p for p in Docx(out[name]).paragraphs if p.startswith("Opvolger:")]
+        assert lines == ["Opvolger: Jan Peeters (interne kandidaat).Start van de overdracht: "
+                         "17 mei 2027."], name  # a line break between (this reader drops it)
