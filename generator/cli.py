@@ -112,7 +112,7 @@ def validate(assignments: tuple[str, ...]) -> None:
     failed = 0
     for folder in folders:
         try:
-            loaded = load_assignment(folder, style_exists=brand.paragraph_style_for)
+            loaded = load_assignment(folder, style_exists=brand.paragraph_style_for, firm=firm)
         except SourceError as exc:
             failed += 1
             click.echo(str(exc), err=True)

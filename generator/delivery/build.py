@@ -112,7 +112,7 @@ class Builder:
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
             "applied": stamp.applied, **template_helpers(a, wording),
             "trail": functools.partial(history.trail, stamp.applied),
-            **job.kind.context(a, job.instance),
+            **job.kind.context(a, job.instance), **job.kind.offering(a, self.firm),
         }
         body = render(env, job.kind.template, context)
         markdown = render(env, "document.md.j2", {**context, "body": Md(body),
@@ -264,11 +264,12 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     source_date_epoch()  # a malformed one stops the run here, once, not per document
     workers = workers or available_cores()  # and so does a malformed INTERIM_JOBS
     run_ = _Run(BuildReport(), echo, error, warn, progress)
+    firm = load_firm(project.root, warn=warn)
     jobs = _planned_jobs(project, names, list(only), run_, draft=draft, as_of=as_of,
-                         skip_unavailable=skip_unavailable)
+                         skip_unavailable=skip_unavailable, firm=firm)
     if not jobs:
         return run_.report
-    builder = Builder(load_firm(project.root, warn=warn), root=project.root)
+    builder = Builder(firm, root=project.root)
     borrowed = builder.converter.template.borrowed_warning()
     if borrowed:
         warn(borrowed)
@@ -296,15 +297,15 @@ class _Run:
 
 
 def _planned_jobs(project: Project, names: Iterable[str], only: list[str], run_: _Run, *,
-                  draft: bool, as_of: datetime.date | None, skip_unavailable: bool
-                  ) -> list[Job]:
+                  draft: bool, as_of: datetime.date | None, skip_unavailable: bool,
+                  firm: Firm) -> list[Job]:
     """Each named assignment loaded and planned; what cannot be built is said so."""
     jobs: list[Job] = []
     brand = _brand_if_sound(project)
     for folder in project.folders(list(names)):
         try:
             loaded = load_assignment(
-                folder, style_exists=brand.paragraph_style_for if brand else None)
+                folder, style_exists=brand.paragraph_style_for if brand else None, firm=firm)
         except SourceError as exc:
             run_.fail(str(exc))
             continue

@@ -11,10 +11,10 @@ Field types say how text may be used downstream:
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from generator.source.commerce import VatTreatment, check_country, check_vat_number
 from generator.source.kind_ids import KIND_IDS, KindId
 from generator.source.records import (
     Check,
@@ -71,6 +71,9 @@ Id = Annotated[str, non_empty, Fixed("an id names its item in every document",
 PAST = Fixed("it records what happened on its own date", "a change cannot rewrite the past: "
              "correct the key itself where it was typed wrong")
 """What no change amends (`execution.changes[].amends`): ids and facts of the past."""
+Country = Annotated[str, Check(check_country, (("pattern", "^[A-Z]{2}$"),))]  # ISO 3166: BE
+VatNumber = Annotated[str, non_empty, Check(check_vat_number)]  # prefix and check digits
+Web = Annotated[str, matching(r"https?://[^\s/<>]+[^\s<>]*", "web address", "https://x.be/terms")]
 
 Language = Literal["nl", "en"]
 Organisation = Literal["client", "provider", "third_party"]
@@ -78,6 +81,25 @@ Level3 = Literal["low", "medium", "high"]
 MilestoneStatus = Literal["planned", "on_track", "at_risk", "late", "done"]
 FinalStatus = Literal["done", "not_achieved"]
 """A milestone's status when the assignment closes (rule 13): reached or not, nothing between."""
+
+
+def _per_language(value: Any) -> str | dict[str, str]:
+    """One text for every language, or `{nl: ..., en: ...}` (an English document must
+    never carry the Dutch footer)."""
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, dict) and value:
+        unknown = [str(key) for key in value if key not in ("nl", "en")]
+        if unknown:
+            raise Problem(f"unknown language {', '.join(unknown)}", "use the keys nl and en")
+        if all(isinstance(text, str) and text.strip() for text in value.values()):
+            return dict(value)
+    raise Problem("expected a text, or one text per language",
+                  "write one text, or one per language: `{nl: ..., en: ...}`")
+
+
+PerLanguage = Annotated[Any, Check(_per_language, (
+    ("description", "one text, or one per language: {nl: ..., en: ...}"),))]
 
 
 class Person(Record):
@@ -94,8 +116,10 @@ class Person(Record):
 class Client(Record):
     name: Plain
     address: Plain | None = None
-    vat_number: Plain | None = None
+    country: Country | None = None  # else the VAT number's: VAT treatment, public holidays
+    vat_number: VatNumber | None = None
     sponsor: PersonId
+    contact: PersonId | None = None  # the proposal's addressee ("t.a.v.")
 
 
 class Mandate(Record):
@@ -188,20 +212,50 @@ class ExitPlan(Record):
         return Handover(start=self.handover_start)
 
 
+class GeneralTerms(Record):
+    title: PerLanguage
+    link: Web | None = None
+
+
+class Policy(Record):
+    insurer: Plain
+    policy: Plain | None = None
+    cover: Amount
+    currency: Currency = "EUR"
+
+
+class Insurance(Record):
+    professional_liability: Policy | None = None
+    directors_and_officers: Policy | None = None  # a statutory mandate needs it
+
+
+class StandingTerms(Record):
+    """The firm's standing terms (firm.yaml `terms`); an assignment's `intake.terms` overrides
+    each one it gives."""
+
+    payment_days: int | None = None
+    non_solicitation_months: int | None = None
+    general_terms: GeneralTerms | None = None
+    insurance: Insurance | None = None
+
+
 class Terms(Record):
     currency: Currency = "EUR"
     day_rate: Money
     days_per_week: Amount
-    vat_percent: Amount
+    vat: VatTreatment | None = None  # overrides what the two countries give
+    vat_percent: Amount | None = None
     estimated_days: Amount | None = None
     expenses: Inline | None = None
     payment_days: int | None = None
     notice_days: int | None = None
     liability_cap: Inline | None = None
-    confidentiality: bool = False
     governing_law: Plain | None = None
     valid_until: Day | None = None
     invoicing: Inline | None = None
+    non_solicitation_months: int | None = None
+    general_terms: GeneralTerms | None = None
+    insurance: Insurance | None = None
 
 
 class Intake(Record):
@@ -423,31 +477,13 @@ class Signatory(Record):
     role: Plain
 
 
-def _per_language(value: Any) -> str | dict[str, str]:
-    """One text for every language, or `{nl: ..., en: ...}` (an English document must
-    never carry the Dutch footer)."""
-    if isinstance(value, str) and value.strip():
-        return value
-    if isinstance(value, dict) and value:
-        unknown = [str(key) for key in value if key not in ("nl", "en")]
-        if unknown:
-            raise Problem(f"unknown language {', '.join(unknown)}", "use the keys nl and en")
-        if all(isinstance(text, str) and text.strip() for text in value.values()):
-            return dict(value)
-    raise Problem("expected a text, or one text per language",
-                  "write `footer: text` or `footer: {nl: ..., en: ...}`")
-
-
-PerLanguage = Annotated[Any, Check(_per_language, (
-    ("description", "one text, or one per language: {nl: ..., en: ...}"),))]
-
-
 class Firm(Record):
     """The firm issuing the documents, from `firm.yaml` at the repository's root."""
 
     name: Plain
     address: Plain | None = None
-    vat_number: Plain | None = None
+    country: Country | None = None  # else its VAT number's country
+    vat_number: VatNumber | None = None
     email: Plain | None = None
     phone: Plain | None = None
     website: Plain | None = None
@@ -457,41 +493,17 @@ class Firm(Record):
     templates: RelativePath | None = None
     footer: PerLanguage | None = None
     signatory: Signatory | None = None
+    about: PerLanguage | None = None  # the firm in a few lines (Markdown), in the proposal
+    terms: StandingTerms = StandingTerms()
 
     def footer_for(self, language: str) -> str:
         """The footer line in a document's language ("" when none is given for it)."""
-        if isinstance(self.footer, dict):
-            return str(self.footer.get(language, ""))
-        return self.footer or ""
+        return in_language(self.footer, language)
+
+
+def in_language(value: str | dict[str, str] | None, language: str) -> str:
+    """A text given once or per language (`PerLanguage`), in one language ("" if none)."""
+    return str(value.get(language, "")) if isinstance(value, dict) else value or ""
 
 
 NEUTRAL_FIRM = Firm(name="Interim Management", language="nl")
-
-
-@dataclass(frozen=True)
-class Fee:
-    """The proposal's fee computation, in the currency of the terms."""
-
-    days: Decimal
-    day_rate: Decimal
-    excl_vat: Decimal
-    vat_percent: Decimal
-    vat: Decimal
-    incl_vat: Decimal
-    currency: str
-
-
-CENT = Decimal("0.01")
-
-
-def compute_fee(terms: Terms, period: Period) -> Fee:
-    """Days = days/week x calendar days (both ends) / 7, to the nearest half day, unless given."""
-    if terms.estimated_days is not None:
-        days = terms.estimated_days
-    else:
-        calendar_days = (period.end - period.start).days + 1
-        raw = terms.days_per_week * calendar_days / 7
-        days = (raw * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2
-    excl = (days * terms.day_rate).quantize(CENT, rounding=ROUND_HALF_UP)
-    vat = (excl * terms.vat_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-    return Fee(days, terms.day_rate, excl, terms.vat_percent, vat, excl + vat, terms.currency)

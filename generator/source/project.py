@@ -103,16 +103,22 @@ class Loaded:
 
 
 def load_assignment(folder: Path, *,
-                    style_exists: Callable[[str], object] | None = None) -> Loaded:
+                    style_exists: Callable[[str], object] | None = None,
+                    firm: Firm | None = None) -> Loaded:
     """Read, check and model one assignment folder; raises SourceError with every problem.
 
     With `style_exists` (the brand template's, handed in by delivery, which reads it),
-    `::: style` names are checked against the brand template too.
+    `::: style` names are checked against the brand template too. `firm` offers the
+    assignment (VAT, standing terms); by default the firm of the project holding `folder`.
     """
     report = Report()
+    if firm is None:
+        firm = load_firm(Project.find(folder).root, warn=lambda _: None)
+    offering = firm
     assignment, source = load(
         folder / ASSIGNMENT_FILE, Assignment, report, include_root=folder,
-        rules=lambda a, s, found: check_rules(a, s, folder.resolve(), found, style_exists))
+        rules=lambda a, s, found: check_rules(a, s, folder.resolve(), found, style_exists,
+                                              offering))
     return Loaded(assignment, folder, report.warnings, source.locate, source.as_typed)
 
 

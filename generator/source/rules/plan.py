@@ -201,7 +201,7 @@ def rule_terms(ctx: Context) -> None:
     if not 0.5 <= t.days_per_week <= 5:
         ctx.error((*path, "days_per_week"), f"{t.days_per_week} days per week is not possible",
                   "use a value from 0.5 to 5")
-    if not 0 <= t.vat_percent <= 100:
+    if t.vat_percent is not None and not 0 <= t.vat_percent <= 100:
         ctx.error((*path, "vat_percent"), f"VAT of {t.vat_percent} % is not possible",
                   "use a percentage from 0 to 100")
     if t.estimated_days is not None and t.estimated_days <= 0:
