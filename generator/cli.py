@@ -283,8 +283,13 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
 @_handle_errors
 def convert(source: Path, output: Path, reference_doc: Path | None, title: str | None) -> None:
     """Convert one Markdown file to a Word document with the brand template."""
+    from generator.source.safety import forbidden_character
     from generator.writer.converter import convert_file
 
+    found = forbidden_character(title or "")
+    if found:  # it would go into the document's properties and header as typed
+        raise GeneratorError(f"--title holds the control character {found[1]}, which a Word "
+                             "document may not hold (remove it from the title)")
     convert_file(source, output, reference_doc=reference_doc, title=title, warn=_warn)
 
 

@@ -96,6 +96,15 @@ def test_a_margin_in_centimetres_validates_and_builds(project: ExampleProject) -
     assert section.left_margin.twips == 1417
 
 
+def test_convert_refuses_a_title_holding_a_control_character(tmp_path: Path) -> None:
+    (tmp_path / "note.md").write_text("# Note\n\nText.\n", encoding="utf-8")
+    done = interim(tmp_path, "convert", "note.md", "-o", "note.docx", "--title", "Plan\x01B")
+    assert done.returncode == 1
+    assert done.stderr.strip() == ("--title holds the control character U+0001, which a Word "
+                                   "document may not hold (remove it from the title)")
+    assert not (tmp_path / "note.docx").exists()
+
+
 # ------------------------------------------------------------------------- the byte check
 
 @pytest.mark.parametrize("assignment", sorted(p.name for p in (ROOT / "assignments").iterdir()
