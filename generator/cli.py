@@ -92,19 +92,19 @@ def entry() -> None:
 @_handle_errors
 def validate(assignments: tuple[str, ...]) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
-    from generator.source.project import Project, load_assignment, load_firm
+    from generator.source.project import Project, firm_location, load_assignment, load_firm
     from generator.writer.converter import load_brand
 
     project = Project.find()
     try:
         firm = load_firm(project.root, warn=_warn)  # its sources are checked too
-        brand = load_brand(project.root, firm.brand_template)
+        brand = load_brand(project.root, firm.brand_template,
+                           firm_location(project.root, "brand_template"))
     except GeneratorError as exc:  # a located firm.yaml error, or the brand template's part
         click.echo(str(exc), err=True)
         sys.exit(1)
-    borrowed = brand.borrowed_warning()
-    if borrowed:
-        _warn(borrowed)
+    for notice in brand.notices():  # once per template, not per assignment
+        _warn(notice)
     folders = project.folders(assignments)
     if not folders:
         raise GeneratorError(f"no assignments under {display_path(project.assignments_dir)}; "
@@ -283,8 +283,13 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
 @_handle_errors
 def convert(source: Path, output: Path, reference_doc: Path | None, title: str | None) -> None:
     """Convert one Markdown file to a Word document with the brand template."""
+    from generator.source.safety import forbidden_character
     from generator.writer.converter import convert_file
 
+    found = forbidden_character(title or "")
+    if found:  # it would go into the document's properties and header as typed
+        raise GeneratorError(f"--title holds the control character {found[1]}, which a Word "
+                             "document may not hold (remove it from the title)")
     convert_file(source, output, reference_doc=reference_doc, title=title, warn=_warn)
 
 

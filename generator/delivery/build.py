@@ -41,7 +41,13 @@ from generator.errors import (
 from generator.source import history
 from generator.source.files import MAX_BRAND_BYTES, read_inside
 from generator.source.model import Assignment, Firm
-from generator.source.project import Loaded, Project, load_assignment, load_firm
+from generator.source.project import (
+    Loaded,
+    Project,
+    firm_location,
+    load_assignment,
+    load_firm,
+)
 from generator.writer.brand import Template
 from generator.writer.converter import (
     Converter,
@@ -63,8 +69,8 @@ class Builder:
     def __init__(self, firm: Firm, *, root: Path, reference_doc: Path | None = None):
         self.firm = firm
         self.root = root
-        brand = reference_doc or (root / firm.brand_template if firm.brand_template else None)
-        self.converter = Converter(brand)
+        self.converter = Converter(reference_doc) if reference_doc else Converter(
+            template=load_brand(root, firm.brand_template, firm_location(root, "brand_template")))
         self.firm_templates = root / firm.templates if firm.templates else None
         self.logo: dict[str, bytes] = {}
         if firm.logo:
@@ -270,9 +276,8 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     if not jobs:
         return run_.report
     builder = Builder(firm, root=project.root)
-    borrowed = builder.converter.template.borrowed_warning()
-    if borrowed:
-        warn(borrowed)
+    for notice in builder.converter.template.notices():  # once per run, not per document
+        warn(notice)
     _write_jobs(builder, jobs, out_dir, workers, run_)
     if run_.report.written:
         for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,

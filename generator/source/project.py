@@ -29,7 +29,7 @@ from generator.source.dialect import MarkdownError, picture_header
 from generator.source.files import MAX_BRAND_BYTES, MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.loading import load
 from generator.source.model import NEUTRAL_FIRM, Assignment, Firm
-from generator.source.reading import Path_, Source
+from generator.source.reading import Path_, Source, load_yaml
 from generator.source.rules import check_rules
 from generator.source.safety import resolve_inside
 
@@ -133,6 +133,13 @@ def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -
     firm, _ = load(path, Firm, Report(),
                    rules=lambda f, s, found: _check_firm_paths(f, s, root, found))
     return firm
+
+
+def firm_location(root: Path, key: str) -> Location:
+    """Where firm.yaml sets `key`: what is found later in the file a key names (the brand
+    template, read by the writer) is said at that line, as firm.yaml's own errors are."""
+    source = load_yaml(root / FIRM_FILE, Report())
+    return source.locate((key,)) if source else Location(root / FIRM_FILE)
 
 
 def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) -> None:
