@@ -14,12 +14,15 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 from generator.source.kind_ids import KIND_IDS
+
+if TYPE_CHECKING:
+    from generator.source.model import Firm
 
 # Commands import what they need when they run: `interim convert` never pays for the
 # model, and `interim validate` never for the Word engine.
@@ -105,6 +108,7 @@ def validate(assignments: tuple[str, ...]) -> None:
         sys.exit(1)
     for notice in brand.notices():  # once per template, not per assignment
         _warn(notice)
+    broken = _firm_template_problems(project.root, firm)
     folders = project.folders(assignments)
     if not folders:
         raise GeneratorError(f"no assignments under {display_path(project.assignments_dir)}; "
@@ -122,7 +126,23 @@ def validate(assignments: tuple[str, ...]) -> None:
         click.echo(f"ok  {loaded.assignment.id}")
     if failed:
         click.echo(f"{failed} of {len(folders)} assignments have errors", err=True)
+    if broken:
+        click.echo(f"the firm's templates have {len(broken)} error(s): every document that "
+                   "uses them would fail to build", err=True)
+    if failed or broken:
         sys.exit(1)
+
+
+def _firm_template_problems(root: Path, firm: Firm) -> list[str]:
+    """The firm's own templates compiled, each problem said: build would fail on them."""
+    if not firm.templates:
+        return []
+    from generator.documents.templating import check_templates
+
+    problems = check_templates(root / firm.templates, firm.language)
+    for problem in problems:
+        click.echo(problem, err=True)
+    return problems
 
 
 @main.command()

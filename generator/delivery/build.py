@@ -21,6 +21,7 @@ from generator.delivery.parallel import WorkerDied, available_cores, run
 from generator.delivery.planning import Job, Skipped, named_job, plan
 from generator.delivery.stamps import document_stamp, git_stamp
 from generator.documents.printing import count_sections, template_helpers
+from generator.documents.sandbox import Budget
 from generator.documents.templating import (
     Md,
     Wording,
@@ -120,9 +121,10 @@ class Builder:
             "trail": functools.partial(history.trail, stamp.applied),
             **job.kind.context(a, job.instance), **job.kind.offering(a, self.firm),
         }
-        body = render(env, job.kind.template, context)
+        budget = Budget()  # one operation budget for the document's two renderings
+        body = render(env, job.kind.template, context, budget)
         markdown = render(env, "document.md.j2", {**context, "body": Md(body),
-                                                   "toc": count_sections(body) > 3})
+                                                   "toc": count_sections(body) > 3}, budget)
         images = dict(self.logo)
         if job.kind.timeline:
             images["timeline.png"] = self.timeline(a, wording)
