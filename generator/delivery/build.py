@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.delivery.issuing import check_issued
 from generator.delivery.parallel import WorkerDied, available_cores, run
 from generator.delivery.planning import Job, Skipped, named_job, plan
 from generator.delivery.stamps import document_stamp, git_stamp
@@ -263,12 +264,13 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     """
     source_date_epoch()  # a malformed one stops the run here, once, not per document
     workers = workers or available_cores()  # and so does a malformed INTERIM_JOBS
-    run_ = _Run(BuildReport(), echo, error, warn, progress)
+    run_ = _Run(BuildReport(), echo, error, warn, progress, functools.cache(
+        lambda: Builder(load_firm(project.root, warn=warn), root=project.root)))
     jobs = _planned_jobs(project, names, list(only), run_, draft=draft, as_of=as_of,
                          skip_unavailable=skip_unavailable)
     if not jobs:
         return run_.report
-    builder = Builder(load_firm(project.root, warn=warn), root=project.root)
+    builder = run_.builder()
     borrowed = builder.converter.template.borrowed_warning()
     if borrowed:
         warn(borrowed)
@@ -289,6 +291,8 @@ class _Run:
     error: Callable[[str], None]
     warn: Callable[[Diagnostic], None]
     progress: Callable[[int, int], None]
+    builder: Callable[[], Builder]
+    """The run's one Builder, made when first needed."""
 
     def fail(self, message: str) -> None:
         self.report.failed.append(message)
@@ -310,6 +314,10 @@ def _planned_jobs(project: Project, names: Iterable[str], only: list[str], run_:
             continue
         for warning in loaded.warnings:
             run_.warn(warning)
+        refused = check_issued(loaded, run_.builder)  # an issued document never changes
+        if refused:
+            run_.fail(str(SourceError(refused)))
+            continue
         planned = plan(loaded, only, draft=draft, as_of=as_of)
         jobs += planned.jobs
         for skip in planned.skipped:
