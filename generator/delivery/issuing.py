@@ -119,9 +119,9 @@ def issue_document(loaded: Loaded, document: str, renderer: Renders, generator: 
             return Issued(earlier, path, new=False)
         raise GeneratorError(
             f"{record_location(source, loaded.folder, index)}: {_named(earlier)}; the "
-            f"sources now give version {record.version} dated {record.date} with other "
-            f"content (a new issue needs a new version: pin documents.<kind>.version, or "
-            f"documents.<kind>.date: {earlier.date} to keep the date)")
+            f"sources now render {record.version} dated {record.date} with other content, "
+            f"and an issued version never changes (put back its date, {earlier.date}, or give "
+            "the revised document a version of its own)")
     _record(loaded.folder, record, lines, records)
     return Issued(record, path, new=True)
 

@@ -142,13 +142,28 @@ def test_issuing_again_records_the_newer_version_and_keeps_the_older(
     assert "handbook 1.2 issued on 2027-02-19 would change" in refused
 
 
-def test_a_version_already_issued_with_other_content_is_not_recorded_again(
-        example: ExampleProject) -> None:
+def test_issue_refuses_while_an_issued_version_would_change(example: ExampleProject) -> None:
     issue("progress-2027-02-19")
     example.edit("        M2: at_risk", "        M2: late")
     said = run("issue", EXAMPLE_ID, "progress-2027-02-19")
     assert said.exit_code == 1
     assert "progress-2027-02-19 1.0 issued on 2027-02-19 would change" in said.output
+    assert len(records(example)) == 1
+
+
+def test_a_version_already_issued_with_other_content_is_not_recorded_again(
+        example: ExampleProject) -> None:
+    """The proposal 1.0 re-dated in place: as of its issue date it still reads as sent (so
+    validate passes), but the sources now give another 1.0: that needs a new version."""
+    issue("proposal")
+    example.edit("proposal: {version: \"1.0\", date: 2026-11-27}",
+                 "proposal: {version: \"1.0\", date: 2026-12-04}")
+    assert run("validate").exit_code == 0
+    said = run("issue", EXAMPLE_ID, "proposal")
+    assert said.exit_code == 1
+    assert "issued.yaml:6:5: proposal 1.0 issued on 2026-11-27; the sources now render 1.0 " \
+        "dated 2026-12-04 with other content, and an issued version never changes (put back " \
+        "its date, 2026-11-27, or give the revised document a version of its own)" in said.output
     assert len(records(example)) == 1
 
 
