@@ -8,6 +8,7 @@ sources give the same bytes.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime
 import functools
@@ -56,6 +57,10 @@ from generator.writer.package import source_date_epoch
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250
 """At the picture's 200 dpi this is the A4 text width: printed at its natural size."""
+ONE_PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==")
+"""What stands for the timeline where only a document's text is read (an issued version
+checked again): drawing it is most of a document's rendering time."""
 
 
 class Builder:
@@ -88,8 +93,10 @@ class Builder:
                 language, self.firm_templates, self.wording(language))
         return self._environments[language]
 
-    def markdown(self, job: Job) -> tuple[str, DocumentMeta, dict[str, bytes]]:
-        """The document as Markdown, with its metadata and generated pictures."""
+    def markdown(self, job: Job, *, pictures: bool = True
+                 ) -> tuple[str, DocumentMeta, dict[str, bytes]]:
+        """The document as Markdown, with its metadata and generated pictures (`pictures`
+        False: a one-pixel stand-in for the timeline, for a reader of the text alone)."""
         stamp = document_stamp(job)
         a = stamp.known
         env = self.environment(a.language)
@@ -120,7 +127,7 @@ class Builder:
                                                    "toc": count_sections(body) > 3})
         images = dict(self.logo)
         if job.kind.timeline:
-            images["timeline.png"] = self.timeline(a, wording)
+            images["timeline.png"] = self.timeline(a, wording) if pictures else ONE_PIXEL_PNG
         meta = DocumentMeta(
             title=f"{doc['title']} {occasion}" if occasion else doc["title"],
             subject=a.title,
@@ -165,8 +172,8 @@ class Builder:
                 legend=legend, width_px=TIMELINE_WIDTH_PX)
         return self._timelines[key]
 
-    def docx(self, job: Job) -> bytes:
-        markdown, meta, images = self.markdown(job)
+    def docx(self, job: Job, *, pictures: bool = True) -> bytes:
+        markdown, meta, images = self.markdown(job, pictures=pictures)
         return self.converter.convert(markdown, meta, base_dir=job.loaded.folder, images=images)
 
     def document(self, loaded: Loaded, kind: str, *, as_of: datetime.date | None = None,

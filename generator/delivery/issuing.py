@@ -12,10 +12,16 @@ place rewrites what the client already holds, a change says when the fact change
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
+import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,6 +41,7 @@ from generator.documents.templating import Wording
 from generator.errors import Diagnostic, GeneratorError, Location, Report, SourceError
 from generator.source.files import FileRefused, read_inside
 from generator.source.issued import (
+    DIGEST,
     ISSUED_FILE,
     IssuedRecord,
     read_issued,
@@ -64,7 +71,10 @@ class Renders(Protocol):
 
     firm: Firm
 
-    def docx(self, job: Job) -> bytes: ...
+    def markdown(self, job: Job, *, pictures: bool = True) -> tuple[str, Any, dict[str, bytes]]:
+        ...
+
+    def docx(self, job: Job, *, pictures: bool = True) -> bytes: ...
 
     def wording(self, language: str) -> Wording: ...
 
@@ -86,17 +96,103 @@ def check_issued(loaded: Loaded, renderer: Callable[[], Renders]) -> list[Diagno
     except SourceError as exc:
         return exc.diagnostics
     problems: list[Diagnostic] = []
+    digests = Digests.for_user()
     for index, record in enumerate(records):
         where = record_location(source, loaded.folder, index)
         try:
+            job = named_job(loaded, record.document, as_of=record.date)
+            key = _key(renderer(), job)
+            if digests.get(key) == record.digest:
+                continue  # this very Markdown was read as the issued text before
             lines = _render(loaded, record.document, record.date, renderer())[1]
         except GeneratorError as exc:
             problems.append(Diagnostic(where, f"{_named(record)} can no longer be built as "
                                        f"of {record.date}: {exc}", _hint(record)))
             continue
+        digests.put(key, digest(lines))
         if digest(lines) != record.digest:
             problems.append(_refusal(loaded, record, where, lines, renderer()))
     return problems
+
+
+class Digests:
+    """The digests of texts already read, by what they were rendered from.
+
+    A document's text is a function of its Markdown and the writer: once read, the same
+    Markdown (the sources as they were, rendered as of the same date) needs no .docx to
+    know its digest, which keeps `validate` quick with many issued versions. Kept in
+    `$XDG_CACHE_HOME/interim-docs/issued-<uid>/`, used only when that folder and each entry
+    are the user's alone; an entry that is not a digest is ignored (the text is read again).
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    @classmethod
+    def for_user(cls) -> Digests:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                 ".cache")
+        folder = Path(base) / "interim-docs" / f"issued-{os.getuid()}"
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            info = os.lstat(folder)
+        except OSError:
+            return cls(None)
+        return cls(folder if stat.S_ISDIR(info.st_mode) and _owned(info) else None)
+
+    def get(self, key: str) -> str | None:
+        if self.folder is None:
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(self.folder / key, flags)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            text = handle.read(80).decode("ascii", "replace").strip()
+        ok = _owned(info) and stat.S_ISREG(info.st_mode) and DIGEST.fullmatch(text)
+        return text if ok else None
+
+    def put(self, key: str, value: str) -> None:
+        if self.folder is not None:
+            with contextlib.suppress(OSError):
+                write_atomic(self.folder / key, value.encode("ascii"))
+
+
+def _owned(info: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _key(renderer: Renders, job: Job) -> str:
+    """What a document's text is made from: its Markdown, the firm's details as keys, the
+    pictures it names and the writer that reads it."""
+    markdown, _, images = renderer.markdown(job, pictures=False)
+    found = hashlib.sha256()
+    for part in (_writer(), json.dumps(sorted(firm_values(renderer.firm).items())),
+                 " ".join(sorted(images)), markdown):
+        found.update(part.encode("utf-8") + b"\0")
+    return found.hexdigest()
+
+
+@functools.cache
+def _writer() -> str:
+    """The writer, the Markdown dialect and the text reader as installed, with the parser's
+    release: a changed one reads every text again."""
+    from generator.source import dialect
+    from generator.writer import converter
+
+    files = sorted([*Path(converter.__file__).parent.glob("*.py"), Path(dialect.__file__),
+                    Path(__file__), Path(canonical_text.__code__.co_filename)])
+    releases = []
+    for package in ("interim-docs", "markdown-it-py", "mdit-py-plugins", "lxml"):
+        try:
+            releases.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            releases.append(package)
+    return ";".join([*releases, *(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}"
+                                  for f in files)])
 
 
 def issue_document(loaded: Loaded, document: str, renderer: Renders, generator: str | None
@@ -146,7 +242,7 @@ def render_issued(loaded: Loaded, document: str, renderer: Renders) -> bytes:
 def _render(loaded: Loaded, document: str, day: datetime.date | None, renderer: Renders
             ) -> tuple[Job, list[str]]:
     job = named_job(loaded, document, as_of=day)
-    return job, text_of(renderer.docx(job), renderer)
+    return job, text_of(renderer.docx(job, pictures=False), renderer)  # text: no pictures
 
 
 def text_of(docx: bytes, renderer: Renders) -> list[str]:

@@ -11,6 +11,7 @@ would read now, and a reader of the repository can see what the client holds.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +30,8 @@ DOCUMENT_NAME = "|".join(k for k in KIND_IDS if k != "progress") + r"|progress-\
 Document = Annotated[str, matching(DOCUMENT_NAME, "document name",
                                    "proposal, action-plan, handbook, handover or "
                                    "progress-YYYY-MM-DD, as `interim list` names them")]
-Digest = Annotated[str, matching(r"sha256:[0-9a-f]{64}", "digest",
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+Digest = Annotated[str, matching(DIGEST.pattern, "digest",
                                  "`interim issue` writes sha256: and 64 hex digits; "
                                  "do not edit a record by hand")]
 

@@ -7,6 +7,7 @@ import datetime
 import io
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
@@ -21,6 +22,7 @@ from generator.delivery.build import Builder
 from generator.delivery.canonical import canonical_text, digest
 from generator.delivery.issuing import text_of
 from generator.source.project import load_assignment, load_firm
+from generator.writer.converter import Converter
 from generator.writer.toc import fill_pages
 
 TARGET = 'target: "≤ 1,5 %"'
@@ -40,6 +42,14 @@ W2 = """    - id: W2
       amends:
         objectives.D1.target: "≤ 1,2 %"
 """
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test with a cache of its own: what one test read never answers another."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
 
 
 def run(*args: str) -> Result:
@@ -182,6 +192,33 @@ def test_redline_from_issued_takes_the_last_issued_version(example: ExampleProje
     newer = builder(example).document(loaded, "handbook")
     assert stories_text(resolve(red, accept=False)) == plain(older)
     assert stories_text(resolve(red, accept=True)) == plain(newer)
+
+
+def test_a_text_read_once_is_not_written_again_and_a_damaged_entry_is_ignored(
+        example: ExampleProject, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate renders each issued version's Markdown; the .docx (most of the time) only
+    when that Markdown was never read before. The cache never hides a change."""
+    written = []
+    convert = Converter.convert
+
+    def counted(self: Converter, *args, **kwargs) -> bytes:
+        written.append(1)
+        return convert(self, *args, **kwargs)
+
+    monkeypatch.setattr(Converter, "convert", counted)
+    issue("handbook")
+    assert run("validate").exit_code == 0
+    (entry,) = cache.glob("interim-docs/issued-*/*")
+    written.clear()
+    assert run("validate").exit_code == 0
+    assert written == []
+    entry.write_text("sha256:" + "0" * 64)  # not what the record says: read again
+    assert run("validate").exit_code == 0
+    assert written == [1] and entry.read_text() == records(example)[0]["digest"]
+    entry.write_bytes(b"\xff garbage")
+    assert run("validate").exit_code == 0
+    example.edit(TARGET, 'target: "≤ 1,2 %"')
+    assert run("validate").exit_code == 1
 
 
 def test_a_firm_that_moves_changes_no_issued_document(example: ExampleProject) -> None:
