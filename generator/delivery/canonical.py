@@ -156,8 +156,12 @@ def excerpt(text: str, start: int, width: int = 150) -> str:
     if len(text) <= width:
         return text
     left = max(0, min(start - width // 3, len(text) - width))
-    return ("…" if left else "") + text[left:left + width] + ("…" if left + width < len(text)
-                                                              else "")
+    right = left + width
+    if left:  # whole words at both ends
+        left = text.find(" ", left, start) + 1 or left
+    if right < len(text):
+        right = text.rfind(" ", start, right) if text.rfind(" ", start, right) > start else right
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
 # --------------------------------------------------------------------------- source keys

@@ -63,6 +63,12 @@ HEADER = """\
 issued:
 """
 _SECTIONS = ("intake", "analysis", "execution", "closing")
+_FACTS = {("period",), ("position",), ("client",), ("intake", "terms"),
+          ("intake", "exit_plan")}
+"""Where a value is a fact a change may amend (besides the items of a list, by id)."""
+_HISTORY = ("execution", "closing", "documents")
+"""Keys that record what happened (reports, changes, the closing, pinned dates): a dated
+change does not amend them; what was issued of them is put back."""
 _FIRM_KEYS = ("name", "address", "vat_number", "email", "phone", "website")
 
 
@@ -264,7 +270,11 @@ def _named(record: IssuedRecord) -> str:
     return f"{record.document} {record.version} issued on {record.date}"
 
 
-def _hint(record: IssuedRecord, amends: str = "") -> str:
+def _hint(record: IssuedRecord, amends: str = "", *, history: bool = False) -> str:
+    """How to go on: put back what was issued; a new fact of the plan is a dated change
+    (not so for `history`, what happened: a report, a change, the closing, as recorded)."""
+    if history:
+        return "an issued document never changes: put back what it was issued with"
     example = f"`amends: {{{amends}: ...}}`" if amends else "`amends`, `adds` or `drops`"
     return (f"an issued document never changes: put back what it was issued with, and record "
             f"a new fact as a dated change after {record.date}: `execution.changes[]` with "
@@ -291,9 +301,11 @@ def _refusal(loaded: Loaded, record: IssuedRecord, where: Location, lines: list[
         return Diagnostic(where, message + _no_key(record), _hint(record))
     first, *more = keys[:3]
     also = "".join(f"; also {key.location} {dotted(key.path)}" for key in more)
+    history = first.path[0] in _HISTORY
     return Diagnostic(first.location, f"{dotted(first.path)} prints where {message} "
                       f"(recorded at {where}{also})",
-                      _hint(record, _amends_path(source.data, first) if source else ""))
+                      _hint(record, _amends_path(source.data, first) if source else "",
+                            history=history))
 
 
 def _no_key(record: IssuedRecord) -> str:
@@ -317,18 +329,21 @@ def _date_forms(wording: Wording) -> Callable[[datetime.date], list[str]]:
 
 def _amends_path(data: Any, key: SourceKey) -> str:
     """The key as a change's `amends` names it: `objectives.D1.target`, `milestones.M2.title`,
-    `terms.day_rate` (the section left out, a list's item named by its id or date)."""
+    `terms.day_rate` (the section left out, a list's item named by its id or date); "" for
+    a text that is no fact of the plan (a summary, a finding), where no path would do."""
     parts: list[str] = []
-    node = data
+    node, named = data, False
     for part in key.path:
         item = node[part] if isinstance(node, dict | list) else None
         if isinstance(part, int):
             name = item.get("id") or item.get("date") if isinstance(item, dict) else None
+            named = named or name is not None
             parts.append(str(name if name is not None else part))
         elif not (not parts and part in _SECTIONS):
             parts.append(str(part))
         node = item
-    return ".".join(parts)
+    fact = named or key.path[:2] in _FACTS or key.path[:1] in _FACTS
+    return ".".join(parts) if fact and len(parts) > 1 else ""
 
 
 def _issued_text(folder: Path, record: IssuedRecord) -> list[str] | None:

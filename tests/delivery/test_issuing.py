@@ -114,6 +114,29 @@ def test_an_edit_in_place_of_a_printed_fact_is_refused_by_validate_and_build(
     assert not (example.root / "build" / EXAMPLE_ID / "handbook.docx").exists()
 
 
+def test_an_included_text_is_named_at_its_line_and_history_is_put_back(
+        example: ExampleProject) -> None:
+    """The words changed in `analyse.md` stand at their line there; a change's `why` is what
+    happened, so no dated change is offered, only putting it back."""
+    issue("handbook")
+    analysis = example.folder / "analyse.md"
+    text = analysis.read_text(encoding="utf-8")
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if "veertien interviews" in s)
+    analysis.write_text(text.replace("veertien interviews", "vijftien interviews"),
+                        encoding="utf-8")
+    said = run("validate").stderr
+    assert f"assignments/{EXAMPLE_ID}/analyse.md:{line}: analysis.summary prints where the " \
+        "handbook 1.2 issued on 2027-02-19 would change" in said, said
+    assert "steunt op veertien interviews" in said and "steunt op vijftien interviews" in said
+    analysis.write_text(text, encoding="utf-8")
+    example.edit("why: Late levering van de scanners", "why: Late levering door de leverancier")
+    said = run("validate").stderr
+    assert f"assignment.yaml:{example.line_of('why: Late levering')}:7: " \
+        "execution.changes[0].why prints where" in said, said
+    assert said.rstrip().endswith("1 of 1 assignments have errors")
+    assert "(an issued document never changes: put back what it was issued with)\n" in said
+
+
 def test_the_same_edit_as_a_dated_change_after_the_issue_is_accepted(
         example: ExampleProject) -> None:
     issue("handbook")
