@@ -110,7 +110,7 @@ def check_issued(loaded: Loaded, renderer: Callable[[], Renders]) -> list[Diagno
             key = _key(renderer(), job)
             if digests.get(key) == record.digest:
                 continue  # this very Markdown was read as the issued text before
-            lines = _render(loaded, record.document, record.date, renderer())[1]
+            lines = text_of(renderer().docx(job, pictures=False), renderer())
         except GeneratorError as exc:
             problems.append(Diagnostic(where, f"{_named(record)} can no longer be built as "
                                        f"of {record.date}: {exc}", _hint(record)))
