@@ -368,6 +368,10 @@ def _record(folder: Path, record: IssuedRecord, lines: list[str],
              f"    date: {record.date.isoformat()}\n    digest: {record.digest}\n"
              + (f"    generator: {json.dumps(record.generator)}\n" if record.generator else ""))
     target = folder / text_name(record.document, record.version)
+    if target.parent.is_symlink() or path.is_symlink():
+        raise GeneratorError(f"{target.parent if target.parent.is_symlink() else path} is a "
+                             "link: `interim issue` writes only inside the assignment folder "
+                             "(make it an ordinary folder or file)")
     try:
         target.parent.mkdir(exist_ok=True)
         write_atomic(target, ("\n".join(lines) + "\n").encode("utf-8"))

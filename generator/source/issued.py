@@ -52,8 +52,11 @@ class IssuedFile(Record):
 
 
 def text_name(document: str, version: str) -> str:
-    """`issued/handbook-1.1.txt`: where a record's text, as issued, is kept."""
-    return f"{TEXTS_FOLDER}/{document}-{version}.txt"
+    """`issued/handbook-1.1.txt`: where a record's text, as issued, is kept. A version is
+    text a source may pin: only letters, digits, `.`, `_` and `-` of it make the name, so
+    it stays a file of `issued/` (`1.0/../x` -> `1.0-..-x`, never a path)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", version).strip(".-") or "version"
+    return f"{TEXTS_FOLDER}/{document}-{safe}.txt"
 
 
 def read_issued(folder: Path) -> tuple[list[IssuedRecord], Source | None]:

@@ -21,6 +21,7 @@ from generator.cli import main
 from generator.delivery.build import Builder
 from generator.delivery.canonical import canonical_text, digest
 from generator.delivery.issuing import text_of
+from generator.source.issued import text_name
 from generator.source.project import load_assignment, load_firm
 from generator.writer.converter import Converter
 from generator.writer.toc import fill_pages
@@ -262,6 +263,22 @@ def test_a_record_edited_by_hand_is_refused_at_its_line(example: ExampleProject)
     assert result.exit_code == 1
     line = text.splitlines().index(next(s for s in text.splitlines() if "digest:" in s)) + 1
     assert f"issued.yaml:{line}:" in result.stderr and "is not a valid digest" in result.stderr
+
+
+def test_the_text_is_written_only_inside_the_assignment_folder(
+        example: ExampleProject, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A version (MAJOR.MINOR by rule, but text to the file name) names no path; `issued/`
+    linked elsewhere is refused, nothing written there."""
+    assert text_name("proposal", "1.0/../../x") == "issued/proposal-1.0-..-..-x.txt"
+    issue("proposal")
+    assert [p.name for p in (example.folder / "issued").iterdir()] == ["proposal-1.0.txt"]
+    outside = tmp_path_factory.mktemp("outside")
+    (example.folder / "issued" / "proposal-1.0.txt").unlink()
+    (example.folder / "issued").rmdir()
+    (example.folder / "issued").symlink_to(outside)
+    refused = run("issue", EXAMPLE_ID, "handbook")
+    assert refused.exit_code == 1 and "issued is a link" in refused.output, refused.output
+    assert list(outside.iterdir()) == [] and len(records(example)) == 1
 
 
 # --------------------------------------------------------------------------- canonical text
