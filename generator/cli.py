@@ -114,6 +114,7 @@ def validate(assignments: tuple[str, ...]) -> None:
         raise GeneratorError(f"no assignments under {display_path(project.assignments_dir)}; "
                              "create one with `interim new <id>`")
     failed = 0
+    renderer = functools.cache(lambda: _builder(firm, project.root))
     for folder in folders:
         try:
             loaded = load_assignment(folder, style_exists=brand.paragraph_style_for, firm=firm)
@@ -123,6 +124,11 @@ def validate(assignments: tuple[str, ...]) -> None:
             continue
         for warning in loaded.warnings:
             _warn(warning)
+        refused = _issued_refusals(loaded, renderer)
+        if refused:
+            failed += 1
+            click.echo(str(SourceError(refused)), err=True)
+            continue
         click.echo(f"ok  {loaded.assignment.id}")
     if failed:
         click.echo(f"{failed} of {len(folders)} assignments have errors", err=True)
@@ -143,6 +149,24 @@ def _firm_template_problems(root: Path, firm: Firm) -> list[str]:
     for problem in problems:
         click.echo(problem, err=True)
     return problems
+
+
+def _builder(firm: Any, root: Path) -> Any:
+    from generator.delivery.build import Builder
+
+    return Builder(firm, root=root)
+
+
+def _issued_refusals(loaded: Any, renderer: Callable[[], Any]) -> list[Diagnostic]:
+    """Issued documents rendered again (generator.delivery.issuing); an assignment that
+    issued none loads nothing of the documents for it."""
+    from generator.source.issued import ISSUED_FILE
+
+    if not os.path.lexists(loaded.folder / ISSUED_FILE):
+        return []
+    from generator.delivery.issuing import check_issued
+
+    return check_issued(loaded, renderer)
 
 
 @main.command()
@@ -275,8 +299,8 @@ class _ProgressBar:
 @click.argument("assignment")
 @click.argument("document")
 @click.option("--from", "older", required=True, metavar="V",
-              help="The older version: a git revision of the sources (HEAD~3, a tag; rev:X) "
-                   "or a history version (1.1; version:X).")
+              help="The older version: a git revision of the sources (HEAD~3, a tag; rev:X), "
+                   "a history version (1.1; version:X) or `issued` (the last issued one).")
 @click.option("--to", "newer", metavar="V",
               help="The newer version, named the same way (default: the working tree).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -291,6 +315,37 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
     project = Project.find()
     target = write_redline(project.root, assignment, document, older, newer, output, warn=_warn)
     click.echo(f"wrote {display_path(target)}")
+
+
+@main.command(name="issue")
+@click.argument("assignment")
+@click.argument("document")
+@_handle_errors
+def issue_(assignment: str, document: str) -> None:
+    """Record that DOCUMENT (proposal, handbook, progress-2027-02-19, ...) as it stands was
+    sent to the client: from then on, validate and build refuse sources that change it."""
+    from generator.delivery.build import Builder
+    from generator.delivery.issuing import issue_document
+    from generator.source.project import Project, load_assignment, load_firm
+    from generator.source.scaffold import generator_version
+
+    project = Project.find()
+    loaded = load_assignment(project.resolve(assignment))
+    for warning in loaded.warnings:
+        _warn(warning)
+    builder = Builder(load_firm(project.root, warn=_warn), root=project.root)
+    try:
+        version: str | None = generator_version()
+    except GeneratorError:  # a checkout never installed: the record names no version
+        version = None
+    done = issue_document(loaded, document, builder, version)
+    record = done.record
+    if done.new:
+        click.echo(f"issued {record.document} {record.version} of {record.date}: recorded in "
+                   f"{display_path(done.path)} (commit it with the sources)")
+    else:
+        click.echo(f"{record.document} {record.version} of {record.date} was issued already; "
+                   "nothing recorded")
 
 
 @main.command()

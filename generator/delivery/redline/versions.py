@@ -1,7 +1,8 @@
 """The two sides of a redline: naming a version of a document, and rendering it.
 
 A version is a git revision of the sources (`HEAD~3`, a tag; `rev:X`), a
-history version of the same sources (`1.1`; `version:X`), or the working tree.
+history version of the same sources (`1.1`; `version:X`), the last issued version
+(`issued`, generator.delivery.issuing), or the working tree.
 Both sides are rendered with the current generator, templates and firm.yaml, so
 a redline shows changes of content, never of tooling: a git revision's
 assignment folder is extracted into a temporary copy of the repository layout
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.delivery.build import Builder
+from generator.delivery.issuing import ISSUED, render_issued
 from generator.delivery.planning import Job, named_job
 from generator.errors import GeneratorError, display_path
 from generator.source import history
@@ -37,7 +39,7 @@ _GIT_TIMEOUT = 60
 class Version:
     """One side of a redline as the user named it."""
 
-    source: str  # "rev", "version" or "worktree"
+    source: str  # "rev", "version", "issued" or "worktree"
     name: str
     commit: str = ""
 
@@ -57,6 +59,8 @@ def parse_version(text: str | None, folder: Path) -> Version:
     """What `--from` / `--to` names; a name that is a history version and a revision is refused."""
     if text is None:
         return Version(WORKING_TREE, WORKING_TREE)
+    if text == ISSUED:  # the last issued version; a tag of that name is rev:issued
+        return Version(ISSUED, ISSUED)
     if text.startswith("rev:"):
         name = text.removeprefix("rev:")
         commit = _commit(name, folder)
@@ -88,6 +92,8 @@ def render_version(version: Version, folder: Path, document: str, builder: Build
         return render_history_version(folder, document, version.name, builder=builder)
     if version.source == "rev":
         return render_revision(folder, document, version, builder)
+    if version.source == ISSUED:
+        return render_issued(load_assignment(folder), document, builder)
     return render_document(folder, document, builder)
 
 
