@@ -270,6 +270,10 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
 
     project = Project.find()
     target = write_redline(project.root, assignment, document, older, newer, output, warn=_warn)
+    if target is None:
+        click.echo(f"no change between {older} and {newer or 'the working tree'} in {document}: "
+                   "nothing written")
+        return
     click.echo(f"wrote {display_path(target)}")
 
 
