@@ -262,6 +262,22 @@ def test_list_shows_id_client_period_phase_validity(example: ExampleProject,
     assert lines["broken-2027"].rstrip().endswith("INVALID (2 errors)")
 
 
+def test_list_keeps_its_columns_for_an_id_of_sixty_characters(example: ExampleProject,
+                                                                tmp_path: Path) -> None:
+    long_id = "lang-" * 11 + "abcde"
+    assert len(long_id) == 60
+    copy_example(tmp_path, long_id).edit("id: dl-logistiek-2027", f"id: {long_id}")
+    broken = copy_example(tmp_path, "kort")
+    broken.edit("sponsor: gdewit", "sponsor: nobody")
+    lines = run("list").stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [EXAMPLE_ID, "kort", long_id]
+    columns = {line.index("De Linde") if "De Linde" in line else line.index("?")
+               for line in lines}
+    assert columns == {len(long_id) + 2}, lines
+    valid = [line.index(" valid") for line in lines if line.endswith(" valid")]
+    assert len(valid) == 2 and len(set(valid)) == 1, lines
+
+
 def test_list_without_assignments_prints_nothing(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
