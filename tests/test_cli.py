@@ -33,7 +33,13 @@ def located(output: str) -> list[re.Match[str]]:
 
 # --------------------------------------------------------------------------- validate
 
+BASELINE_D3 = ("      baseline: Geen opvolger in beeld; afdeling zonder directeur sinds "
+               "oktober 2026\n")
+"""The example's one line whose absence is a warning (an objective without baseline)."""
+
+
 def test_validate_example_ok_with_one_warning(example: ExampleProject) -> None:
+    example.edit(BASELINE_D3, "")
     result = run("validate")
     assert result.exit_code == 0, result.output
     assert f"ok  {EXAMPLE_ID}" in result.stdout
@@ -237,6 +243,18 @@ def test_new_refuses_an_unknown_language(tmp_path: Path,
     assert "'fr' is not one of" in result.stderr
 
 
+def test_the_reference_example_validates_and_builds_without_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It warned "objective D3 has no baseline" on every `make`: a warning a new user
+    learns to ignore."""
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    checked = CliRunner().invoke(main, ["validate", EXAMPLE_ID])
+    assert (checked.exit_code, checked.stderr, checked.stdout) == (0, "", f"ok  {EXAMPLE_ID}\n")
+    built = CliRunner().invoke(main, ["build", EXAMPLE_ID, "--out", str(tmp_path), "-q"])
+    assert (built.exit_code, built.stderr) == (0, "")
+
+
 # --------------------------------------------------------------------------- list
 
 def test_list_shows_id_client_period_phase_validity(example: ExampleProject,
@@ -435,7 +453,7 @@ def test_the_command_says_everything_before_its_fast_exit(example: ExampleProjec
                           cwd=example.root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("wrote ") == 5 and done.stdout.endswith("\n")
-    assert "objective D3 has no baseline" in done.stderr
+    assert done.stderr.startswith("firm.yaml: no firm.yaml") and done.stderr.endswith("\n")
     refused = subprocess.run([str(INTERIM), "build", "nobody"], cwd=example.root,
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1 and "no assignment 'nobody'" in refused.stderr
