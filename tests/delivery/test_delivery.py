@@ -231,3 +231,6 @@ def test_ci_script_installs_what_the_tests_need() -> None:
     first_block = readme.split("```")[1]
     assert "make test" in script and "make test" in first_block
     assert "make example" in first_block
+    # and again on Debian's own python3 (3.11.2 on Debian 12), in a venv of its own
+    assert 'debian=/usr/bin/python3' in script
+    assert 'make test PYTHON="$debian" VENV=.venv-debian' in script
