@@ -297,6 +297,34 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     return run_.report
 
 
+def export_built(project: Project, names: Iterable[str], *, out_dir: Path,
+                 echo: Callable[[str], None] = lambda _: None,
+                 error: Callable[[str], None] = lambda _: None,
+                 warn: Callable[[Diagnostic], None] = lambda _: None) -> BuildReport:
+    """`interim pdf`: the PDF of each document `build_all` wrote under `out_dir`, exported
+    from that .docx (none is rendered or written again; `make pdf` after `make all`).
+    A document the assignment's phase allows but that was not built is a failure."""
+    firm = load_firm(project.root, warn=warn)
+    run_ = _Run(BuildReport(), echo, error, warn, lambda done, total: None,
+                functools.cache(lambda: Builder(firm, root=project.root)))
+    jobs = _planned_jobs(project, names, [], run_, draft=False, as_of=None,
+                         skip_unavailable=True, firm=firm)
+    built = []
+    for job in jobs:
+        path = job.folder(out_dir) / job.filename
+        if path.is_file():
+            built.append(path)
+        else:
+            run_.fail(f"{job.assignment.id}: {display_path(path)} is not built: run "
+                      f"`interim build {job.assignment.id} --out {display_path(out_dir)}` first")
+    if built:
+        for path in finish_layout(built, pdf=True, layout=False, echo=echo, warn=warn,
+                                  brand=run_.builder().converter.reference_doc):
+            run_.report.written.append(path)
+            echo(f"wrote {display_path(path)} ({_size(path)})")
+    return run_.report
+
+
 @dataclass
 class _Run:
     """One `build_all`: its report and whom it tells what it does."""
