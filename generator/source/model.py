@@ -457,6 +457,8 @@ class Firm(Record):
     templates: RelativePath | None = None
     footer: PerLanguage | None = None
     signatory: Signatory | None = None
+    words: list[Plain] = []
+    """Words the spell check accepts in every assignment: names, terms of the trade."""
 
     def footer_for(self, language: str) -> str:
         """The footer line in a document's language ("" when none is given for it)."""
