@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Diagnostic, Level
-from generator.source.hunspell import Hunspell
+from generator.source.hunspell import Hunspell, SpellingUnavailable
 from generator.source.model import Firm
 from generator.source.prose import Prose, assignment_prose
 
@@ -132,7 +132,7 @@ class SpellCheck:
             hunspell = self.dictionaries.setdefault(language, Hunspell(language))
             unknown = _unknown(hunspell, words, accepted, language in COMPOUNDING)
             suggestions = hunspell.suggestions(unknown)
-        except Exception:
+        except SpellingUnavailable:
             self.failed.add(language)
             raise
         warnings = []
@@ -143,7 +143,7 @@ class SpellCheck:
                         else "check it; ") + WORDS_HINT
                 warnings.append(Diagnostic(o.prose.locate(o.index), f"unknown word {o.word!r}",
                                            hint, Level.WARNING))
-        return warnings
+        return sorted(warnings, key=lambda d: d.location)
 
 
 def _unknown(hunspell: Hunspell, words: list[Occurrence], accepted: Accepted,

@@ -191,3 +191,17 @@ def test_plain_validate_loads_no_spell_check(example: ExampleProject) -> None:
                          check=True, cwd=example.root,
                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(("language", "right", "wrong"), [
+    ("nl", ["magazijn", "auto’s"], "magazjin"),
+    ("en", ["organisation", "client’s"], "recieve"),
+    ("fr", ["entreprise", "l’entreprise"], "entreprize"),
+])
+def test_each_language_judges_with_its_dictionary(language: str, right: list[str],
+                                                  wrong: str) -> None:
+    if not Path(f"/usr/share/hunspell/{hunspell.DICTIONARIES[language].name}.dic").exists():
+        pytest.skip(f"needs {hunspell.DICTIONARIES[language].package}")
+    checker = hunspell.Hunspell(language)
+    assert checker.unknown([*right, wrong]) == {wrong}
+    assert checker.suggestions([wrong])[wrong]  # at least one suggestion
