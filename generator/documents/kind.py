@@ -73,6 +73,8 @@ class Kind:
     gate: Callable[[Assignment], Gate]
     context: Callable[[Assignment, Instance], dict[str, Any]] = lambda a, i: {}
     instances: Callable[[Assignment, str], list[Instance]] = single
+    instance_gate: Callable[[Assignment, Instance], Gate | None] = lambda a, i: None
+    """A refusal of one instance alone (the report of a phase gate without its decision)."""
     timeline: bool = False
     dated: bool = False
     """One document per date (progress reports): its header and cover carry that date,

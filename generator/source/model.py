@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from generator.source.kind_ids import KIND_IDS, KindId
 from generator.source.records import (
@@ -161,10 +161,18 @@ class Successor(Record):
     name: Plain | None = None
     role: Plain | None = None
     status: Literal["known", "internal", "to_recruit"]
+    start: Day | None = None
+
+
+class ExitCriterion(Record):
+    """When the assignment is done; with an `id` the handover gives it a verdict."""
+    SHORTHAND: ClassVar[str] = "text"
+    id: Plain | None = None
+    text: Inline
 
 
 class ExitPlan(Record):
-    criteria: list[Inline] = []
+    criteria: list[ExitCriterion] = []
     successor: Successor | None = None
     handover_start: Day | None = None
 
@@ -266,13 +274,33 @@ class Analysis(Record):
     acceptance: Acceptance | None = None
 
 
+class Measurement(Record):
+    """A value as the client reads it and the last day it covers (else: the report's date)."""
+    SHORTHAND: ClassVar[str] = "value"
+    value: Plain
+    measured: Day | None = None
+    note: Inline | None = None
+
+
+class Effort(Record):
+    """Days worked and amount invoiced (excl. VAT) since the start, cumulative."""
+    days: Amount
+    invoiced: Money | None = None
+    note: Inline | None = None
+
+
 class Progress(Record):
     evaluation: Day
     summary: Block
+    status: Literal["on_track", "at_risk", "off_track"] | None = None
+    status_note: Inline | None = None
+    gate: Literal["go", "go_with_conditions", "stop"] | None = None
+    conditions: list[Inline] = []
     milestones: dict[MilestoneKey, MilestoneStatus] = {}
     decisions: list[Inline] = []
-    measurements: dict[ObjectiveKey, Plain] = {}
+    measurements: dict[ObjectiveKey, Measurement] = {}
     """Latest value per objective id, as the client reads it (`"3,1 %"`)."""
+    effort: Effort | None = None
     next_steps: list[Inline] = []
     date: Day | None = None
     """The report's date when it is not the evaluation's own."""
@@ -309,7 +337,13 @@ class Result(Record):
     objective: ObjectiveId
     status: Literal["met", "partial", "not_met"]
     value: Plain | None = None
+    measured: Day | None = None
     note: Inline | None = None
+
+
+class Verdict(Record):
+    status: Literal["met", "not_met"]
+    evidence: Inline | None = None
 
 
 class OpenItem(Record):
@@ -352,6 +386,8 @@ class Closing(Record):
     leadership: list[Leadership] = []
     evaluation_session: EvaluationSession | None = None
     recommendations: list[Inline] = []
+    effort: Effort | None = None
+    exit_criteria: dict[Plain, Verdict] = {}  # by `intake.exit_plan.criteria[].id`
 
 
 class Assignment(Record):
@@ -391,30 +427,6 @@ class Assignment(Record):
         if self.analysis and self.analysis.milestones:
             return "analysis"
         return "intake"
-
-
-def final_status(a: Assignment, milestone_id: str) -> str | None:
-    """Rule 13: `closing.milestones`, else `done` from the last progress entry naming it.
-
-    Any other last status (at risk, late) is no final status: the handover report would
-    otherwise show a milestone still open beside objectives reported as met.
-    """
-    if a.closing and milestone_id in a.closing.milestones:
-        return a.closing.milestones[milestone_id]
-    return "done" if last_status(a, milestone_id) == "done" else None
-
-
-def last_status(a: Assignment, milestone_id: str, up_to: Day | None = None
-                ) -> str | None:
-    """The status of the last progress entry (held by `up_to`) naming the milestone.
-
-    An entry need not repeat every milestone: one reported done stays done in the reports
-    that follow, instead of reading "planned" again.
-    """
-    entries = sorted(a.execution.progress, key=lambda p: p.evaluation) if a.execution else []
-    named = [p.milestones[milestone_id] for p in entries if milestone_id in p.milestones
-             and (up_to is None or p.evaluation <= up_to)]
-    return named[-1] if named else None
 
 
 class Signatory(Record):

@@ -146,10 +146,10 @@ def test_progress_nl_moment_next_measurements_and_steps(docs):
     moment = d.section_after("Evaluatiemoment")
     assert "Voortgangsevaluatie op 19 februari 2027." in moment
     assert "Volgend evaluatiemoment: 2 april 2027 (fasebeslissing)." in moment
-    measured = d.table("Nr.", "Doelstelling", "Vertrekpunt", "Streefwaarde", "Laatste meting")
-    assert measured.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "3,1 %"]
-    assert measured.row("D2")[2:] == ["9 %", "≤ 5 %", "8,2 %"]
-    assert measured.row("D3")[-1] == "nog niet gemeten"
+    measured = d.table("Nr.", "Doelstelling", "Vertrekpunt", "19 feb 2027", "Streefwaarde nu")
+    assert measured.row("D1")[2:] == ["4,2 %", "3,1 % (t/m 31 jan 2027)", "≤ 1,5 %"]
+    assert measured.row("D2")[2:] == ["9 %", "8,2 % (t/m 31 jan 2027)", "≤ 5 %"]
+    assert measured.row("D3")[-2] == "–"
     # milestones against the plan as changed up to this evaluation: W1 moved M2 to 26 March
     status = d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status")
     assert status.row("M2")[2:] == ["26 mrt 2027", "Jan Peeters", "Risico"]
@@ -168,12 +168,16 @@ def test_progress_en_each_report_its_own_moment_and_changes(docs):
         "Evaluation moment")
     assert "Next evaluation moment: 27 August 2027 (final evaluation)." in second.section_after(
         "Evaluation moment")
-    one = first.table("No.", "Objective", "Baseline", "Target", "Latest measurement")
-    assert one.row("F1")[2:] == ["19 days", "≤ 7 days", "15 days (March close)"]
-    assert one.row("F2")[-1] == "not yet measured"
-    two = second.table("No.", "Objective", "Baseline", "Target", "Latest measurement")
-    assert two.row("F1")[2:] == ["19 days", "≤ 7 days", "8 days (May close)"]
-    assert two.row("F3")[-1] == "± 7 %"
+    one = first.table("No.", "Objective", "Baseline", "16 Apr 2027", "Target now")
+    assert one.row("F1")[2:] == ["19 days", "15 working days (to 31 Mar 2027)", "≤ 7 days"]
+    assert one.row("F2")[-2] == "–"
+    # the second report shows the trend: each evaluation's measurement up to its date
+    two = second.table("No.", "Objective", "Baseline", "16 Apr 2027", "11 Jun 2027",
+                       "Target now")
+    assert two.row("F1")[2:] == ["19 days", "15 working days (to 31 Mar 2027)",
+                                 "8 working days (to 31 May 2027)", "≤ 7 days"]
+    assert two.row("F3")[2:4] == ["± 22 %", "± 14 %"]
+    assert two.row("F3")[-2] == "± 7 % (to 31 May 2027)"
     # the second report lists only what changed since the first evaluation
     assert "Changes since the previous evaluation" in second.headings1
     assert second.table("No.", "Date", "Change").row("C2")[2] == (
@@ -199,6 +203,7 @@ def test_last_progress_report_says_no_evaluation_follows(tmp_path):
     def last(data):
         data["analysis"]["evaluations"] = data["analysis"]["evaluations"][:1]
         data["analysis"]["evaluations"][0]["kind"] = "final"
+        data["execution"]["progress"] = data["execution"]["progress"][:1]
         del data["closing"]
 
     with source_date_epoch(EPOCH):
@@ -266,7 +271,8 @@ def test_handover_nl_summary_first_results_and_transfer(docs):
     assert d.headings1[0] == "Samenvatting"
     assert "Jan Peeters leidt de afdeling zelfstandig" in d.section_after("Samenvatting")
     results = d.table("Nr.", "Doelstelling", "Vertrekpunt", "Streefwaarde", "Resultaat")
-    assert results.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "1,3 % (april-juni 2027)", "Behaald"]
+    assert results.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "1,3 % (t/m 31 mei 2027) – april en "
+                                     "mei 2027", "Behaald"]
     final = d.table("Nr.", "Mijlpaal", "Deadline", "Status")
     assert [r[-1] for r in final.rows[1:]] == ["Afgerond"] * 4
     transfer = d.table("Onderwerp", "Aan", "Werkwijze", "Afgerond")
@@ -307,7 +313,8 @@ def test_handover_refused_for_a_milestone_without_final_status(example: ExampleP
     others = build_all(Project(example.root), [example.folder.name], [],
                        out_dir=example.root / "build", error=errors.append)
     assert sorted(p.name for p in others.written) == [
-        "action-plan.docx", "handbook.docx", "progress-2027-02-19.docx", "proposal.docx"]
+        "action-plan.docx", "handbook.docx", "progress-2027-02-19.docx",
+        "progress-2027-04-02.docx", "proposal.docx"]
     assert [s.kind for s in others.skipped] == ["handover"]
 
 
@@ -414,6 +421,7 @@ def test_reports_show_the_plan_as_changes_left_it_on_their_date(tmp_path):
             "objectives": ["D2"], "owner": "kjanssens",
             "acceptance": "Herzien beleid goedgekeurd door de CEO"}]}
         data["closing"]["milestones"] = {"M1": "done", "M2": "done", "M4": "done"}
+        del data["execution"]["progress"][1]["milestones"]["M3"]
 
     loaded = load_assignment(variant(EXAMPLE, tmp_path, change))
     a = loaded.assignment

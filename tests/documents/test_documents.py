@@ -43,12 +43,14 @@ EXPECT = {
                   "action-plan.docx": "Analyse en actieplan",
                   "handbook.docx": "Opdrachthandboek",
                   "progress-2027-02-19.docx": "Voortgangsrapport",
+                  "progress-2027-04-02.docx": "Voortgangsrapport",
                   "handover.docx": "Evaluatie- en overdrachtsrapport"},
         # dated by the facts they report (the acceptance, change W1, the evaluation, the
         # evaluation session), never by SOURCE_DATE_EPOCH; the proposal's date is pinned
         "dates": {"proposal.docx": "27 november 2026", "action-plan.docx": "1 februari 2027",
                   "handbook.docx": "19 februari 2027", "handover.docx": "25 juni 2027",
-                  "progress-2027-02-19.docx": "19 februari 2027"},
+                  "progress-2027-02-19.docx": "19 februari 2027",
+                  "progress-2027-04-02.docx": "2 april 2027"},
         "versions": {"action-plan.docx": "1.1", "handbook.docx": "1.2"},
         "months": ("januari", "februari", "maart", "juni", "november", "september"),
         "other_months": ("January", "February", "March", "June", "November", "September"),
@@ -83,6 +85,7 @@ ALL_DOCS = [(a, f) for a in ASSIGNMENTS for f in EXPECT[a]["files"]]
 # A progress report carries its evaluation date on the cover, in the subtitle and header.
 OCCASIONS = {
     "progress-2027-02-19.docx": ("Evaluatiemoment", "19 februari 2027"),
+    "progress-2027-04-02.docx": ("Evaluatiemoment", "2 april 2027"),
     "progress-2027-04-16.docx": ("Evaluation moment", "16 April 2027"),
     "progress-2027-06-11.docx": ("Evaluation moment", "11 June 2027"),
 }
@@ -503,7 +506,7 @@ def test_handover_nl(docs):
     results = d.table("Nr.", "Doelstelling", "Vertrekpunt", "Streefwaarde")
     d2 = results.row("D2")
     assert d2[2:4] == ["9 %", "≤ 5 %"]
-    assert "6,1 % (Q2 2027)" in d2[4]
+    assert d2[4].startswith("6,1 % (t/m 31 mei 2027)")
     assert d2[5] == "Deels behaald"
     assert_status_styles(d, {"Deels behaald": "At Risk", "Behaald": "Done"})
     milestones = d.table("Nr.", "Mijlpaal", "Deadline", "Status")
@@ -525,7 +528,8 @@ def test_handover_en(docs):
     d = open_doc(docs, ENGLISH, "handover.docx")
     results = d.table("No.", "Objective", "Baseline", "Target", "Result", "Status")
     assert results.row("F1")[2:] == ["19 days", "≤ 7 days",
-                                     "6 working days (June and July closes)", "Met"]
+                                     "6 working days (to 31 Jul 2027) – June and July closes",
+                                     "Met"]
     assert results.row("F2")[5] == "Partly met"
     assert_status_styles(d, {"Met": "Done", "Partly met": "At Risk"})
     assert results.column("No.") == ["F1", "F2", "F3", "F4"]

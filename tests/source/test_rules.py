@@ -31,8 +31,9 @@ def test_example_is_valid_with_exactly_the_baseline_warning(example: ExampleProj
 def test_every_rule_is_registered() -> None:
     # Rule 11 (unknown keys) is applied while validating structure; rule 10 has three parts,
     # rule 12 two (the documents' dates and versions, the changes); the handover's knowledge
-    # transfer due date is one more.
-    assert len(RULES) == 16
+    # transfer due date is one more; rules 14-17 (effort, measurement dates, phase gates and
+    # reports, exit criteria) one each.
+    assert len(RULES) == 20
     assert len(set(RULES)) == len(RULES)
 
 
@@ -230,7 +231,7 @@ def test_rule5_exit_plan_missing(example: ExampleProject) -> None:
 
 
 def test_rule5_exit_plan_without_criteria(example: ExampleProject) -> None:
-    example.cut("    criteria:\n", "    successor:")
+    example.cut("    criteria:", "    successor:")
     error = only(example.errors(), "has no criteria")
     assert_located(error, example.yaml, example.line_of("exit_plan:"), "criteria")
 
@@ -649,26 +650,28 @@ def test_rule8_closing_milestone_status_for_known_milestones(example: ExamplePro
 
 @pytest.mark.parametrize("status", ["late", "at_risk", "planned", "on_track"])
 def test_rule13_only_final_statuses_in_closing(example: ExampleProject, status: str) -> None:
-    example.edit("    M3: done\n", f"    M3: {status}\n")
+    example.edit("    M2: done\n    M3: done\n", f"    M2: done\n    M3: {status}\n")
     error = only(example.errors(), "not_achieved")
-    assert_located(error, example.yaml, example.line_of(f"M3: {status}"), "done")
+    assert_located(error, example.yaml, example.line_of(f"    M2: done\n    M3: {status}") + 1,
+                   "done")
 
 
 def test_rule13_milestone_without_final_status_warns_at_its_key(
         example: ExampleProject) -> None:
-    # M2 was last reported at risk: no final status, so `closing.milestones.M2` is asked for
-    example.cut("    M2: done\n", "    M3: done\n")
-    warning = only(example.warnings(), "milestone M2 has no final status")
+    # M3 was last reported on track: no final status, so `closing.milestones.M3` is asked for
+    example.cut("    M3: done\n", "    M4: done\n")
+    warning = only(example.warnings(), "milestone M3 has no final status")
     assert warning.level is Level.WARNING
     assert_located(warning, example.yaml, example.line_of("  milestones:                    #"),
-                   "`closing.milestones.M2: done` or `not_achieved`")
+                   "`closing.milestones.M3: done` or `not_achieved`")
 
 
 def test_rule13_done_in_the_last_progress_is_final(example: ExampleProject) -> None:
-    example.cut("    M1: done\n    M2: done\n", "    M3: done\n")  # M1 done at 2027-02-19
+    # M1 done at 2027-02-19, M2 at 2027-04-02, M3 last on track
+    example.cut("    M1: done\n    M2: done\n    M3: done\n", "    M4: done\n")
     messages = [w.message for w in example.warnings()]
-    assert not any("M1" in m for m in messages), messages
-    assert any("milestone M2 has no final status" in m for m in messages), messages
+    assert not any("M1" in m or "M2" in m for m in messages), messages
+    assert any("milestone M3 has no final status" in m for m in messages), messages
 
 
 def test_rule13_dropped_milestone_needs_no_final_status(example: ExampleProject) -> None:

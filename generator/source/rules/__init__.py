@@ -40,6 +40,12 @@ from generator.source.rules.plan import (
     rule_objectives_and_milestones,
     rule_terms,
 )
+from generator.source.rules.reports import (
+    rule_effort,
+    rule_exit_criteria,
+    rule_gates_and_reports,
+    rule_measured_by_the_report,
+)
 
 __all__ = ["PERSON_KEYS", "PLAN_RULES", "RULES", "Context", "Rule", "check_rules"]
 
@@ -60,6 +66,10 @@ RULES: tuple[Rule, ...] = (
     rule_markdown_as_written,
     rule_final_milestone_status,
     rule_transfer_due,
+    rule_effort,
+    rule_measured_by_the_report,
+    rule_gates_and_reports,
+    rule_exit_criteria,
 )
 
 

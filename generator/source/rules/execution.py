@@ -10,11 +10,12 @@ from typing import Any
 
 from generator.errors import Report
 from generator.source import history
-from generator.source.model import Assignment, Change, final_status
+from generator.source.model import Assignment, Change
 from generator.source.reading import Path_
 from generator.source.records import fields
 from generator.source.rules.context import Context, suggest, unique, unknown_references
 from generator.source.rules.plan import PLAN_RULES
+from generator.source.status import final_status
 
 
 def rule_execution_and_closing(ctx: Context) -> None:
