@@ -399,8 +399,8 @@ class _Nested(FieldKind):
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         if isinstance(value, annotation):  # built already, as in `Tree(leaves=[Leaf(...)])`
             return value
-        if getattr(annotation, "SHORTHAND", None) and not isinstance(value, dict | list):
-            value = {annotation.SHORTHAND: run.as_typed.get(path, value)}  # `D1: "3,1 %"`
+        if getattr(annotation, "SHORTHAND", None) and type(value) not in (dict, list):
+            value = {annotation.SHORTHAND: run.as_typed.get(path, value)}  # `D1: "3,1 %"`, prose
         if not isinstance(value, dict):
             return run.fail(path, f"expected `key: value` lines, got {describe(value)}",
                             "write `key: value` lines")
