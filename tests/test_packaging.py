@@ -338,7 +338,8 @@ def _schema_keys(node: dict, defs: dict, prefix: str, out: set[str],
         out.add(path)
         _schema_keys(child, defs, path, out, seen)
     if isinstance(node.get("additionalProperties"), dict) and node["additionalProperties"]:
-        out.add(f"{prefix}.<key>")
+        out.add(f"{prefix}.<key>")  # and the keys of the records under it (a measurement's)
+        _schema_keys(node["additionalProperties"], defs, f"{prefix}.<key>", out, seen)
 
 
 def schema_keys(schema: dict) -> tuple[set[str], set[str]]:
