@@ -4,6 +4,8 @@ known on a date, and the effort used against the estimate."""
 
 from __future__ import annotations
 
+import operator
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -117,3 +119,33 @@ def effort_figures(plan: Assignment, days: Decimal, invoiced: Decimal | None, da
         days, invoiced, fee.days, fee.excl_vat, elapsed, projected,
         None if projected is None else (projected * fee.day_rate).quantize(Decimal("0.01")),
         fee.currency)
+
+
+_FIGURE = re.compile(r"\s*(≤|<=|<|≥|>=|>)?\s*([+-]?\d[\d.,\u00a0 ]*)\s*(.*?)\s*")
+_MEETS = {"≤": operator.le, "<=": operator.le, "<": operator.lt,
+          "≥": operator.ge, ">=": operator.ge, ">": operator.gt}
+
+
+def figure(text: str | None, language: str) -> tuple[str, Decimal, str] | None:
+    """`"≤ 1,5 %"` -> ("≤", 1.5, "%") in the document's language (`1.234,5` in Dutch,
+    `1,234.5` in English); None when the text does not read as one number and a unit."""
+    found = _FIGURE.fullmatch(text or "")
+    if not found:
+        return None
+    comparison, digits, unit = found.groups()
+    thousands, decimal = (".", ",") if language == "nl" else (",", ".")
+    digits = re.sub(r"[\u00a0 ]", "", digits).replace(thousands, "").replace(decimal, ".")
+    try:
+        return comparison or "", Decimal(digits), unit
+    except ArithmeticError:
+        return None
+
+
+def meets(value: str | None, target: str | None, language: str) -> bool:
+    """Whether a value meets a target with a comparison (`1,3 %` meets `≤ 1,5 %`), when
+    both read as numbers of the same unit; False when they do not."""
+    reached, wanted = figure(value, language), figure(target, language)
+    if not reached or not wanted or reached[0] or wanted[0] not in _MEETS \
+            or reached[2] != wanted[2]:
+        return False
+    return bool(_MEETS[wanted[0]](reached[1], wanted[1]))

@@ -276,7 +276,7 @@ def test_handover_nl_summary_first_results_and_transfer(docs):
     final = d.table("Nr.", "Mijlpaal", "Deadline", "Status")
     assert [r[-1] for r in final.rows[1:]] == ["Afgerond"] * 4
     transfer = d.table("Onderwerp", "Aan", "Werkwijze", "Afgerond")
-    assert transfer.row("Opvolging van het verzuimbeleid")[-1] == "Nee, uiterlijk 9 jul 2027"
+    assert transfer.row("Opvolging van het verzuimbeleid")[-1] == "Nee, uiterlijk 25 jun 2027"
     assert transfer.row("Contacten met transporteurs")[-1] == "Ja"
     for heading in ("Openstaande punten", "Kennisoverdracht", "Overdracht van de leiding",
                     "Evaluatiesessie", "Aanbevelingen"):

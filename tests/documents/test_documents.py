@@ -537,8 +537,10 @@ def test_handover_en(docs):
     open_items = d.table("Item", "Next step", "Due", "New owner")
     assert open_items.row("Written procedure for the stock count")[-1] == (
         "Ada Okafor (Accounts Payable Lead)")
+    assert open_items.row("Closing meeting on the 2026 audit with the audit partner")[2] == (
+        "17 Sept 2027")  # after the end: an open item, never a transfer (rule 19)
     kt = d.table("Topic", "To", "Method", "Done")
-    assert kt.row("Audit file and lessons learned")[-1] == "No, by 17 Sept 2027"
+    assert kt.row("Audit file and lessons learned")[-1] == "Yes"
     assert d.table("Person", "Role").row("Ada Okafor")[2] == "Ready with support"
     assert "Involve the plant managers earlier in stock questions" in d.section_after(
         "Evaluation session")

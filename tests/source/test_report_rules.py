@@ -179,3 +179,60 @@ def test_rule17_a_successor_starting_after_the_end(example: ExampleProject) -> N
     warning = only(example.warnings(), "no overlap for the handover")
     assert_located(warning, example.yaml, example.line_of("start: 2027-07-01"),
                    "after the assignment ends on 2027-06-25")
+
+
+# --------------------------------------------------------------------------- rule 18: gaps
+
+def test_rule18_a_proposal_without_profile_or_approach_warns(example: ExampleProject) -> None:
+    example.cut("    profile: |", "  - id: jpeeters")
+    example.cut("  approach: |", "  success_factors:")
+    warnings = example.warnings()
+    profile = only(warnings, "no interim manager profile")
+    assert_located(profile, example.yaml, example.line_of("- id: lvermeulen"),
+                   "add `profile:` to lvermeulen")
+    approach = only(warnings, "the proposal has no approach")
+    assert_located(approach, example.yaml, example.line_of("intake:"), "`intake.approach`")
+
+
+def test_rule18_a_handover_without_summary_or_effort_warns(example: ExampleProject) -> None:
+    example.cut("  summary: |                     # optional Markdown: the report's",
+                "  milestones:                    #")
+    example.cut("  effort:  ", "  open_items:")
+    warnings = example.warnings()
+    for key in ("summary", "effort"):
+        warning = only(warnings, f"the handover report has no {key}")
+        assert_located(warning, example.yaml, example.line_of("closing:"),
+                       f"add `closing.{key}`")
+
+
+def test_rule18_a_progress_report_without_next_steps_warns(example: ExampleProject) -> None:
+    example.cut("      next_steps:\n        - Opleiding terugkeergesprekken", "  changes:")
+    warning = only(example.warnings(), "has no next steps")
+    assert_located(warning, example.yaml, example.line_of("- evaluation: 2027-04-02"),
+                   "the progress report of 2027-04-02", "`next_steps:`")
+
+
+# --------------------------------------------------------------------------- rule 19
+
+def test_rule19_a_result_judged_partial_that_meets_its_target(example: ExampleProject) -> None:
+    example.edit('      value: "6,1 %"', '      value: "4,8 %"')
+    warning = only(example.warnings(), "meets the target")
+    assert_located(warning, example.yaml, example.line_of("status: partial"),
+                   "D2 is judged partial, but its value 4,8 % meets the target ≤ 5 %",
+                   "`status: met`")
+
+
+def test_rule19_the_amended_target_is_the_one_met(example: ExampleProject) -> None:
+    # D2 at 6,1 %: not the target as proposed (≤ 5 %), but the target W1 amends it to
+    example.edit("        milestones.M2.due: 2027-03-26\n",
+                 '        milestones.M2.due: 2027-03-26\n        objectives.D2.target: "≤ 6,5 %"\n')
+    warning = only(example.warnings(), "meets the target")
+    assert "target ≤ 6,5 %" in warning.message
+
+
+def test_rule19_a_transfer_due_after_the_end(example: ExampleProject) -> None:
+    example.edit("      due: 2027-06-25            # a transfer",
+                 "      due: 2027-07-09            # a transfer")
+    warning = only(example.warnings(), "knowledge transfer is due 2027-07-09")
+    assert_located(warning, example.yaml, example.line_of("due: 2027-07-09"),
+                   "after the assignment ends on 2027-06-25", "open item")

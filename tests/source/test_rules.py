@@ -32,8 +32,8 @@ def test_every_rule_is_registered() -> None:
     # Rule 11 (unknown keys) is applied while validating structure; rule 10 has three parts,
     # rule 12 two (the documents' dates and versions, the changes); the handover's knowledge
     # transfer due date is one more; rules 14-17 (effort, measurement dates, phase gates and
-    # reports, exit criteria) one each.
-    assert len(RULES) == 20
+    # reports, exit criteria), 18 (no silent gaps) and 19 (handover consistency) one each.
+    assert len(RULES) == 22
     assert len(set(RULES)) == len(RULES)
 
 
@@ -682,7 +682,7 @@ def test_rule13_dropped_milestone_needs_no_final_status(example: ExampleProject)
 
 
 def test_transfer_not_done_names_its_due_date(example: ExampleProject) -> None:
-    example.cut("      due: 2027-07-09            # a transfer not done", "  leadership:")
+    example.cut("      due: 2027-06-25            # a transfer not done", "  leadership:")
     error = only(example.errors(), "is not done and has no due date")
     assert_located(error, example.yaml, example.line_of("- topic: Opvolging van het verzuimbeleid"),
                    "add `due: YYYY-MM-DD`")

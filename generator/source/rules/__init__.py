@@ -44,7 +44,9 @@ from generator.source.rules.reports import (
     rule_effort,
     rule_exit_criteria,
     rule_gates_and_reports,
+    rule_handover_consistency,
     rule_measured_by_the_report,
+    rule_no_silent_gaps,
 )
 
 __all__ = ["PERSON_KEYS", "PLAN_RULES", "RULES", "Context", "Rule", "check_rules"]
@@ -70,6 +72,8 @@ RULES: tuple[Rule, ...] = (
     rule_measured_by_the_report,
     rule_gates_and_reports,
     rule_exit_criteria,
+    rule_no_silent_gaps,
+    rule_handover_consistency,
 )
 
 

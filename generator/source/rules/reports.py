@@ -158,3 +158,53 @@ def rule_exit_criteria(ctx: Context) -> None:
                         ("closing",), f"exit criterion {criterion.id} has no verdict; the "
                         "handover report will not build", f"set `closing.exit_criteria."
                         f"{criterion.id}: {{status: met}}` or `not_met`, with `evidence:`")
+
+
+def rule_no_silent_gaps(ctx: Context) -> None:
+    """18. A section a client expects is never silently missing from a document the phase
+    allows: a warning names the key; the document still builds, without that section."""
+    a = ctx.assignment
+    manager = a.person(a.interim_manager) if a.interim_manager in ctx.people() else None
+    gaps: list[tuple[Path_, str, str]] = []
+    if manager is not None and not manager.profile:
+        place = next(("people", i) for i, p in enumerate(a.people) if p is manager)
+        gaps.append((place, "the proposal has no interim manager profile",
+                     f"add `profile:` to {manager.id} in `people`"))
+    if not a.intake.approach:
+        gaps.append((("intake",), "the proposal has no approach", "add `intake.approach`"))
+    for i, entry in enumerate(a.execution.progress if a.execution else []):
+        for key in ("summary", "next_steps"):
+            if not getattr(entry, key):
+                gaps.append((("execution", "progress", i), f"the progress report of "
+                             f"{entry.evaluation} has no {key.replace('_', ' ')}",
+                             f"add `{key}:` to its entry"))
+    if a.closing:
+        for key in ("summary", "effort"):
+            if not getattr(a.closing, key):
+                gaps.append((("closing",), f"the handover report has no {key}",
+                             f"add `closing.{key}`"))
+    for path, message, hint in gaps:
+        ctx.warning(path, message, hint)
+
+
+def rule_handover_consistency(ctx: Context) -> None:
+    """19. The handover does not contradict itself: a result judged partly or not met
+    whose value meets the target as amended, or a knowledge transfer due after the end
+    of the assignment, is a warning."""
+    a = ctx.assignment
+    if not a.closing:
+        return
+    final = history.amended(a)
+    targets = {o.id: o.target for o in final.intake.objectives}
+    for i, result in enumerate(a.closing.results):
+        target = targets.get(result.objective)
+        if result.status != "met" and status.meets(result.value, target, a.language):
+            ctx.warning(("closing", "results", i, "status"), f"{result.objective} is judged "
+                        f"{result.status}, but its value {result.value} meets the target "
+                        f"{target}", "set `status: met`, or correct the value")
+    for i, transfer in enumerate(a.closing.knowledge_transfer):
+        if not transfer.done and transfer.due and transfer.due > final.period.end:
+            ctx.warning(("closing", "knowledge_transfer", i, "due"), f"the knowledge "
+                        f"transfer is due {transfer.due}, after the assignment ends on "
+                        f"{final.period.end}", "plan it before the end, or hand it over as "
+                        "an open item with its new owner")
