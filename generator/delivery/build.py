@@ -101,6 +101,7 @@ class Builder:
             "title": wording.title(job.kind.id),
             "occasion": occasion,
             "kind": job.kind.id,
+            "memo": job.kind.memo,
             "version": stamp.version,
             "date": stamp.date,
             "date_text": fmt.date(stamp.date),

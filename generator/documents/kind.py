@@ -79,4 +79,7 @@ class Kind:
     dated: bool = False
     """One document per date (progress reports): its header and cover carry that date,
     so two reports of one assignment never look alike."""
+    memo: bool = False
+    """A memo: one opening block (its context's `evaluation`) instead of a cover page,
+    document control and contents (a progress report, read in two pages)."""
 

@@ -9,10 +9,6 @@ from generator.source import history, status
 from generator.source.model import Assignment, Change, Measurement, Objective, Progress
 from generator.source.status import last_status
 
-SHORT_REPORT_ROWS = 20
-"""Up to this many milestones, measurements, decisions, changes and next steps together,
-a progress report fits on a few pages and a contents page would only stand in the way."""
-
 
 def gate(a: Assignment) -> Gate:
     if not a.execution or not a.execution.progress:
@@ -68,14 +64,12 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
                 for m in a.analysis.milestones]
     effort = entry.effort and status.effort_figures(
         a, entry.effort.days, entry.effort.invoiced, entry.evaluation)
-    rows = len(statuses) + len(over_time if held else []) + len(entry.decisions) \
-        + len(approved) + len(changes) + len(entry.next_steps)
     return {"entry": entry, "evaluation": evaluation, "changes": changes,
             "approved": approved, "glance": status.at_a_glance(a, entry),
             "statuses": statuses, "held": held, "over_time": over_time if held else [],
             "effort": effort,
             "next_evaluation": upcoming[0] if upcoming else None,
-            "previous_evaluation": since, "short": rows <= SHORT_REPORT_ROWS}
+            "previous_evaluation": since}
 
 
 KIND = Kind(
@@ -86,4 +80,5 @@ KIND = Kind(
     instance_gate=instance_gate,
     context=context,
     dated=True,
+    memo=True,
 )

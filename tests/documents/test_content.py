@@ -143,9 +143,9 @@ def test_proposal_without_profile_or_approach_has_no_empty_sections(tmp_path):
 
 def test_progress_nl_moment_next_measurements_and_steps(docs):
     d = read(docs, EXAMPLE, "progress-2027-02-19.docx")
-    moment = d.section_after("Evaluatiemoment")
-    assert "Voortgangsevaluatie op 19 februari 2027." in moment
-    assert "Volgend evaluatiemoment: 2 april 2027 (fasebeslissing)." in moment
+    assert d.facts("Document")["Evaluatiemoment"] == "Voortgangsevaluatie, 19 februari 2027"
+    assert "Volgend evaluatiemoment: 2 april 2027 (fasebeslissing)." in d.section_after(
+        "Volgende stappen")  # the memo ends with the next evaluation
     measured = d.table("Nr.", "Doelstelling", "Vertrekpunt", "19 feb 2027", "Streefwaarde nu")
     assert measured.row("D1")[2:] == ["4,2 %", "3,1 % (t/m 31 jan 2027)", "≤ 1,5 %"]
     assert measured.row("D2")[2:] == ["9 %", "8,2 % (t/m 31 jan 2027)", "≤ 5 %"]
@@ -158,16 +158,17 @@ def test_progress_nl_moment_next_measurements_and_steps(docs):
     steps = d.section_after("Volgende stappen")
     assert "WMS-koppeling testen in de extra testweek" in steps
     assert "Opleiding pickers plannen na de test" in steps
-    assert not has_toc(d)  # little to say: the report starts right after the control block
+    assert not has_toc(d)  # a memo: no contents page
 
 
 def test_progress_en_each_report_its_own_moment_and_changes(docs):
     first = read(docs, ENGLISH, "progress-2027-04-16.docx")
     second = read(docs, ENGLISH, "progress-2027-06-11.docx")
     assert "Next evaluation moment: 11 June 2027 (phase gate)." in first.section_after(
-        "Evaluation moment")
+        "Next steps")
     assert "Next evaluation moment: 27 August 2027 (final evaluation)." in second.section_after(
-        "Evaluation moment")
+        "Next steps")
+    assert second.facts("Document")["Evaluation moment"] == "Phase gate, 11 June 2027"
     one = first.table("No.", "Objective", "Baseline", "16 Apr 2027", "Target now")
     assert one.row("F1")[2:] == ["19 days", "15 working days (to 31 Mar 2027)", "≤ 7 days"]
     assert one.row("F2")[-2] == "–"
@@ -189,14 +190,21 @@ def test_progress_en_each_report_its_own_moment_and_changes(docs):
     assert "Run the April close on the new calendar" in first.section_after("Next steps")
 
 
-def test_progress_with_much_to_say_has_a_contents_page(tmp_path):
+def test_a_progress_report_is_a_memo_however_much_it_says(tmp_path):
+    """One opening block, never a cover page, document control or contents page."""
     def busy(data):
         data["execution"]["progress"][0]["decisions"] = [f"Besluit {i}" for i in range(1, 21)]
 
     with source_date_epoch(EPOCH):
         out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, busy)), tmp_path / "b",
                            only=("progress",))
-    assert has_toc(Docx(out["progress-2027-02-19.docx"]))
+    d = Docx(out["progress-2027-02-19.docx"])
+    assert not has_toc(d)
+    assert d.styled(d.style_id("Cover")) == [] and d.styled("TOCHeading") == []
+    assert d.headings1[:2] == ["Status", "Beslissingen"]  # right under the opening block
+    opening = d.facts("Document")
+    assert opening["Deelnemers"] == "Greet De Wit, Luc Vermeulen"
+    assert opening["Interim manager"] == "Luc Vermeulen"
 
 
 def test_last_progress_report_says_no_evaluation_follows(tmp_path):
@@ -209,7 +217,7 @@ def test_last_progress_report_says_no_evaluation_follows(tmp_path):
     with source_date_epoch(EPOCH):
         out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, last)), tmp_path / "b",
                            only=("progress",))
-    moment = Docx(out["progress-2027-02-19.docx"]).section_after("Evaluatiemoment")
+    moment = Docx(out["progress-2027-02-19.docx"]).section_after("Volgende stappen")
     assert "Dit was het laatste afgesproken evaluatiemoment." in moment
     assert "Volgend evaluatiemoment" not in moment
 
@@ -331,7 +339,10 @@ def test_client_pages_read_as_written_for_the_client(docs, assignment):
         assert ["Gegeven", "Waarde"] not in headers and ["Item", "Value"] not in headers, name
         manager = "Els Bosmans" if assignment == ANALYSIS else \
             "Luc Vermeulen" if assignment == EXAMPLE else "Hannah Clarke"
-        assert f"Interim manager: {manager}\n" in d.cover + "\n", name
+        if name.startswith("progress-"):  # a memo: the opening block names the manager
+            assert d.facts("Document")["Interim manager"] == manager, name
+        else:
+            assert f"Interim manager: {manager}\n" in d.cover + "\n", name
         assert "consultan" not in text.lower(), name
 
 
@@ -383,8 +394,9 @@ def test_assignment_in_analysis_reads_complete(docs):
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice (soffice) and pdftotext needed")
-def test_printed_pages_of_a_short_progress_report_and_the_draft_plan(docs, tmp_path):
+def test_printed_pages_of_the_progress_memos_and_the_draft_plan(docs, tmp_path):
     sources = {"progress": docs[EXAMPLE]["progress-2027-02-19.docx"],
+               "gate": docs[EXAMPLE]["progress-2027-04-02.docx"],
                "plan": docs[ANALYSIS]["action-plan.docx"]}
     for name, path in sources.items():
         shutil.copy(path, tmp_path / f"{name}.docx")
@@ -399,11 +411,13 @@ def test_printed_pages_of_a_short_progress_report_and_the_draft_plan(docs, tmp_p
                               check=True, capture_output=True, text=True).stdout
         return text.split("\f")
 
-    progress = pages("progress")
-    # no contents page: the evaluation moment follows the control block on page 2
-    assert "Documentbeheer" in progress[1] and "Evaluatiemoment" in progress[1]
-    assert "Inhoud" not in "".join(progress)
-    assert "2 april 2027" in progress[1]
+    for name in ("progress", "gate"):
+        memo = [page for page in pages(name) if page.strip()]
+        # a memo: the opening block, status and decisions on page 1, two pages in all
+        assert len(memo) <= 2, (name, len(memo))
+        assert "Evaluatiemoment" in memo[0] and "Beslissingen" in memo[0], name
+        assert "Documentbeheer" not in "".join(memo) and "Inhoud" not in "".join(memo)
+    assert "2 april 2027" in pages("progress")[-2]
     plan = pages("plan")
     assert "CONCEPT" in plan[0] and "Concept – ter aanvaarding" in plan[1]
     assert "ter aanvaarding voorgelegd aan de opdrachtgever" in "".join(plan)
