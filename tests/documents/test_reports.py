@@ -180,3 +180,12 @@ def test_the_handover_is_refused_for_a_criterion_without_verdict(example: Exampl
     assert not report.written
     (message,) = errors
     assert "closing.exit_criteria.X2" in message and "not_met" in message
+
+
+def test_exit_criteria_print_their_text_never_their_id(docs):
+    """The proposal and handbook list the criteria as written; `{id, text}` prints the text."""
+    for name in ("proposal.docx", "handbook.docx"):
+        texts = [text for _, text in body(docs[EXAMPLE][name])]
+        assert "Leveringsfouten drie maanden op rij ≤ 1,5 %" in texts, name
+        assert "Opvolger aangesteld en ingewerkt" in texts, name
+        assert not any("X1" in t or "ExitCriterion" in t for t in texts), name
