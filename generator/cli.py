@@ -22,7 +22,7 @@ from generator.errors import Diagnostic, GeneratorError, SourceError, display_pa
 from generator.source.kind_ids import KIND_IDS
 
 if TYPE_CHECKING:
-    from generator.source.model import Firm
+    from generator.source.firm import Firm
 
 # Commands import what they need when they run: `interim convert` never pays for the
 # model, and `interim validate` never for the Word engine.
