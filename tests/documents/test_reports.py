@@ -89,12 +89,12 @@ def test_no_decision_taken_is_never_said_on_the_day_a_change_was_approved(tmp_pa
 
 def test_the_effort_line_gives_days_fees_elapsed_and_projection(docs):
     (line,) = section(docs[EXAMPLE]["progress-2027-04-02.docx"], "Inzet en honorarium")
-    assert line == ("47 van 95 geraamde dagen gewerkt (49 %). € 39.900,00 van € 99.750,00 "
-                    "gefactureerd, excl. btw (40 %). 49 % van de looptijd is verstreken. "
+    assert line == ("47 van 93,5 geraamde dagen gewerkt (50 %). € 39.900,00 van € 98.175,00 "
+                    "gefactureerd, excl. btw (41 %). 49 % van de looptijd is verstreken. "
                     "Verwacht bij afronding: 95 dagen (€ 99.750,00).")
     (english,) = section(docs[ENGLISH]["progress-2027-06-11.docx"], "Effort and fees")
-    assert english == ("44 of 77 estimated days worked (57%). €50,000.00 of €96,250.00 "
-                       "invoiced, excl. VAT (52%). 57% of the period has elapsed. Projected "
+    assert english == ("44 of 75 estimated days worked (59%). €50,000.00 of €93,750.00 "
+                       "invoiced, excl. VAT (53%). 57% of the period has elapsed. Projected "
                        "at completion: 77 days (€96,250.00).")
 
 
@@ -143,7 +143,7 @@ def test_the_handover_tests_the_exit_criteria_near_the_top(docs):
     rows = table(handover, "Criterium", "Oordeel")
     assert rows[1:] == [
         ["Leveringsfouten drie maanden op rij ≤ 1,5 %", "Niet gehaald",
-         "Maart 1,6 %, april 1,4 %, mei 1,2 %: twee maanden op rij, niet drie"],
+         "In maart 1,6 %, april 1,4 %, mei 1,2 %: twee maanden op rij, niet drie"],
         ["Opvolger aangesteld en ingewerkt", "Gehaald",
          "Jan Peeters leidt de afdeling sinds 14 juni 2027"]]
     summary = section(handover, "Samenvatting")
@@ -155,9 +155,9 @@ def test_the_handover_tests_the_exit_criteria_near_the_top(docs):
 def test_the_handover_gives_effort_totals_variance_and_reason(docs):
     effort = section(docs[EXAMPLE]["handover.docx"], "Inzet en honorarium")
     assert effort == [
-        "96 dagen gewerkt tegenover 95 geraamd (101 %), een verschil van +1. € 100.800,00 "
-        "gefactureerd tegenover € 99.750,00 geraamd, excl. btw: +€ 1.050,00.",
-        "Reden van het verschil: Eén dag extra voor de overdracht van het verzuimbeleid aan HR"]
+        "94,5 dagen gewerkt tegenover 93,5 geraamd (101 %), een verschil van +1. € 99.225,00 "
+        "gefactureerd tegenover € 98.175,00 geraamd, excl. btw: +€ 1.050,00.",
+        "Reden van het verschil: Een extra dag voor de overdracht van het verzuimbeleid aan HR"]
 
 
 def test_the_handover_reports_figures_up_to_their_last_day(docs):
