@@ -95,7 +95,7 @@ class Client(Record):
 class Mandate(Record):
     decides: list[Inline] = []
     escalates: list[Inline] = []
-    signing_limit: Amount | None = None
+    signing_limit: Money | None = None
 
 
 class Position(Record):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeVar
 
-from generator.source.reading import Path_
+from generator.source.reading import REPORTED, Path_
 from generator.source.values import (  # noqa: F401 (re-exported: the declarations of the model)
     BASE,
     Check,
@@ -190,7 +190,8 @@ def _fill(record: Record, data: dict[str, Any], path: Path_, run: _Pass) -> bool
             run.issues.append(Issue((*path, field.key), f"missing key {field.key!r}",
                                     f"add `{field.key}:` under {parent}"))
             value = _INVALID
-        elif absent or (raw is None and _empty_ok(field)):
+        elif absent or (raw is None and _empty_ok(field)) or (raw is REPORTED
+                                                           and not field.required):
             value = copy.copy(field.default)  # a fresh list or dict for every record
         else:
             value = _convert(raw, field.annotation, (*path, field.key), run)
@@ -215,6 +216,8 @@ def _metadata(annotation: Any) -> tuple[Any, ...]:
 
 def _convert(value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
     """One value by its declared type; problems go to `run.issues` and give _INVALID."""
+    if value is REPORTED:  # the reader said what is wrong here; no second message
+        return _INVALID  # (an optional field takes its default instead: the rules run on)
     kind = kind_of(annotation)
     if value is None and not kind.takes_none:
         return run.fail(path, "has no value", "write a value after the colon")
@@ -265,7 +268,8 @@ class _Loose(FieldKind):
 
 class _Stepped(FieldKind):
     """`Annotated[X, steps...]`: X, then each step (Check, or any callable) in turn; markers
-    that are no steps (Key, Ref, Unit) are passed by, and carry no schema."""
+    that are no steps (Key, Ref, Unit) are passed by, and carry no schema. A `Unit` first
+    reads the value from its text as typed (money: `1.250` is refused, never 1.25)."""
 
     takes_none = True
 
@@ -273,6 +277,11 @@ class _Stepped(FieldKind):
         return typing.get_origin(annotation) is typing.Annotated
 
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
+        try:
+            for unit in (m for m in annotation.__metadata__ if isinstance(m, Unit)):
+                value = value if value is None else unit.read(value, run.as_typed.get(path))
+        except Problem as problem:
+            return run.fail(path, str(problem), problem.hint)
         value = _convert(value, annotation.__origin__, path, run)
         for step in annotation.__metadata__:
             if value is _INVALID or not callable(step):

@@ -8,11 +8,25 @@ Markdown parser for it.
 from __future__ import annotations
 
 import re
+import unicodedata
 import urllib.parse
 from pathlib import Path
 
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 """Characters XML 1.0 forbids: Word calls a file holding them corrupt. Refused at their line."""
+
+def invisible_character(text: str) -> str | None:
+    """"U+202E RIGHT-TO-LEFT OVERRIDE" for the first invisible format character (Unicode's
+    category Cf: bidirectional controls, zero-width spaces and joiners, soft hyphens), or None.
+
+    Refused in ids: two ids that look alike must be the same id, and U+202E would show
+    `gdewit` as `tiwedg`.
+    """
+    for char in text:
+        if unicodedata.category(char) == "Cf":
+            return f"U+{ord(char):04X} {unicodedata.name(char, 'format character')}"
+    return None
+
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 """Links a client document may hold, besides `#anchors`: all else is refused at its line.

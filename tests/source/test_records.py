@@ -331,13 +331,18 @@ def test_firm_paths_must_be_relative() -> None:
 
 
 def test_a_marker_on_a_type_is_no_step_and_has_no_schema() -> None:
-    """`Unit("money")` says what a number counts: read and described as the number it marks."""
+    """`Unit("money")` says what a number counts: described as the number it marks, read
+    from its text as typed (a count without the unit is read as YAML reads it)."""
     from generator.source.model import Amount, Money, Terms
     from generator.source.records import Unit, convert, kind_of
 
     assert Unit("money") in Money.__metadata__
     assert convert(Money, "1250.50") == (Decimal("1250.50"), [])
-    assert convert(Money, "2e12")[1][0].message.endswith("out of range")
+    assert convert(Money, "2000000000000")[1][0].message.endswith("out of range")
+    assert convert(Money, 1.25, ("rate",), {("rate",): "1.250"})[1][0].message \
+        == "rate: 1.250 is ambiguous: 1250 with a thousands separator, or 1.25 with a " \
+        "decimal point"  # read from its text as typed, which YAML read as 1.25
+    assert convert(Amount, 1.25, ("rate",), {("rate",): "1.250"}) == (Decimal("1.25"), [])
     assert kind_of(Money).schema(Money, {}) == kind_of(Amount).schema(Amount, {})
     assert json_schema(Terms)["properties"]["day_rate"] == {
         "type": ["number", "string"], "minimum": -1e12, "maximum": 1e12}

@@ -31,8 +31,8 @@ def test_example_is_valid_with_exactly_the_baseline_warning(example: ExampleProj
 def test_every_rule_is_registered() -> None:
     # Rule 11 (unknown keys) is applied while validating structure; rule 10 has three parts,
     # rule 12 two (the documents' dates and versions, the changes); the handover's knowledge
-    # transfer due date is one more.
-    assert len(RULES) == 16
+    # transfer due date is one more, and so are amounts outside their usual range.
+    assert len(RULES) == 17
     assert len(set(RULES)) == len(RULES)
 
 
@@ -468,7 +468,8 @@ def test_rule9_long_payment_term_outside_belgium_passes(example: ExampleProject)
 def test_rule9_amount_must_be_a_number(example: ExampleProject) -> None:
     example.edit("day_rate: 1050", "day_rate: duizend")
     error = only(example.errors(), "day_rate")
-    assert_located(error, example.yaml, example.line_of("day_rate: duizend"), "write a number")
+    assert_located(error, example.yaml, example.line_of("day_rate: duizend"),
+                   "write the amount in figures")
 
 
 # --------------------------------------------------------------------------- rule 10

@@ -13,6 +13,7 @@ from pathlib import Path
 from generator.errors import Report
 from generator.source.model import Assignment
 from generator.source.reading import Source
+from generator.source.rules.amounts import rule_plausible_amounts
 from generator.source.rules.context import Context, Rule
 from generator.source.rules.execution import (
     rule_changes,
@@ -55,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     rule_document_dates,
     rule_changes,
     rule_terms,
+    rule_plausible_amounts,
     rule_links_and_images,
     rule_self_contained_markdown,
     rule_markdown_as_written,
