@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeVar
 
 from generator.source.reading import REPORTED, Path_
+from generator.source.safety import invisible_character
 from generator.source.values import (  # noqa: F401 (re-exported: the declarations of the model)
     BASE,
     Check,
@@ -195,9 +196,26 @@ def _fill(record: Record, data: dict[str, Any], path: Path_, run: _Pass) -> bool
             value = copy.copy(field.default)  # a fresh list or dict for every record
         else:
             value = _convert(raw, field.annotation, (*path, field.key), run)
+            if field.key == ID_KEY:
+                value = _identifier(value, (*path, field.key), run)
         whole = whole and value is not _INVALID
         object.__setattr__(record, field.name, value)
     return whole
+
+
+ID_KEY = "id"
+"""The key of a record's own identifier (a person's, a milestone's...): with the values
+typed as references (`Ref`), what `_identifier` checks."""
+
+
+def _identifier(value: Any, path: Path_, run: _Pass) -> Any:
+    """An id or a reference to one: no invisible character (U+202E, a zero-width space), so
+    two ids that look the same are the same id. (The reader made every text NFC.)"""
+    found = invisible_character(value) if isinstance(value, str) else None
+    if found is None:
+        return value
+    return run.fail(path, f"the id {value!r} holds an invisible character, {found}",
+                    "retype the id with letters, digits and '-' only")
 
 
 def _empty_ok(field: Field) -> bool:
@@ -290,6 +308,8 @@ class _Stepped(FieldKind):
                 value = step(value)
             except Problem as problem:
                 return run.fail(path, str(problem), problem.hint)
+        if any(isinstance(m, Ref) for m in annotation.__metadata__):
+            value = _identifier(value, path, run)
         return value
 
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:

@@ -60,6 +60,24 @@ def refused_scheme(href: str) -> str | None:
         return scheme
     if scheme.startswith("http") and not re.match(r"https?://[^/]", decoded, re.IGNORECASE):
         return f"{scheme} without a host"
+    if scheme == "mailto":
+        return _refused_mail_field(decoded)
+    return None
+
+
+MAIL_FIELDS = ("to", "cc", "bcc", "subject", "body")
+"""What a mailto link may fill in: the addressees, the subject and the text, all of which
+the reader sees before sending (RFC 6068). Anything else is refused: `attach=/etc/passwd`
+makes some mail programs attach a file of the reader's own disk, other headers hide."""
+
+
+def _refused_mail_field(address: str) -> str | None:
+    query = address.partition("?")[2]
+    for field in re.split(r"[&;]", query) if query else ():
+        name = field.partition("=")[0].strip().lower()
+        if name not in MAIL_FIELDS:
+            return f"mailto field {name[:30]!r}: a mail link may fill in only " \
+                   + ", ".join(MAIL_FIELDS)
     return None
 
 

@@ -514,6 +514,14 @@ def test_rule10_script_and_file_links(example: ExampleProject, target: str) -> N
                    "http(s): or mailto:")
 
 
+def test_rule10_a_mail_link_attaching_a_file_is_refused(example: ExampleProject) -> None:
+    example.edit("- Zichtbare steun van de CEO",
+                 "- Zichtbare [steun](mailto:ceo@example.com?attach=/etc/passwd) van de CEO")
+    error = only(example.errors(), "is not allowed")
+    assert_located(error, example.yaml, example.line_of("- Zichtbare [steun]"),
+                   "mailto field 'attach'", "http(s): or mailto:")
+
+
 def test_rule10_web_and_mail_links_pass(example: ExampleProject) -> None:
     example.edit("- Zichtbare steun van de CEO",
                  "- Zichtbare [steun](https://example.com) van de <mailto:ceo@example.com>")
