@@ -718,6 +718,30 @@ def test_rule10_markdown_fields_close_what_they_open(example: ExampleProject, te
     assert_located(error, example.yaml, example.line_of("  situation: |"), "close it")
 
 
+MISPLACED_DIRECTIVES = [
+    ("::: style\ntekst\n:::", 1, "'::: style' needs a paragraph style name"),
+    ("- punt\n\n  ::: landscape\n  breed\n  :::", 3,
+     "'::: landscape' must be at the top level of the document"),
+    ("> citaat\n>\n> ::: landscape\n> breed\n> :::", 3,
+     "'::: landscape' must be at the top level of the document"),
+    ("::: landscape\n::: landscape\nbreed\n:::\n:::", 2,
+     "'::: landscape' inside another landscape block"),
+    ("1. punt\n\n   ::: toc\n   :::", 3, "'::: toc' must be at the top level of the document"),
+]
+"""Texts the writer refuses while building: validate must refuse them too (the writer's
+side of each is in tests/writer/test_behaviour.py)."""
+
+
+@pytest.mark.parametrize(("text", "line", "said"), MISPLACED_DIRECTIVES)
+def test_rule10_a_directive_where_build_refuses_it_fails_validate(
+        example: ExampleProject, text: str, line: int, said: str) -> None:
+    indented = "\n".join(("    " + row).rstrip() for row in text.splitlines())
+    example.edit("  situation: |\n", f"  situation: |\n{indented}\n\n")
+    error = only(example.errors(), said)
+    assert_located(error, example.yaml, example.line_of("  situation: |"),
+                   f"line {line} of the text")
+
+
 def test_rule10_closed_blocks_pass(example: ExampleProject) -> None:
     example.edit("  situation: |\n",
                  "  situation: |\n    ```\n    code\n    ```\n\n    ::: pagebreak\n    :::\n\n")
