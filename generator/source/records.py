@@ -16,15 +16,16 @@ import contextlib
 import copy
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any, ClassVar, Literal, TypeVar
 
 from generator.source.reading import REPORTED, Path_
-from generator.source.safety import invisible_character
 from generator.source.values import (  # noqa: F401 (re-exported: the declarations of the model)
     BASE,
+    ID_KEY,
     Check,
     Issue,
     Key,
@@ -34,6 +35,7 @@ from generator.source.values import (  # noqa: F401 (re-exported: the declaratio
     Unit,
     between,
     describe,
+    identifier,
     matching,
     non_empty,
 )
@@ -196,26 +198,11 @@ def _fill(record: Record, data: dict[str, Any], path: Path_, run: _Pass) -> bool
             value = copy.copy(field.default)  # a fresh list or dict for every record
         else:
             value = _convert(raw, field.annotation, (*path, field.key), run)
-            if field.key == ID_KEY:
-                value = _identifier(value, (*path, field.key), run)
+            if field.key == ID_KEY and value is not _INVALID:
+                value = _step(identifier, value, (*path, field.key), run)
         whole = whole and value is not _INVALID
         object.__setattr__(record, field.name, value)
     return whole
-
-
-ID_KEY = "id"
-"""The key of a record's own identifier (a person's, a milestone's...): with the values
-typed as references (`Ref`), what `_identifier` checks."""
-
-
-def _identifier(value: Any, path: Path_, run: _Pass) -> Any:
-    """An id or a reference to one: no invisible character (U+202E, a zero-width space), so
-    two ids that look the same are the same id. (The reader made every text NFC.)"""
-    found = invisible_character(value) if isinstance(value, str) else None
-    if found is None:
-        return value
-    return run.fail(path, f"the id {value!r} holds an invisible character, {found}",
-                    "retype the id with letters, digits and '-' only")
 
 
 def _empty_ok(field: Field) -> bool:
@@ -230,6 +217,14 @@ def _empty_ok(field: Field) -> bool:
 
 def _metadata(annotation: Any) -> tuple[Any, ...]:
     return annotation.__metadata__ if typing.get_origin(annotation) is typing.Annotated else ()
+
+
+def _step(step: Callable[[Any], Any], value: Any, path: Path_, run: _Pass) -> Any:
+    """`step(value)`; a Problem it raises is recorded at `path` and gives _INVALID."""
+    try:
+        return step(value)
+    except Problem as problem:
+        return run.fail(path, str(problem), problem.hint)
 
 
 def _convert(value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
@@ -295,21 +290,16 @@ class _Stepped(FieldKind):
         return typing.get_origin(annotation) is typing.Annotated
 
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
-        try:
-            for unit in (m for m in annotation.__metadata__ if isinstance(m, Unit)):
-                value = value if value is None else unit.read(value, run.as_typed.get(path))
-        except Problem as problem:
-            return run.fail(path, str(problem), problem.hint)
-        value = _convert(value, annotation.__origin__, path, run)
-        for step in annotation.__metadata__:
-            if value is _INVALID or not callable(step):
-                continue
-            try:
-                value = step(value)
-            except Problem as problem:
-                return run.fail(path, str(problem), problem.hint)
-        if any(isinstance(m, Ref) for m in annotation.__metadata__):
-            value = _identifier(value, path, run)
+        meta = annotation.__metadata__
+        for unit in (m for m in meta if isinstance(m, Unit) and value is not None):
+            value = _step(partial(unit.read, written=run.as_typed.get(path)), value, path, run)
+        if value is not _INVALID:
+            value = _convert(value, annotation.__origin__, path, run)
+        ids = [identifier] if any(isinstance(m, Ref) for m in meta) else []
+        for step in [*(m for m in meta if callable(m)), *ids]:
+            if value is _INVALID:
+                break
+            value = _step(step, value, path, run)
         return value
 
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
@@ -456,10 +446,7 @@ class _Plain(FieldKind):
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         if annotation is str and not isinstance(value, str):
             value = run.as_typed.get(path, value)  # `1.10` as typed, not the number 1.1
-        try:
-            return BASE[annotation][0](value)
-        except Problem as problem:
-            return run.fail(path, str(problem), problem.hint)
+        return _step(BASE[annotation][0], value, path, run)
 
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return dict(BASE[annotation][1])
@@ -483,21 +470,6 @@ def kind_of(annotation: Any) -> FieldKind:
                 _KIND_OF[annotation] = kind
             return kind
     raise TypeError(f"no field kind for {annotation!r}")
-
-
-def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every leaf value of a record, with its path as written in the source."""
-    if isinstance(value, Record):
-        for field in fields(type(value)).values():
-            yield from walk(getattr(value, field.name), (*path, field.key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from walk(item, (*path, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk(item, (*path, key))
-    else:
-        yield path, value
 
 
 # --------------------------------------------------------------------------- JSON Schema

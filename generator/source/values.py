@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from generator.source.reading import Path_, ProseMapping
+from generator.source.safety import invisible_character
 
 
 class Problem(ValueError):
@@ -128,6 +129,21 @@ def between(low: Any, high: Any) -> Check:
         return value
 
     return Check(check, (("minimum", low), ("maximum", high)))
+
+
+ID_KEY = "id"
+"""The key of a record's own identifier (a person's, a milestone's): with the values typed
+as references (`Ref`), what `identifier` checks."""
+
+
+def identifier(value: Any) -> Any:
+    """An id or a reference to one holds no invisible character (U+202E, a zero-width space):
+    two ids that look the same are the same id (the reader made every text NFC)."""
+    found = invisible_character(value) if isinstance(value, str) else None
+    if found:
+        raise Problem(f"the id {value!r} holds an invisible character, {found}",
+                      "retype the id with letters, digits and '-' only")
+    return value
 
 
 # --------------------------------------------------------------------------- base types

@@ -26,8 +26,8 @@ from generator.source.records import (
     json_schema,
     matching,
     non_empty,
-    walk,
 )
+from generator.source.references import walk
 
 
 def _upper(value: str) -> str:

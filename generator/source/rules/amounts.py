@@ -13,7 +13,8 @@ from typing import Any
 
 from generator.source.model import Money
 from generator.source.reading import Path_
-from generator.source.records import convert, walk
+from generator.source.records import convert
+from generator.source.references import walk
 from generator.source.rules.context import Context
 
 PLAUSIBLE: dict[str, tuple[str, Decimal, Decimal | None]] = {

@@ -31,7 +31,7 @@ from generator.source.dialect import (
 from generator.source.files import FileRefused, read_inside
 from generator.source.model import BlockMarkdown
 from generator.source.reading import Path_
-from generator.source.records import walk
+from generator.source.references import walk
 from generator.source.rules.context import Context
 
 _MARKUP_HINT = re.compile(r"[\[<]|:::")
