@@ -75,9 +75,16 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> SyntaxProblem:
 _FLOW = {"while parsing a flow sequence": "[ list", "while parsing a flow mapping": "{ mapping"}
 
 
+MAX_SCAN = 256 * 1024
+"""Characters scanned again to find where an error began (the pure scanner reads about
+0.3 MB a second): an assignment is some 30 kB; past this, the parser's own place is told."""
+
+
 def _tokens_before(text: str, end: int) -> list[Token]:
     """The tokens the scanner reads before offset `end` (up to its own error, if any)."""
     found: list[Token] = []
+    if end > MAX_SCAN:
+        return found
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):  # the pure scanner: its tokens
             if token.start_mark.index >= end:

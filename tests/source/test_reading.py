@@ -412,3 +412,17 @@ def test_control_character_in_a_key_is_refused_at_its_line(example: ExampleProje
     example.edit("      results: 4", '      "res\\x01ults": 4')
     error = only(example.errors(), "control character U+0001 in a key")
     assert_located(error, example.yaml, example.line_of('"res\\x01ults": 4'))
+
+
+def test_an_error_far_into_a_file_is_not_scanned_again(example: ExampleProject,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding where an error began re-reads the file with the pure scanner: bounded by
+    MAX_SCAN (set small here), past which the parser's own place is told."""
+    from generator.source import syntax
+
+    monkeypatch.setattr(syntax, "MAX_SCAN", 100)
+    example.edit("title: Herstructurering van de logistieke afdeling",
+                 'title: "Herstructurering van de logistieke afdeling')
+    (error,) = example.errors()
+    assert "quoted text" not in error.message and "YAML stopped at" in error.message, error
+    assert error.location.line > example.line_of('title: "Herstructurering') + 2
