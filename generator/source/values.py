@@ -230,8 +230,8 @@ def read_amount(value: Any, written: str | None) -> Any:
         fractional = f"{whole}.{decimals}" if decimals else whole
         raise Problem(f"{typed} is ambiguous: {whole}{fraction} with a thousands separator, "
                       f"or {fractional} with a decimal point",
-                      f"write {whole}{fraction}: {AMOUNT_HINT} (or {fractional} if you meant "
-                      "the decimals)")
+                      f"write {whole}{fraction}: {AMOUNT_HINT}; or {fractional} if you meant "
+                      "the decimals")
     raise Problem(f"{typed!r} is not an amount in plain figures", _amount_fix(typed))
 
 
@@ -249,8 +249,8 @@ def _amount_fix(typed: str) -> str:
     if points and (len(points) == 1 or figures[points[0]] != figures[decimal_at]):
         if len(points) == 1 and len(figures) - decimal_at - 1 == 3:
             whole = figures.replace(",", "").replace(".", "")
-            return f"write {sign}{whole.lstrip('0') or '0'}: {AMOUNT_HINT} (a point and " \
-                   f"two decimals if you meant a fraction){currency}"
+            return f"write {sign}{whole.lstrip('0') or '0'}: {AMOUNT_HINT}; a point and " \
+                   f"two decimals if you meant a fraction{currency}"
         whole = figures[:decimal_at].replace(",", "").replace(".", "")
         meant = f"{whole.lstrip('0') or '0'}.{figures[decimal_at + 1:]}"
     else:
