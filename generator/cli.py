@@ -14,12 +14,15 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 from generator.source.kind_ids import KIND_IDS
+
+if TYPE_CHECKING:
+    from generator.source.model import Firm
 
 # Commands import what they need when they run: `interim convert` never pays for the
 # model, and `interim validate` never for the Word engine.
@@ -92,19 +95,20 @@ def entry() -> None:
 @_handle_errors
 def validate(assignments: tuple[str, ...]) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
-    from generator.source.project import Project, load_assignment, load_firm
+    from generator.source.project import Project, firm_location, load_assignment, load_firm
     from generator.writer.converter import load_brand
 
     project = Project.find()
     try:
         firm = load_firm(project.root, warn=_warn)  # its sources are checked too
-        brand = load_brand(project.root, firm.brand_template)
+        brand = load_brand(project.root, firm.brand_template,
+                           firm_location(project.root, "brand_template"))
     except GeneratorError as exc:  # a located firm.yaml error, or the brand template's part
         click.echo(str(exc), err=True)
         sys.exit(1)
-    borrowed = brand.borrowed_warning()
-    if borrowed:
-        _warn(borrowed)
+    for notice in brand.notices():  # once per template, not per assignment
+        _warn(notice)
+    broken = _firm_template_problems(project.root, firm)
     folders = project.folders(assignments)
     if not folders:
         raise GeneratorError(f"no assignments under {display_path(project.assignments_dir)}; "
@@ -112,7 +116,7 @@ def validate(assignments: tuple[str, ...]) -> None:
     failed = 0
     for folder in folders:
         try:
-            loaded = load_assignment(folder, style_exists=brand.paragraph_style_for)
+            loaded = load_assignment(folder, style_exists=brand.paragraph_style_for, firm=firm)
         except SourceError as exc:
             failed += 1
             click.echo(str(exc), err=True)
@@ -122,7 +126,23 @@ def validate(assignments: tuple[str, ...]) -> None:
         click.echo(f"ok  {loaded.assignment.id}")
     if failed:
         click.echo(f"{failed} of {len(folders)} assignments have errors", err=True)
+    if broken:
+        click.echo(f"the firm's templates have {len(broken)} error(s): every document that "
+                   "uses them would fail to build", err=True)
+    if failed or broken:
         sys.exit(1)
+
+
+def _firm_template_problems(root: Path, firm: Firm) -> list[str]:
+    """The firm's own templates compiled, each problem said: build would fail on them."""
+    if not firm.templates:
+        return []
+    from generator.documents.templating import check_templates
+
+    problems = check_templates(root / firm.templates, firm.language)
+    for problem in problems:
+        click.echo(problem, err=True)
+    return problems
 
 
 @main.command()
@@ -283,8 +303,13 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
 @_handle_errors
 def convert(source: Path, output: Path, reference_doc: Path | None, title: str | None) -> None:
     """Convert one Markdown file to a Word document with the brand template."""
+    from generator.source.safety import forbidden_character
     from generator.writer.converter import convert_file
 
+    found = forbidden_character(title or "")
+    if found:  # it would go into the document's properties and header as typed
+        raise GeneratorError(f"--title holds the control character {found[1]}, which a Word "
+                             "document may not hold (remove it from the title)")
     convert_file(source, output, reference_doc=reference_doc, title=title, warn=_warn)
 
 

@@ -21,6 +21,7 @@ from generator.delivery.parallel import WorkerDied, available_cores, run
 from generator.delivery.planning import Job, Skipped, named_job, plan
 from generator.delivery.stamps import document_stamp, git_stamp
 from generator.documents.printing import count_sections, template_helpers
+from generator.documents.sandbox import Budget
 from generator.documents.templating import (
     Md,
     Wording,
@@ -41,7 +42,13 @@ from generator.errors import (
 from generator.source import history
 from generator.source.files import MAX_BRAND_BYTES, read_inside
 from generator.source.model import Assignment, Firm
-from generator.source.project import Loaded, Project, load_assignment, load_firm
+from generator.source.project import (
+    Loaded,
+    Project,
+    firm_location,
+    load_assignment,
+    load_firm,
+)
 from generator.writer.brand import Template
 from generator.writer.converter import (
     Converter,
@@ -63,8 +70,8 @@ class Builder:
     def __init__(self, firm: Firm, *, root: Path, reference_doc: Path | None = None):
         self.firm = firm
         self.root = root
-        brand = reference_doc or (root / firm.brand_template if firm.brand_template else None)
-        self.converter = Converter(brand)
+        self.converter = Converter(reference_doc) if reference_doc else Converter(
+            template=load_brand(root, firm.brand_template, firm_location(root, "brand_template")))
         self.firm_templates = root / firm.templates if firm.templates else None
         self.logo: dict[str, bytes] = {}
         if firm.logo:
@@ -112,11 +119,12 @@ class Builder:
             "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
             "applied": stamp.applied, **template_helpers(a, wording),
             "trail": functools.partial(history.trail, stamp.applied),
-            **job.kind.context(a, job.instance),
+            **job.kind.context(a, job.instance), **job.kind.offering(a, self.firm),
         }
-        body = render(env, job.kind.template, context)
+        budget = Budget()  # one operation budget for the document's two renderings
+        body = render(env, job.kind.template, context, budget)
         markdown = render(env, "document.md.j2", {**context, "body": Md(body),
-                                                   "toc": count_sections(body) > 3})
+                                                   "toc": count_sections(body) > 3}, budget)
         images = dict(self.logo)
         if job.kind.timeline:
             images["timeline.png"] = self.timeline(a, wording)
@@ -153,9 +161,9 @@ class Builder:
         markers += [Marker(e.date, terms.timeline.evaluation,
                            "final" if e.kind == "final" else "evaluation")
                     for e in a.analysis.evaluations]
-        plan_ = a.intake.exit_plan
-        if plan_ and plan_.handover_start:
-            markers.append(Marker(plan_.handover_start, terms.timeline.handover, "handover"))
+        handover = a.intake.exit_plan.window() if a.intake.exit_plan else None
+        if handover:
+            markers.append(Marker(handover.start, terms.timeline.handover, "handover"))
         key = repr((a.id, a.language, a.period, markers))
         if key not in self._timelines:
             legend = {k: str(v) for k, v in terms.timeline.legend.items()}
@@ -264,14 +272,14 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     source_date_epoch()  # a malformed one stops the run here, once, not per document
     workers = workers or available_cores()  # and so does a malformed INTERIM_JOBS
     run_ = _Run(BuildReport(), echo, error, warn, progress)
+    firm = load_firm(project.root, warn=warn)
     jobs = _planned_jobs(project, names, list(only), run_, draft=draft, as_of=as_of,
-                         skip_unavailable=skip_unavailable)
+                         skip_unavailable=skip_unavailable, firm=firm)
     if not jobs:
         return run_.report
-    builder = Builder(load_firm(project.root, warn=warn), root=project.root)
-    borrowed = builder.converter.template.borrowed_warning()
-    if borrowed:
-        warn(borrowed)
+    builder = Builder(firm, root=project.root)
+    for notice in builder.converter.template.notices():  # once per run, not per document
+        warn(notice)
     _write_jobs(builder, jobs, out_dir, workers, run_)
     if run_.report.written:
         for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
@@ -296,15 +304,15 @@ class _Run:
 
 
 def _planned_jobs(project: Project, names: Iterable[str], only: list[str], run_: _Run, *,
-                  draft: bool, as_of: datetime.date | None, skip_unavailable: bool
-                  ) -> list[Job]:
+                  draft: bool, as_of: datetime.date | None, skip_unavailable: bool,
+                  firm: Firm) -> list[Job]:
     """Each named assignment loaded and planned; what cannot be built is said so."""
     jobs: list[Job] = []
     brand = _brand_if_sound(project)
     for folder in project.folders(list(names)):
         try:
             loaded = load_assignment(
-                folder, style_exists=brand.paragraph_style_for if brand else None)
+                folder, style_exists=brand.paragraph_style_for if brand else None, firm=firm)
         except SourceError as exc:
             run_.fail(str(exc))
             continue

@@ -158,11 +158,13 @@ def _batch(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if failures:
-        count = f"{len(failures)} of {len(unique)} PDF(s)"
+        # Without PDFs asked for, this was the layout pass: no PDF was missed.
+        count = f"{len(failures)} of {len(unique)} " + ("PDF(s)" if pdf else "document(s)")
         headline = (
-            f"LibreOffice timed out after {timeout:g} s; {count} not produced"
+            f"LibreOffice timed out after {timeout:g} s; {count} not "
+            + ("produced" if pdf else "laid out")
             if timed_out
-            else f"LibreOffice did not produce {count}"
+            else f"LibreOffice did not {'produce' if pdf else 'lay out'} {count}"
         )
         lines = [f"  {display_path(src)}: {why}" for src, why in failures.items()]
         raise PdfError(headline + ":\n" + "\n".join(lines), _targets(list(failures)))

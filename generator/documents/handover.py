@@ -6,7 +6,8 @@ from typing import Any
 
 from generator.documents.kind import Gate, Instance, Kind
 from generator.source import history
-from generator.source.model import Assignment, final_status
+from generator.source.history import final_status
+from generator.source.model import Assignment
 
 
 def gate(a: Assignment) -> Gate:

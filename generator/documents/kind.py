@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.source.kind_ids import KindId
-from generator.source.model import Assignment
+from generator.source.model import Assignment, Firm
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ class Kind:
     template: str
     gate: Callable[[Assignment], Gate]
     context: Callable[[Assignment, Instance], dict[str, Any]] = lambda a, i: {}
+    offering: Callable[[Assignment, Firm], dict[str, Any]] = lambda a, firm: {}
+    """What the template sees of what the firm offers on the assignment (the proposal's
+    fee, VAT and standing terms): firm.yaml is an input beside the assignment."""
     instances: Callable[[Assignment, str], list[Instance]] = single
     timeline: bool = False
     dated: bool = False

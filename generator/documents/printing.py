@@ -14,6 +14,7 @@ from generator.documents.templating import (
     label,
 )
 from generator.source.model import Assignment, Evaluation
+from generator.source.records import Record, fields
 
 
 def template_helpers(a: Assignment, wording: Wording) -> dict[str, Callable[..., Any]]:
@@ -21,15 +22,22 @@ def template_helpers(a: Assignment, wording: Wording) -> dict[str, Callable[...,
     terms, fmt = wording.terms, wording.fmt
     name = _people_formatter(a, with_role=False)
     groups = {"period": terms.timeline.legend.period, "terms": terms.proposal.terms,
-              "exit_plan": terms.exit.heading}
+              "exit_plan": terms.exit.heading, "position": terms.position.heading,
+              "resources": terms.resources.heading, "risks": terms.action_plan.risk,
+              "coaching": terms.action_plan.coaching}
 
     def plan_item(group: str, subject: str) -> Md:
-        """An amended item as the client knows it: "M2", "Evaluatie 2 apr 2027", "Looptijd"
-        (never the source's key: `period`, `2027-04-02`)."""
+        """An amended item as the client knows it: "M2", "Evaluatie 2 apr 2027", "Looptijd",
+        a person's name, "Risico 2" (never the source's key: `period`, `2027-04-02`)."""
         if group == "evaluations":
             day = datetime.date.fromisoformat(subject)
             return Md(f"{terms.timeline.evaluation} {fmt.date(day, 'medium')}")
-        return Md(str(groups[group])) if group in groups else Md(escape(subject))
+        if group == "people":
+            return name(subject)
+        heading = groups[group] if group in groups else label(group, terms.history.fields)
+        if subject == group:
+            return Md(str(heading))
+        return Md(f"{heading} {escape(subject)}") if subject.isdigit() else Md(escape(subject))
 
     def added_item(item: str, text: Any) -> tuple[Md, Any]:
         """An added item's name and what it is (an evaluation: its date and its kind)."""
@@ -48,10 +56,18 @@ def template_helpers(a: Assignment, wording: Wording) -> dict[str, Callable[...,
                  "money": lambda: fmt.money(v, a.intake.terms.currency)}
         if form in shown:
             return shown[form]()
+        if form == "item":  # a record replaced whole: what it is called (a name, a risk)
+            return "; ".join(_called(x) for x in (v if isinstance(v, list) else [v]))
         return ", ".join(map(str, v)) if isinstance(v, list) else v
 
     return {"who": _people_formatter(a, with_role=True), "name": name, "names": names,
             "value": value, "plan_item": plan_item, "added_item": added_item}
+
+
+def _called(record: Record) -> str:
+    """A record in one phrase: its first text (a successor's name, a risk, a resource)."""
+    values = (getattr(record, f) for f in fields(type(record)))
+    return next((v for v in values if isinstance(v, str) and v), "–")
 
 
 def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None], Md]:

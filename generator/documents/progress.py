@@ -6,7 +6,8 @@ from typing import Any
 
 from generator.documents.kind import Gate, Instance, Kind
 from generator.source import history
-from generator.source.model import Assignment, Progress, last_status
+from generator.source.history import last_status
+from generator.source.model import Assignment, Progress
 
 SHORT_REPORT_ROWS = 20
 """Up to this many milestones, measurements, decisions, changes and next steps together,

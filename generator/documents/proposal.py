@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.documents.kind import Gate, Instance, Kind
-from generator.source.model import Assignment, compute_fee
+from generator.documents.templating import Md, escape
+from generator.source.fee import fee_of, standing_terms
+from generator.source.model import Assignment, Firm, InlineMarkdown, in_language
 
 
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:
-    """The fee with what a reader needs to redo it: calendar days and weeks of the period.
-
-    Weeks are shown to one decimal (166 days: 23.7 weeks), so 4 x 23.7 visibly gives
-    the 95 days charged, where a reader counting whole weeks would get 96.
-    """
-    calendar_days = (a.period.end - a.period.start).days + 1
-    weeks = (Decimal(calendar_days) / 7).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     manager = a.person(a.interim_manager)
     return {
-        "fee": compute_fee(a.intake.terms, a.period),
-        "calendar_days": calendar_days,
-        "weeks": weeks,
         "start_form": "d MMMM" if a.period.start.year == a.period.end.year else "long",
         "profile": manager.profile,
+    }
+
+
+def offering(a: Assignment, firm: Firm) -> dict[str, Any]:
+    """What the firm offers: the fee with its basis (working days, public holidays), the VAT
+    its treatment charges, and the firm's standing terms under the assignment's own.
+
+    `about` is printed as paragraphs of inline Markdown: firm.yaml's text is checked by no
+    assignment's rules, so no block it opens can run on into the proposal.
+    """
+    standing = standing_terms(a.intake.terms, firm)
+    about = in_language(firm.about, a.language)
+    general = standing.general_terms
+    title = escape(in_language(general.title, a.language)) if general else ""
+    return {
+        "fee": fee_of(a, firm),
+        "standing": standing,
+        "general_terms": Md(f"[{title}](<{general.link}>)") if general and general.link
+        else title or None,
+        "about": [InlineMarkdown(p) for p in about.split("\n\n") if p.strip()],
     }
 
 
@@ -32,4 +43,5 @@ KIND = Kind(
     template="proposal.md.j2",
     gate=lambda a: Gate.open(),
     context=context,
+    offering=offering,
 )

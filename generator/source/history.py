@@ -10,259 +10,24 @@ history"); the rules use them to check each change, the documents to show the pl
 from __future__ import annotations
 
 import re
-import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from generator.source.model import (
-    Action,
-    Assignment,
-    Change,
-    Day,
-    Evaluation,
-    ExitPlan,
-    Milestone,
-    Objective,
-    Period,
-    Progress,
-    Terms,
+from generator.source.amending import (  # noqa: F401 (re-exported: what a change did)
+    Amendment,
+    Applied,
+    apply_change,
+    value_form,
 )
+from generator.source.model import Assignment, Change, Day, Progress
 from generator.source.reading import Path_
-from generator.source.records import Issue, Record, Ref, Unit, convert, fields, replace
-from generator.source.references import parts, shape
+from generator.source.records import replace
 
 VERSION = re.compile(r"(\d+)\.(\d+)")
 PLAN_KINDS = frozenset({"handbook", "progress", "handover"})
 """Documents showing the plan as amended up to their date; the action plan shows the baseline."""
-
-
-# --------------------------------------------------------------------------- amendments
-
-@dataclass(frozen=True)
-class Amendment:
-    """One `path: value` of a change, with the value it replaced."""
-
-    path: str
-    subject: str
-    """The item amended, as the client knows it: `M2`, `D1`, the evaluation's date, `period`."""
-    field: str
-    old: Any
-    new: Any
-    form: str
-    """How the values print: date, person, people, number, money or text."""
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What one change did to the plan: the amendments, and the items it added and dropped,
-    each as (id, what it is: a milestone's title, an action's description)."""
-
-    change: Change
-    amendments: tuple[Amendment, ...] = ()
-    added: tuple[tuple[str, Any], ...] = ()
-    dropped: tuple[tuple[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class _Collection:
-    """A list of the plan an amendment may name by id: where it lives and which fields."""
-
-    record: type[Record]
-    allowed: tuple[str, ...]
-    get: Callable[[Assignment], list[Any]]
-    put: Callable[[Assignment, list[Any]], Assignment]
-    key: Callable[[Any], str]
-
-
-def _analysis_list(name: str) -> tuple[Callable[[Assignment], list[Any]],
-                                       Callable[[Assignment, list[Any]], Assignment]]:
-    def get(a: Assignment) -> list[Any]:
-        return list(getattr(a.analysis, name)) if a.analysis else []
-
-    def put(a: Assignment, items: list[Any]) -> Assignment:
-        assert a.analysis is not None
-        return replace(a, analysis=replace(a.analysis, **{name: items}))
-
-    return get, put
-
-
-def _put_objectives(a: Assignment, items: list[Any]) -> Assignment:
-    return replace(a, intake=replace(a.intake, objectives=items))
-
-
-def _editable(record: type[Record]) -> tuple[str, ...]:
-    return tuple(f.key for f in fields(record).values() if f.name != "id")
-
-
-COLLECTIONS: dict[str, _Collection] = {
-    "milestones": _Collection(Milestone, _editable(Milestone), *_analysis_list("milestones"),
-                              key=lambda m: m.id),
-    "actions": _Collection(Action, _editable(Action), *_analysis_list("actions"),
-                           key=lambda x: x.id),
-    "objectives": _Collection(Objective, ("target", "due", "measure"),
-                              lambda a: list(a.intake.objectives), _put_objectives,
-                              key=lambda o: o.id),
-    "evaluations": _Collection(Evaluation, ("date", "participants"),
-                               *_analysis_list("evaluations"), key=lambda e: e.date.isoformat()),
-}
-
-
-def _set_period_end(a: Assignment, value: Any) -> Assignment:
-    return replace(a, period=replace(a.period, end=value))
-
-
-def _set_handover_start(a: Assignment, value: Any) -> Assignment:
-    plan = a.intake.exit_plan or ExitPlan()
-    return replace(a, intake=replace(a.intake, exit_plan=replace(plan, handover_start=value)))
-
-
-def _set_term(name: str) -> Callable[[Assignment, Any], Assignment]:
-    def put(a: Assignment, value: Any) -> Assignment:
-        return replace(a, intake=replace(a.intake, terms=replace(a.intake.terms, **{name: value})))
-
-    return put
-
-
-SINGLE: dict[str, tuple[type[Record], Callable[[Assignment], Any],
-                        Callable[[Assignment, Any], Assignment]]] = {
-    "period.end": (Period, lambda a: a.period.end, _set_period_end),
-    "exit_plan.handover_start": (
-        ExitPlan, lambda a: a.intake.exit_plan and a.intake.exit_plan.handover_start,
-        _set_handover_start),
-    **{f"terms.{name}": (Terms, lambda a, n=name: getattr(a.intake.terms, n), _set_term(name))
-       for name in ("day_rate", "days_per_week", "estimated_days")},
-}
-"""Amendable values that are not items of a list: path -> (record, read, write)."""
-
-AMENDABLE_HINT = ("paths: milestones.<id>.<field>, actions.<id>.<field>, "
-                  "objectives.<id>.target|due|measure, evaluations.<date>.date|participants, "
-                  + ", ".join(SINGLE))
-_FORMS: tuple[tuple[Any, str], ...] = (
-    (Ref("person"), "person"), (Day, "date"), (Unit("money"), "money"),
-    (Decimal, "number"), (int, "number"))
-"""What a declared type is made of -> how its values print; the first one found wins."""
-
-
-def value_form(annotation: Any) -> str:
-    """How an amended value of this declared type prints (`Amendment.form`).
-
-    Read from the type, never the field's name: a new field typed `PersonId`, `Day` or
-    `Money` prints as a person, a date or money without being named here. A list prints
-    as people when its items name persons, else as text (objective ids).
-    """
-    held = shape(annotation)
-    if typing.get_origin(held) is list:
-        (item,) = typing.get_args(held)
-        return "people" if value_form(item) == "person" else "text"
-    found = list(parts(annotation))
-    return next((form for marker, form in _FORMS if marker in found), "text")
-
-
-def _annotation(record: type[Record], key: str) -> Any:
-    return next(f for f in fields(record).values() if f.key == key).annotation
-
-
-def _amend(a: Assignment, path: str, raw: Any, where: Path_,
-           as_typed: Mapping[Path_, str]) -> tuple[Assignment, Amendment | None, list[Issue]]:
-    """One `path: value` applied; a path that does not exist or a mistyped value is an Issue."""
-    here = (*where, "amends", path)
-    if path in SINGLE:
-        record, read, write = SINGLE[path]
-        name = path.rsplit(".", 1)[1]
-        annotation = _annotation(record, name)
-        value, issues = convert(annotation, raw, here, as_typed)
-        if issues:
-            return a, None, issues
-        subject = path.split(".", 1)[0]
-        amendment = Amendment(path, subject, name, read(a), value, value_form(annotation))
-        return write(a, value), amendment, []
-    collection_name, _, rest = path.partition(".")
-    item_id, _, name = rest.rpartition(".")
-    collection = COLLECTIONS.get(collection_name)
-    if collection is None or not item_id:
-        return a, None, [Issue(here, f"`amends` cannot name {path!r}", AMENDABLE_HINT)]
-    items = collection.get(a)
-    index = next((i for i, item in enumerate(items) if collection.key(item) == item_id), None)
-    if index is None:
-        known = ", ".join(collection.key(item) for item in items) or "none"
-        return a, None, [Issue(here, f"`amends` names {collection_name} {item_id!r}, which "
-                               "the plan does not hold at this change", f"known: {known}")]
-    if name not in collection.allowed:
-        return a, None, [Issue(here, f"`amends` cannot change {collection_name} field "
-                               f"{name!r}", "fields: " + ", ".join(collection.allowed))]
-    annotation = _annotation(collection.record, name)
-    value, issues = convert(annotation, raw, here, as_typed)
-    if issues:
-        return a, None, issues
-    old = getattr(items[index], _attribute(collection.record, name))
-    items[index] = replace(items[index], **{_attribute(collection.record, name): value})
-    amendment = Amendment(path, item_id, name, old, value, value_form(annotation))
-    return collection.put(a, items), amendment, []
-
-
-def _attribute(record: type[Record], key: str) -> str:
-    return next(f.name for f in fields(record).values() if f.key == key)
-
-
-def apply_change(a: Assignment, change: Change, where: Path_ = (),
-                 as_typed: Mapping[Path_, str] | None = None
-                 ) -> tuple[Assignment, Applied, list[Issue]]:
-    """The plan after one change, what it did, and what could not be applied.
-
-    `where` is the change's place in the source (`execution.changes.<i>`): problems are
-    reported there, and `as_typed` (the source's) lets text values print as typed.
-    Parts that cannot be applied are left out; the rest is applied.
-    """
-    issues: list[Issue] = []
-    amendments = []
-    if a.analysis is None:
-        return a, Applied(change), [Issue(where, f"change {change.id} amends a plan that "
-                                          "does not exist yet", "add `analysis:` first")]
-    for path, raw in change.amends.items():
-        a, amendment, found = _amend(a, str(path), raw, where, as_typed or {})
-        issues += found
-        amendments += [amendment] if amendment else []
-    a, added = _add(a, change)
-    a, dropped, found = _drop(a, change, where)
-    issues += found
-    return a, Applied(change, tuple(amendments), added, dropped), issues
-
-
-def _described(item: Milestone | Action | Evaluation) -> tuple[str, Any]:
-    if isinstance(item, Milestone):
-        return item.id, item.title
-    if isinstance(item, Action):
-        return item.id, item.description
-    return item.date.isoformat(), item  # the documents name it by its date and kind
-
-
-def _add(a: Assignment, change: Change) -> tuple[Assignment, tuple[tuple[str, Any], ...]]:
-    adds = change.adds
-    analysis = a.analysis
-    assert analysis is not None
-    analysis = replace(analysis, milestones=[*analysis.milestones, *adds.milestones],
-                       actions=[*analysis.actions, *adds.actions],
-                       evaluations=[*analysis.evaluations, *adds.evaluations])
-    added = [*adds.milestones, *adds.actions, *adds.evaluations]
-    return replace(a, analysis=analysis), tuple(_described(item) for item in added)
-
-
-def _drop(a: Assignment, change: Change, where: Path_
-          ) -> tuple[Assignment, tuple[tuple[str, Any], ...], list[Issue]]:
-    analysis = a.analysis
-    assert analysis is not None
-    known = {m.id: m for m in [*analysis.milestones, *analysis.actions]}
-    issues = [Issue((*where, "drops", i), f"`drops` names {item!r}, which the plan does not "
-                    "hold at this change", "known: " + ", ".join(sorted(known)))
-              for i, item in enumerate(change.drops) if item not in known]
-    gone = set(change.drops)
-    analysis = replace(analysis, milestones=[m for m in analysis.milestones if m.id not in gone],
-                       actions=[x for x in analysis.actions if x.id not in gone])
-    dropped = tuple(_described(known[d]) for d in change.drops if d in known)
-    return replace(a, analysis=analysis), dropped, issues
 
 
 def changes_up_to(a: Assignment, day: Day | None = None) -> list[tuple[int, Change]]:
@@ -300,6 +65,31 @@ def trail(applied: Iterable[Applied], subject: str, field: str, current: Any
 
 
 # --------------------------------------------------------------------------- as of a date
+
+def final_status(a: Assignment, milestone_id: str) -> str | None:
+    """Rule 13: `closing.milestones`, else `done` from the last progress entry naming it.
+
+    Any other last status (at risk, late) is no final status: the handover report would
+    otherwise show a milestone still open beside objectives reported as met.
+    """
+    if a.closing and milestone_id in a.closing.milestones:
+        return a.closing.milestones[milestone_id]
+    return "done" if last_status(a, milestone_id) == "done" else None
+
+
+def last_status(a: Assignment, milestone_id: str, up_to: Day | None = None
+                ) -> str | None:
+    """The status of the last progress entry (held by `up_to`) naming the milestone.
+
+    An entry need not repeat every milestone: one reported done stays done in the reports
+    that follow, instead of reading "planned" again.
+    """
+    entries = sorted(a.execution.progress, key=lambda p: p.evaluation) if a.execution else []
+    named = [p.milestones[milestone_id] for p in entries if milestone_id in p.milestones
+             and (up_to is None or p.evaluation <= up_to)]
+    return named[-1] if named else None
+
+
 
 def closing_date(a: Assignment) -> Day | None:
     """The handover report's defining fact: its evaluation session, else the final evaluation."""

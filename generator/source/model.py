@@ -11,13 +11,14 @@ Field types say how text may be used downstream:
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from generator.source.commerce import VatTreatment, check_country, check_vat_number
 from generator.source.kind_ids import KIND_IDS, KindId
 from generator.source.records import (
     Check,
+    Fixed,
     Key,
     Problem,
     Record,
@@ -65,6 +66,14 @@ Slug = Annotated[str, matching(r"[a-z0-9]+(-[a-z0-9]+)*", "id",
 Currency = Annotated[str, matching(r"[A-Z]{3}", "currency code", "e.g. EUR, GBP, USD")]
 RelativePath = Annotated[str, non_empty, Check(_relative)]
 Score = Annotated[int, between(1, 5)]
+Id = Annotated[str, non_empty, Fixed("an id names its item in every document",
+                                     "an id never changes: drop the item and add it anew")]
+PAST = Fixed("it records what happened on its own date", "a change cannot rewrite the past: "
+             "correct the key itself where it was typed wrong")
+"""What no change amends (`execution.changes[].amends`): ids and facts of the past."""
+Country = Annotated[str, Check(check_country, (("pattern", "^[A-Z]{2}$"),))]  # ISO 3166: BE
+VatNumber = Annotated[str, non_empty, Check(check_vat_number)]  # prefix and check digits
+Web = Annotated[str, matching(r"https?://[^\s/<>]+[^\s<>]*", "web address", "https://x.be/terms")]
 
 Language = Literal["nl", "en"]
 Organisation = Literal["client", "provider", "third_party"]
@@ -74,8 +83,27 @@ FinalStatus = Literal["done", "not_achieved"]
 """A milestone's status when the assignment closes (rule 13): reached or not, nothing between."""
 
 
+def _per_language(value: Any) -> str | dict[str, str]:
+    """One text for every language, or `{nl: ..., en: ...}` (an English document must
+    never carry the Dutch footer)."""
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, dict) and value:
+        unknown = [str(key) for key in value if key not in ("nl", "en")]
+        if unknown:
+            raise Problem(f"unknown language {', '.join(unknown)}", "use the keys nl and en")
+        if all(isinstance(text, str) and text.strip() for text in value.values()):
+            return dict(value)
+    raise Problem("expected a text, or one text per language",
+                  "write one text, or one per language: `{nl: ..., en: ...}`")
+
+
+PerLanguage = Annotated[Any, Check(_per_language, (
+    ("description", "one text, or one per language: {nl: ..., en: ...}"),))]
+
+
 class Person(Record):
-    id: Plain
+    id: Id
     name: Plain
     role: Plain | None = None
     organisation: Organisation
@@ -88,8 +116,10 @@ class Person(Record):
 class Client(Record):
     name: Plain
     address: Plain | None = None
-    vat_number: Plain | None = None
+    country: Country | None = None  # else the VAT number's: VAT treatment, public holidays
+    vat_number: VatNumber | None = None
     sponsor: PersonId
+    contact: PersonId | None = None  # the proposal's addressee ("t.a.v.")
 
 
 class Mandate(Record):
@@ -106,7 +136,7 @@ class Position(Record):
 
 
 class Period(Record):
-    start: Day
+    start: Annotated[Day, PAST]
     end: Day
 
 
@@ -143,7 +173,7 @@ class Scope(Record):
 
 
 class Objective(Record):
-    id: Plain
+    id: Id
     statement: Inline
     measure: Inline | None = None
     baseline: Plain | None = None
@@ -163,31 +193,74 @@ class Successor(Record):
     status: Literal["known", "internal", "to_recruit"]
 
 
+class Handover(Record):
+    start: Day
+    end: Day | None = None
+
+
 class ExitPlan(Record):
     criteria: list[Inline] = []
     successor: Successor | None = None
+    handover: Handover | None = None
     handover_start: Day | None = None
+    """The earlier spelling of `handover.start`, still read (sources of earlier versions)."""
+
+    def window(self) -> Handover | None:
+        """The handover as planned, written either way (`handover` or `handover_start`)."""
+        if self.handover or self.handover_start is None:
+            return self.handover
+        return Handover(start=self.handover_start)
+
+
+class GeneralTerms(Record):
+    title: PerLanguage
+    link: Web | None = None
+
+
+class Policy(Record):
+    insurer: Plain
+    policy: Plain | None = None
+    cover: Money
+    currency: Currency = "EUR"
+
+
+class Insurance(Record):
+    professional_liability: Policy | None = None
+    directors_and_officers: Policy | None = None  # a statutory mandate needs it
+
+
+class StandingTerms(Record):
+    """The firm's standing terms (firm.yaml `terms`); an assignment's `intake.terms` overrides
+    each one it gives."""
+
+    payment_days: int | None = None
+    non_solicitation_months: int | None = None
+    general_terms: GeneralTerms | None = None
+    insurance: Insurance | None = None
 
 
 class Terms(Record):
     currency: Currency = "EUR"
     day_rate: Money
     days_per_week: Amount
-    vat_percent: Amount
+    vat: VatTreatment | None = None  # overrides what the two countries give
+    vat_percent: Amount | None = None
     estimated_days: Amount | None = None
     expenses: Inline | None = None
     payment_days: int | None = None
     notice_days: int | None = None
     liability_cap: Inline | None = None
-    confidentiality: bool = False
     governing_law: Plain | None = None
     valid_until: Day | None = None
     invoicing: Inline | None = None
+    non_solicitation_months: int | None = None
+    general_terms: GeneralTerms | None = None
+    insurance: Insurance | None = None
 
 
 class Intake(Record):
-    first_contact: Day | None = None
-    situation: Block
+    first_contact: Annotated[Day | None, PAST] = None
+    situation: Annotated[Block, PAST]
     scope: Scope = Scope()
     expectations: list[Inline] = []
     objectives: Annotated[list[Objective], non_empty]
@@ -206,7 +279,7 @@ class Finding(Record):
 
 
 class Milestone(Record):
-    id: Plain
+    id: Id
     title: Inline
     due: Day
     objectives: list[ObjectiveId] = []
@@ -215,8 +288,11 @@ class Milestone(Record):
 
 
 class Action(Record):
-    id: Plain
-    milestone: MilestoneId
+    """Work towards a milestone, an objective, or neither: a workstream of its own."""
+
+    id: Id
+    milestone: MilestoneId | None = None
+    objective: ObjectiveId | None = None
     description: Inline
     owner: PersonId | None = None
     start: Day | None = None
@@ -255,15 +331,15 @@ class Acceptance(Record):
 
 
 class Analysis(Record):
-    summary: Block | None = None
-    findings: list[Finding] = []
+    summary: Annotated[Block | None, PAST] = None
+    findings: Annotated[list[Finding], PAST] = []
     milestones: list[Milestone] = []
     actions: list[Action] = []
     risks: list[Risk] = []
     coaching: list[Coaching] = []
     evaluations: list[Evaluation] = []
-    reviews: list[Review] = []
-    acceptance: Acceptance | None = None
+    reviews: Annotated[list[Review], PAST] = []
+    acceptance: Annotated[Acceptance | None, PAST] = None
 
 
 class Progress(Record):
@@ -357,11 +433,12 @@ class Closing(Record):
 class Assignment(Record):
     """An interim assignment through its four phases, as written in `assignment.yaml`."""
 
-    id: Slug
-    language: Language
+    id: Annotated[Slug, Fixed("it names the assignment's folder", "")]
+    language: Annotated[Language, Fixed("every document of the assignment is written in it",
+                                        "documents in another language need their own assignment")]
     title: Plain
     confidential: bool = False
-    documents: Documents = Documents()
+    documents: Annotated[Documents, PAST] = Documents()
     client: Client
     interim_manager: PersonId
     position: Position
@@ -369,8 +446,8 @@ class Assignment(Record):
     people: Annotated[list[Person], non_empty]
     intake: Intake
     analysis: Analysis | None = None
-    execution: Execution | None = None
-    closing: Closing | None = None
+    execution: Annotated[Execution | None, PAST] = None
+    closing: Annotated[Closing | None, PAST] = None
 
     def person(self, person_id: str) -> Person:
         """The person with this id; the rules guarantee every reference names one."""
@@ -393,30 +470,6 @@ class Assignment(Record):
         return "intake"
 
 
-def final_status(a: Assignment, milestone_id: str) -> str | None:
-    """Rule 13: `closing.milestones`, else `done` from the last progress entry naming it.
-
-    Any other last status (at risk, late) is no final status: the handover report would
-    otherwise show a milestone still open beside objectives reported as met.
-    """
-    if a.closing and milestone_id in a.closing.milestones:
-        return a.closing.milestones[milestone_id]
-    return "done" if last_status(a, milestone_id) == "done" else None
-
-
-def last_status(a: Assignment, milestone_id: str, up_to: Day | None = None
-                ) -> str | None:
-    """The status of the last progress entry (held by `up_to`) naming the milestone.
-
-    An entry need not repeat every milestone: one reported done stays done in the reports
-    that follow, instead of reading "planned" again.
-    """
-    entries = sorted(a.execution.progress, key=lambda p: p.evaluation) if a.execution else []
-    named = [p.milestones[milestone_id] for p in entries if milestone_id in p.milestones
-             and (up_to is None or p.evaluation <= up_to)]
-    return named[-1] if named else None
-
-
 class Signatory(Record):
     """Who signs the documents for the firm (else the interim manager signs)."""
 
@@ -424,31 +477,13 @@ class Signatory(Record):
     role: Plain
 
 
-def _per_language(value: Any) -> str | dict[str, str]:
-    """One text for every language, or `{nl: ..., en: ...}` (an English document must
-    never carry the Dutch footer)."""
-    if isinstance(value, str) and value.strip():
-        return value
-    if isinstance(value, dict) and value:
-        unknown = [str(key) for key in value if key not in ("nl", "en")]
-        if unknown:
-            raise Problem(f"unknown language {', '.join(unknown)}", "use the keys nl and en")
-        if all(isinstance(text, str) and text.strip() for text in value.values()):
-            return dict(value)
-    raise Problem("expected a text, or one text per language",
-                  "write `footer: text` or `footer: {nl: ..., en: ...}`")
-
-
-PerLanguage = Annotated[Any, Check(_per_language, (
-    ("description", "one text, or one per language: {nl: ..., en: ...}"),))]
-
-
 class Firm(Record):
     """The firm issuing the documents, from `firm.yaml` at the repository's root."""
 
     name: Plain
     address: Plain | None = None
-    vat_number: Plain | None = None
+    country: Country | None = None  # else its VAT number's country
+    vat_number: VatNumber | None = None
     email: Plain | None = None
     phone: Plain | None = None
     website: Plain | None = None
@@ -458,41 +493,17 @@ class Firm(Record):
     templates: RelativePath | None = None
     footer: PerLanguage | None = None
     signatory: Signatory | None = None
+    about: PerLanguage | None = None  # the firm in a few lines (Markdown), in the proposal
+    terms: StandingTerms = StandingTerms()
 
     def footer_for(self, language: str) -> str:
         """The footer line in a document's language ("" when none is given for it)."""
-        if isinstance(self.footer, dict):
-            return str(self.footer.get(language, ""))
-        return self.footer or ""
+        return in_language(self.footer, language)
+
+
+def in_language(value: str | dict[str, str] | None, language: str) -> str:
+    """A text given once or per language (`PerLanguage`), in one language ("" if none)."""
+    return str(value.get(language, "")) if isinstance(value, dict) else value or ""
 
 
 NEUTRAL_FIRM = Firm(name="Interim Management", language="nl")
-
-
-@dataclass(frozen=True)
-class Fee:
-    """The proposal's fee computation, in the currency of the terms."""
-
-    days: Decimal
-    day_rate: Decimal
-    excl_vat: Decimal
-    vat_percent: Decimal
-    vat: Decimal
-    incl_vat: Decimal
-    currency: str
-
-
-CENT = Decimal("0.01")
-
-
-def compute_fee(terms: Terms, period: Period) -> Fee:
-    """Days = days/week x calendar days (both ends) / 7, to the nearest half day, unless given."""
-    if terms.estimated_days is not None:
-        days = terms.estimated_days
-    else:
-        calendar_days = (period.end - period.start).days + 1
-        raw = terms.days_per_week * calendar_days / 7
-        days = (raw * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2
-    excl = (days * terms.day_rate).quantize(CENT, rounding=ROUND_HALF_UP)
-    vat = (excl * terms.vat_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-    return Fee(days, terms.day_rate, excl, terms.vat_percent, vat, excl + vat, terms.currency)

@@ -29,7 +29,7 @@ from generator.source.dialect import MarkdownError, picture_header
 from generator.source.files import MAX_BRAND_BYTES, MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.loading import load
 from generator.source.model import NEUTRAL_FIRM, Assignment, Firm
-from generator.source.reading import Path_, Source
+from generator.source.reading import Path_, Source, load_yaml
 from generator.source.rules import check_rules
 from generator.source.safety import resolve_inside
 
@@ -103,16 +103,22 @@ class Loaded:
 
 
 def load_assignment(folder: Path, *,
-                    style_exists: Callable[[str], object] | None = None) -> Loaded:
+                    style_exists: Callable[[str], object] | None = None,
+                    firm: Firm | None = None) -> Loaded:
     """Read, check and model one assignment folder; raises SourceError with every problem.
 
     With `style_exists` (the brand template's, handed in by delivery, which reads it),
-    `::: style` names are checked against the brand template too.
+    `::: style` names are checked against the brand template too. `firm` offers the
+    assignment (VAT, standing terms); by default the firm of the project holding `folder`.
     """
     report = Report()
+    if firm is None:
+        firm = load_firm(Project.find(folder).root, warn=lambda _: None)
+    offering = firm
     assignment, source = load(
         folder / ASSIGNMENT_FILE, Assignment, report, include_root=folder,
-        rules=lambda a, s, found: check_rules(a, s, folder.resolve(), found, style_exists))
+        rules=lambda a, s, found: check_rules(a, s, folder.resolve(), found, style_exists,
+                                              offering))
     return Loaded(assignment, folder, report.warnings, source.locate, source.as_typed)
 
 
@@ -127,6 +133,13 @@ def load_firm(root: Path, *, warn: Callable[[Diagnostic], None] | None = None) -
     firm, _ = load(path, Firm, Report(),
                    rules=lambda f, s, found: _check_firm_paths(f, s, root, found))
     return firm
+
+
+def firm_location(root: Path, key: str) -> Location:
+    """Where firm.yaml sets `key`: what is found later in the file a key names (the brand
+    template, read by the writer) is said at that line, as firm.yaml's own errors are."""
+    source = load_yaml(root / FIRM_FILE, Report())
+    return source.locate((key,)) if source else Location(root / FIRM_FILE)
 
 
 def _check_firm_paths(firm: Firm, source: Source, root: Path, report: Report) -> None:

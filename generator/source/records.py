@@ -27,6 +27,7 @@ from generator.source.values import (  # noqa: F401 (re-exported: the declaratio
     BASE,
     ID_KEY,
     Check,
+    Fixed,
     Issue,
     Key,
     Problem,

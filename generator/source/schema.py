@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.source.amending import roots
 from generator.source.model import Assignment
 from generator.source.records import json_schema
 
@@ -22,4 +23,9 @@ def assignment_schema() -> dict[str, Any]:
     document["$comment"] = f"Reference of the format: {FORMAT_DOC} in the interim-docs project"
     for name, node in document["properties"].items():
         node.setdefault("$comment", f"{FORMAT_DOC}#{name}")
+    amends = document["$defs"]["Change"]["properties"]["amends"]["anyOf"][0]
+    amends["description"] = ("path: new value, a path naming any amendable key "
+                             f"(people.<id>.role, terms.day_rate...): {FORMAT_DOC}"
+                             "#changes-are-amendments")
+    amends["propertyNames"] = {"pattern": "^(" + "|".join(roots()) + r")(\..+)?$"}
     return document

@@ -2,7 +2,7 @@
 
 Each plain type is read one way and described to JSON Schema one way (`BASE`); a field's
 `Annotated[...]` steps (`Check`, `non_empty`, `matching`, `between`) carry their schema too;
-its markers (`Key`, `Ref`, `Unit`) say what the value is, and are no steps.
+its markers (`Key`, `Ref`, `Unit`, `Fixed`) say what the value is, and are no steps.
 """
 
 from __future__ import annotations
@@ -70,6 +70,18 @@ class Unit:
     def read(self, value: Any, written: str | None) -> Any:
         """The value read as this unit is written; `written` is its text in the source."""
         return read_amount(value, written) if self.name == "money" else value
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """The field cannot be amended by a later change (`execution.changes[].amends`): an id,
+    the language, a fact of the past. A marker like `Ref`: says why, and what to do instead.
+
+    Every other field is amendable by default, so a new key needs no list to be named in.
+    """
+
+    why: str
+    instead: str
 
 
 @dataclass(frozen=True)
@@ -232,18 +244,22 @@ def read_amount(value: Any, written: str | None) -> Any:
                       f"or {fractional} with a decimal point",
                       f"write {whole}{fraction}: {AMOUNT_HINT}; or {fractional} if you meant "
                       "the decimals")
-    raise Problem(f"{typed!r} is not an amount in plain figures", _amount_fix(typed))
+    fix = _amount_fix(typed)
+    if fix is None:
+        raise Problem(f"expected a number, got {typed!r}",
+                      f"write the amount in figures: {AMOUNT_HINT}")
+    raise Problem(f"{typed!r} is not an amount in plain figures", fix)
 
 
-def _amount_fix(typed: str) -> str:
-    """How to write a mistyped amount: the figure it most likely means, when one does."""
+def _amount_fix(typed: str) -> str | None:
+    """How to write a mistyped amount: the figure it most likely means (None: no figure)."""
     figures = _GROUPING.sub("", _CURRENCY.sub("", typed)).strip()
     sign = "-" if figures.startswith("-") else ""
     figures = figures.lstrip("+-")
     currency = "; no currency sign: the currency is `terms.currency`" \
         if _CURRENCY.search(typed) else ""
     if not re.fullmatch(r"[0-9][0-9.,]*", figures):
-        return f"write the amount in figures: {AMOUNT_HINT}{currency}"
+        return None
     points = [i for i, ch in enumerate(figures) if ch in ".,"]
     decimal_at = points[-1] if points else -1
     if points and (len(points) == 1 or figures[points[0]] != figures[decimal_at]):

@@ -1,27 +1,26 @@
 """Loading and analysing a reference .docx once, and per-document header/footer filling.
 
 A firm's reference document supplies page setup, styles, numbering and header/footer.
-It is read ONCE per ``Converter``: style names are resolved to ids here so the renderer
-never scans styles.xml per paragraph.
+It is read ONCE per ``Converter``, as an allow-list (`brand_file`, `allowed`): only what
+a document needs comes in, and what was dropped is said once (`Template.notices`). Style
+names are resolved to ids here so the renderer never scans styles.xml per paragraph.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from generator.bundled import template_root
-from generator.errors import Diagnostic, GeneratorError, Level, Location
-from generator.source.dialect import refused_scheme
-from generator.source.files import FileRefused, read_file
+from generator.errors import Diagnostic, Level, Location
 from generator.writer import oxml
+from generator.writer.allowed import FIELDS, Dropped
+from generator.writer.brand_file import TemplateError, parse_part, read_package
 from generator.writer.numbering import (
     complete_numbering,
     empty_numbering_xml,
@@ -29,28 +28,8 @@ from generator.writer.numbering import (
 from generator.writer.oxml import PR_NS, W_NS, w
 from generator.writer.package import rels_name, resolve_target
 
-
-class TemplateError(GeneratorError):
-    """A problem with a reference .docx; the message names the file and the missing part."""
-
-
 BUILTIN_REFERENCE = template_root() / "reference.docx"
 """Our brand template: the definitions of the styles a firm's template lacks come from it."""
-MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
-MAX_PART_BYTES = 16 * 1024 * 1024
-"""No part a document needs (styles, theme, a header picture) comes near this."""
-MAX_RATIO = 200
-"""Compression ratio beyond which a part is a zip bomb, whatever its declared size."""
-_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-DOCUMENT_NEEDS = frozenset(_RT + t for t in (
-    "styles", "numbering", "settings", "theme", "fontTable", "header", "footer"))
-"""The parts of a brand template a document takes; all else (comments, customXml,
-footnotes, webSettings, glossary, unused media) is dropped, never copied to a client."""
-PARTS_MAY_USE = frozenset({_RT + "image", _RT + "font"})
-"""What a header, footer, theme or font table may bring along: its pictures and fonts."""
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                               huge_tree=False, remove_comments=False)
-
 #: Fallback chains: when a firm's template lacks a style, use the next one. ``None`` means
 #: "no pStyle", i.e. the document's default paragraph style (Normal).
 PARAGRAPH_FALLBACKS: dict[str, tuple[str, ...]] = {
@@ -123,6 +102,10 @@ class Template:
     rid_counter_start: int = 1
     borrowed_styles: list[str] = field(default_factory=list)
     """Styles the documents use that this template lacks, defined as in BUILTIN_REFERENCE."""
+    dropped: Dropped = field(default_factory=Dropped)
+    """What the template carried that the allow-lists kept out of every document."""
+    where: Location | None = None
+    """Where the template is named (firm.yaml's `brand_template` line); else its file."""
     _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     # -- styles ---------------------------------------------------------------------------
@@ -143,9 +126,8 @@ class Template:
                 break
         if found is None and name in REQUIRED:
             raise TemplateError(
-                f"{self.path}: the reference document has no paragraph style {name!r}; "
-                f"add it in Word (Styles pane) or use the default templates/reference.docx"
-            )
+                self.path, f"the reference document has no paragraph style {name!r}; "
+                "add it in Word (Styles pane) or use the default templates/reference.docx")
         self._resolved[key] = found
         return found
 
@@ -157,14 +139,23 @@ class Template:
             return self.exact_style_id(name) or self.style_id(name)
         return self.exact_style_id(name)
 
-    def borrowed_warning(self) -> Diagnostic | None:
-        """The one warning that this template lacks styles the documents use."""
-        if not self.borrowed_styles:
-            return None
-        return Diagnostic(Location(self.path), "the brand template lacks the styles "
-                          + ", ".join(self.borrowed_styles) + "; using the built-in definitions",
-                          "add these styles in Word to give them the firm's look",
-                          Level.WARNING)
+    def notices(self) -> list[Diagnostic]:
+        """The warnings this template earns, said once per run (not per document): the
+        styles it lacks (borrowed from ours), and what the allow-lists dropped from it."""
+        said = []
+        if self.borrowed_styles:
+            said.append(Diagnostic(
+                Location(self.path), "the brand template lacks the styles "
+                + ", ".join(self.borrowed_styles) + "; using the built-in definitions",
+                "add these styles in Word to give them the firm's look", Level.WARNING))
+        if self.dropped.found:
+            said.append(Diagnostic(
+                self.where or Location(self.path), f"dropped from the brand template "
+                f"{self.path.name}: {self.dropped.summary()}",
+                "a document takes only styles, page setup, headers and footers with the fields "
+                f"{', '.join(sorted(FIELDS))}; remove the rest in Word to silence this",
+                Level.WARNING))
+        return said
 
     def exact_style_id(self, name: str, style_type: str = "paragraph") -> str | None:
         info = self.styles.get(name.lower())
@@ -202,126 +193,11 @@ class Template:
         }
 
 
-def _parse(path: Path, parts: dict[str, bytes], name: str) -> etree._Element:
-    """A part as XML: no DTD, no entities, no network (a Word part never has a DOCTYPE)."""
-    try:
-        root = etree.fromstring(parts[name], _SAFE_PARSER)
-    except KeyError:
-        raise TemplateError(f"{path}: the reference document has no part {name}") from None
-    except etree.XMLSyntaxError as exc:
-        raise TemplateError(f"{path}: part {name} is not well-formed XML ({exc})") from None
-    if root.getroottree().docinfo.doctype:
-        raise TemplateError(f"{path}: part {name} declares a DTD (<!DOCTYPE>), which no Word "
-                            "part has; save the template again in Word")
-    return root
-
-
-def read_package(path: Path) -> tuple[dict[str, bytes], str]:
-    """The parts of a reference .docx a document needs, and the main document's name.
-
-    The file comes through the guarded opener; each part is judged by the zip
-    directory (declared size, compression ratio) BEFORE it is decompressed, then read
-    with a bound whatever the directory claims. Only parts reached from the main
-    document by a relationship in DOCUMENT_NEEDS (and their pictures and fonts) are kept.
-    """
-    try:
-        data = read_file(path, max_bytes=MAX_TEMPLATE_BYTES, what="brand template")
-    except FileRefused as refused:
-        raise TemplateError(f"{path}: {refused.message} ({refused.hint})") from None
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise TemplateError(f"{path}: not a .docx file ({exc})") from None
-    with archive:
-        reader = _PartReader(path, archive)
-        parts = {name: reader.read(name) for name in ("[Content_Types].xml", "_rels/.rels")}
-        document_part = "word/document.xml"
-        for rel in _parse(path, parts, "_rels/.rels"):
-            if rel.get("Type") == oxml.RT_OFFICE_DOC:
-                document_part = resolve_target("", rel.get("Target", ""))
-        parts[document_part] = reader.read(document_part)
-        for part in reader.follow(document_part, DOCUMENT_NEEDS, parts):
-            reader.follow(part, PARTS_MAY_USE, parts)
-        in_zip_order = {name: parts[name] for name in archive.namelist() if name in parts}
-    return in_zip_order, document_part
-
-
-class _PartReader:
-    """Reads parts of one zip, each checked against its directory entry first."""
-
-    def __init__(self, path: Path, archive: zipfile.ZipFile):
-        self.path, self.archive, self.total = path, archive, 0
-
-    def read(self, name: str) -> bytes:
-        try:
-            info = self.archive.getinfo(name)
-        except KeyError:
-            raise TemplateError(f"{self.path}: the reference document has no part {name}"
-                                ) from None
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_PART_BYTES or (ratio > MAX_RATIO and info.file_size > 2**20):
-            raise TemplateError(f"{self.path}: part {name} would unpack to {info.file_size:,} "
-                                f"bytes from {info.compress_size:,} (at most "
-                                f"{MAX_PART_BYTES // 2**20} MB per part); refused unread "
-                                "(remove what makes it so large, or start from "
-                                "templates/reference.docx)")
-        try:
-            with self.archive.open(info) as handle:
-                data = handle.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise TemplateError(f"{self.path}: part {name} cannot be read ({exc})") from None
-        self.total += len(data)
-        if len(data) > MAX_PART_BYTES or self.total > MAX_TEMPLATE_BYTES:
-            raise TemplateError(f"{self.path}: part {name} unpacks to more than its zip "
-                                "directory declares, or the parts exceed "
-                                f"{MAX_TEMPLATE_BYTES // 2**20} MB; refused (save the "
-                                "template again in Word)")
-        return data
-
-    def follow(self, source: str, kinds: frozenset[str], parts: dict[str, bytes]) -> list[str]:
-        """Read the parts `source` refers to by a relationship of `kinds`; its .rels part
-        is rewritten to hold only those (and external links of allowed schemes).
-
-        The main document's other relationships go (its body is not used); a header's,
-        footer's, theme's or font table's would be left dangling, so they are refused.
-        """
-        rels = rels_name(source)
-        if rels not in self.archive.NameToInfo:
-            return []
-        root = _parse(self.path, {rels: self.read(rels)}, rels)
-        kept = []
-        strict = kinds is PARTS_MAY_USE
-        for rel in list(root):
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External":
-                why = refused_scheme(target) if rel.get("Type") == oxml.RT_HYPERLINK else "external"
-                if not why:
-                    continue
-                if strict:
-                    raise TemplateError(f"{self.path}: part {source} links to {target[:60]!r}, "
-                                        f"which is not allowed ({why}); remove the link in Word")
-            elif rel.get("Type") in kinds:
-                name = resolve_target(source, target)
-                if not name:
-                    raise TemplateError(f"{self.path}: {rels} points outside the package "
-                                        f"({target!r})")
-                if name not in parts:
-                    parts[name] = self.read(name)
-                    kept.append(name)
-                continue
-            elif strict:
-                kind = rel.get("Type", "").rsplit("/", 1)[-1]
-                raise TemplateError(f"{self.path}: part {source} uses a {kind} part, which "
-                                    "documents do not carry; remove it from the template in Word")
-            root.remove(rel)
-        parts[rels] = oxml.serialize(root)
-        return kept
-
-
 def load(path: Path) -> Template:
     """Read and analyse a reference .docx (single section, styles, numbering, headers)."""
     path = Path(path)
-    parts, document_part = read_package(path)
+    brand_file = read_package(path)
+    parts, document_part = brand_file.parts, brand_file.document_part
     root, sect_pr = _document(path, parts, document_part)
     rels_root, targets = _relationships(path, parts, document_part)
     by_type = {rtype: target for rtype, target in targets.values()}
@@ -329,7 +205,7 @@ def load(path: Path) -> Template:
     numbering = _numbering(path, parts, by_type.get(oxml.RT_NUMBERING))
     settings_part = by_type.get(oxml.RT_SETTINGS)
     settings_root = (
-        _parse(path, parts, settings_part) if settings_part and settings_part in parts else None
+        parse_part(path, parts, settings_part) if settings_part and settings_part in parts else None
     )
     headers = _header_parts(path, parts, sect_pr, targets)  # a broken one is said first
     template = Template(
@@ -347,10 +223,11 @@ def load(path: Path) -> Template:
         first_num_id=numbering.first_num_id,
         settings_root=settings_root,
         rels_root=rels_root,
-        content_types_root=_parse(path, parts, "[Content_Types].xml"),
+        content_types_root=brand_file.content_types,
         headers=headers,
         rid_counter_start=_first_free_rid(rels_root),
         borrowed_styles=borrowed,
+        dropped=brand_file.dropped,
     )
     for name in REQUIRED:
         template.style_id(name)
@@ -361,16 +238,15 @@ def _document(path: Path, parts: dict[str, bytes], document_part: str
               ) -> tuple[etree._Element, etree._Element]:
     """The main document emptied of its content, and its one section's properties
     (A4 with 2.5 cm margins when it has none)."""
-    root = _parse(path, parts, document_part)
+    root = parse_part(path, parts, document_part)
     body = root.find(w("body"))
     if body is None:
-        raise TemplateError(f"{path}: {document_part} has no w:body")
+        raise TemplateError(path, f"{document_part} has no w:body")
     inner_sections = body.findall(f".//{w('pPr')}/{w('sectPr')}")
     if inner_sections:
         raise TemplateError(
-            f"{path}: the reference document has {len(inner_sections) + 1} sections; "
-            "it must be a single section (remove the section breaks)"
-        )
+            path, f"the reference document has {len(inner_sections) + 1} sections; "
+            "it must be a single section (remove the section breaks)")
     sect_pr = body.find(w("sectPr"))
     if sect_pr is None:
         sect_pr = etree.fromstring(
@@ -380,7 +256,44 @@ def _document(path: Path, parts: dict[str, bytes], document_part: str
         )
     for child in list(body):
         body.remove(child)
+    try:
+        page_measures(sect_pr)
+    except ValueError as exc:
+        raise TemplateError(path, f"{document_part}: {exc}") from None
     return root, sect_pr
+
+
+PAGE_MEASURES = {"pgSz": ("w", "h"),
+                 "pgMar": ("top", "right", "bottom", "left", "header", "footer", "gutter")}
+MAX_TWIPS = 31680
+"""22 inches, Word's largest page: a measure beyond it is no page setup."""
+_UNITS = {"mm": 1440 / 25.4, "cm": 1440 / 2.54, "in": 1440, "pt": 20, "pc": 240, "pi": 240}
+_MEASURE = re.compile(r"(-?[0-9]{1,6}(?:\.[0-9]{1,6})?)(mm|cm|in|pt|pc|pi)")
+
+
+def page_measures(sect_pr: etree._Element) -> None:
+    """The page size and margins made twips, which the writer computes with: a measure
+    with a unit (`2.5cm`, which OOXML allows) converted, anything else (`abc`) refused
+    with a ValueError naming it, so that validate says it and build never meets it."""
+    for tag, attributes in PAGE_MEASURES.items():
+        node = sect_pr.find(w(tag))
+        for attribute in attributes if node is not None else ():
+            value = node.get(w(attribute))
+            if value is None:
+                continue
+            twips = _twips(value.strip())
+            if twips is None or abs(twips) > MAX_TWIPS:
+                raise ValueError(f"the page setup's w:{tag} w:{attribute}={value[:20]!r} is "
+                                 "not a measure Word lays out (set the paper size and margins "
+                                 "in Word's Layout tab and save the template again)")
+            node.set(w(attribute), str(twips))
+
+
+def _twips(value: str) -> int | None:
+    if re.fullmatch(r"-?[0-9]{1,9}", value):
+        return int(value)
+    unit = _MEASURE.fullmatch(value)
+    return round(float(unit.group(1)) * _UNITS[unit.group(2)]) if unit else None
 
 
 def _relationships(path: Path, parts: dict[str, bytes], document_part: str
@@ -388,7 +301,7 @@ def _relationships(path: Path, parts: dict[str, bytes], document_part: str
     """The main document's relationships, and its internal ones as id -> (type, part)."""
     rels_part = rels_name(document_part)
     rels_root = (
-        _parse(path, parts, rels_part)
+        parse_part(path, parts, rels_part)
         if rels_part in parts
         else etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS})
     )
@@ -412,8 +325,8 @@ def _styles(path: Path, parts: dict[str, bytes], styles_part: str | None
     """The styles part, its index by name, and the styles borrowed from the built-in
     reference (a brand template without them still gives complete documents)."""
     if styles_part is None or styles_part not in parts:
-        raise TemplateError(f"{path}: the reference document has no styles part (styles.xml)")
-    styles_root = _parse(path, parts, styles_part)
+        raise TemplateError(path, "the reference document has no styles part (styles.xml)")
+    styles_root = parse_part(path, parts, styles_part)
     styles = _style_index(styles_root)
     borrowed = [] if path.resolve() == BUILTIN_REFERENCE.resolve() else _borrow_styles(
         styles_root, styles)
@@ -433,8 +346,15 @@ def _numbering(path: Path, parts: dict[str, bytes], numbering_part: str | None) 
     """The numbering part with an ordered and a bullet list definition (ours are added
     where the template has none), and the first list id free for the document's lists."""
     existed = numbering_part is not None and numbering_part in parts
-    root = (_parse(path, parts, numbering_part) if existed
+    root = (parse_part(path, parts, numbering_part) if existed
             else etree.fromstring(empty_numbering_xml()))
+    for element, attribute in ((w("abstractNum"), w("abstractNumId")), (w("num"), w("numId"))):
+        for node in root.findall(element):
+            if not re.fullmatch(r"-?[0-9]{1,9}", node.get(attribute, "0")):
+                raise TemplateError(path, f"part {numbering_part}: a list definition has "
+                                    f"{etree.QName(attribute).localname}="
+                                    f"{node.get(attribute)[:20]!r}, which is not a number "
+                                    "(save the template again in Word)")
     ordered, bullet, first_num_id = complete_numbering(root)
     return _Numbering(root, existed, ordered, bullet, first_num_id)
 
@@ -448,12 +368,11 @@ def _header_parts(path: Path, parts: dict[str, bytes], sect_pr: etree._Element,
         if ref.tag in (w("headerReference"), w("footerReference")):
             rid = ref.get(oxml.R_ID)
             if rid not in targets or targets[rid][1] not in parts:
-                raise TemplateError(
-                    f"{path}: section refers to header/footer {rid} which is missing"
-                )
+                raise TemplateError(path, f"section refers to header/footer {rid} which is "
+                                    "missing")
             kind = "header" if ref.tag == w("headerReference") else "footer"
             partname = targets[rid][1]
-            _parse(path, parts, partname)
+            parse_part(path, parts, partname)
             headers.append(
                 HeaderFooterPart(kind, ref.get(w("type"), "default"), partname, parts[partname])
             )
@@ -495,10 +414,11 @@ def _borrow_styles(styles_root: etree._Element, styles: dict[str, StyleInfo]) ->
 
 @functools.cache
 def _builtin_styles() -> tuple[etree._Element, ...]:
-    parts, document_part = read_package(BUILTIN_REFERENCE)
-    rels = _parse(BUILTIN_REFERENCE, parts, rels_name(document_part))
+    brand_file = read_package(BUILTIN_REFERENCE)
+    parts, document_part = brand_file.parts, brand_file.document_part
+    rels = parse_part(BUILTIN_REFERENCE, parts, rels_name(document_part))
     name = next(resolve_target(document_part, r.get("Target", "")) for r in rels
                 if r.get("Type") == oxml.RT_STYLES)
-    root = _parse(BUILTIN_REFERENCE, parts, name)
+    root = parse_part(BUILTIN_REFERENCE, parts, name)
     return tuple(s for s in root.findall(w("style"))
                  if s.find(w("name")) is not None and s.get(w("styleId")))

@@ -74,9 +74,14 @@ class DocumentMeta:
 class Converter:
     """Converts Markdown to .docx with one analysed reference document (reuse it)."""
 
-    def __init__(self, reference_doc: Path | None = None):
-        self.reference_doc = Path(reference_doc) if reference_doc else DEFAULT_REFERENCE
-        self.template: Template = brand.load(self.reference_doc)
+    def __init__(self, reference_doc: Path | None = None, *, template: Template | None = None):
+        """With `template` (from `load_brand`), that one, already read; else the reference
+        document at `reference_doc`, or ours."""
+        if template is not None:
+            self.reference_doc, self.template = template.path, template
+        else:
+            self.reference_doc = Path(reference_doc) if reference_doc else DEFAULT_REFERENCE
+            self.template = brand.load(self.reference_doc)
         self.md = make_parser()
         self._styles_cache: dict[str, bytes] = {}
 
@@ -333,8 +338,8 @@ def convert_file(
     warn: Callable[[Diagnostic], None] | None = None,
 ) -> None:
     """Convert one Markdown file; images relative to its folder; atomic write. `warn`
-    hears that the reference document lacks styles the writer uses (borrowed from ours),
-    as `interim build` says of a firm's brand template."""
+    hears the reference document's notices (styles borrowed from ours, what its
+    allow-lists dropped), as `interim build` says of a firm's brand template."""
     source = Path(source)
     inputs = {"the Markdown file": source}
     if reference_doc is not None:
@@ -349,9 +354,8 @@ def convert_file(
         raise SourceError([Diagnostic(Location(source), "the file is not UTF-8 text",
                                       "save it as UTF-8")]) from exc
     converter = Converter(reference_doc)
-    borrowed = converter.template.borrowed_warning()
-    if borrowed and warn:
-        warn(borrowed)
+    for notice in converter.template.notices() if warn else ():
+        warn(notice)
     try:
         with _no_gc():
             refuse_forbidden_characters(markdown)
@@ -388,8 +392,20 @@ def refuse_overwriting(target: Path, inputs: Mapping[str, Path]) -> None:
                                  "not a folder (choose another place)")
 
 
-def load_brand(root: Path, brand_template: str | None) -> Template:
+def load_brand(root: Path, brand_template: str | None, where: Location | None = None
+               ) -> Template:
     """A firm's brand template (firm.yaml's `brand_template`, relative to the repository
-    root) as the writer reads it, ours when it names none; a broken one raises
-    TemplateError naming the file and the part."""
-    return brand.load(root / brand_template if brand_template else BUILTIN_REFERENCE)
+    root) as the writer reads it, ours when it names none. `where` is the line naming it:
+    a broken template is a SourceError there (naming the part), and what its allow-lists
+    dropped is said there, so that validate and build say the same of it."""
+    if not brand_template:
+        return brand.load(BUILTIN_REFERENCE)
+    try:
+        template = brand.load(root / brand_template)
+    except TemplateError as exc:
+        if where is None:
+            raise
+        raise SourceError([Diagnostic(where, f"brand template {brand_template}: {exc.problem}")]
+                          ) from None
+    template.where = where
+    return template

@@ -71,8 +71,8 @@ def test_proposal_nl_profile_approach_fee_and_terms(docs):
     assert "Twintig jaar leiding in logistiek en supply chain" in profile
     assert "scannergestuurd picken bij een voedingsdistributeur" in profile
     fee = d.section_after("Honorarium")
-    for part in ("4 dagen per week", "23,7 weken", "166 kalenderdagen", "11 januari",
-                 "25 juni 2027", "95 dagen"):
+    for part in ("4 dagen per week", "120 werkdagen min 3 feestdagen", "11 januari",
+                 "25 juni 2027", "93,5 dagen", "wettelijke feestdagen van België"):
         assert part in fee, part
     terms = d.facts("Facturatie")
     assert terms == {
@@ -81,8 +81,18 @@ def test_proposal_nl_profile_approach_fee_and_terms(docs):
         "Onkosten": "Kilometervergoeding volgens het federale tarief; geen andere onkosten",
         "Opzegtermijn": "30 dagen",
         "Aansprakelijkheid": "Beperkt tot het honorarium van de laatste drie maanden",
+        # the firm's standing terms (firm.yaml `terms`)
+        "Beroepsaansprakelijkheid": "Verzekerd bij AXA Belgium, polis 730.123.456, "
+                                    "tot € 2.500.000,00",
+        "Bestuurdersaansprakelijkheid (D&O)": "Verzekerd bij AIG Europe, polis 2026-DO-4411, "
+                                              "tot € 5.000.000,00",
+        "Niet-afwerving": "De opdrachtgever neemt de interim manager tijdens de opdracht en tot "
+                          "12 maanden erna niet in dienst of in opdracht, rechtstreeks noch via "
+                          "derden",
         "Vertrouwelijkheid": "Beide partijen behandelen alle informatie over de opdracht "
                              "vertrouwelijk",
+        "Algemene voorwaarden": "Algemene voorwaarden van Coverton Interim Management BV "
+                                "(versie 2026) zijn van toepassing",
         "Toepasselijk recht": "België",
         "Geldig tot": "15 december 2026",
     }
@@ -103,8 +113,17 @@ def test_proposal_en_profile_approach_and_terms(docs):
         "Expenses": "Travel between Dublin and Killybegs at cost, with prior approval",
         "Notice period": "20 days",
         "Liability": "Limited to the fees invoiced in the preceding three months",
+        "Professional liability": "Insured with AXA Belgium, policy 730.123.456, "
+                                  "up to €2,500,000.00",
+        "Directors' and officers' liability (D&O)": "Insured with AIG Europe, policy "
+                                                    "2026-DO-4411, up to €5,000,000.00",
+        "Non-solicitation": "The client will not employ or engage the interim manager, directly "
+                            "or through a third party, during the assignment and for 12 months "
+                            "after it",
         "Confidentiality": "Both parties treat all information about the assignment as "
                            "confidential",
+        "General terms": "The General Terms and Conditions of Coverton Interim Management BV "
+                         "(2026 edition) apply",
         "Governing law": "Ireland",
         "Valid until": "26 February 2027",
     }
@@ -466,3 +485,117 @@ def test_a_new_assignment_proposal_has_profile_approach_and_invoicing(tmp_path, 
     invoicing = "Facturatie" if nl else "Invoicing"
     assert d.facts(invoicing)[invoicing] == ("Maandelijks, op basis van de gepresteerde dagen"
                                              if nl else "Monthly, on the days worked")
+
+
+# ------------------------------------------------------------------ actions and the handover
+
+def test_actions_under_an_objective_or_of_their_own_read_so(tmp_path):
+    """An action serves a milestone, an objective or is a workstream of its own: the action
+    plan's column says which ("Dient": M2, D3, "Eigen werkstroom"); with every action under a
+    milestone it stays "Mijlpaal"."""
+    def loosen(data: dict) -> None:
+        a1, a2 = data["analysis"]["actions"]
+        del a1["milestone"]
+        a1["objective"] = "D3"
+        del a2["milestone"]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, loosen)), tmp_path / "b",
+                           only=("action-plan", "handbook"))
+        plain = built(EXAMPLE, tmp_path / "plain")
+    for name in ("action-plan.docx", "handbook.docx"):
+        table = Docx(out[name]).table("Nr.", "Dient", "Actie")
+        assert [row[:2] for row in table.rows[1:]] == [["A1", "D3"], ["A2", "Eigen werkstroom"]]
+    assert Docx(plain["action-plan.docx"]).table("Nr.", "Mijlpaal", "Actie").column("Mijlpaal") \
+        == ["M2", "M2"]
+
+
+def test_sources_of_an_earlier_version_build_with_their_handover_start(tmp_path):
+    """`handover_start`, the key before `handover: {start, end}`, still builds every
+    document; the exit plan says the start, as it did."""
+    def earlier(data: dict) -> None:
+        plan = data["intake"]["exit_plan"]
+        plan["handover_start"] = plan.pop("handover")["start"]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, earlier)), tmp_path / "b")
+    assert set(out) == {"proposal.docx", "action-plan.docx", "handbook.docx", "handover.docx",
+                        "progress-2027-02-19.docx"}
+    for name in ("proposal.docx", "handbook.docx", "handover.docx"):
+        lines = [p for p in Docx(out[name]).paragraphs if p.startswith("Opvolger:")]
+        assert lines == ["Opvolger: Jan Peeters (interne kandidaat).Start van de overdracht: "
+                         "17 mei 2027."], name  # a line break between (this reader drops it)
+# ------------------------------------------------------------------ what a CFO signs (issue 20)
+
+@pytest.mark.parametrize(("assignment", "said"), [
+    (EXAMPLE, ("4 dagen per week van 11 januari tot 25 juni 2027", "120 werkdagen")),
+    (ENGLISH, ("3 days a week from 1 March to 27 August 2027", "130 working days")),
+    # estimated_days overrides the computation; the basis is still said, for comparison
+    (ANALYSIS, ("Geschatte inzet: 75 dagen, zoals met de opdrachtgever afgesproken",
+                "3 dagen per week van 15 maart tot 17 september 2027", "135 werkdagen",
+                "= 78,5 dagen")),
+])
+def test_every_proposal_states_period_days_per_week_and_basis(docs, assignment, said):
+    d = read(docs, assignment, "proposal.docx")
+    fee = d.section_after("Honorarium" if assignment != ENGLISH else "Fee")
+    for text in said:
+        assert text in fee, text
+
+
+@pytest.mark.parametrize(("assignment", "line"), [
+    (EXAMPLE, "t.a.v. Greet De Wit (CEO)"),
+    (ENGLISH, "For the attention of Maeve O'Brien (Managing Director)"),
+])
+def test_the_proposal_is_addressed_to_the_clients_contact(docs, assignment, line):
+    assert line in read(docs, assignment, "proposal.docx").cover
+    assert line not in read(docs, assignment, "handbook.docx").text  # the proposal's only
+
+
+def test_the_proposal_presents_the_firm(docs):
+    d = read(docs, EXAMPLE, "proposal.docx")
+    about = d.section_after("Over Coverton Interim Management BV")
+    assert "plaatst sinds 2009 vanuit Gent ervaren interim managers" in about
+    english = read(docs, ENGLISH, "proposal.docx").section_after(
+        "About Coverton Interim Management BV")
+    assert "Since 2009, Coverton Interim Management BV has placed" in english
+
+
+def test_the_handbook_is_signed_by_who_accepted_the_plan(tmp_path):
+    """The handbook says who accepted the plan; its signature block names that person, not
+    the sponsor (who signs the proposal)."""
+    def accepted_by_hr(data):
+        data["analysis"]["acceptance"]["accepted_by"] = "kjanssens"
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, accepted_by_hr)),
+                           tmp_path / "b", only=("handbook", "proposal"))
+    handbook = Docx(out["handbook.docx"])
+    sign = handbook.tables[-1]
+    assert sign.header == ["", "Voor De Linde Distributie NV",
+                           "Voor Coverton Interim Management BV"]
+    assert sign.rows[1][1] == "Karel Janssens (HR-manager)"
+    assert "Karel Janssens" in handbook.section_after("Formele aanvaarding")
+    assert Docx(out["proposal.docx"]).tables[-1].rows[1][1] == "Greet De Wit (CEO)"
+
+
+CLAUSES = {"nl": "Beide partijen behandelen alle informatie over de opdracht vertrouwelijk",
+           "en": "Both parties treat all information about the assignment as confidential"}
+NOT_CONFIDENTIAL = {"nl": "Niet vertrouwelijk", "en": "Not confidential"}
+
+
+@pytest.mark.parametrize("assignment", [EXAMPLE, ENGLISH])
+@pytest.mark.parametrize("confidential", [True, False])
+def test_one_key_states_confidentiality_once(tmp_path, assignment, confidential):
+    """`confidential` gives both the label on every page and the proposal's clause: a
+    document never says "Not confidential" and, pages on, that all is confidential."""
+    def mark(data):
+        data["confidential"] = confidential
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(assignment, tmp_path, mark)),
+                           tmp_path / "b", only=("proposal",))
+    d = Docx(out["proposal.docx"])
+    language = "nl" if assignment == EXAMPLE else "en"
+    text = client_text(d)
+    assert (CLAUSES[language] in text) is confidential
+    assert (NOT_CONFIDENTIAL[language] in text) is not confidential

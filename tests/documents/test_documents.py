@@ -215,19 +215,28 @@ def test_dates_in_the_documents_language(docs, assignment, name):
 # ------------------------------------------------------------------ proposal
 
 FEES = {
-    EXAMPLE: ("Honorarium", "4 dagen per week gedurende 23,7 weken (166 kalenderdagen, van "
-              "11 januari tot 25 juni 2027): 95 dagen", {
+    # Belgian firm, Belgian client: the national rate
+    EXAMPLE: ("Honorarium", "Geschatte inzet: 93,5 dagen. 4 dagen per week van 11 januari tot "
+              "25 juni 2027: 120 werkdagen min 3 feestdagen (Paasmaandag, O. L. H. Hemelvaart, "
+              "Pinkstermaandag) = 117, × 4/5 = 93,5 dagen.", {
                   "Dagtarief": "€ 1.050,00",
-                  "Honorarium excl. btw (95 × € 1.050,00)": "€ 99.750,00",
-                  "Btw 21 %": "€ 20.947,50",
-                  "Totaal incl. btw": "€ 120.697,50"}),
-    # 3 days a week, 1 March - 27 August 2027 (180 calendar days): 3 x 180 / 7 = 77.1 -> 77
-    ENGLISH: ("Fee", "3 days a week over 25.7 weeks (180 calendar days, 1 March to "
-              "27 August 2027): 77 days", {
+                  "Honorarium excl. btw (93,5 × € 1.050,00)": "€ 98.175,00",
+                  "Btw 21 %": "€ 20.616,75",
+                  "Totaal incl. btw": "€ 118.791,75"}),
+    # Belgian firm, Irish business: reverse charge, no VAT line; 130 working days less 5
+    # Irish public holidays = 125, x 3/5 = 75
+    ENGLISH: ("Fee", "Estimated effort: 75 days. 3 days a week from 1 March to 27 August "
+              "2027: 130 working days less 5 public holidays (Saint Patrick's Day, Easter "
+              "Monday, May Bank Holiday, June Bank Holiday, August Bank Holiday) = 125, "
+              "× 3/5 = 75 days.", {
                   "Day rate": "€1,250.00",
-                  "Fee excl. VAT (77 × €1,250.00)": "€96,250.00",
-                  "VAT 23%": "€22,137.50",
-                  "Total incl. VAT": "€118,387.50"}),
+                  "Fee excl. VAT (75 × €1,250.00)": "€93,750.00",
+                  "Total": "€93,750.00"}),
+}
+MENTIONS = {
+    EXAMPLE: None,
+    ENGLISH: "VAT reverse charged, Article 196 of Directive 2006/112/EC: the client accounts "
+             "for the VAT.",
 }
 
 
@@ -235,8 +244,13 @@ FEES = {
 def test_proposal_fee(docs, assignment):
     heading, computation, amounts = FEES[assignment]
     d = open_doc(docs, assignment, "proposal.docx")
-    assert computation in d.section_after(heading)
+    fee = d.section_after(heading)
+    assert computation in fee
     assert d.facts(next(iter(amounts))) == amounts
+    mention = MENTIONS[assignment]
+    if mention:
+        assert mention in d.paragraphs
+        assert not re.search(r"VAT \d|Btw \d|incl\. (VAT|btw)", fee)
 
 
 def test_dutch_vat_percentage_is_spelled_as_the_sources_spell_percentages(docs):
@@ -320,10 +334,10 @@ def test_proposal_content(docs, assignment):
               else "Luc Vermeulen" if nl else "Hannah Clarke")
     assert any(signer in c for c in sign.rows[1])
     assert any(r[1:] == ["", ""] for r in sign.rows[1:])
-    # the parties as the language writes them: "interimkantoor" in one word, as the
-    # organisation label (Interimkantoor) has it
-    assert sign.header == (["", "Voor de opdrachtgever", "Voor het interimkantoor"] if nl
-                           else ["", "For the client", "For the interim firm"])
+    # the parties by their names: the client and the firm (firm.yaml), never "the firm"
+    client = EXPECT[assignment]["client"]
+    assert sign.header == (["", f"Voor {client}", f"Voor {FIRM}"] if nl
+                           else ["", f"For {client}", f"For {FIRM}"])
 
 
 # ------------------------------------------------------------------ action plan

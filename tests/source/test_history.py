@@ -271,10 +271,12 @@ def test_a_bad_amends_path_is_refused_at_its_line(example: ExampleProject):
     assert_located(error, example.yaml, example.line_of("milestones.M9.due"), "known: M1")
     example.edit("milestones.M9.due", "milestones.M2.colour")
     error = only(example.errors(), "colour")
-    assert_located(error, example.yaml, example.line_of("milestones.M2.colour"), "fields:")
+    assert_located(error, example.yaml, example.line_of("milestones.M2.colour"),
+                   "milestones.M2 has no amendable key 'colour'", "keys: title, due")
     example.edit("milestones.M2.colour", "budget.total")
     error = only(example.errors(), "budget.total")
-    assert_located(error, example.yaml, example.line_of("budget.total"), "period.end")
+    assert_located(error, example.yaml, example.line_of("budget.total"), "the assignment has "
+                   "no amendable key 'budget'", "period", "terms", "milestones", "people")
 
 
 def test_a_wrongly_typed_value_is_refused_at_its_line(example: ExampleProject):
@@ -640,8 +642,9 @@ def test_the_change_log_names_each_amended_item_as_the_client_knows_it(
             amends["evaluations.2027-04-02.date"] = datetime.date(2027, 4, 9)
         amends["period.end"] = data["period"]["end"] + datetime.timedelta(days=5)
         amends["terms.day_rate"] = 1100
-        amends["exit_plan.handover_start"] = data["intake"]["exit_plan"]["handover_start"] \
-            + datetime.timedelta(days=3)
+        plan = data["intake"]["exit_plan"]  # the example writes `handover: {start, end}`:
+        start = plan["handover"]["start"] if "handover" in plan else plan["handover_start"]
+        amends["exit_plan.handover_start"] = start + datetime.timedelta(days=3)  # one fact
         change.setdefault("adds", {})["evaluations"] = [{
             "date": datetime.date(2027, 5, 7), "kind": "progress",
             "participants": [data["client"]["sponsor"], data["interim_manager"]]}]
@@ -685,35 +688,57 @@ def test_an_amended_value_prints_by_its_declared_type(annotation, form) -> None:
 
 
 def test_every_amendable_path_prints_by_its_field_type() -> None:
-    """Each amendable value of the example, set to itself: its form is its field type's, so a
-    person prints as a person, a list of them as people, the day rate as money."""
+    """Each amendable value of the example, set to itself: found in the model's records (no
+    list of paths), and its form is its field type's, so a person prints as a person, a list
+    of them as people, the day rate and the signing limit as money."""
+    from generator.source.amending import amendable
+
     a = load_assignment(ROOT / "assignments" / EXAMPLE).assignment
-    assert a.analysis
-    items = {"milestones": a.analysis.milestones[0], "actions": a.analysis.actions[0],
-             "objectives": a.intake.objectives[0], "evaluations": a.analysis.evaluations[0]}
-    amends, declared = {}, {}
-    for group, collection in history.COLLECTIONS.items():
-        item = items[group]
-        for f in fields(collection.record).values():
-            if f.key in collection.allowed:
-                path = f"{group}.{collection.key(item)}.{f.key}"
-                amends[path], declared[path] = getattr(item, f.name), f.annotation
-    for path, (record, read, _) in history.SINGLE.items():
-        field = next(f for f in fields(record).values() if f.key == path.rsplit(".", 1)[1])
-        amends[path], declared[path] = read(a), field.annotation
+    declared = dict(amendable(a))
+    for path in ("people.gdewit.role", "client.sponsor", "exit_plan.successor.name",
+                 "position.mandate.decides", "objectives.D1.target", "resources.2.description",
+                 "terms.vat_percent", "risks.1.owner", "evaluations.2027-04-02.participants",
+                 "period.end", "actions.A1.milestone"):
+        assert path in declared, path
+    for path in ("id", "language", "people.gdewit.id", "milestones.M1.id", "first_contact",
+                 "period.start", "reviews.2027-01-29.outcome", "acceptance.version"):
+        assert not [p for p in declared if p == path or p.startswith(path + ".")], path
+    values = {path: value for path, value in _values(a, declared) if value is not None}
     change = Change(id="W9", date=Day(2027, 5, 3), what="x", approved_by="gdewit",
-                    amends=amends)
+                    amends=values)
     _, applied, issues = history.apply_change(a, change)
     assert issues == []
     forms = {x.path: x.form for x in applied.amendments}
-    assert forms == {path: history.value_form(declared[path]) for path in amends}
-    by_form = {form: {path.rsplit(".", 1)[1] for path in forms if forms[path] == form}
+    assert forms == {path: history.value_form(declared[path]) for path in values}
+    by_form = {form: {path.rsplit(".", 1)[-1] for path in forms if forms[path] == form}
                for form in set(forms.values())}
-    assert {"owner"} <= by_form["person"] and by_form["people"] == {"participants"}
-    assert by_form["money"] == {"day_rate"}
-    assert {"days_per_week", "estimated_days"} <= by_form["number"]
-    assert {"due", "date", "end", "handover_start"} <= by_form["date"]
-    assert {"title", "objectives", "milestone", "target"} <= by_form["text"]
+    assert {"owner", "sponsor", "reports_to", "committed_by"} <= by_form["person"]
+    assert by_form["people"] == {"participants"}
+    assert by_form["money"] == {"day_rate", "signing_limit"}
+    assert {"days_per_week", "vat_percent", "payment_days"} <= by_form["number"]
+    assert {"due", "date", "end", "start", "valid_until"} <= by_form["date"]
+    assert {"title", "objectives", "milestone", "target", "role", "name"} <= by_form["text"]
+
+
+def _values(a: Assignment, declared: dict) -> list[tuple[str, object]]:
+    """The value each amendable path holds in `a`, read by walking the same path."""
+    from generator.source.amending import canonical, item_key
+
+    found = []
+    for path in declared:
+        node = a
+        rest = canonical(path)
+        while rest and node is not None:
+            if isinstance(node, list):
+                keys = [item_key(x, i) for i, x in enumerate(node)]
+                (i,) = [i for i, k in enumerate(keys) if rest == k or rest.startswith(k + ".")]
+                node, rest = node[i], rest[len(keys[i]) + 1:]
+            else:
+                key, _, rest = rest.partition(".")
+                (f,) = [f for f in fields(type(node)).values() if f.key == key]
+                node = getattr(node, f.name)
+        found.append((path, node))
+    return found
 
 
 def test_a_draft_handbook_is_never_said_to_be_issued(tmp_path):

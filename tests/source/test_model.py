@@ -1,9 +1,8 @@
-"""The model: fee computation, phases, text kinds, and the example read as written."""
+"""The model: terms, phases, text kinds, and the example read as written."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from example_project import ExampleProject
@@ -12,9 +11,7 @@ from generator.source.model import (
     Assignment,
     BlockMarkdown,
     InlineMarkdown,
-    Period,
     Terms,
-    compute_fee,
 )
 from generator.source.records import Invalid, json_schema
 
@@ -31,67 +28,7 @@ def terms(**values: object) -> Terms:
     return Terms(**{**BASE_TERMS, **values})
 
 
-def period(start: str, end: str) -> Period:
-    return Period(start=start, end=end)
-
-
-# --------------------------------------------------------------------------- fee
-
-def test_fee_of_the_example(example: ExampleProject) -> None:
-    a = example.load().assignment
-    fee = compute_fee(a.intake.terms, a.period)
-    assert fee.days == Decimal("95")
-    assert fee.day_rate == Decimal("1050")
-    assert fee.excl_vat == Decimal("99750.00")
-    assert fee.vat_percent == Decimal("21")
-    assert fee.vat == Decimal("20947.50")
-    assert fee.incl_vat == Decimal("120697.50")
-    assert fee.currency == "EUR"
-    assert str(fee.excl_vat) == "99750.00"
-    assert str(fee.incl_vat) == "120697.50"
-
-
-def test_fee_estimated_days_override(example: ExampleProject) -> None:
-    example.edit("    day_rate: 1050", "    day_rate: 1050\n    estimated_days: 80.5")
-    a = example.load().assignment
-    fee = compute_fee(a.intake.terms, a.period)
-    assert fee.days == Decimal("80.5")
-    assert fee.excl_vat == Decimal("84525.00")
-    assert fee.vat == Decimal("17750.25")
-    assert fee.incl_vat == Decimal("102275.25")
-
-
-@pytest.mark.parametrize(("days_per_week", "start", "end", "days"), [
-    # calendar days both ends included; days/week x calendar days / 7, nearest half day
-    (5, "2027-01-04", "2027-01-10", "5"),         # 7 days -> 5
-    (4, "2027-01-01", "2027-01-10", "5.5"),       # 40/7 = 5.71 -> 5.5
-    (3, "2027-01-01", "2027-01-08", "3.5"),       # 24/7 = 3.43 -> 3.5
-    (3, "2027-01-01", "2027-01-06", "2.5"),       # 18/7 = 2.57 -> 2.5
-    (2, "2027-01-01", "2027-01-12", "3.5"),       # 24/7 = 3.43 -> 3.5
-    (1, "2027-01-01", "2027-01-05", "0.5"),       # 5/7 = 0.71 -> 0.5
-    (1, "2027-01-01", "2027-01-06", "1"),         # 6/7 = 0.86 -> 1
-    ("1.25", "2027-01-01", "2027-01-07", "1.5"),  # exactly 1.25 -> half up to 1.5
-    ("0.5", "2027-01-01", "2027-01-21", "1.5"),   # exactly 1.5
-])
-def test_fee_days_rounded_to_nearest_half_day(days_per_week: object, start: str, end: str,
-                                              days: str) -> None:
-    fee = compute_fee(terms(days_per_week=days_per_week), period(start, end))
-    assert fee.days == Decimal(days)
-    assert fee.excl_vat == (Decimal(days) * 1000).quantize(Decimal("0.01"))
-
-
-def test_fee_amounts_rounded_to_cents() -> None:
-    fee = compute_fee(terms(day_rate="999.99", vat_percent="21", estimated_days="0.5"),
-                      period("2027-01-01", "2027-01-02"))
-    assert fee.excl_vat == Decimal("500.00")  # 499.995 -> 500.00 (half up)
-    assert fee.vat == Decimal("105.00")
-    assert fee.incl_vat == fee.excl_vat + fee.vat
-
-
-def test_fee_currency_follows_terms() -> None:
-    fee = compute_fee(terms(currency="GBP"), period("2027-01-01", "2027-01-07"))
-    assert fee.currency == "GBP"
-
+# --------------------------------------------------------------------------- terms
 
 def test_terms_reject_bad_currency_and_booleans() -> None:
     with pytest.raises(Invalid, match="'euro' is not a valid currency code"):

@@ -74,3 +74,28 @@ def test_the_schema_checks_dates_and_nested_records() -> None:
     assert not validator.is_valid({**data, "period": {"start": data["period"]["start"]}})
     people = [{**data["people"][0], "organisation": "nobody"}, *data["people"][1:]]
     assert not validator.is_valid({**data, "people": people})
+
+
+def test_the_schema_describes_the_handover_period_free_actions_and_amendable_paths() -> None:
+    """An editor knows `handover: {start, end}` beside the earlier `handover_start`, an action
+    under an objective or none, and flags an `amends` path no change may name."""
+    validator = _validator()
+    instance = _instance(next(p for p in ASSIGNMENTS if p.parent.name == "dl-logistiek-2027"))
+    instance["intake"]["exit_plan"].pop("handover", None)
+    instance["intake"]["exit_plan"]["handover"] = {"start": "2027-06-21", "end": "2027-06-25"}
+    action = instance["analysis"]["actions"][0]
+    action.pop("milestone")
+    action["objective"] = "D1"
+    change = instance["execution"]["changes"][0]
+    change["amends"] = {"people.gdewit.role": "CEO", "exit_plan.successor.name": "Ilse Maes",
+                        "intake.terms.day_rate": 1100}
+    assert list(validator.iter_errors(instance)) == []
+    amends = Draft202012Validator(assignment_schema()["$defs"]["Change"]["properties"]["amends"])
+    for path in ("language", "budget.total", "id", "documents.handbook.date"):
+        assert not amends.is_valid({path: 1}), path
+        change["amends"] = {path: 1}
+        assert not validator.is_valid(instance), path
+    change["amends"] = {"period.end": "2027-07-02"}
+    assert validator.is_valid(instance)
+    instance["intake"]["exit_plan"]["handover"] = {"end": "2027-06-25"}  # no start
+    assert not validator.is_valid(instance)

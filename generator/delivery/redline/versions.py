@@ -25,6 +25,7 @@ from generator.delivery.build import Builder
 from generator.delivery.planning import Job, named_job
 from generator.errors import GeneratorError, display_path
 from generator.source import history
+from generator.source.model import Firm
 from generator.source.project import load_assignment
 
 HISTORY_VERSION = re.compile(r"\d+\.\d+")
@@ -94,7 +95,7 @@ def render_history_version(folder: Path, document: str, version: str, *,
                            builder: Builder) -> bytes:
     """The .docx of history version `version` (e.g. "1.1") of `document` of one assignment:
     the document as of that version's date (generator.source.history.versions)."""
-    job = document_job(folder, document)
+    job = document_job(folder, document, builder.firm)
     known = history.versions(job.assignment, job.kind.id, job.instance.subject)
     dates = [v.date for v in known if v.version == version]
     if not dates:
@@ -121,12 +122,13 @@ def render_revision(folder: Path, document: str, version: Version, builder: Buil
 
 def render_document(folder: Path, document: str, builder: Builder) -> bytes:
     """The .docx of one document (`handbook`, `progress-2027-02-19`) of an assignment folder."""
-    return builder.docx(document_job(folder, document))
+    return builder.docx(document_job(folder, document, builder.firm))
 
 
-def document_job(folder: Path, document: str) -> Job:
-    """The job that writes `document` of the assignment in `folder`, as the sources stand."""
-    return named_job(load_assignment(folder), document)
+def document_job(folder: Path, document: str, firm: Firm | None = None) -> Job:
+    """The job that writes `document` of the assignment in `folder`, as the sources stand,
+    offered by `firm` (by default the firm of the project holding `folder`)."""
+    return named_job(load_assignment(folder, firm=firm), document)
 
 
 def _commit(name: str, folder: Path) -> str:

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import Report
-from generator.source.model import Assignment
+from generator.source.model import NEUTRAL_FIRM, Assignment, Firm
 from generator.source.reading import Source
 from generator.source.rules.amounts import rule_plausible_amounts
+from generator.source.rules.commercial import rule_standing_terms, rule_vat
 from generator.source.rules.context import Context, Rule
 from generator.source.rules.execution import (
     rule_changes,
@@ -57,6 +58,8 @@ RULES: tuple[Rule, ...] = (
     rule_changes,
     rule_terms,
     rule_plausible_amounts,
+    rule_vat,
+    rule_standing_terms,
     rule_links_and_images,
     rule_self_contained_markdown,
     rule_markdown_as_written,
@@ -66,8 +69,10 @@ RULES: tuple[Rule, ...] = (
 
 
 def check_rules(assignment: Assignment, source: Source, folder: Path, report: Report,
-                style_exists: Callable[[str], object] | None = None) -> None:
-    """Apply every format rule; all problems go to `report`."""
-    ctx = Context(assignment, source, folder, report, style_exists)
+                style_exists: Callable[[str], object] | None = None,
+                firm: Firm = NEUTRAL_FIRM) -> None:
+    """Apply every format rule; all problems go to `report`. `firm` offers the assignment:
+    the VAT treatment and the standing terms depend on it."""
+    ctx = Context(assignment, source, folder, report, style_exists, firm)
     for rule in RULES:
         rule(ctx)

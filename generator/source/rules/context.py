@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.errors import Report
-from generator.source.model import Assignment, Person
+from generator.source.model import NEUTRAL_FIRM, Assignment, Firm, Person
 from generator.source.reading import Path_, Source
 from generator.source.records import Record
 from generator.source.references import Reference, references
@@ -26,6 +26,8 @@ class Context:
     report: Report
     style_exists: Callable[[str], object] | None = None
     """Whether the brand template has a paragraph style; None when validate has no firm."""
+    firm: Firm = field(default_factory=lambda: NEUTRAL_FIRM)
+    """The firm that offers the assignment: its country and standing terms."""
 
     def error(self, path: Path_, message: str, hint: str = "") -> None:
         self.report.error(self.source.locate(path), message, hint)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from generator.errors import Report
 from generator.source import history
-from generator.source.model import Assignment, Change, final_status
+from generator.source.history import final_status, last_status
+from generator.source.model import Assignment, Change
 from generator.source.reading import Path_
-from generator.source.records import fields
 from generator.source.rules.context import Context, suggest, unique, unknown_references
+from generator.source.rules.people import rule_roles
 from generator.source.rules.plan import PLAN_RULES
 
 
@@ -186,14 +186,19 @@ def _id_path(a: Assignment, item: str) -> list[Path_]:
     return places
 
 
-def _plan_problems(ctx: Context, plan: Assignment) -> set[tuple[str, str]]:
-    """What rules 4-7 and 9 find in a plan, as (message, hint): placed at a change's line.
+AMENDED_RULES = (*PLAN_RULES, rule_roles)
+"""The rules an amended plan must still satisfy: 3-7 and 9, since `amends` may set any fact
+(the day rate, whom the interim manager reports to, a person's organisation)."""
 
-    Rule 9 too, because `amends` may set the day rate and the days per week."""
+
+def _plan_problems(ctx: Context, plan: Assignment) -> set[tuple[bool, str, str]]:
+    """What the rules find in a plan, as (is an error, message, hint): placed at a change's
+    line. Warnings too: a change may move the handover closer to the end than advised."""
     found = Report()
-    for rule in PLAN_RULES:
+    for rule in AMENDED_RULES:
         rule(Context(plan, ctx.source, ctx.folder, found))
-    return {(d.message, d.hint) for d in found.errors}
+    return {(True, d.message, d.hint) for d in found.errors} | \
+        {(False, d.message, d.hint) for d in found.warnings}
 
 
 def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
@@ -215,10 +220,34 @@ def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
         for issue in issues:
             ctx.error(issue.path, issue.message, issue.hint)
         _amended_people(ctx, where, done)
+        _inside_period(ctx, where, change, plan)
+        _under_done_milestones(ctx, where, change)
         found = _plan_problems(ctx, plan) - seen
-        for message, hint in sorted(found):
-            ctx.error(where, f"after change {change.id}: {message}", hint)
+        for error, message, hint in sorted(found):
+            say = ctx.error if error else ctx.warning
+            say(where, f"after change {change.id}: {message}", hint)
         seen |= found
+
+
+def _inside_period(ctx: Context, where: Path_, change: Change, plan: Assignment) -> None:
+    """4. A change is agreed inside the period, as that change leaves it: an extension agreed
+    a few days after the end it extends is how assignments really go."""
+    period = plan.period
+    if not period.start <= change.date <= period.end:
+        ctx.error((*where, "date"), f"change {change.id} {change.date} falls outside the "
+                  f"period {period.start} – {period.end}", f"move it between {period.start} "
+                  f"and {period.end} or extend the period (`amends: {{period.end: ...}}`)")
+
+
+def _under_done_milestones(ctx: Context, where: Path_, change: Change) -> None:
+    """A new action under a milestone already reported done: kept, but said (a warning)."""
+    a = ctx.assignment
+    for i, action in enumerate(change.adds.actions):
+        if action.milestone and last_status(a, action.milestone, change.date) == "done":
+            ctx.warning((*where, "adds", "actions", i, "milestone"), f"action {action.id} is "
+                        f"added under milestone {action.milestone}, reported done before "
+                        f"{change.id} ({change.date})", "keep it if so; else name an "
+                        "objective (`objective:`), or no milestone for a workstream of its own")
 
 
 def _amended_people(ctx: Context, where: Path_, done: history.Applied) -> None:
@@ -226,15 +255,6 @@ def _amended_people(ctx: Context, where: Path_, done: history.Applied) -> None:
     known = ctx.people()
     for x in done.amendments:
         here = (*where, "amends", x.path)
-        for ref in unknown_references(x.new, here, "person", known, _amended_type(x)):
+        for ref in unknown_references(x.new, here, "person", known, x.annotation):
             ctx.error(here, f"unknown person {ref.value!r} in `{x.path}`",
                       suggest(ref.value, known))
-
-
-def _amended_type(x: history.Amendment) -> Any:
-    """The declared type of the field an amendment sets (`milestones.M2.owner`: PersonId)."""
-    if x.path in history.SINGLE:
-        record = history.SINGLE[x.path][0]
-    else:
-        record = history.COLLECTIONS[x.path.split(".", 1)[0]].record
-    return next(f.annotation for f in fields(record).values() if f.key == x.field)

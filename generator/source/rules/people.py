@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 
 from generator.source.model import Assignment
-from generator.source.reading import Path_
 from generator.source.references import reference_keys
 from generator.source.rules.context import Context, unique, unknown_references
 
@@ -44,15 +43,21 @@ def rule_roles(ctx: Context) -> None:
     if manager and manager.organisation != "provider":
         ctx.error(("interim_manager",), f"the interim manager {manager.id!r} has organisation "
                   f"{manager.organisation!r}", "set `organisation: provider` for this person")
-    clients = ctx.people(organisation="client")
-    checks: list[tuple[Path_, str]] = []
-    if a.closing:
-        checks += [(("closing", "open_items", i, "new_owner"), item.new_owner)
-                   for i, item in enumerate(a.closing.open_items)]
-        checks += [(("closing", "leadership", i, "person"), item.person)
-                   for i, item in enumerate(a.closing.leadership)]
-    for path, person_id in checks:
-        if person_id in people and person_id not in clients:
-            ctx.error(path, f"{person_id!r} is not a client person",
-                      "after the handover only the client's own people can take over: "
-                      "choose someone with `organisation: client`")
+    if not a.closing:
+        return
+    owners = [(("closing", "open_items", i, "new_owner"), x.new_owner)
+              for i, x in enumerate(a.closing.open_items)]
+    led = [(("closing", "leadership", i, "person"), x.person)
+           for i, x in enumerate(a.closing.leadership)]
+    for path, person_id in [*owners, *led]:
+        person = people.get(person_id)
+        if person is None or person.organisation == "client":
+            continue
+        if person.organisation == "third_party" and path[1] == "open_items":
+            ctx.warning(path, f"{person_id!r}, a third party, takes over an open item",
+                        "keep it if a supplier or adviser carries it on; else name a client "
+                        "person")
+            continue
+        ctx.error(path, f"{person_id!r} is not a client person",
+                  "after the handover only the client's own people can take over: "
+                  "choose someone with `organisation: client`")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from generator.source.model import Milestone, Objective
+from generator.source.model import ExitPlan, Milestone, Objective
 from generator.source.reading import Path_
 from generator.source.rules.context import Context, suggest, unique, unknown_references
 
@@ -42,9 +42,6 @@ def rule_dates(ctx: Context) -> None:
         for i, ev in enumerate(a.analysis.evaluations):
             grace = FINAL_EVALUATION_GRACE if ev.kind == "final" else datetime.timedelta(0)
             inside(("analysis", "evaluations", i, "date"), ev.date, "evaluation", grace)
-    if a.execution:
-        for i, change in enumerate(a.execution.changes):
-            inside(("execution", "changes", i, "date"), change.date, f"change {change.id}")
 
 
 def rule_exit_plan(ctx: Context) -> None:
@@ -68,15 +65,37 @@ def rule_exit_plan(ctx: Context) -> None:
     elif plan.successor.status == "known" and not plan.successor.name:
         ctx.warning((*where, "successor"), "successor status is `known` but no name is given",
                     "add `name:`")
-    if plan.handover_start is None:
-        ctx.error(where, "the exit plan has no handover_start", "add `handover_start: YYYY-MM-DD`")
-    elif a.period.end > a.period.start:
-        latest = a.period.end - HANDOVER_LEAD
-        if not a.period.start <= plan.handover_start <= latest:
-            ctx.error((*where, "handover_start"),
-                      f"handover starts {plan.handover_start}; it must lie inside the period and "
-                      f"at least 14 days before its end", f"choose a date between "
-                      f"{a.period.start} and {latest}")
+    _handover(ctx, plan)
+
+
+def _handover(ctx: Context, plan: ExitPlan) -> None:
+    """5. The handover lies inside the period. Starting it 14 days before the end is advice a
+    real assignment may not follow (a five-day handover): a warning the user can keep."""
+    a, where = ctx.assignment, ("intake", "exit_plan")
+    window = plan.window()
+    if plan.handover and plan.handover_start:
+        ctx.error((*where, "handover_start"), "the handover is written twice: `handover` and "
+                  "`handover_start`", "keep `handover: {start: ..., end: ...}` only")
+    if window is None:
+        ctx.error(where, "the exit plan has no handover",
+                  "add `handover: {start: YYYY-MM-DD, end: YYYY-MM-DD}`")
+        return
+    start, end = a.period.start, a.period.end
+    at = (*where, "handover", "start") if plan.handover else (*where, "handover_start")
+    if end <= start:
+        return
+    if not start <= window.start <= end:
+        ctx.error(at, f"handover starts {window.start}, outside the period {start} – {end}",
+                  f"choose a date between {start} and {end}")
+    elif window.end is not None and not window.start <= window.end <= end:
+        ctx.error((*where, "handover", "end"), f"handover ends {window.end}, outside "
+                  f"{window.start} – {end} (its start to the period's end)",
+                  f"end it between {window.start} and {end}, or extend the period")
+    elif window.start > end - HANDOVER_LEAD:
+        ctx.warning(at, f"handover starts {window.start}, {(end - window.start).days} days "
+                    f"before the period ends {end}: less than the 14 advised",
+                    "keep it if that is how the handover goes; else start it by "
+                    f"{end - HANDOVER_LEAD}")
 
 
 def rule_objectives_and_milestones(ctx: Context) -> None:
@@ -91,20 +110,28 @@ def rule_objectives_and_milestones(ctx: Context) -> None:
     milestones = a.analysis.milestones
     unique(ctx, ("analysis", "milestones"), [m.id for m in milestones])
     unique(ctx, ("analysis", "actions"), [x.id for x in a.analysis.actions])
-    served = {o for m in milestones for o in m.objectives}
+    served = {o for m in milestones for o in m.objectives} | \
+        {x.objective for x in a.analysis.actions if x.objective}
     if milestones:
         for i, o in enumerate(a.intake.objectives):
             if o.id not in served:
                 ctx.error(("intake", "objectives", i, "id"),
                           f"objective {o.id} is served by no milestone",
-                          f"list {o.id} under `objectives:` of a milestone")
+                          f"list {o.id} under `objectives:` of a milestone, or name it as "
+                          "an action's `objective:`")
     for i, m in enumerate(milestones):
         _milestone(ctx, ("analysis", "milestones", i), m, objectives)
-    ids = {m.id for m in milestones}
+    known = {"milestone": {m.id for m in milestones}, "objective": objectives}
     for i, action in enumerate(a.analysis.actions):
-        for ref in unknown_references(action, ("analysis", "actions", i), "milestone", ids):
-            ctx.error(ref.path, f"action {action.id} refers to unknown milestone "
-                      f"{ref.value!r}", suggest(ref.value, ids))
+        path = ("analysis", "actions", i)
+        if action.milestone and action.objective:
+            ctx.error((*path, "objective"), f"action {action.id} names a milestone and an "
+                      "objective", f"keep one: milestone {action.milestone} says which "
+                      "objectives it serves")
+        for kind, ids in known.items():
+            for ref in unknown_references(action, path, kind, ids):
+                ctx.error(ref.path, f"action {action.id} refers to unknown {kind} "
+                          f"{ref.value!r}", suggest(ref.value, ids))
 
 
 def _measurable(ctx: Context, path: Path_, o: Objective) -> None:
@@ -152,9 +179,10 @@ def rule_evaluations(ctx: Context) -> None:
         first = min(evaluations, key=lambda e: e.date)
         if first.date < acceptance.accepted_on:
             i = evaluations.index(first)
-            ctx.error(("analysis", "evaluations", i, "date"), f"evaluation {first.date} comes "
-                      f"before the acceptance on {acceptance.accepted_on}",
-                      "evaluation moments follow the acceptance of the action plan")
+            ctx.warning(("analysis", "evaluations", i, "date"), f"evaluation {first.date} "
+                        f"comes before the acceptance on {acceptance.accepted_on}",
+                        "keep it if the plan was signed after a first evaluation; else "
+                        "evaluation moments follow the acceptance of the action plan")
     if evaluations:
         finals = [i for i, e in enumerate(evaluations) if e.kind == "final"]
         if len(finals) != 1:
@@ -173,7 +201,7 @@ def rule_terms(ctx: Context) -> None:
     if not 0.5 <= t.days_per_week <= 5:
         ctx.error((*path, "days_per_week"), f"{t.days_per_week} days per week is not possible",
                   "use a value from 0.5 to 5")
-    if not 0 <= t.vat_percent <= 100:
+    if t.vat_percent is not None and not 0 <= t.vat_percent <= 100:
         ctx.error((*path, "vat_percent"), f"VAT of {t.vat_percent} % is not possible",
                   "use a percentage from 0 to 100")
     if t.estimated_days is not None and t.estimated_days <= 0:
