@@ -194,8 +194,7 @@ def _fill(record: Record, data: dict[str, Any], path: Path_, run: _Pass) -> bool
             run.issues.append(Issue((*path, field.key), f"missing key {field.key!r}",
                                     f"add `{field.key}:` under {parent}"))
             value = _INVALID
-        elif absent or (raw is None and _empty_ok(field)) or (raw is REPORTED
-                                                           and not field.required):
+        elif absent or (raw in (None, REPORTED) and _empty_ok(field)):
             value = copy.copy(field.default)  # a fresh list or dict for every record
         else:
             value = _convert(raw, field.annotation, (*path, field.key), run)
@@ -230,8 +229,8 @@ def _step(step: Callable[[Any], Any], value: Any, path: Path_, run: _Pass) -> An
 
 def _convert(value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
     """One value by its declared type; problems go to `run.issues` and give _INVALID."""
-    if value is REPORTED:  # the reader said what is wrong here; no second message
-        return _INVALID  # (an optional field takes its default instead: the rules run on)
+    if value is REPORTED:  # the reader said what is wrong here: no second message
+        return _INVALID
     kind = kind_of(annotation)
     if value is None and not kind.takes_none:
         return run.fail(path, "has no value", "write a value after the colon")
@@ -282,8 +281,7 @@ class _Loose(FieldKind):
 
 class _Stepped(FieldKind):
     """`Annotated[X, steps...]`: X, then each step (Check, or any callable) in turn; markers
-    that are no steps (Key, Ref, Unit) are passed by, and carry no schema. A `Unit` first
-    reads the value from its text as typed (money: `1.250` is refused, never 1.25)."""
+    that are no steps (Key, Ref, Unit: it reads money as typed first) carry no schema."""
 
     takes_none = True
 
