@@ -228,7 +228,7 @@ class GeneralTerms(Record):
 class Policy(Record):
     insurer: Plain
     policy: Plain | None = None
-    cover: Amount
+    cover: Money
     currency: Currency = "EUR"
 
 

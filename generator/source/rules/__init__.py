@@ -14,6 +14,7 @@ from generator.errors import Report
 from generator.source.firm import NEUTRAL_FIRM, Firm
 from generator.source.model import Assignment
 from generator.source.reading import Source
+from generator.source.rules.amounts import rule_plausible_amounts
 from generator.source.rules.commercial import rule_standing_terms, rule_vat
 from generator.source.rules.context import Context, Rule
 from generator.source.rules.execution import (
@@ -65,6 +66,7 @@ RULES: tuple[Rule, ...] = (
     rule_document_dates,
     rule_changes,
     rule_terms,
+    rule_plausible_amounts,
     rule_vat,
     rule_standing_terms,
     rule_links_and_images,
