@@ -545,7 +545,7 @@ def test_sources_of_an_earlier_version_build_with_their_handover_start(tmp_path)
     with source_date_epoch(EPOCH):
         out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, earlier)), tmp_path / "b")
     assert set(out) == {"proposal.docx", "action-plan.docx", "handbook.docx", "handover.docx",
-                        "progress-2027-02-19.docx"}
+                        "progress-2027-02-19.docx", "progress-2027-04-02.docx"}
     for name in ("proposal.docx", "handbook.docx", "handover.docx"):
         lines = [p for p in Docx(out[name]).paragraphs if p.startswith("Opvolger:")]
         assert lines == ["Opvolger: Jan Peeters (interne kandidaat).Start van de overdracht: "
