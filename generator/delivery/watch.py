@@ -157,17 +157,32 @@ class Watcher:
 
 
 def draw_pages(pdf: Path, folder: Path) -> list[Page]:
-    """The PDF's pages as PNG pictures (next to it) with each page's text."""
+    """The PDF's pages as PNG pictures (next to it) with each page's text.
+
+    pdftoppm draws raw pictures and Pillow writes them as PNG with light compression:
+    pdftoppm's own PNG output compresses hard and takes most of a rebuild's time."""
+    from PIL import Image
+
     prefix = pdf.with_suffix("")
-    subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-png", str(pdf), str(prefix)],
-                   check=True, capture_output=True, timeout=120)
+    drawing = subprocess.Popen(["pdftoppm", "-r", str(RESOLUTION), str(pdf), str(prefix)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
                           capture_output=True, timeout=120).stdout.decode("utf-8", "replace")
-    pictures = sorted(pdf.parent.glob(f"{prefix.name}-*.png"),
-                      key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    _, problem = drawing.communicate(timeout=120)
+    if drawing.returncode:
+        raise GeneratorError(f"pdftoppm could not draw {display_path(pdf)}: "
+                             f"{problem.decode(errors='replace').strip()}")
     texts = text.split("\f")
-    return [Page(str(p.relative_to(folder)), texts[i] if i < len(texts) else "")
-            for i, p in enumerate(pictures)]
+    pages = []
+    raw = sorted(pdf.parent.glob(f"{prefix.name}-*.ppm"),
+                 key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    for i, picture in enumerate(raw):
+        png = picture.with_suffix(".png")
+        with Image.open(picture) as image:
+            image.save(png, compress_level=1)
+        picture.unlink()
+        pages.append(Page(str(png.relative_to(folder)), texts[i] if i < len(texts) else ""))
+    return pages
 
 
 def _stamps(files: list[Path]) -> list[tuple[int, int] | None]:
