@@ -14,12 +14,15 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 from generator.source.kind_ids import KIND_IDS
+
+if TYPE_CHECKING:
+    from generator.source.model import Firm
 
 # Commands import what they need when they run: `interim convert` never pays for the
 # model, and `interim validate` never for the Word engine.
@@ -89,8 +92,11 @@ def entry() -> None:
 
 @main.command()
 @click.argument("assignments", nargs=-1)
+@click.option("--spell", is_flag=True,
+              help="Also check the spelling of every text (Hunspell; unknown words are "
+                   "warnings, the firm's `words:` are accepted).")
 @_handle_errors
-def validate(assignments: tuple[str, ...]) -> None:
+def validate(assignments: tuple[str, ...], spell: bool) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
     from generator.source.project import Project, firm_location, load_assignment, load_firm
     from generator.writer.converter import load_brand
@@ -105,11 +111,15 @@ def validate(assignments: tuple[str, ...]) -> None:
         sys.exit(1)
     for notice in brand.notices():  # once per template, not per assignment
         _warn(notice)
+    broken = _firm_template_problems(project.root, firm)
     folders = project.folders(assignments)
     if not folders:
         raise GeneratorError(f"no assignments under {display_path(project.assignments_dir)}; "
                              "create one with `interim new <id>`")
     failed = 0
+    renderer = functools.cache(lambda: _builder(firm, project.root))
+    speller = _speller(firm) if spell else None
+    unspelled = False  # a dictionary is missing: the check asked for did not run
     for folder in folders:
         try:
             loaded = load_assignment(folder, style_exists=brand.paragraph_style_for, firm=firm)
@@ -119,10 +129,70 @@ def validate(assignments: tuple[str, ...]) -> None:
             continue
         for warning in loaded.warnings:
             _warn(warning)
+        refused = _issued_refusals(loaded, renderer)
+        if refused:
+            failed += 1
+            click.echo(str(SourceError(refused)), err=True)
+            continue
+        if speller and not speller(folder, loaded.assignment.language):
+            unspelled = True
         click.echo(f"ok  {loaded.assignment.id}")
     if failed:
         click.echo(f"{failed} of {len(folders)} assignments have errors", err=True)
+    if broken:
+        click.echo(f"the firm's templates have {len(broken)} error(s): every document that "
+                   "uses them would fail to build", err=True)
+    if failed or broken or unspelled:
         sys.exit(1)
+
+
+def _firm_template_problems(root: Path, firm: Firm) -> list[str]:
+    """The firm's own templates compiled, each problem said: build would fail on them."""
+    if not firm.templates:
+        return []
+    from generator.documents.templating import check_templates
+
+    problems = check_templates(root / firm.templates, firm.language)
+    for problem in problems:
+        click.echo(problem, err=True)
+    return problems
+
+
+def _builder(firm: Any, root: Path) -> Any:
+    from generator.delivery.build import Builder
+
+    return Builder(firm, root=root)
+
+
+def _issued_refusals(loaded: Any, renderer: Callable[[], Any]) -> list[Diagnostic]:
+    """Issued documents rendered again (generator.delivery.issuing); an assignment that
+    issued none loads nothing of the documents for it."""
+    from generator.source.issued import ISSUED_FILE
+
+    if not os.path.lexists(loaded.folder / ISSUED_FILE):
+        return []
+    from generator.delivery.issuing import check_issued
+
+    return check_issued(loaded, renderer)
+
+
+def _speller(firm: Any) -> Callable[[Path, str], bool]:
+    """`validate --spell`: each unknown word a warning; False when the check cannot run
+    (no dictionary: said once, naming the package to install). Loaded only when asked."""
+    from generator.source.spelling import SpellCheck
+
+    check = SpellCheck(firm)
+
+    def spell(folder: Path, language: str) -> bool:
+        try:
+            for warning in check.check(folder, language):
+                _warn(warning)
+        except GeneratorError as exc:
+            click.echo(str(exc), err=True)
+            return False
+        return language not in check.failed
+
+    return spell
 
 
 @main.command()
@@ -147,13 +217,17 @@ def new(assignment_id: str, language: str | None) -> None:
               help="The firm's name, written into firm.yaml.")
 @click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
               help="Default language of the firm's assignments.")
+@click.option("--git/--no-git", "use_git", default=True, show_default=True,
+              help="Make it a git repository with a first commit (when git is installed).")
 @_handle_errors
-def init(directory: Path, firm: str, language: str) -> None:
+def init(directory: Path, firm: str, language: str, use_git: bool) -> None:
     """Create a firm's documents repository in DIRECTORY (empty or new; default: here)."""
-    from generator.source.scaffold import init_repository
+    from generator.source.scaffold import init_repository, start_history
 
     made = init_repository(directory, firm, language)
     click.echo(f"created {', '.join(p.name for p in made)} in {display_path(directory)}")
+    if use_git:
+        click.echo(start_history(directory, firm))
     click.echo("next: `make validate` and `make all` there (README.md says more)")
 
 
@@ -163,17 +237,21 @@ def list_() -> None:
     """One line per assignment: id, client, period, phase reached, validity."""
     from generator.source.project import Project, load_assignment
 
-    project = Project.find()
-    for folder in project.folders(()):
+    rows = []
+    for folder in Project.find().folders(()):
         try:
             a = load_assignment(folder).assignment
         except SourceError as exc:
             errors = len(exc.diagnostics)
-            click.echo(f"{folder.name:<28} {'?':<30} {'':<23} {'':<12} "
-                       f"INVALID ({errors} error{'s' if errors != 1 else ''})")
+            rows.append((folder.name, "?", "", "",
+                         f"INVALID ({errors} error{'s' if errors != 1 else ''})"))
             continue
-        period = f"{a.period.start} – {a.period.end}"
-        click.echo(f"{a.id:<28} {a.client.name[:30]:<30} {period:<23} {a.phase:<12} valid")
+        rows.append((a.id, a.client.name[:30], f"{a.period.start} – {a.period.end}", a.phase,
+                     "valid"))
+    # Each column as wide as its widest value, so that a long id never shifts the others.
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)] + [0]
+    for row in rows:
+        click.echo("  ".join(v.ljust(width) for v, width in zip(row, widths, strict=True)))
 
 
 @main.command()
@@ -249,6 +327,25 @@ def watch(assignment: str, kinds_: tuple[str, ...], out_dir: Path, draft: bool,
            on_ready=lambda url: click.echo(f"preview on {url} (Ctrl-C ends)"))
 
 
+
+@main.command(name="pdf")
+@click.argument("assignments", nargs=-1)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Where `interim build` wrote.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@_handle_errors
+def pdf_(assignments: tuple[str, ...], out_dir: Path, quiet: bool) -> None:
+    """Export the documents `interim build` wrote to PDF, without building them again."""
+    from generator.delivery.build import export_built
+    from generator.source.project import Project
+
+    report = export_built(Project.find(), assignments, out_dir=out_dir,
+                          echo=(lambda _: None) if quiet else click.echo,
+                          error=lambda message: click.echo(message, err=True), warn=_warn)
+    if report.failed:
+        sys.exit(1)
+
+
 class _ProgressBar:
     """A bar on stderr when a terminal watches a build of many documents."""
 
@@ -279,8 +376,8 @@ class _ProgressBar:
 @click.argument("assignment")
 @click.argument("document")
 @click.option("--from", "older", required=True, metavar="V",
-              help="The older version: a git revision of the sources (HEAD~3, a tag; rev:X) "
-                   "or a history version (1.1; version:X).")
+              help="The older version: a git revision of the sources (HEAD~3, a tag; rev:X), "
+                   "a history version (1.1; version:X) or `issued` (the last issued one).")
 @click.option("--to", "newer", metavar="V",
               help="The newer version, named the same way (default: the working tree).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -294,7 +391,42 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
 
     project = Project.find()
     target = write_redline(project.root, assignment, document, older, newer, output, warn=_warn)
+    if target is None:
+        click.echo(f"no change between {older} and {newer or 'the working tree'} in {document}: "
+                   "nothing written")
+        return
     click.echo(f"wrote {display_path(target)}")
+
+
+@main.command(name="issue")
+@click.argument("assignment")
+@click.argument("document")
+@_handle_errors
+def issue_(assignment: str, document: str) -> None:
+    """Record that DOCUMENT (proposal, handbook, progress-2027-02-19, ...) as it stands was
+    sent to the client: from then on, validate and build refuse sources that change it."""
+    from generator.delivery.build import Builder
+    from generator.delivery.issuing import issue_document
+    from generator.source.project import Project, load_assignment, load_firm
+    from generator.source.scaffold import generator_version
+
+    project = Project.find()
+    loaded = load_assignment(project.resolve(assignment))
+    for warning in loaded.warnings:
+        _warn(warning)
+    builder = Builder(load_firm(project.root, warn=_warn), root=project.root)
+    try:
+        version: str | None = generator_version()
+    except GeneratorError:  # a checkout never installed: the record names no version
+        version = None
+    done = issue_document(loaded, document, builder, version)
+    record = done.record
+    if done.new:
+        click.echo(f"issued {record.document} {record.version} of {record.date}: recorded in "
+                   f"{display_path(done.path)} (commit it with the sources)")
+    else:
+        click.echo(f"{record.document} {record.version} of {record.date} was issued already; "
+                   "nothing recorded")
 
 
 @main.command()

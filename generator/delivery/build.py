@@ -8,6 +8,7 @@ sources give the same bytes.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime
 import functools
@@ -17,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.delivery.issuing import check_issued
 from generator.delivery.parallel import WorkerDied, available_cores, run
 from generator.delivery.planning import Job, Skipped, named_job, plan
 from generator.delivery.stamps import document_stamp, git_stamp
 from generator.documents.printing import count_sections, template_helpers
+from generator.documents.sandbox import Budget
 from generator.documents.templating import (
     Md,
     Wording,
@@ -64,6 +67,10 @@ if TYPE_CHECKING:
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250
 """At the picture's 200 dpi this is the A4 text width: printed at its natural size."""
+ONE_PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==")
+"""What stands for the timeline where only a document's text is read (an issued version
+checked again): drawing it is most of a document's rendering time."""
 
 
 class Builder:
@@ -96,8 +103,10 @@ class Builder:
                 language, self.firm_templates, self.wording(language))
         return self._environments[language]
 
-    def markdown(self, job: Job) -> tuple[str, DocumentMeta, dict[str, bytes]]:
-        """The document as Markdown, with its metadata and generated pictures."""
+    def markdown(self, job: Job, *, pictures: bool = True
+                 ) -> tuple[str, DocumentMeta, dict[str, bytes]]:
+        """The document as Markdown, with its metadata and generated pictures (`pictures`
+        False: a one-pixel stand-in for the timeline, for a reader of the text alone)."""
         stamp = document_stamp(job)
         a = stamp.known
         env = self.environment(a.language)
@@ -123,12 +132,13 @@ class Builder:
             "trail": functools.partial(history.trail, stamp.applied),
             **job.kind.context(a, job.instance), **job.kind.offering(a, self.firm),
         }
-        body = render(env, job.kind.template, context)
+        budget = Budget()  # one operation budget for the document's two renderings
+        body = render(env, job.kind.template, context, budget)
         markdown = render(env, "document.md.j2", {**context, "body": Md(body),
-                                                   "toc": count_sections(body) > 3})
+                                                   "toc": count_sections(body) > 3}, budget)
         images = dict(self.logo)
         if job.kind.timeline:
-            images["timeline.png"] = self.timeline(a, wording)
+            images["timeline.png"] = self.timeline(a, wording) if pictures else ONE_PIXEL_PNG
         meta = DocumentMeta(
             title=f"{doc['title']} {occasion}" if occasion else doc["title"],
             subject=a.title,
@@ -173,8 +183,8 @@ class Builder:
                 legend=legend, width_px=TIMELINE_WIDTH_PX)
         return self._timelines[key]
 
-    def docx(self, job: Job) -> bytes:
-        markdown, meta, images = self.markdown(job)
+    def docx(self, job: Job, *, pictures: bool = True) -> bytes:
+        markdown, meta, images = self.markdown(job, pictures=pictures)
         return self.converter.convert(markdown, meta, base_dir=job.loaded.folder, images=images)
 
     def document(self, loaded: Loaded, kind: str, *, as_of: datetime.date | None = None,
@@ -276,13 +286,14 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     """
     source_date_epoch()  # a malformed one stops the run here, once, not per document
     workers = workers or available_cores()  # and so does a malformed INTERIM_JOBS
-    run_ = _Run(BuildReport(), echo, error, warn, progress)
     firm = load_firm(project.root, warn=warn)
+    run_ = _Run(BuildReport(), echo, error, warn, progress,
+                functools.cache(lambda: Builder(firm, root=project.root)))
     jobs = _planned_jobs(project, names, list(only), run_, draft=draft, as_of=as_of,
                          skip_unavailable=skip_unavailable, firm=firm)
     if not jobs:
         return run_.report
-    builder = Builder(firm, root=project.root)
+    builder = run_.builder()
     for notice in builder.converter.template.notices():  # once per run, not per document
         warn(notice)
     # One warm LibreOffice for the whole run, starting while the documents are written.
@@ -301,6 +312,34 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     return run_.report
 
 
+def export_built(project: Project, names: Iterable[str], *, out_dir: Path,
+                 echo: Callable[[str], None] = lambda _: None,
+                 error: Callable[[str], None] = lambda _: None,
+                 warn: Callable[[Diagnostic], None] = lambda _: None) -> BuildReport:
+    """`interim pdf`: the PDF of each document `build_all` wrote under `out_dir`, exported
+    from that .docx (none is rendered or written again; `make pdf` after `make all`).
+    A document the assignment's phase allows but that was not built is a failure."""
+    firm = load_firm(project.root, warn=warn)
+    run_ = _Run(BuildReport(), echo, error, warn, lambda done, total: None,
+                functools.cache(lambda: Builder(firm, root=project.root)))
+    jobs = _planned_jobs(project, names, [], run_, draft=False, as_of=None,
+                         skip_unavailable=True, firm=firm)
+    built = []
+    for job in jobs:
+        path = job.folder(out_dir) / job.filename
+        if path.is_file():
+            built.append(path)
+        else:
+            run_.fail(f"{job.assignment.id}: {display_path(path)} is not built: run "
+                      f"`interim build {job.assignment.id} --out {display_path(out_dir)}` first")
+    if built:
+        for path in finish_layout(built, pdf=True, layout=False, echo=echo, warn=warn,
+                                  brand=run_.builder().converter.reference_doc):
+            run_.report.written.append(path)
+            echo(f"wrote {display_path(path)} ({_size(path)})")
+    return run_.report
+
+
 @dataclass
 class _Run:
     """One `build_all`: its report and whom it tells what it does."""
@@ -310,6 +349,8 @@ class _Run:
     error: Callable[[str], None]
     warn: Callable[[Diagnostic], None]
     progress: Callable[[int, int], None]
+    builder: Callable[[], Builder]
+    """The run's one Builder, made when first needed."""
 
     def fail(self, message: str) -> None:
         self.report.failed.append(message)
@@ -331,6 +372,10 @@ def _planned_jobs(project: Project, names: Iterable[str], only: list[str], run_:
             continue
         for warning in loaded.warnings:
             run_.warn(warning)
+        refused = check_issued(loaded, run_.builder)  # an issued document never changes
+        if refused:
+            run_.fail(str(SourceError(refused)))
+            continue
         planned = plan(loaded, only, draft=draft, as_of=as_of)
         jobs += planned.jobs
         for skip in planned.skipped:

@@ -18,9 +18,9 @@ back to the cold batch.
 
 What it guarantees:
 
-- The profile and LibreOffice's temporary files live in a private folder named
-  like the cold batch's (``interim-pdf-<pid>-...``), so its stale-folder cleanup
-  covers ours too.
+- The profile and LibreOffice's temporary files live in a private work folder of
+  generator.delivery.workdirs (``interim-pdf-<pid>-...``, as the cold batch's), so its
+  stale-folder cleanup covers ours too.
 - LibreOffice and the driver run in their own process groups, registered with the
   cold batch's watchdog (pdf.py), which kills both groups and removes the folder and
   the pipe's socket when this process ends without closing them: on Ctrl-C, SIGTERM,
@@ -43,27 +43,24 @@ import select
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from generator.delivery import pdf as cold
+from generator.delivery import workdirs
 from generator.delivery.pdf import (
     _IMPORT_FILTERS,
-    _WORK_PREFIX,
     Pages,
     PdfError,
     _install,
     _is_whole_pdf,
     _targets,
-    _term_as_exit,
     _watchdog,
     document_date,
     find_soffice,
     pin_pdf,
-    remove_stale_work,
 )
 from generator.delivery.pdf_profile import write_profile
 from generator.errors import display_path
@@ -106,8 +103,7 @@ class _Process:
     """One LibreOffice and its driver, in a private folder, guarded by a watchdog."""
 
     def __init__(self, soffice: str, python: str):
-        remove_stale_work()
-        self.work = Path(tempfile.mkdtemp(prefix=f"{_WORK_PREFIX}{os.getpid()}-"))
+        self.work = workdirs.make("pdf")  # after removing the folders of killed commands
         self.out = self.work / "out"
         self.started = False
         self._stack = contextlib.ExitStack()
@@ -244,7 +240,7 @@ class Office:
         self._soffice, self._python = soffice, python
         self.timeout = timeout
         self._stack = contextlib.ExitStack()
-        self._stack.enter_context(_term_as_exit())
+        self._stack.enter_context(workdirs.term_as_exit())
         self._process: _Process | None = None
         try:
             self._process = _Process(soffice, python)

@@ -215,8 +215,9 @@ def watch(watcher: Watcher, *, port: int = 0, on_ready: Callable[[str], None] = 
     from watchfiles import DefaultFilter
     from watchfiles import watch as changes
 
-    # Not named like the LibreOffice folders: their stale-folder cleanup counts this
-    # process's own as stale. Should the watchdog itself be killed, it stays in the temp folder.
+    # Not one of generator.delivery.workdirs' kinds: their sweep, run by each LibreOffice
+    # (re)start, counts this process's own folders as stale. The watchdog removes it if we
+    # are killed; should the watchdog be killed too, it stays in the temporary folder.
     folder = Path(tempfile.mkdtemp(prefix=f"interim-watch-{os.getpid()}-"))
     with contextlib.ExitStack() as stack:
         stack.callback(shutil.rmtree, folder, ignore_errors=True)

@@ -17,7 +17,6 @@ import contextlib
 import datetime
 import os
 import re
-import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,11 +35,19 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
 )
-from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.bundled import template_root
+from generator.documents.sandbox import (
+    Budget,
+    BudgetSpent,
+    LimitedEnvironment,
+    spending,
+    weight,
+    will_make,
+)
+from generator.documents.template_cache import OwnedBytecodeCache
 from generator.errors import GeneratorError, display_path
 from generator.source.files import MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.model import BlockMarkdown, InlineMarkdown
@@ -52,8 +59,6 @@ PERCENT_PATTERNS = {"nl": "#,##0\u00a0%"}
 no-break space; Babel's nl_BE pattern has none. Other languages keep their locale's."""
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
 """A document's Markdown is a few hundred KB; a template writing more is looping away."""
-MAX_REPEAT = 1_000_000
-"""Longest string or list a template may build with `*` (`"x" * n`)."""
 TEMPLATES_DIR = template_root()
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones
@@ -123,6 +128,7 @@ def finalize(value: Any) -> str:
         return inline(value)
     if isinstance(value, bool):
         return escape("✓" if value else "–")
+    will_make(weight(value))  # a list of a million references to one long text
     return escape(str(value))
 
 
@@ -259,30 +265,6 @@ class GuardedLoader(BaseLoader):
         return sorted(found)
 
 
-class LimitedEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox with limits that end in a template error, not an exhausted machine.
-
-    Jinja's sandbox caps `range` at 100 000 items (OverflowError); `*` and `**` can still
-    build huge values, so they are capped here too.
-    """
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise OverflowError(f"the power {right} is too large for a template")
-        if operator == "*" and _repeats(left, right) > MAX_REPEAT:
-            raise OverflowError("the repetition is too long for a template")
-        return super().call_binop(context, operator, left, right)
-
-
-def _repeats(left: Any, right: Any) -> int:
-    for seq, count in ((left, right), (right, left)):
-        if isinstance(seq, str | list | tuple) and isinstance(count, int):
-            return len(seq) * count
-    return 0
-
-
 @dataclass(frozen=True)
 class Wording:
     """A language's fixed text and formatting: what templates and pictures (the timeline)
@@ -339,45 +321,6 @@ def make_environment(language: str, firm_templates: Path | None = None,
     return env
 
 
-class OwnedBytecodeCache(FileSystemBytecodeCache):
-    """Jinja's file cache, trusting only what this user wrote.
-
-    Jinja's own cache unmarshals whatever file lies in its folder: with a shared
-    `XDG_CACHE_HOME` anyone who can write there could run code in a build. Here the
-    folder must be the user's own and closed to others, and each entry is opened
-    without following links and used only when the user owns it and no one else may
-    write it; anything else is ignored (the template is compiled again).
-    """
-
-    @classmethod
-    def for_user(cls) -> OwnedBytecodeCache | None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                                 ".cache")
-        folder = Path(base) / "interim-docs" / f"jinja-{os.getuid()}"
-        try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            info = os.lstat(folder)
-        except OSError:
-            return None
-        return cls(str(folder)) if _owned(info) and stat.S_ISDIR(info.st_mode) else None
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(self._get_cache_filename(bucket), flags)
-        except OSError:
-            return
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(fd)
-            if _owned(info) and stat.S_ISREG(info.st_mode):
-                bucket.load_bytecode(handle)
-
-
-def _owned(info: os.stat_result) -> bool:
-    """Owned by this user and writable by no one else."""
-    return info.st_uid == os.getuid() and not info.st_mode & 0o022
-
-
 def fill(term: str, **values: Any) -> Md:
     """A term with `{name}` holes, each value entering as `finalize` lets it."""
     try:
@@ -414,18 +357,63 @@ def preload(env: ImmutableSandboxedEnvironment) -> None:
             env.get_template(name)
 
 
-def render(env: ImmutableSandboxedEnvironment, template: str, context: Mapping[str, Any]) -> str:
-    """Render a template to Markdown; template problems, limits included, name the
-    template and line. The output is collected piece by piece and capped."""
+def check_templates(firm_templates: Path, language: str) -> list[str]:
+    """What a firm's templates folder would fail a build with, found before any build:
+    its terms files read and every template in it compiled (`interim validate`).
+
+    Each problem is one message naming the file and line; an empty list when all is sound.
+    """
+    problems: list[str] = []
     try:
-        return _bounded(env.get_template(template).generate(context))
-    except TemplatingError:
+        env = make_environment(language, firm_templates)  # reads every language's terms
+        for other in LOCALES.keys() - {language}:
+            load_terms(other, _search(firm_templates))
+    except TemplatingError as exc:
+        return [str(exc)]
+    for sub in [*sorted(LOCALES), "shared"]:
+        loader = GuardedLoader(firm_templates / sub)
+        if not loader.folder.is_dir():
+            continue
+        for name in loader.list_templates():
+            try:
+                source, filename, _ = loader.get_source(env, name)
+                env.compile(source, name, filename)
+            except TemplatingError as exc:
+                problems.append(str(exc))
+            except TemplateError as exc:
+                line = getattr(exc, "lineno", 0) or 0
+                problems.append(f"{display_path(loader.folder / name)}"
+                                f"{f':{line}' if line else ''}: template error: {exc} "
+                                "(correct the template at that line)")
+    return problems
+
+
+def render(env: ImmutableSandboxedEnvironment, template: str, context: Mapping[str, Any],
+           budget: Budget | None = None) -> str:
+    """Render a template to Markdown; every problem a template meets while it renders
+    (a syntax error, a failing expression, a limit or its operation budget, see
+    generator.documents.sandbox) is a TemplatingError naming the template and line.
+    The output is collected piece by piece and capped. A document's renderings may
+    share one `budget`."""
+    try:
+        with spending(budget or Budget()):
+            return _bounded(env.get_template(template).generate(context))
+    except GeneratorError:
         raise
-    except (TemplateError, OverflowError, RecursionError, MemoryError) as exc:
+    except Exception as exc:  # a firm's template is untrusted code
         where, line = _template_place(exc, template)
-        problem = exc if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+        if not line and not isinstance(exc, TemplateError | OverflowError | RecursionError):
+            raise  # not raised by a template's code: a bug of ours, said as one
+        if isinstance(exc, TemplateError):
+            problem, hint = str(exc), "correct the template at that line"
+        elif isinstance(exc, BudgetSpent):
+            problem, hint = str(exc), "nothing was written for this document"
+        else:
+            problem = f"{type(exc).__name__}: {exc}"
+            hint = ("correct the expression at that line, or the value it works on; "
+                    "nothing was written for this document")
         raise TemplatingError(f"{where}{f':{line}' if line else ''}: template error: "
-                              f"{problem}") from None
+                              f"{problem} ({hint})") from None
 
 
 class _TooLong(OverflowError):
@@ -465,12 +453,14 @@ def _template_place(exc: BaseException, template: str) -> tuple[str, int]:
     if getattr(exc, "place", None):
         where, line = exc.place  # type: ignore[attr-defined]
         return display_path(Path(where)), line
-    where = getattr(exc, "filename", None) or template
-    line = getattr(exc, "lineno", None) or 0
+    where, line = template, 0
+    if isinstance(exc, TemplateError):  # an OSError's `filename` is no template's
+        where = getattr(exc, "filename", None) or template
+        line = getattr(exc, "lineno", None) or 0
     trace = exc.__traceback__
     while trace is not None:
         filename = trace.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
+        if filename.endswith(".j2") or "__jinja_exception__" in trace.tb_frame.f_globals:
             where, line = display_path(Path(filename)), trace.tb_lineno
         trace = trace.tb_next
     return where, line

@@ -28,7 +28,7 @@ def fill_pages(data: bytes, pages: Mapping[str, int]) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         parts = {info.filename: archive.read(info) for info in infos}
-    document, settings = _main_parts(parts)
+    document, settings = main_parts(parts)
     root = etree.fromstring(parts[document])
     links = [link for link in root.iter(w("hyperlink"))
              if link.get(w("anchor"), "").startswith("_Toc")
@@ -59,7 +59,7 @@ def _add_page(link: etree._Element, page: int) -> None:
     oxml.field_runs(link, f"PAGEREF {link.get(w('anchor'))} \\h", str(page), rpr)
 
 
-def _main_parts(parts: Mapping[str, bytes]) -> tuple[str, str]:
+def main_parts(parts: Mapping[str, bytes]) -> tuple[str, str]:
     """(document part, settings part) from the package's relationships."""
     document = "word/document.xml"
     for rel in etree.fromstring(parts["_rels/.rels"]):

@@ -294,6 +294,50 @@ def test_git_stamp_names_the_commit_and_uncommitted_changes(tmp_path):
     git_stamp.cache_clear()
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("change", ["edited", "staged", "deleted", "executable", "link",
+                                    "ignored", "untouched"])
+def test_git_stamp_sees_every_uncommitted_change_without_git_status(tmp_path, change):
+    """The working tree is compared with HEAD by hashing it here: `git status` would run the
+    clean filter the repository names (here one that leaves a trace)."""
+    from generator.delivery.build import git_stamp
+
+    folder = tmp_path / "assignments" / "a"
+    folder.mkdir(parents=True)
+    for name in ("assignment.yaml", "notes.md"):
+        (folder / name).write_text(f"{name}\n", encoding="utf-8")
+    (folder / "logo.png").symlink_to("notes.md")
+    (tmp_path / ".gitignore").write_text("*.tmp\n", encoding="utf-8")
+    (folder / ".gitattributes").write_text("* filter=trace\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "first")
+    _git(tmp_path, "config", "filter.trace.clean", f"touch {tmp_path}/traced; cat")
+    head = _git(tmp_path, "rev-parse", "HEAD")
+    notes = folder / "notes.md"
+    if change == "edited":  # same size: only the content says it
+        notes.write_text("NOTES.md\n", encoding="utf-8")
+    elif change == "staged":
+        notes.write_text("more notes\n", encoding="utf-8")
+        _git(tmp_path, "add", str(notes))
+        notes.write_text("notes.md\n", encoding="utf-8")  # the file as committed again
+    elif change == "deleted":
+        notes.unlink()
+    elif change == "executable":
+        notes.chmod(0o755)
+    elif change == "link":
+        (folder / "logo.png").unlink()
+        (folder / "logo.png").symlink_to("assignment.yaml")
+    elif change == "ignored":
+        (folder / "draft.tmp").write_text("x", encoding="utf-8")
+    (tmp_path / "traced").unlink(missing_ok=True)  # git add ran the filter, as git does
+    git_stamp.cache_clear()
+    clean = change in ("ignored", "untouched")
+    assert git_stamp(folder)[0] == head + ("" if clean else "+changes")
+    assert not (tmp_path / "traced").exists()
+    git_stamp.cache_clear()
+
+
 def test_workers_change_nothing_but_speed(tmp_path, monkeypatch):
     variant(ENGLISH, tmp_path)
     variant(EXAMPLE, tmp_path)

@@ -100,12 +100,20 @@ def test_a_worker_without_tasks_leaves_while_another_works(tmp_path: Path) -> No
     assert list(run(["quick", "slow"], work, 2)) == [True, True]
 
 
-def test_a_group_stays_with_one_worker_while_it_has_tasks() -> None:
+def test_a_group_stays_with_one_worker_while_it_has_tasks(tmp_path: Path) -> None:
+    """Each task waits until its twin in the other group has started, so neither worker can
+    run out of its own group and help with the other's, however loaded the machine is
+    (sleeping instead made the test depend on the scheduler)."""
     tasks = [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("b", 2), ("b", 3)]
 
     def work(task: tuple[str, int]) -> tuple[str, int]:
-        time.sleep(0.02)
-        return task[0], os.getpid()
+        name, number = task
+        (tmp_path / f"{name}{number}").touch()
+        twin = tmp_path / f"{'b' if name == 'a' else 'a'}{number}"
+        deadline = time.monotonic() + 30  # a bound against a hang, never reached when right
+        while not twin.exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return name, os.getpid()
 
     results = list(run(tasks, work, 2, group=lambda task: task[0]))
     by_group = {g: {pid for name, pid in results if name == g} for g in "ab"}

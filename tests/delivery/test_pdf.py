@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from generator.delivery import pdf
-from generator.delivery.pdf import PdfError, export_pdfs, find_soffice
+from generator.delivery.pdf import PdfError, export_pdfs, find_soffice, lay_out
 from generator.delivery.pdf_profile import write_profile
 
 _skip_without_soffice = pytest.mark.skipif(
@@ -236,6 +236,20 @@ def test_timeout_kills_libreoffice_and_names_the_files(
     assert not any(d.exists() for d in work_dirs)
     if Path("/proc").is_dir():
         assert processes_mentioning(str(work_dirs[0])) == [], "LibreOffice left running"
+
+
+@needs_soffice
+def test_a_layout_pass_that_times_out_names_documents_not_pdfs(
+    tmp_path: Path, work_dirs: list[Path]
+) -> None:
+    """No PDF was asked for: the message must not say that PDFs were not produced."""
+    docs = [make_simple(tmp_path / "doc0.docx", "Heading")]
+    with pytest.raises(PdfError) as caught:
+        lay_out(docs, pdf=False, timeout=0.3)
+    message = str(caught.value)
+    assert "timed out after 0.3 s; 1 of 1 document(s) not laid out" in message
+    assert "PDF" not in message.split(":")[0]
+    assert not docs[0].with_suffix(".pdf").exists()
 
 
 # ---------------------------------------------------------------- without LibreOffice
