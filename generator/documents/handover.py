@@ -55,6 +55,7 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
         "verdicts": verdicts,
         "unmet": Md("; ".join(inline(c.text) for c, v in verdicts if v.status == "not_met")),
         "held": held, "over_time": over_time if held else [],
+        "risks": status.risks_on(a, day),
         "effort": effort and status.effort_figures(a, effort.days, effort.invoiced, day,
                                                    final=True),
     }

@@ -67,7 +67,7 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     return {"entry": entry, "evaluation": evaluation, "changes": changes,
             "approved": approved, "glance": status.at_a_glance(a, entry),
             "statuses": statuses, "held": held, "over_time": over_time if held else [],
-            "effort": effort,
+            "effort": effort, "risks": status.risks_on(a, entry.evaluation),
             "next_evaluation": upcoming[0] if upcoming else None,
             "previous_evaluation": since}
 

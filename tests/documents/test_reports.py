@@ -189,3 +189,35 @@ def test_exit_criteria_print_their_text_never_their_id(docs):
         assert "Leveringsfouten drie maanden op rij ≤ 1,5 %" in texts, name
         assert "Opvolger aangesteld en ingewerkt" in texts, name
         assert not any("X1" in t or "ExitCriterion" in t for t in texts), name
+
+
+# ------------------------------------------------------------------ risks as of a date
+
+def test_progress_reports_list_the_risks_open_as_of_their_evaluation(docs):
+    first, gate = (docs[EXAMPLE][f"progress-{d}.docx"] for d in ("2027-02-19", "2027-04-02"))
+    before = table(first, "Risico", "Kans / impact")
+    assert [r[0] for r in before[1:]] == ["Weerstand van ervaren pickers tegen scanners",
+                                          "Leidinggevenden voeren de terugkeergesprekken "
+                                          "niet consequent"]
+    assert before[1][1:] == ["Middel / hoog", "Jan Peeters", "–"]
+    after = table(gate, "Risico", "Kans / impact")  # R1 closed on 2 April: no longer listed
+    assert after[1:] == [["Leidinggevenden voeren de terugkeergesprekken niet consequent",
+                          "Middel / middel", "Karel Janssens",
+                          "Twee van de zes leidinggevenden nog niet opgeleid"]]
+
+
+def test_the_handover_lists_the_risks_that_occurred_or_remain_open(docs, tmp_path):
+    rows = table(docs[EXAMPLE]["handover.docx"], "Risico", "Status")
+    assert [r[:2] for r in rows[1:]] == [
+        ["Leidinggevenden voeren de terugkeergesprekken niet consequent", "Open"]]
+
+    def occurred(data):
+        data["execution"]["progress"][1]["risks"]["R2"]["status"] = "occurred"
+        data["execution"]["progress"][1]["risks"]["R1"]["status"] = "open"
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, occurred)),
+                           tmp_path / "b", only=("handover",))
+    rows = table(out["handover.docx"], "Risico", "Status")
+    assert [(r[1], r[3]) for r in rows[1:]] == [
+        ("Open", "Alle pickers werken sinds 26 maart met de scanner"),  # R1's note stands
+        ("Opgetreden", "Twee van de zes leidinggevenden nog niet opgeleid")]
