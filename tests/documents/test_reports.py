@@ -221,3 +221,19 @@ def test_the_handover_lists_the_risks_that_occurred_or_remain_open(docs, tmp_pat
     assert [(r[1], r[3]) for r in rows[1:]] == [
         ("Open", "Alle pickers werken sinds 26 maart met de scanner"),  # R1's note stands
         ("Opgetreden", "Twee van de zes leidinggevenden nog niet opgeleid")]
+
+
+# ------------------------------------------------------------------ charts over time
+
+def chart_names(path: Path) -> list[str]:
+    """The descriptions of the pictures in the body: one chart per numeric objective."""
+    d = Document(str(path))
+    return [s._inline.docPr.get("descr") for s in d.inline_shapes]
+
+
+def test_a_chart_per_numeric_objective_and_none_for_the_others(docs):
+    for name in ("progress-2027-02-19.docx", "progress-2027-04-02.docx", "handover.docx"):
+        charts = [n for n in chart_names(docs[EXAMPLE][name]) if n.startswith("Verloop")]
+        # D1 and D2 read as numbers (4,2 % -> ≤ 1,5 %); D3 (a successor in post) does not
+        assert charts == ["Verloop van D1 tegenover de streefwaarde ≤ 1,5 %",
+                          "Verloop van D2 tegenover de streefwaarde ≤ 5 %"], name
