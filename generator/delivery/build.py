@@ -33,6 +33,7 @@ from generator.documents.templating import (
     render,
 )
 from generator.documents.timeline import Marker, draw_timeline
+from generator.documents.timeline.chart import draw_chart
 from generator.errors import (
     Diagnostic,
     GeneratorError,
@@ -141,6 +142,11 @@ class Builder:
         images = dict(self.logo)
         if job.kind.timeline:
             images["timeline.png"] = self.timeline(a, wording) if pictures else ONE_PIXEL_PNG
+        legend = {k: str(v) for k, v in terms.progress.chart.items()}
+        for chart in context.get("charts", ()):  # results over time, per numeric objective
+            images[chart.name] = draw_chart(chart, number=fmt.number, legend=legend,
+                                            month_names=fmt.month_names()) \
+                if pictures else ONE_PIXEL_PNG
         meta = DocumentMeta(
             title=f"{doc['title']} {occasion}" if occasion else doc["title"],
             subject=a.title,
