@@ -83,8 +83,10 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     # each one the previous report did not (also one agreed after the evaluation, before
     # a later report date)
     since = max((history.report_date(p) for p in earlier), default=None)
-    changes = [c for c in a.execution.changes if since is None or c.date > since]
     approved: list[Change] = [c for c in a.execution.changes if c.date == entry.evaluation]
+    # one approved on the evaluation's day is one of its decisions: said there, not twice
+    changes = [c for c in a.execution.changes
+               if (since is None or c.date > since) and c not in approved]
     held, over_time = results_over_time(a, entry, history.report_date(entry))
     statuses = [(m, last_status(a, m.id, entry.evaluation) or "planned")
                 for m in a.analysis.milestones]

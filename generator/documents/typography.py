@@ -85,9 +85,16 @@ def after_dash(text: str, names: Iterable[str] = ()) -> str:
     match = _TITLE_WORD.match(text)
     if not match or not match.group(1).isupper() or not match.group(2).islower():
         return text
-    if match.group(0) in set(names):
+    if match.group(0) in set(names) or match.group(0) in CALENDAR_NAMES:
         return text
     return match.group(1).lower() + text[1:]
+
+
+CALENDAR_NAMES = frozenset((
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split())
+"""Names English writes with a capital anywhere ("– June and July closes"); Dutch and French
+write months and days in lower case, so their names never reach here capitalised."""
 
 
 def aside(text: str, note: str) -> str:

@@ -172,8 +172,9 @@ def test_progress_nl_moment_next_measurements_and_steps(docs):
     # milestones against the plan as changed up to this evaluation: W1 moved M2 to 26 March
     status = d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status")
     assert status.row("M2")[2:] == ["26 mrt 2027", "Jan Peeters", "Onder druk"]
-    assert d.table("Nr.", "Datum", "Wijziging").row("W1")[1] == "19 feb 2027"
-    assert "Wijzigingen sinds de aanvaarding" in d.headings1
+    # W1, approved on the evaluation's day, is one of its decisions: said there, not twice
+    assert "Wijziging W1 goedgekeurd" in d.section_after("Beslissingen")
+    assert "Wijzigingen sinds de aanvaarding" not in d.headings1
     steps = d.section_after("Volgende stappen")
     assert "WMS-koppeling testen in de extra testweek" in steps
     assert "Opleiding pickers plannen na de test" in steps
@@ -199,13 +200,15 @@ def test_progress_en_each_report_its_own_moment_and_changes(docs):
     assert two.column(f1) == ["19 days", "15 working days (to 31 Mar 2027)",
                               "8 working days (to 31 May 2027)", "≤ 7 days"]
     assert two.row("11 Jun 2027")[3] == "± 7 % (to 31 May 2027)"  # F3
-    # the second report lists only what changed since the first evaluation
-    assert "Changes since the previous review" in second.headings1
-    assert second.table("No.", "Date", "Change").row("C2")[2] == (
-        "Due date of N3 moved from 30 June to 9 July 2027")
-    # C1 was agreed on the day of the first evaluation: that report names it, the second not
-    assert [r[0] for r in first.table("No.", "Date", "Change").rows[1:]] == ["C1"]
-    assert "C1" not in [r[0] for r in second.table("No.", "Date", "Change").rows[1:]]
+    # C2, agreed on the day of the second evaluation, is one of its decisions
+    assert "Change C2 approved: Due date of N3 moved from 30 June to 9 July 2027" in (
+        second.section_after("Decisions"))
+    # C1 was agreed on the day of the first evaluation: that report names it among its
+    # decisions (and lists no change twice), the second not at all
+    assert "C1" in first.section_after("Decisions")
+    assert not [h for h in first.headings1 if h.startswith("Changes")]
+    assert "C1" not in second.section_after("Decisions")
+    assert not [h for h in second.headings1 if h.startswith("Changes")]
     assert "Prepare the handover plan for 26 July" in second.section_after("Next steps")
     assert "Run the April close on the new calendar" in first.section_after("Next steps")
 
@@ -275,7 +278,9 @@ def test_a_report_written_after_its_evaluation_lists_every_change_its_plan_shows
     d = Docx(out["progress-2027-02-19.docx"])
     assert d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status").row("M3")[2] == \
         "30 apr 2027"
-    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W1", "W2"]
+    # W1 (approved on the evaluation's day) stands among the decisions, W2 in the changes
+    assert "Wijziging W1 goedgekeurd" in d.section_after("Beslissingen")
+    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W2"]
 
 
 @pytest.mark.parametrize("assignment", [EXAMPLE, ENGLISH])

@@ -199,10 +199,10 @@ def test_progress_reports_list_the_risks_open_as_of_their_evaluation(docs):
     assert [r[0] for r in before[1:]] == ["Weerstand van ervaren pickers tegen scanners",
                                           "Leidinggevenden voeren de terugkeergesprekken "
                                           "niet consequent"]
-    assert before[1][1:] == ["Middel / hoog", "Jan Peeters", "–"]
+    assert before[1][1:] == ["Gemiddeld / hoog", "Jan Peeters", "–"]
     after = table(gate, "Risico", "Kans / impact")  # R1 closed on 2 April: no longer listed
     assert after[1:] == [["Leidinggevenden voeren de terugkeergesprekken niet consequent",
-                          "Middel / middel", "Karel Janssens",
+                          "Gemiddeld / gemiddeld", "Karel Janssens",
                           "Twee van de zes leidinggevenden nog niet opgeleid"]]
 
 

@@ -153,7 +153,8 @@ def test_one_month_abbreviation_style_in_every_document(docs):
 
 def test_lower_case_after_the_dash_that_joins_a_result_and_its_note(docs):
     nl = Docx(docs[EXAMPLE]["handover.docx"]).table("Nr.", "Doelstelling")
-    assert nl.row("D2")[4] == "6,1 % (Q2 2027) – daling ingezet; verdere opvolging door HR"
+    assert nl.row("D2")[4] == ("6,1 % (t/m 31 mei 2027) – april en mei 2027; daling ingezet, "
+                               "verdere opvolging door HR")
     en = Docx(docs[ENGLISH]["handover.docx"]).table("No.", "Objective")
     assert en.row("F2")[4] == ("Unqualified opinion signed 9 July 2027 – signed nine days "
                                "after the original target date")
