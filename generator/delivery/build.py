@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -55,6 +56,12 @@ from generator.writer.package import source_date_epoch
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250
 """At the picture's 200 dpi this is the A4 text width: printed at its natural size."""
+
+
+def content_digest(markdown: str) -> str:
+    """What a document says, as one digest: `interim review` knows by it that a returned
+    file's version renders again to the very text that was sent."""
+    return "sha256:" + hashlib.sha256(markdown.encode("utf-8")).hexdigest()
 
 
 class Builder:
@@ -139,6 +146,10 @@ class Builder:
                 "assignment": a.id,
                 "document": job.kind.id,
                 "version": stamp.version,
+                "date": stamp.date.isoformat(),
+                "content-digest": content_digest(markdown),
+                **({"document-name": job.instance.name}
+                   if job.instance.name != job.kind.id else {}),
                 **({"source-commit": stamp.commit} if stamp.commit else {}),
             },
         )
