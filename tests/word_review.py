@@ -41,6 +41,13 @@ class WordEdits:
         self.next_id = 900
         self.comments: list[etree._Element] = []
         self.extended: list[tuple[str, str]] = []
+        self.had = {n for n in ("comments", "commentsExtended") if f"word/{n}.xml" in self.parts}
+        if "comments" in self.had:  # a file LibreOffice wrote: its comments stay
+            self.comments = list(etree.fromstring(self.parts["word/comments.xml"]))
+        if "commentsExtended" in self.had:
+            for ex in etree.fromstring(self.parts["word/commentsExtended.xml"]):
+                self.extended.append((ex.get(f"{{{W15}}}paraId"),
+                                      ex.get(f"{{{W15}}}paraIdParent", "")))
         self._word_noise()
 
     def _word_noise(self) -> None:
@@ -156,7 +163,8 @@ class WordEdits:
         para_id = f"{int(ident):08X}"
         if reply_to:
             parent = next(c for c in self.comments if c.get(w("id")) == reply_to)
-            self.extended.append((para_id, parent.find(w("p")).get(f"{{{W14}}}paraId")))
+            last = parent.findall(f".//{w('p')}")[-1]
+            self.extended.append((para_id, last.get(f"{{{W14}}}paraId")))
         else:
             self.extended.append((para_id, ""))
         p = self.paragraph(paragraph)
@@ -173,6 +181,16 @@ class WordEdits:
         etree.SubElement(etree.SubElement(body, w("r")), w("t")).text = text
         self.comments.append(comment)
         return ident
+
+    def existing_comment(self, text: str) -> str:
+        """The id of a comment the file already holds, numbered as Word numbers paragraphs."""
+        comment = next(c for c in self.comments if text in "".join(c.itertext()))
+        last = comment.findall(f".//{w('p')}")[-1]
+        if not last.get(f"{{{W14}}}paraId"):
+            last.set(f"{{{W14}}}paraId", f"7{int(comment.get(w('id'))):07X}")
+        if all(para != last.get(f"{{{W14}}}paraId") for para, _ in self.extended):
+            self.extended.append((last.get(f"{{{W14}}}paraId"), ""))
+        return comment.get(w("id"))
 
     def save(self) -> bytes:
         parts = dict(self.parts)
@@ -201,15 +219,21 @@ class WordEdits:
     @staticmethod
     def _register(parts: dict[str, bytes]) -> None:
         types = etree.fromstring(parts["[Content_Types].xml"])
+        done = {o.get("PartName") for o in types}
         for name, kind in (("comments", "wordprocessingml.comments+xml"),
                            ("commentsExtended", "wordprocessingml.commentsExtended+xml")):
+            if f"/word/{name}.xml" in done:
+                continue
             etree.SubElement(types, f"{{{CT}}}Override", PartName=f"/word/{name}.xml",
                              ContentType=f"application/vnd.openxmlformats-officedocument.{kind}")
         parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True,
                                                       encoding="UTF-8")
         rels = etree.fromstring(parts["word/_rels/document.xml.rels"])
+        targets = {r.get("Target") for r in rels}
         for n, (name, kind) in enumerate((("comments", R_COMMENTS),
                                           ("commentsExtended", R_EXTENDED))):
+            if f"{name}.xml" in targets:
+                continue
             etree.SubElement(rels, f"{{{REL}}}Relationship", Id=f"rIdReview{n}", Type=kind,
                              Target=f"{name}.xml")
         parts["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True,
