@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from example_project import ExampleProject
+from example_project import EXAMPLE, ExampleProject
 from libreoffice_review import edit_in_libreoffice
 from redline_reading import paragraph_text, resolve, w
 from word_review import WordEdits
@@ -303,3 +303,43 @@ def test_libreoffice_round_trip(example: ExampleProject, tmp_path: Path) -> None
         example, "title: Herstructurering", "title: Scannergestuurd", "measure: Aandeel orders",
         "Teamleiders hebben")
     assert "per shift" in (example.folder / "analyse.md").read_text(encoding="utf-8")
+
+
+def test_round_trip_on_a_second_assignment_in_english(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Northwind: English, a bold phrase in its include, a list item, a cell, a heading."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "assignments" / "northwind-finance-2027"
+    shutil.copytree(EXAMPLE.parent / folder.name, folder)
+    example = ExampleProject(tmp_path, folder)
+    e = WordEdits(handbook(example), author="Aoife Byrne")
+    e.replace("New close calendar live for the April close", "April", "May")
+    e.replace("Shorten the month-end close", "month-end", "monthly")
+    e.replace("all nine finance staff", "nine", "ten")  # **nine finance staff** in the source
+    e.replace("built in spreadsheets by a single person", "a single person", "two people")
+    e.comment("Bring the cash forecast under control", "cash forecast", "Weekly?")
+    returned = tmp_path / "returned.docx"
+    returned.write_bytes(e.save())
+    include = "analysis.summary (include, lines {0})"
+    expected = {
+        "“April” -> “May”": at(example, "April", "title: New close calendar",
+                               "analysis.milestones.N2.title"),
+        "“month-end” -> “monthly”": at(example, "month-end", "statement: Shorten",
+                                       "intake.objectives.F1.statement"),
+        "“nine” -> “ten”": at(example, "nine", "**nine finance", include.format("1-3"),
+                              "analysis.md"),
+        "“a single person” -> “two people”": at(example, "a single person", "a single person",
+                                                include.format("7-7"), "analysis.md"),
+    }
+    yaml_before = example.text
+    changed = line_numbers(example, "title: New close calendar", "statement: Shorten")
+    done = review(tmp_path, example.folder.name, returned, apply=True)
+    lines = done.lines()
+    for change, source in expected.items():
+        line, under = item_line(lines, change)
+        assert "[applied]" in line and "by Aoife Byrne" in line, line
+        assert under == [f"at {source}"], (line, under)
+    assert "Weekly?" in item_line(lines, "Weekly?")[0]
+    assert changed_lines(yaml_before, example.text) == changed
+    analysis = (example.folder / "analysis.md").read_text(encoding="utf-8")
+    assert "all **ten finance staff**" in analysis and "by two people;" in analysis

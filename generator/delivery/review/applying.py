@@ -91,11 +91,13 @@ def _edit(item: Item, index: SourceIndex) -> tuple[Path, _Edit]:
     text = index.texts[unit.file]
     value_slice = unit.value[candidate.vstart:candidate.vend]
     va = candidate.vstart + offset_in(candidate.printed, value_slice, target.start)
-    vb = candidate.vstart + offset_in(candidate.printed, value_slice, target.end)
+    vb = va if target.end == target.start else candidate.vstart + offset_in(
+        candidate.printed, value_slice, target.end, end=True)
     if _flat(unit.value[va:vb]) != _flat(target.before):
         raise _NotApplied("the source there reads otherwise (formatting or a later edit): "
                           "change it by hand")
-    ra, rb = raw_offset(unit, text, va), raw_offset(unit, text, vb)
+    ra = raw_offset(unit, text, va)
+    rb = ra if vb == va else raw_offset(unit, text, vb, end=True)
     raw = text[unit.start:unit.end]
     if raw[ra:rb] != unit.value[va:vb]:
         raise _NotApplied("the value is written across lines or with escapes there: "

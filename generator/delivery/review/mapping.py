@@ -198,11 +198,11 @@ def file_offset(candidate: Candidate, printed_at: int, file_text: str) -> int:
     return unit.start + raw_offset(unit, file_text, at)
 
 
-def raw_offset(unit: Unit, file_text: str, value_at: int) -> int:
+def raw_offset(unit: Unit, file_text: str, value_at: int, *, end: bool = False) -> int:
     """A value offset as an offset in the value's text as written (quotes, escapes, folds)."""
     if unit.style == "markdown":
         return value_at
-    return offset_in(unit.value, file_text[unit.start:unit.end], value_at)
+    return offset_in(unit.value, file_text[unit.start:unit.end], value_at, end=end)
 
 
 def _touches(span: Span, start: int, end: int) -> bool:

@@ -263,12 +263,16 @@ def key_path(key: tuple[str, ...]) -> str:
                    for n, part in enumerate(key))
 
 
-def offset_in(source: str, target: str, offset: int) -> int:
-    """Where `source[offset]` stands in `target`, a near copy (quotes, escapes, line folds)."""
+def offset_in(source: str, target: str, offset: int, *, end: bool = False) -> int:
+    """Where `source[offset]` stands in `target`, a near copy (quotes, escapes, line folds).
+
+    At the seam of two matching stretches (`all ` | `**` | `nine`) a range's start goes
+    with the text after it, its `end` with the text before it: markup stays outside.
+    """
     matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
     best = 0
     for a, b, size in matcher.get_matching_blocks():
-        if a <= offset <= a + size and size:
+        if size and (a < offset <= a + size if end else a <= offset < a + size):
             return b + offset - a
         if a + size <= offset:
             best = b + size
