@@ -216,13 +216,26 @@ def _same(a: str, b: str) -> bool:
 
 
 def _pair(sent: list[str], rendered: list[str]) -> dict[int, int]:
-    """Each sent paragraph's rendered counterpart: equal ones, and changed ones side by side."""
-    matcher = difflib.SequenceMatcher(None, [s.translate(_SPACES) for s in sent],
-                                      [r.translate(_SPACES) for r in rendered], autojunk=False)
-    pairs = {}
+    """Each sent paragraph's rendered counterpart: equal ones, and changed ones side by side.
+
+    The common start and end are paired directly: a client changes a few paragraphs of
+    thousands, and difflib on every paragraph of a long plan costs seconds.
+    """
+    old = [s.translate(_SPACES) for s in sent]
+    new = [r.translate(_SPACES) for r in rendered]
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(old), len(new)) - head
+           and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]):
+        tail += 1
+    pairs = {i: i for i in range(head)}
+    pairs.update({len(old) - 1 - t: len(new) - 1 - t for t in range(tail)})
+    matcher = difflib.SequenceMatcher(None, old[head:len(old) - tail],
+                                      new[head:len(new) - tail], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("equal", "replace"):
             for offset in range(min(i2 - i1, j2 - j1)):
-                pairs[i1 + offset] = j1 + offset
+                pairs[head + i1 + offset] = head + j1 + offset
     return pairs
-

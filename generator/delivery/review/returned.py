@@ -179,8 +179,7 @@ class _BodyReader:
     def table(self, table: etree._Element) -> None:
         number = self.tables
         self.tables += 1
-        rows = [r for r in table.iter(w("tr")) if _nearest(r, w("tbl")) is table]
-        for r, row in enumerate(rows):
+        for r, row in enumerate(_children(table, w("tr"))):
             status = None
             props = row.find(w("trPr"))
             if props is not None:
@@ -188,8 +187,7 @@ class _BodyReader:
                     mark = props.find(tag)
                     if mark is not None:
                         status = _revision(mark, kind)
-            cells = [c for c in row.iter(w("tc")) if _nearest(c, w("tr")) is row]
-            for c, tc in enumerate(cells):
+            for c, tc in enumerate(_children(row, w("tc"))):
                 self.read(tc, (number, r, c), status)
 
     def paragraph(self, p: etree._Element, cell: tuple[int, int, int] | None,
@@ -329,11 +327,13 @@ def _is_inserted_mark(p: etree._Element) -> bool:
                                   or props.find(w("moveTo")) is not None)
 
 
-def _nearest(element: etree._Element, tag: str) -> etree._Element | None:
-    parent = element.getparent()
-    while parent is not None and parent.tag != tag:
-        parent = parent.getparent()
-    return parent
+def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Rows of a table, cells of a row: direct children, or inside a content control."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (w("sdt"), w("sdtContent"), w("customXml")):
+            yield from _children(child, tag)
 
 
 def _comments(parts: dict[str, bytes], name: str,

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.documents.templating import Formatter, one_line
@@ -45,6 +46,8 @@ _SPACES = str.maketrans("\u00a0\u202f\u2007", "   ")
 offsets in the normalised text are offsets in the document's."""
 _WORD_VALUE = re.compile(r"[a-z_]+")
 """A bare lowercase word is a choice (`high`, `done`, a person id): printed as its label."""
+_INLINE_MARKUP = re.compile(r"[*_`\[\]\\<>&!~{}]")
+"""What inline Markdown is written with; a text without any reads as typed."""
 _MARKDOWN_BLOCKS = re.compile(r"\n\s*\n|^\s{0,3}(?:[-*+]|\d+[.)]|#{1,6}|>|\|)\s", re.M)
 
 
@@ -94,6 +97,8 @@ class SourceIndex:
         self.texts: dict[Path, str] = {}
         self.candidates: list[Candidate] = []
         self.parser = make_parser()
+        self.constructor = SafeConstructor()
+        self.forms: dict[Any, list[str]] = {}
         path = folder / "assignment.yaml"
         text = self.read(path)
         node = yaml.compose(text, Loader=SAFE_LOADER)
@@ -135,7 +140,7 @@ class SourceIndex:
         style = node.style or "plain"
         unit = Unit(path, dotted, node.start_mark.index, node.end_mark.index, node.value, style)
         if node.tag != "tag:yaml.org,2002:str":
-            value = yaml.load(self.texts[path][unit.start:unit.end], Loader=SAFE_LOADER)
+            value = self.constructor.construct_object(node, deep=True)
             forms = self.computed_forms(value)
             what = "a date" if isinstance(value, datetime.date) else "a number or amount"
             unit = Unit(path, dotted, unit.start, unit.end, node.value, style,
@@ -178,10 +183,18 @@ class SourceIndex:
         """A text as typed (on one line), and as inline Markdown reads."""
         text = unit.value[vstart:vend]
         self.add(one_line(text), unit, vstart, vend)
-        for token in self.parser.parseInline(text):
-            self.add(_plain(token), unit, vstart, vend)
+        if _INLINE_MARKUP.search(text):
+            for token in self.parser.parseInline(text):
+                self.add(_plain(token), unit, vstart, vend)
 
     def computed_forms(self, value: Any) -> list[str]:
+        """A date or number as the documents print it (once per value: plans repeat dates)."""
+        key = (type(value), value)
+        if key not in self.forms:
+            self.forms[key] = self._forms(value)
+        return self.forms[key]
+
+    def _forms(self, value: Any) -> list[str]:
         if isinstance(value, datetime.date):
             return [self.fmt.date(value, form) for form in ("long", "medium", "short")]
         if isinstance(value, bool) or not isinstance(value, int | float):
