@@ -173,6 +173,7 @@ def test_apply_changes_exactly_the_lines_of_those_values(example: ExampleProject
                        "generator)", "crosses two values", "generated wording"]
     kept = done.report.read_text(encoding="utf-8")
     assert "6 applied, 5 open" in kept and "## Applied" in kept
+    assert "no `reviews:` entry: the format records the action plan's discussion" in kept
     # rebuilt, the handbook reads as the returned copy with its changes accepted, except
     # where a change was left open
     # (or where a value the client changed in one place is printed in another too)
@@ -343,3 +344,27 @@ def test_round_trip_on_a_second_assignment_in_english(tmp_path: Path,
     assert changed_lines(yaml_before, example.text) == changed
     analysis = (example.folder / "analysis.md").read_text(encoding="utf-8")
     assert "all **ten finance staff**" in analysis and "by two people;" in analysis
+
+
+def test_applying_a_returned_action_plan_adds_its_review(example: ExampleProject) -> None:
+    """Before acceptance the action plan is discussed and adjusted: `analysis.reviews`."""
+    example.cut("  acceptance:                    # formal")  # and execution, closing
+    builder = Builder(load_firm(example.root), root=example.root)
+    sent = builder.docx(named_job(load_assignment(example.folder), "action-plan"))
+    e = WordEdits(sent, date="2027-01-30T16:00:00Z")
+    e.replace("Scannergestuurd picken in hal A", "hal A", "hal A en B")
+    returned = example.root / "returned.docx"
+    returned.write_bytes(e.save())
+    before = example.text
+    done = review(example.root, example.folder.name, returned, apply=True)
+    assert "`analysis.reviews` has a new entry" in done.identified
+    outcome = "outcome: M3 verschoven van 2027-03-26 naar 2027-04-16 op vraag van HR\n"
+    expected = before.replace("title: Scannergestuurd picken in hal A\n",
+                              "title: Scannergestuurd picken in hal A en B\n").replace(
+        outcome, outcome + "    - date: 2027-01-30\n      with: [gdewit]\n"
+                 '      outcome: "“hal A” → “hal A en B”"\n')
+    assert example.text == expected
+    assert done.report.name == "2027-01-30-action-plan.md"
+    history = read_returned(builder.docx(named_job(load_assignment(example.folder),
+                                                   "action-plan"))).blocks
+    assert any("“hal A” → “hal A en B”" in b.text for b in history)  # in its version history

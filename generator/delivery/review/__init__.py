@@ -22,6 +22,7 @@ from pathlib import Path
 from generator.delivery.build import Builder, content_digest
 from generator.delivery.planning import Job, named_job, plan
 from generator.delivery.review.applying import apply as apply_items
+from generator.delivery.review.entry import review_entry
 from generator.delivery.review.mapping import Item, Mapper
 from generator.delivery.review.report import markdown, terminal_lines
 from generator.delivery.review.returned import Block, Returned, read_returned
@@ -79,14 +80,41 @@ def review(root: Path, assignment: str, returned_file: Path, *, apply: bool = Fa
     rendering, identified = _identify(returned, loaded, builder)
     index = SourceIndex(folder, rendering.job.assignment.language)
     items = Mapper(returned, rendering.blocks, index, rendering.job.kind.template).items()
-    written = apply_items(items, index, folder) if apply else []
-    if not apply:
+    day = _review_day(items)
+    written: list[Path] = []
+    if apply:
+        entry = _entry(rendering.job, day)
+        written, added = apply_items(items, index, folder, entry)
+        if entry is None:
+            identified += ("; no `reviews:` entry: the format records the action plan's "
+                           "discussion before acceptance only, this review is kept in reviews/")
+        elif written:
+            identified += ("; `analysis.reviews` has a new entry" if added else
+                           "; no `analysis.reviews` entry could be placed: add it by hand")
+    else:
         for item in items:
             if item.target is not None and not item.reason:
                 item.reason = "applies with --apply"
     name = rendering.job.instance.name
-    report = _write_report(folder, name, identified, items, written) if write_report else None
+    report = (_write_report(folder, day, name, identified, items, written)
+              if write_report else None)
     return Review(name, identified, items, written, report)
+
+
+def _review_day(items: list[Item]) -> str:
+    """The review's date: the client's latest dated change or comment, else today."""
+    dates = sorted(i.date[:10] for i in items if _DAY.match(i.date))
+    return dates[-1] if dates else datetime.date.today().isoformat()
+
+
+def _entry(job: Job, day: str) -> Callable[[str, list[Item]], str | None] | None:
+    """What adds the `analysis.reviews` entry: for an action plan not yet accepted only."""
+    a = job.assignment
+    if job.kind.id != "action-plan" or a.analysis is None or a.analysis.acceptance:
+        return None
+    people = {p.name: p.id for p in a.people}
+    when = datetime.date.fromisoformat(day)
+    return lambda text, applied: review_entry(text, when, people, applied)
 
 
 def _identify(returned: Returned, loaded: Loaded, builder: Builder) -> tuple[_Rendering, str]:
@@ -143,11 +171,9 @@ def _render(job: Job, builder: Builder) -> _Rendering:
     return _Rendering(job, read_returned(docx, job.instance.name).blocks, content_digest(text))
 
 
-def _write_report(folder: Path, document: str, identified: str, items: list[Item],
+def _write_report(folder: Path, day: str, document: str, identified: str, items: list[Item],
                   written: list[Path]) -> Path:
-    """`reviews/<date>-<document>.md`: dated by the client's latest change or comment."""
-    dates = sorted(i.date[:10] for i in items if _DAY.match(i.date))
-    day = dates[-1] if dates else datetime.date.today().isoformat()
+    """`reviews/<date>-<document>.md` (`-2`, `-3` for a second review that day)."""
     target = folder / "reviews" / f"{day}-{document}.md"
     n = 2
     while target.exists():
@@ -156,7 +182,8 @@ def _write_report(folder: Path, document: str, identified: str, items: list[Item
     names = [display_path(w) for w in written]
     try:
         target.parent.mkdir(exist_ok=True)
-        write_atomic(target, markdown(document, identified, items, names).encode("utf-8"))
+        write_atomic(target, markdown(f"{document} ({day})", identified, items, names
+                                      ).encode("utf-8"))
     except OSError as exc:
         raise GeneratorError(f"cannot write {display_path(target)}: "
                              f"{exc.strerror or exc}") from None

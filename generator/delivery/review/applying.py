@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +22,19 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.delivery.review.mapping import Item, raw_offset
-from generator.delivery.review.sources import SourceIndex, Unit, _item_name, key_path, offset_in
+from generator.delivery.review.sources import (
+    SPACES,
+    SourceIndex,
+    Unit,
+    item_name,
+    key_path,
+    offset_in,
+)
 from generator.documents.templating import one_line
 from generator.errors import GeneratorError, SourceError
 from generator.source.project import load_assignment
 from generator.source.reading import SAFE_LOADER
 from generator.writer.package import write_atomic
-
-_SPACES = str.maketrans("\u00a0\u202f\u2007", "   ")
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,13 @@ class _Edit:
     after: str
 
 
-def apply(items: list[Item], index: SourceIndex, folder: Path) -> list[Path]:
-    """Write every applicable item; returns the files changed. Items not applied say why."""
+def apply(items: list[Item], index: SourceIndex, folder: Path,
+          entry: Callable[[str, list[Item]], str | None] | None = None) -> tuple[list[Path], bool]:
+    """Write every applicable item; the files changed, and whether `entry` added its lines.
+
+    Items not applied say why. `entry` may extend assignment.yaml once the edits are in
+    (the review's `analysis.reviews` entry); it is kept only when the sources validate.
+    """
     edits: dict[Path, list[_Edit]] = defaultdict(list)
     for item in items:
         if item.target is None or item.reason:
@@ -57,27 +68,28 @@ def apply(items: list[Item], index: SourceIndex, folder: Path) -> list[Path]:
             item.reason = str(exc)
             continue
         edits[file].append(edit)
-    texts = {}
-    for file, planned in edits.items():
-        kept = _without_overlaps(planned)
-        texts[file] = _checked(file, index, kept)
+    texts = {file: _checked(file, index, _without_overlaps(planned))
+             for file, planned in edits.items()}
     texts = {f: t for f, t in texts.items() if t is not None}
     if not texts:
-        return []
+        return [], False
+    done = [e for planned in edits.values() for e in planned if not e.item.reason]
     problem = _validates(folder, texts)
     if problem:
-        for planned in edits.values():
-            for edit in planned:
-                if not edit.item.reason:
-                    edit.item.reason = f"the sources would not validate afterwards: {problem}"
-        return []
+        for edit in done:
+            edit.item.reason = f"the sources would not validate afterwards: {problem}"
+        return [], False
+    yaml_file = folder / "assignment.yaml"
+    extended = entry(texts.get(yaml_file, index.texts[yaml_file]), [e.item for e in done]
+                     ) if entry else None
+    added = extended is not None and not _validates(folder, {**texts, yaml_file: extended})
+    if added:
+        texts[yaml_file] = extended
     for file, text in texts.items():
         write_atomic(file, text.encode("utf-8"))
-    for planned in edits.values():
-        for edit in planned:
-            if not edit.item.reason:
-                edit.item.status = "applied"
-    return sorted(texts)
+    for edit in done:
+        edit.item.status = "applied"
+    return sorted(texts), added
 
 
 class _NotApplied(Exception):
@@ -117,7 +129,7 @@ def _quoted(text: str, unit: Unit) -> str:
 
 
 def _flat(text: str) -> str:
-    return one_line(text).translate(_SPACES)
+    return one_line(text).translate(SPACES)
 
 
 def _without_overlaps(edits: list[_Edit]) -> list[_Edit]:
@@ -178,7 +190,7 @@ def _scalars(text: str) -> dict[str, str]:
                 walk(v, (*key, str(k.value)))
         elif isinstance(node, SequenceNode):
             for i, item in enumerate(node.value):
-                walk(item, (*key, _item_name(item, i)))
+                walk(item, (*key, item_name(item, i)))
         elif isinstance(node, ScalarNode):
             found[key_path(key)] = f"{node.tag}:{node.value}"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from generator.delivery.review.returned import Block, Change, Comment, Returned
 from generator.delivery.review.sources import (
+    SPACES,
     Candidate,
     SourceIndex,
     Span,
@@ -25,7 +26,6 @@ from generator.delivery.review.sources import (
 from generator.errors import display_path
 
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]")
-_SPACES = str.maketrans("\u00a0\u202f\u2007", "   ")
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def _touches(span: Span, start: int, end: int) -> bool:
 
 
 def _same(a: str, b: str) -> bool:
-    return a.translate(_SPACES) == b.translate(_SPACES)
+    return a.translate(SPACES) == b.translate(SPACES)
 
 
 def _pair(sent: list[str], rendered: list[str]) -> dict[int, int]:
@@ -221,8 +221,8 @@ def _pair(sent: list[str], rendered: list[str]) -> dict[int, int]:
     The common start and end are paired directly: a client changes a few paragraphs of
     thousands, and difflib on every paragraph of a long plan costs seconds.
     """
-    old = [s.translate(_SPACES) for s in sent]
-    new = [r.translate(_SPACES) for r in rendered]
+    old = [s.translate(SPACES) for s in sent]
+    new = [r.translate(SPACES) for r in rendered]
     head = 0
     while head < min(len(old), len(new)) and old[head] == new[head]:
         head += 1

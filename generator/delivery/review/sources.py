@@ -41,7 +41,7 @@ from generator.source.files import FileRefused, read_inside
 from generator.source.reading import SAFE_LOADER
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
-_SPACES = str.maketrans("\u00a0\u202f\u2007", "   ")
+SPACES = str.maketrans("\u00a0\u202f\u2007", "   ")
 """No-break spaces the generator puts in dates and "60 %" read as spaces; one for one, so
 offsets in the normalised text are offsets in the document's."""
 _WORD_VALUE = re.compile(r"[a-z_]+")
@@ -131,7 +131,7 @@ class SourceIndex:
                 self.node(path, v, (*key, str(k.value)))
         elif isinstance(node, SequenceNode):
             for i, item in enumerate(node.value):
-                self.node(path, item, (*key, _item_name(item, i)))
+                self.node(path, item, (*key, item_name(item, i)))
         elif isinstance(node, ScalarNode):
             self.scalar(path, node, key)
 
@@ -202,14 +202,14 @@ class SourceIndex:
         return [self.fmt.number(value), self.fmt.money(value)]
 
     def add(self, printed: str, unit: Unit, vstart: int, vend: int) -> None:
-        printed = one_line(printed).translate(_SPACES)
+        printed = one_line(printed).translate(SPACES)
         if printed:
             self.candidates.append(Candidate(printed, unit, vstart, vend))
 
     def spans(self, text: str) -> list[Span]:
         """The values a paragraph's text holds, longest first, never overlapping."""
         found: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
-        text = text.translate(_SPACES)
+        text = text.translate(SPACES)
         for token in _TOKEN.finditer(text):
             at = token.start()
             for candidate in self.by_token.get(token.group(), ()):
@@ -262,7 +262,7 @@ def _ids(node: Node | None) -> Iterator[str]:
             yield from _ids(item)
 
 
-def _item_name(node: Node, index: int) -> str:
+def item_name(node: Node, index: int) -> str:
     """A list item by its id when it has one (`milestones.M2`), else by its place (`[0]`)."""
     if isinstance(node, MappingNode):
         for k, v in node.value:
