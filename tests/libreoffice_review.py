@@ -37,7 +37,16 @@ Function RunJob(a As Variant) As String
         If e(0) = "R" Then sResult = DoEdit(oDoc, e(1), e(2), e(3))
         If sResult <> "" Then GoTo Refused
     Next i
-    oDoc.storeToURL(a(2), Array(Prop("FilterName", "MS Word 2007 XML")))
+    For i = 3 To UBound(a)
+        If a(i) = "A" Then AcceptAll(oDoc)
+    Next i
+    sStep = "save"
+    If Right(a(2), 4) = ".txt" Then
+        oDoc.storeToURL(a(2), Array(Prop("FilterName", "Text (encoded)"), _
+            Prop("FilterOptions", "UTF8,LF")))
+    Else
+        oDoc.storeToURL(a(2), Array(Prop("FilterName", "MS Word 2007 XML")))
+    End If
     oDoc.close(True)
     RunJob = "ok"
     Exit Function
@@ -50,6 +59,13 @@ Failed:
     On Error Resume Next
     If Not IsNull(oDoc) Then oDoc.close(True)
 End Function
+
+Sub AcceptAll(oDoc As Object)
+    Dim oDisp As Object, aNone(0) As New com.sun.star.beans.PropertyValue
+    oDisp = createUnoService("com.sun.star.frame.DispatchHelper")
+    oDisp.executeDispatch(oDoc.getCurrentController().getFrame(), _
+        ".uno:AcceptAllTrackedChanges", "", 0, aNone())
+End Sub
 
 Function Opened(sIn As String) As Object
     REM Not hidden: LibreOffice 7.4 crashes anchoring a second comment in a hidden document.
@@ -107,8 +123,10 @@ def edit_in_libreoffice(source: Path, target: Path, edits: list[tuple[str, ...]]
     An edit is ("R", context, old, new): `old` inside the first `context` found becomes
     `new`; or ("C", anchor, text, author, name, parent): a comment on `anchor`, a reply
     to the comment named `parent` when that is given (LibreOffice 7.2+; 7.4 has no
-    `ParentName`, so the comment then stands alone). `author` signs the tracked changes,
-    as the user's name in LibreOffice's options does.
+    `ParentName`, so the comment then stands alone); or ("A",): accept every tracked
+    change. A `target` ending in .txt is the text LibreOffice shows (UTF-8, a line per
+    paragraph or cell). `author` signs the tracked changes, as the user's name in
+    LibreOffice's options does.
     """
     with tempfile.TemporaryDirectory(prefix="interim-review-lo-") as temp:
         profile = Path(temp) / "profile"
