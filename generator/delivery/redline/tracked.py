@@ -46,15 +46,12 @@ _TOKEN = re.compile(
     r"|[€$£]\u00a0?\d+(?:[.,]\d+)*"  # an amount: € 1.050,00
     r"|\d+(?:[.,:/]\d+)*(?:\u00a0%)?"  # a number, a version, a time, a percentage
     r"|\w+|\s+|[^\w\s]")
-"""What a changed paragraph is compared in: words, and numbers, versions, dates and amounts
-whole, so "1.1" becomes "1.2" (not "1.~~1~~2") and a changed date reads old, then new."""
+"""Words, and numbers, versions, dates, amounts whole: "1.1" -> "1.2", never "1.~~1~~2"."""
 _BOOKMARK_XML = re.compile(rb"<w:bookmark(?:Start|End)\b[^>]*/>")
 _DOCPR_XML = re.compile(rb"(<wp:docPr)\b[^>]*?(/?>)")
 _RID_XML = re.compile(rb'r:(id|embed|link)="([^"]*)"')
-_TOC_NAME = re.compile(r"_Toc\d+")
-_TOC_NAME_XML = re.compile(rb"_Toc\d+")
-"""The contents page links each heading by a numbered bookmark: a heading added above
-renumbers the rest, which says nothing about their text (they stay unmarked)."""
+# Numbered heading bookmarks: a heading added above renumbers the rest, text unchanged.
+_TOC_NAME, _TOC_NAME_XML = re.compile(r"_Toc\d+"), re.compile(rb"_Toc\d+")
 
 
 @dataclass(frozen=True)

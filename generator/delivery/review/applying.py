@@ -32,7 +32,7 @@ from generator.delivery.review.sources import (
 )
 from generator.documents.templating import one_line
 from generator.errors import GeneratorError, SourceError
-from generator.source.project import load_assignment
+from generator.source.project import ASSIGNMENT_FILE, load_assignment
 from generator.source.reading import SAFE_LOADER
 from generator.writer.package import write_atomic
 
@@ -79,7 +79,7 @@ def apply(items: list[Item], index: SourceIndex, folder: Path,
         for edit in done:
             edit.item.reason = f"the sources would not validate afterwards: {problem}"
         return [], False
-    yaml_file = folder / "assignment.yaml"
+    yaml_file = folder / ASSIGNMENT_FILE
     extended = entry(texts.get(yaml_file, index.texts[yaml_file]), [e.item for e in done]
                      ) if entry else None
     added = extended is not None and not _validates(folder, {**texts, yaml_file: extended})

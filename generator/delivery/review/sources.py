@@ -38,6 +38,7 @@ from generator.documents.templating import Formatter, one_line
 from generator.errors import GeneratorError, display_path
 from generator.source.dialect import make_parser
 from generator.source.files import FileRefused, read_inside
+from generator.source.project import ASSIGNMENT_FILE
 from generator.source.reading import SAFE_LOADER
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
@@ -99,7 +100,7 @@ class SourceIndex:
         self.parser = make_parser()
         self.constructor = SafeConstructor()
         self.forms: dict[Any, list[str]] = {}
-        path = folder / "assignment.yaml"
+        path = folder / ASSIGNMENT_FILE
         text = self.read(path)
         node = yaml.compose(text, Loader=SAFE_LOADER)
         self.ids = set(_ids(node))
