@@ -12,6 +12,10 @@ then each survivor with its change. Equivalent mutants (they change nothing anyo
 observe) are listed, with the reason, in tests/mutation/equivalent.txt; an entry whose
 mutant no longer makes the change it names is stale and not excluded.
 
+A mutant that no test caught is run once more, in a fresh pytest, against all the
+module's tests: mutmut picks the tests it saw reach the mutated function, and misses the
+ones that read what a session fixture built earlier.
+
 Honest results need sessions that cannot see each other: the run happens in a copy of
 the project under .mutation/<module>/, mutmut's workers fork from a process that never
 ran a test (process_isolation = "forkserver": the main process would otherwise hand its
@@ -28,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +153,27 @@ def main(module: str) -> int:
         return 1
     listed = mutmut(run, "results", "--all", "true", env=env).stdout
     status = dict(re.findall(r"^\s*(\S+): (.+)$", listed, re.MULTILINE))
+    missed = [n for n, s in status.items() if s not in ("killed", "timeout")]
+    print(f"{len(missed)} not caught; each again, against every test of {module}", flush=True)
+    with ThreadPoolExecutor(int(jobs)) as pool:
+        for name, verdict in zip(missed, pool.map(lambda n: rerun(run, n, tests, env), missed),
+                                 strict=True):
+            status[name] = verdict
     return report(run, module, status, env)
+
+
+def rerun(run: Path, mutant: str, tests: list[str], env: dict[str, str]) -> str:
+    """A mutant no test caught, run in a fresh pytest against all the module's tests.
+
+    mutmut runs only the tests it saw reach the mutated function; a session fixture (one
+    document built for many tests) is seen by the first test that asks for it only, so
+    the tests that read the document would not run, and the mutant would seem to survive."""
+    added = tomllib.loads((run / "pyproject.toml").read_text(encoding="utf-8"))
+    args = added["tool"]["mutmut"].get("pytest_add_cli_args", [])
+    done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", *args, *tests],
+                          cwd=run / "mutants", env={**env, "MUTANT_UNDER_TEST": mutant},
+                          capture_output=True, text=True)
+    return {0: "survived", 1: "killed"}.get(done.returncode, f"error {done.returncode}")
 
 
 def report(run: Path, module: str, status: dict[str, str], env: dict[str, str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
@@ -14,9 +15,11 @@ import pytest
 from docx.shared import Cm
 from lxml import etree
 
+from generator.writer import oxml
 from generator.writer.converter import Converter, DocumentMeta
 from generator.writer.numbering import list_indent
 from generator.writer.table import (
+    CELL_MARGINS_TWIPS,
     CELL_PADDING_TWIPS,
     LONGEST_UNBROKEN_TWIPS,
     MIN_TEXT_TWIPS,
@@ -138,6 +141,7 @@ def test_the_header_row_repeats_on_each_page_and_is_styled_as_the_header(
     assert look(table) == {"val": "04A0", "firstRow": "1", "lastRow": "0", "firstColumn": "0",
                            "lastColumn": "0", "noHBand": "0", "noVBand": "1"}
     assert table.find("w:tblPr/w:tblLayout", NS).get(W + "type") == "fixed"
+    assert [c.tag.removeprefix(W) for c in table] == ["tblPr", "tblGrid", "tr", "tr", "tr"]
 
 
 @pytest.mark.parametrize(("header", "headless"), [("|   |   |", True), ("| Key |   |", False)])
@@ -159,6 +163,15 @@ def test_an_empty_header_row_is_no_header(converter: Converter, header: str,
         assert (look(table)["val"], look(table)["firstRow"]) == ("04A0", "1")
 
 
+def test_a_table_of_only_an_empty_header_row_is_left_out(converter: Converter) -> None:
+    """`| | |` with no rows under it leaves nothing to show: no table without rows (Word
+    calls such a file damaged), and the text around it reads on."""
+    body = Docx(converter.convert("Intro.\n\n| | |\n|---|---|\n\nAfter.\n",
+                                  DocumentMeta(title="T"), base_dir=FIXTURES)).body
+    assert body.find(".//w:tbl", NS) is None
+    assert [Docx.text(None, p) for p in body.iter(W + "p")][-2:] == ["Intro.", "After."]
+
+
 @pytest.mark.parametrize("markdown", [THREE, DATE_CELL,
                                       "Intro.\n\n| a | b | c |\n|---|---|---|\n| x | y | z |\n"])
 def test_the_columns_fill_the_text_width_to_the_twip(converter: Converter,
@@ -173,7 +186,30 @@ def test_the_columns_fill_the_text_width_to_the_twip(converter: Converter,
     assert (tblw.get(W + "w"), tblw.get(W + "type")) == (str(width), "dxa")
     for row in table.findall("w:tr", NS):
         assert cell_widths(row) == [(str(c), "dxa") for c in columns]
+        for tcpr in row.findall("w:tc/w:tcPr", NS):  # schema order: tcW before shading
+            assert tcpr[0].tag == W + "tcW"
     assert table.find("w:tblPr/w:tblInd", NS) is None, "a table outside a list starts at the margin"
+
+
+def test_cells_are_aligned_as_the_separator_row_says(converter: Converter) -> None:
+    (table,), _ = tables_of(converter, "Intro.\n\n| a | b | c | d |\n|:--|:-:|--:|---|\n"
+                                      "| 1 | 2 | 3 | 4 |\n")
+    for row in table.findall("w:tr", NS):
+        aligns = [None if (jc := tc.find("w:p/w:pPr/w:jc", NS)) is None else jc.get(W + "val")
+                  for tc in row.findall("w:tc", NS)]
+        assert aligns == ["left", "center", "right", None]
+
+
+def test_a_paragraph_after_a_table_is_body_text_even_under_a_heading(
+        converter: Converter) -> None:
+    """After a heading the first paragraph has its own style; a table in between makes
+    the paragraph after it an ordinary one."""
+    body = Docx(converter.convert("# Plan\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter.\n\n"
+                                  "Again.\n", DocumentMeta(title="T"),
+                                  base_dir=FIXTURES)).body
+    styles = {Docx.text(None, p): p.find("w:pPr/w:pStyle", NS) for p in body.iter(W + "p")}
+    style = {text: None if s is None else s.get(W + "val") for text, s in styles.items()}
+    assert style["After."] == style["Again."]
 
 
 def test_a_table_in_a_list_starts_at_the_items_text_and_fits_beside_it(
@@ -224,8 +260,10 @@ def test_a_short_row_gets_empty_cells_as_wide_as_their_columns() -> None:
             table.measure(200 * len(text), 200 * len(text))
             table.close_cell()
     table.finish(9000, "Table", None, signature_block=False)
+    assert table.cells == [[(800, 800), (1000, 1000), (1200, 1200)], [(200, 200)],
+                           [(200, 200), (800, 800)]], "each cell measured on its own"
     columns = grid(table.element)
-    assert sum(columns) == 9000 and len(columns) == 3
+    assert columns == column_widths(table.cells, 3, 9000)
     for row in table.element.findall("w:tr", NS):
         assert cell_widths(row) == [(str(c), "dxa") for c in columns]
         assert all(tc.find("w:p", NS) is not None for tc in row.findall("w:tc", NS))
@@ -271,6 +309,10 @@ def test_a_signature_table_stays_together_with_room_to_write_and_to_sign(
     heights = [(h.get(W + "val"), h.get(W + "hRule")) if (h := r.find("w:trPr/w:trHeight", NS))
                is not None else None for r in rows]
     assert heights == [None, None, ("454", "atLeast"), ("454", "atLeast"), ("1191", "atLeast")]
+    one_side = markdown.replace("| Place | | |", "| Place | Gent | |")
+    (table,), _ = tables_of(converter, one_side)
+    assert table.findall("w:tr", NS)[2].find("w:trPr/w:trHeight", NS) is None, \
+        "a place filled in on one side needs no room to write"
     assert [keeps_with_next(r) for r in rows] == [True] * 4 + [False]
     (plain,), _ = tables_of(converter, markdown.replace("::: signatures\n\n", "")
                             .replace("\n\n:::\n", "\n"))
@@ -291,10 +333,18 @@ def test_the_paragraph_introducing_a_table_stays_with_it(converter: Converter, b
 # ------------------------------------------------------------------ column widths, by the numbers
 
 def test_columns_that_fit_on_one_line_share_the_spare_room_by_their_need() -> None:
-    # naturals: 400+230=630 (floor 630) and 1000+230=1230: 1860 of 3720, each doubled
-    assert column_widths([[(400, 400), (1000, 1000)]], 2, 3720) == [1260, 2460]
-    assert column_widths([[(400, 400), (1000, 1000)]], 2, 1860) == [630, 1230]  # exactly fits
-    assert column_widths([[(400, 400), (1000, 1000)]], 2, 3721) == [1260, 2461]  # remainder last
+    # needs: 400+230=630 (the floor), 3000+230=3230 (its text, not its word), 1000+230=1230
+    cells = [[(400, 400), (3000, 500), (1000, 1000)]]
+    assert column_widths(cells, 3, 5090) == [630, 3230, 1230]  # exactly fits
+    assert column_widths(cells, 3, 10180) == [1260, 6460, 2460]  # twice the room, shared alike
+    assert column_widths(cells, 3, 10181) == [1260, 6460, 2461]  # the remainder to the last
+
+
+def test_prose_columns_share_by_their_longest_and_their_average_text() -> None:
+    """Weight = half the longest cell + half the average: [10000, 2000] weighs 8000,
+    [6000, 6000] weighs 6000, so 7000 twips go 4000 : 3000."""
+    cells = [[(10000, 500), (6000, 500)], [(2000, 500), (6000, 500)]]
+    assert column_widths(cells, 2, 7000) == [4000, 3000]
 
 
 def test_a_prose_column_takes_what_the_short_columns_leave() -> None:
@@ -320,6 +370,13 @@ def test_when_even_the_words_do_not_fit_every_column_shrinks_alike() -> None:
     assert column_widths(cells, 3, 3001) == [1000, 1000, 1001]
 
 
+def test_when_the_words_do_not_fit_each_column_keeps_its_share_of_them() -> None:
+    """Floors (2830 and 730 twips) scaled to 2000 twips: 1590 and 410, although the second
+    column's text would claim four fifths of the room."""
+    cells = [[(5000, 2600), (20000, 500)]]
+    assert column_widths(cells, 2, 2000) == [1589, 411]
+
+
 @pytest.mark.parametrize(("text", "one_line"), [("9 juli 2027.", True),
                                                  ("9 juli 2027 .", False)])
 def test_a_cell_of_up_to_twelve_characters_is_kept_on_one_line(text: str, one_line: bool) -> None:
@@ -341,3 +398,20 @@ def test_a_cell_of_up_to_twelve_characters_is_kept_on_one_line(text: str, one_li
     TableRules._measure_cell(Cell(), text)  # type: ignore[arg-type]
     width, unbroken = measured[0]
     assert (unbroken == width) == one_line
+
+
+def test_a_column_with_no_room_past_its_margins_leaves_a_picture_as_it_is() -> None:
+    """Capping to a column of only cell margins would shrink a picture to nothing."""
+    drawing = etree.fromstring(
+        f'<w:drawing xmlns:w="{NS["w"]}" xmlns:wp="{NS["wp"]}" xmlns:a="{oxml.A_NS}">'
+        '<wp:inline><wp:extent cx="635000" cy="317500"/><a:graphic><a:graphicData>'
+        '<a:ext cx="635000" cy="317500"/></a:graphicData></a:graphic></wp:inline></w:drawing>')
+    for width, capped in ((CELL_MARGINS_TWIPS, "635000"), (CELL_MARGINS_TWIPS + 1, "635")):
+        table = Table(etree.Element(W + "tbl"))
+        table.open_row()
+        table.open_cell(etree.fromstring(f'<w:tc xmlns:w="{NS["w"]}"><w:tcPr/></w:tc>'), "")
+        table.place_picture(copy.deepcopy(drawing))
+        table.close_cell()
+        table.finish(width, "Table", None, signature_block=False)
+        placed = table._pictures[0][1]
+        assert placed.find(f".//{{{NS['wp']}}}extent").get("cx") == capped
