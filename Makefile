@@ -29,9 +29,9 @@ test-long: $(INSTALLED) ## The property-based tests with many more examples (HYP
 	HYPOTHESIS_PROFILE=long REDLINE_EXAMPLES=200 $(VENV)/bin/pytest -q -p no:cacheprovider \
 		tests/test_hostile.py tests/source/test_history.py tests/delivery/test_redline.py
 
-mutate: $(INSTALLED) ## Mutation score of one module: make mutate MODULE=generator/writer/table.py
+mutate: $(INSTALLED) ## Mutation score of one module: make mutate MODULE=generator/writer/table.py [REPORT_ONLY=1]
 	@test -n "$(MODULE)" || { echo "name the module: make mutate MODULE=generator/writer/table.py" >&2; exit 2; }
-	$(VENV)/bin/python tests/mutation/mutate.py $(MODULE)
+	$(VENV)/bin/python tests/mutation/mutate.py $(MODULE) $(if $(REPORT_ONLY),--report-only)
 
 lint: $(INSTALLED) ## ruff over the code and the tests
 	$(VENV)/bin/ruff check generator tests bench

@@ -8,7 +8,8 @@ hours, and reports
 
     score: N % (killed / (mutants - equivalent))
 
-then each survivor with its change. Equivalent mutants (they change nothing anyone can
+then each survivor with its change (`--report-only`: the last run's results again, with
+the equivalents as listed now). Equivalent mutants (they change nothing anyone can
 observe) are listed, with the reason, in tests/mutation/equivalent.txt; an entry whose
 mutant no longer makes the change it names is stale and not excluded.
 
@@ -122,7 +123,7 @@ def mutmut(run: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedPr
                           text=True)
 
 
-def main(module: str) -> int:
+def main(module: str, report_only: bool = False) -> int:
     if not (ROOT / module).is_file() or not module.startswith("generator/"):
         print(f"MODULE={module!r}: name a module of the generator, as in "
               "`make mutate MODULE=generator/writer/table.py`", file=sys.stderr)
@@ -133,12 +134,16 @@ def main(module: str) -> int:
               file=sys.stderr)
         return 2
     run = ROOT / ".mutation" / module.removesuffix(".py").replace("/", "-")
+    env = {**os.environ, "INTERIM_MUTATION_RUN": str(run / "sessions"), "HYPOTHESIS_SEED": "0",
+           "XDG_CACHE_HOME": str(run / "cache"), "TMPDIR": str(run / "sessions")}
+    if report_only:  # the last run's results, with the equivalents listed now
+        listed = mutmut(run, "results", "--all", "true", env=env).stdout
+        status = dict(re.findall(r"^\s*(\S+): (.+)$", listed, re.MULTILINE))
+        return report(run, module, status, env)
     shutil.rmtree(run, ignore_errors=True)  # results of older code would be stale
     (run / "sessions").mkdir(parents=True)
     copy_project(run)
     configure(run, module, tests)
-    env = {**os.environ, "INTERIM_MUTATION_RUN": str(run / "sessions"), "HYPOTHESIS_SEED": "0",
-           "XDG_CACHE_HOME": str(run / "cache"), "TMPDIR": str(run / "sessions")}
     jobs = os.environ.get("MUTATE_JOBS", "2")
     log = run / "mutmut-run.log"
     print(f"mutating {module} against {' '.join(tests)} ({jobs} workers; progress in {log})",
@@ -204,6 +209,6 @@ def report(run: Path, module: str, status: dict[str, str], env: dict[str, str]) 
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3) or sys.argv[2:] not in ([], ["--report-only"]):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], report_only=sys.argv[2:] == ["--report-only"]))
