@@ -17,7 +17,7 @@ GENERATOR_FILES := $(shell find generator templates -type f -not -name '*.pyc' 2
 
 include generator/scaffold/repository/Makefile
 
-.PHONY: example test test-long lint bench
+.PHONY: example test test-long mutate lint bench
 
 example: ## Set up, then build every document of the reference example
 	$(MAKE) all ASSIGNMENT=dl-logistiek-2027
@@ -25,8 +25,13 @@ example: ## Set up, then build every document of the reference example
 test: $(INSTALLED) ## Run the tests (LibreOffice tests skip when soffice is missing)
 	$(VENV)/bin/pytest -q
 
-test-long: $(INSTALLED) ## The property-based tests with many more examples
-	HYPOTHESIS_PROFILE=long $(VENV)/bin/pytest -q tests/test_hostile.py
+test-long: $(INSTALLED) ## The property-based tests with many more examples (HYPOTHESIS_SEED=N repeats a run)
+	HYPOTHESIS_PROFILE=long REDLINE_EXAMPLES=200 $(VENV)/bin/pytest -q -p no:cacheprovider \
+		tests/test_hostile.py tests/source/test_history.py tests/delivery/test_redline.py
+
+mutate: $(INSTALLED) ## Mutation score of one module: make mutate MODULE=generator/writer/table.py [REPORT_ONLY=1]
+	@test -n "$(MODULE)" || { echo "name the module: make mutate MODULE=generator/writer/table.py" >&2; exit 2; }
+	$(VENV)/bin/python tests/mutation/mutate.py $(MODULE) $(if $(REPORT_ONLY),--report-only)
 
 lint: $(INSTALLED) ## ruff over the code and the tests
 	$(VENV)/bin/ruff check generator tests bench

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -336,7 +337,10 @@ def test_convert_writes_a_docx(tmp_path: Path) -> None:
     source.write_text("# Notes\n\nSome **bold** text.\n", encoding="utf-8")
     result = run("convert", str(source), "-o", str(tmp_path / "notes.docx"))
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "notes.docx").read_bytes()[:2] == b"PK"
+    document = docx.Document(str(tmp_path / "notes.docx"))
+    body = [(p.style.name, p.text) for p in document.paragraphs if p.text]
+    assert body[-2:] == [("Heading 1", "Notes"), (body[-1][0], "Some bold text.")]
+    assert [r.text for r in document.paragraphs[-1].runs if r.bold] == ["bold"]
 
 
 @pytest.mark.parametrize(("content", "expected"), [
@@ -481,7 +485,12 @@ def test_started_with_output_closed(example: ExampleProject) -> None:
     done = subprocess.run(["bash", "-c", f"'{INTERIM}' validate >&-"], cwd=example.root,
                           capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr
-    assert done.returncode in (0, 1)
+    assert done.returncode == 0, done.stderr  # the example is valid: closed output is no error
+    example.edit("payment_days: 30", "payment_days: 61")
+    broken = subprocess.run(["bash", "-c", f"'{INTERIM}' validate >&-"], cwd=example.root,
+                            capture_output=True, text=True, timeout=120)
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+    assert f"assignment.yaml:{example.line_of('payment_days: 61')}:" in broken.stderr
 
 
 # --------------------------------------------------------------------------- validate --spell

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -31,12 +32,12 @@ import pytest
 import yaml
 from docx_reading import EPOCH, ROOT, Docx, builder, load_source, source_date_epoch
 from example_project import ExampleProject, assert_located, copy_example, only
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
 from generator.delivery.build import TIMELINE_WIDTH_PX, build_all, plan
-from generator.errors import SourceError
+from generator.errors import Diagnostic, SourceError
 from generator.source.project import Project, load_assignment
 from generator.writer import package
 
@@ -44,11 +45,7 @@ EXAMPLE_ID = "dl-logistiek-2027"
 INTERIM = Path(sys.executable).with_name("interim")
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
 
-settings.register_profile("ci", derandomize=True, max_examples=25, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=400, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+PROFILE = settings()  # the run's profile (tests/conftest.py): "ci", or "long" in make test-long
 
 
 def normal(text: str) -> str:
@@ -141,8 +138,9 @@ def set_path(data: Any, path: tuple[str | int, ...], value: Any) -> None:
     data[path[-1]] = value
 
 
-def build_or_locate(folder: Path, out: Path, kinds: tuple[str, ...]) -> dict[str, Docx] | None:
-    """Build `kinds`; None when the sources are refused (each error then located)."""
+def build_or_locate(folder: Path, out: Path,
+                    kinds: tuple[str, ...]) -> dict[str, Docx] | list[Diagnostic]:
+    """Build `kinds`; the errors when the sources are refused (each one located)."""
     try:
         loaded = load_assignment(folder)
     except SourceError as exc:
@@ -150,7 +148,7 @@ def build_or_locate(folder: Path, out: Path, kinds: tuple[str, ...]) -> dict[str
         for d in exc.diagnostics:
             assert d.location.file.name == "assignment.yaml", str(d)
             assert d.location.line > 0, str(d)
-        return None
+        return exc.diagnostics
     with source_date_epoch(EPOCH):
         paths = [builder().write(job, out) for job in plan(loaded, kinds).jobs]
     return {p.name: opens(p) for p in paths}
@@ -159,7 +157,21 @@ def build_or_locate(folder: Path, out: Path, kinds: tuple[str, ...]) -> dict[str
 def test_the_unedited_example_builds_through_the_same_path(tmp_path: Path) -> None:
     docs = build_or_locate(write_project(tmp_path, example_data()), tmp_path / "out",
                            ("proposal", "progress"))
-    assert docs is not None and len(docs) == 3  # the proposal and two progress reports
+    assert isinstance(docs, dict) and len(docs) == 3  # the proposal and two progress reports
+
+
+def refused_for_what_was_typed(error: Diagnostic, typed: str) -> bool:
+    """Whether the error names what was typed: a control character in it, nothing visible
+    at all, or a piece of it quoted (a link, an unknown or unclosed `:::` directive...).
+    A refusal of typed text that names none of it is a defect."""
+    said = f"{error.message} ({error.hint})"
+    character = re.search(r"control character U\+([0-9A-F]{4,6})", said)
+    if character:
+        return chr(int(character[1], 16)) in typed
+    if " is empty" in error.message:  # "\b" alone is empty: a title must show something
+        return not any(c.isprintable() and not c.isspace() for c in typed)
+    quoted = [piece.strip(".… ") for piece in re.findall(r"'([^']+)'", error.message)]
+    return any(piece and piece in typed for piece in quoted)
 
 
 @pytest.mark.parametrize("field", list(FIELDS))
@@ -172,8 +184,10 @@ def test_any_text_builds_as_typed_or_is_located(field: str, typed: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_project(Path(tmp), data)
         docs = build_or_locate(folder, Path(tmp) / "out", ("proposal", "progress"))
-        event("refused, located" if docs is None else "built")
-        if docs is None:
+        event("refused, located" if isinstance(docs, list) else "built")
+        if isinstance(docs, list):
+            for error in docs:
+                assert refused_for_what_was_typed(error, typed), (typed, field, str(error))
             return
         text = "\n".join(d.text for d in docs.values())
         has_syntax = re.search(r"[!-/:-@\[-`{-~]", typed)
@@ -251,7 +265,7 @@ def test_tricky_documents_convert_to_pdf(tmp_path: Path) -> None:
             set_path(data, path, typed)
         docs = build_or_locate(write_project(tmp_path / name, data), tmp_path / name / "out",
                                ("proposal",))
-        assert docs is not None, name
+        assert isinstance(docs, dict), name
         target = tmp_path / "in" / f"{name}.docx"
         target.parent.mkdir(exist_ok=True)
         shutil.copy(docs["proposal.docx"].path, target)
@@ -346,7 +360,7 @@ def test_template_syntax_in_values_prints_as_typed(tmp_path: Path, typed: str) -
         set_path(data, FIELDS[field][0], typed)
     docs = build_or_locate(write_project(tmp_path, data), tmp_path / "out",
                            ("proposal", "progress"))
-    assert docs is not None
+    assert isinstance(docs, dict)
     for name, d in docs.items():
         assert typed in d.text, name  # the Plain fields, exactly
         assert "<class" not in d.text and "uid=" not in d.text, name
@@ -481,21 +495,31 @@ def big_assignment(count: int) -> dict[str, Any]:
     return data
 
 
-def run_timed(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float, int]:
-    """Run `interim` under /usr/bin/time -v: (result, wall seconds, peak RSS in kB)."""
-    if not Path("/usr/bin/time").exists():  # pragma: no cover - minimal systems
-        t0 = time.perf_counter()
-        result = subprocess.run([str(INTERIM), *args], cwd=cwd, capture_output=True,
-                                text=True, timeout=300, env=ENV)
-        import resource
-        return result, time.perf_counter() - t0, resource.getrusage(
-            resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-v", str(INTERIM), *args], cwd=cwd,
-                            capture_output=True, text=True, timeout=300, env=ENV)
-    wall = time.perf_counter() - t0
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    return result, wall, rss
+CPU_BUDGET = 60  # seconds of processor time, whatever the machine's load
+
+
+def cpu_seconds(who: int) -> float:
+    used = resource.getrusage(who)
+    return used.ru_utime + used.ru_stime
+
+
+def limit_cpu() -> None:
+    """In the child: past the budget the kernel stops it (SIGXCPU), so it fails, not hangs."""
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_BUDGET, CPU_BUDGET + 5))
+
+
+def run_in_budget(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float, int]:
+    """Run `interim` under /usr/bin/time -v within CPU_BUDGET: (result, CPU s, peak RSS kB).
+
+    Processor time, not wall time: a loaded machine stretches the second, not the first."""
+    time_v = ["/usr/bin/time", "-v"] if Path("/usr/bin/time").exists() else []
+    before = cpu_seconds(resource.RUSAGE_CHILDREN)
+    result = subprocess.run([*time_v, str(INTERIM), *args], cwd=cwd, capture_output=True,
+                            text=True, timeout=600, env=ENV, preexec_fn=limit_cpu)
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - before
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    rss = int(peak[1]) if peak else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return result, cpu, rss
 
 
 @pytest.fixture(scope="module")
@@ -660,16 +684,15 @@ def test_stale_temp_files_of_dead_writers_are_cleaned_live_ones_kept(tmp_path: P
 
 def test_two_thousand_milestones_validate_and_build_in_bounds(big_project: Path,
                                                               tmp_path: Path) -> None:
-    checked, check_wall, check_rss = run_timed(["validate", EXAMPLE_ID], big_project)
-    assert checked.returncode == 0, checked.stderr
+    checked, check_cpu, check_rss = run_in_budget(["validate", EXAMPLE_ID], big_project)
+    assert checked.returncode == 0, checked.stderr  # SIGXCPU past CPU_BUDGET
     out = tmp_path / "out"
-    built, build_wall, build_rss = run_timed(
+    built, build_cpu, build_rss = run_in_budget(
         ["build", EXAMPLE_ID, "--doc", "action-plan", "--out", str(out)], big_project)
     assert built.returncode == 0, built.stderr
-    print(f"\n2,000 milestones + 2,000 actions: validate {check_wall:.2f} s, "
-          f"peak RSS {check_rss / 1024:.0f} MB; build action plan {build_wall:.2f} s, "
+    print(f"\n2,000 milestones + 2,000 actions: validate {check_cpu:.2f} s CPU, "
+          f"peak RSS {check_rss / 1024:.0f} MB; build action plan {build_cpu:.2f} s CPU, "
           f"peak RSS {build_rss / 1024:.0f} MB")
-    assert check_wall < 60 and build_wall < 60
     assert check_rss < 1024 * 1024 and build_rss < 1024 * 1024
     d = opens(out / EXAMPLE_ID / "action-plan.docx")
     assert "M2000" in d.text and "A2000" in d.text
@@ -696,14 +719,14 @@ def test_one_megabyte_text_is_built(tmp_path: Path, where: str) -> None:
     folder = write_project(tmp_path, data)
     if where == "analyse.md":
         (folder / "analyse.md").write_text(text, encoding="utf-8")
-    started = time.perf_counter()
+    started = cpu_seconds(resource.RUSAGE_SELF)
     kind = "action-plan" if where == "analyse.md" else "proposal"
     docs = build_or_locate(folder, tmp_path / "out", (kind,))
-    assert docs is not None, "a 1 MB text is built, not refused"
+    assert isinstance(docs, dict), "a 1 MB text is built, not refused"
+    assert cpu_seconds(resource.RUSAGE_SELF) - started < CPU_BUDGET  # processor, not wall, time
     body = docs[f"{kind}.docx"].text
     expected = squeezed(text.replace("**", ""))
     assert expected in squeezed(body)
-    assert time.perf_counter() - started < 60
 
 
 def test_source_file_over_the_limit_is_refused_clearly(example: ExampleProject) -> None:

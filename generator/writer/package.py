@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import io
 import os
 import re
+import signal
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import FrameType
 
 from lxml import etree
 
@@ -281,23 +284,37 @@ def write_atomic(target: Path, data: bytes) -> None:
     """Write via a temp file in the target's folder, fsync, os.replace.
 
     A reader never sees a half-written .docx, and on any failure the previous target stays
-    untouched and the temp file is removed.
+    untouched and the temp file is removed. Where the system allows (Linux, O_TMPFILE), the
+    data is written to a file without a name, named only once whole and at once renamed:
+    a process killed while writing (SIGKILL, a worker dying with its build) leaves nothing.
+    Elsewhere, a SIGTERM removes the named temp file, and the next build removes what a
+    SIGKILL left (clean_stale_temporaries: the writer's pid is in the name).
     """
     target = Path(target)
     folder = target.parent
-    temp_name, fd = _create_temp(folder, target.name)
-    temp = Path(temp_name)
+    fd = _open_unnamed(folder)
+    temp: Path | None = None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        if fd is None:
+            temp_name, fd = _create_temp(folder, target.name)
+            temp = Path(temp_name)
+            _OWN.add(temp)
+        with os.fdopen(fd, "wb") as handle, _sigterm_removes_own():
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
+            os.fchmod(handle.fileno(), 0o644)
+            if temp is None:
+                temp = _name_unnamed(handle.fileno(), folder, target.name)
+            os.replace(temp, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
         raise
+    finally:
+        if temp is not None:
+            _OWN.discard(temp)
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
@@ -306,16 +323,86 @@ def write_atomic(target: Path, data: bytes) -> None:
             os.close(dir_fd)
 
 
+def _open_unnamed(folder: Path) -> int | None:
+    """A file in `folder` with no name yet (O_TMPFILE); None where the system or the
+    file system has none (the caller then writes a named temp file)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not Path("/proc/self/fd").is_dir():
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o644)
+    except IsADirectoryError:  # EISDIR: the kernel knows O_TMPFILE, this file system not
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EINVAL):
+            return None
+        raise
+
+
+def _name_unnamed(fd: int, folder: Path, name: str) -> Path:
+    """Give the whole, synced unnamed file a temp name (link cannot replace the target;
+    the rename after it does, atomically)."""
+    for attempt in range(1000):
+        candidate = _temp_path(folder, name, attempt)
+        _OWN.add(candidate)
+        try:  # a dir_fd makes Python call linkat, which can follow the /proc link; link cannot
+            dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            try:
+                os.link(f"/proc/self/fd/{fd}", candidate.name, dst_dir_fd=dir_fd,
+                        follow_symlinks=True)
+            finally:
+                os.close(dir_fd)
+        except FileExistsError:
+            _OWN.discard(candidate)
+            continue
+        return candidate
+    raise FileExistsError(f"cannot create a temporary file in {folder}")
+
+
+def _temp_path(folder: Path, name: str, attempt: int) -> Path:
+    return folder / f"{TEMP_PREFIX}{name}{_TEMP_MARK}{os.getpid()}-{attempt}{TEMP_SUFFIX}"
+
+
 def _create_temp(folder: Path, name: str) -> tuple[str, int]:
     """Exclusive temp file next to the target (tempfile's name RNG costs 40 ms to seed)."""
     for attempt in range(1000):
-        candidate = folder / f"{TEMP_PREFIX}{name}{_TEMP_MARK}{os.getpid()}-{attempt}{TEMP_SUFFIX}"
+        candidate = _temp_path(folder, name, attempt)
         try:
             fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             continue
         return str(candidate), fd
     raise FileExistsError(f"cannot create a temporary file in {folder}")
+
+
+_OWN: set[Path] = set()
+"""The temp files this process has named and not yet renamed: what a SIGTERM removes."""
+
+
+@contextlib.contextmanager
+def _sigterm_removes_own() -> Iterator[None]:
+    """While a temp file has a name, a SIGTERM first removes it, then does what it did
+    before (the previous handler, or ending the process as SIGTERM does). Only the main
+    thread may set handlers; another thread's leftovers go to the next build."""
+    def remove_own(signum: int, frame: FrameType | None) -> None:
+        for path in list(_OWN):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, remove_own)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def clean_stale_temporaries(folder: Path) -> None:

@@ -196,14 +196,17 @@ class TableRules:
     def table_close(self: Renderer, token: Token) -> None:
         table = self.table
         assert table is not None
+        self.table = None
+        self.after_heading = False
+        if not table.cells:  # only an empty header row (`| | |`): nothing to show, and a
+            self.container.remove(table.element)  # table without rows is no table
+            return
         width = self.text_width
         indent = list_indent(self.lists[-1].level)[0] if self.lists else None
         if indent is not None:
             width -= indent
         table.finish(width, self.t.exact_style_id("Table", "table"), indent,
                      self.signature_block)
-        self.table = None
-        self.after_heading = False
         self.after_block = True
 
     def _keep_introduction(self: Renderer) -> None:

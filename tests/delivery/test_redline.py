@@ -247,7 +247,7 @@ def _drop_milestone(data: dict[str, Any], mid: str) -> None:
     data.get("closing", {}).get("milestones", {}).pop(mid, None)
 
 
-@settings(derandomize=True, max_examples=int(os.environ.get("REDLINE_EXAMPLES", "30")),
+@settings(max_examples=int(os.environ.get("REDLINE_EXAMPLES", "30")),
           deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow])
 @given(before=_ops(), after=_ops())
@@ -302,7 +302,7 @@ def documents(pool: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
     return [*older, "Einde."], [*newer, "Einde."]
 
 
-@settings(derandomize=True, max_examples=int(os.environ.get("REDLINE_EXAMPLES", "30")) * 4,
+@settings(max_examples=int(os.environ.get("REDLINE_EXAMPLES", "30")) * 4,
           deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow])
 @given(pool=st.lists(st.tuples(_block, _block, st.sampled_from(["both", "old", "new", "changed"])),

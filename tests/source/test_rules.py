@@ -211,6 +211,7 @@ def test_rule4_period_end_before_start(example: ExampleProject) -> None:
     ("start: 2027-01-18", "start: 2027-01-04", "action A1 start 2027-01-04 falls outside"),
     ("due: 2027-02-26", "due: 2027-07-26", "action A1 due 2027-07-26 falls outside"),
     ("date: 2027-04-02", "date: 2027-07-02", "evaluation 2027-07-02 falls outside"),
+    ("date: 2027-04-02", "date: 2027-06-26", "evaluation 2027-06-26 falls outside"),  # no grace
     ("date: 2027-06-25\n      kind: final", "date: 2027-09-24\n      kind: final",
      "evaluation 2027-09-24 falls outside"),
     ("date: 2027-02-19\n      what:", "date: 2027-07-19\n      what:",
@@ -237,6 +238,20 @@ def test_rule4_dates_on_the_period_edges_pass(example: ExampleProject) -> None:
     example.edit("due: 2027-02-05", "due: 2027-01-11")
     example.edit("due: 2027-02-26", "due: 2027-06-25")
     example.load()
+
+
+def test_rule4_period_of_one_day_is_refused(example: ExampleProject) -> None:
+    example.edit("end: 2027-06-25", "end: 2027-01-11")
+    error = only(example.errors(), "no later than it starts")
+    assert_located(error, example.yaml, example.line_of("end: 2027-01-11"),
+                   "period ends (2027-01-11) no later than it starts (2027-01-11)")
+
+
+def test_rule4_action_due_the_day_it_starts_passes(example: ExampleProject) -> None:
+    example.edit("start: 2027-03-01\n      due: 2027-03-12",
+                 "start: 2027-03-01\n      due: 2027-03-01")
+    actions = example.load().assignment.analysis.actions
+    assert [a.due for a in actions if a.id == "A2"] == [datetime.date(2027, 3, 1)]
 
 
 def test_rule4_action_due_before_start(example: ExampleProject) -> None:
@@ -546,6 +561,7 @@ def test_rule8_partial_results_still_validate(example: ExampleProject) -> None:
     ("vat_percent: 21", "vat_percent: 101", "VAT of 101 % is not possible"),
     ("vat_percent: 21", "vat_percent: -1", "VAT of -1 % is not possible"),
     ("payment_days: 30", "payment_days: 90", "exceeds 60 days, the maximum under Belgian law"),
+    ("payment_days: 30", "payment_days: 61", "payment term of 61 days exceeds 60 days"),
     ("payment_days: 30", "payment_days: -1", "payment_days cannot be negative"),
     ("notice_days: 30", "notice_days: -1", "notice_days cannot be negative"),
     ("currency: EUR", "estimated_days: 0\n    currency: EUR", "estimated days must be more"),
@@ -562,6 +578,10 @@ def test_rule9_terms(example: ExampleProject, old: str, new: str, said: str) -> 
     ("vat_percent: 21", "vat_percent: 0"),
     ("vat_percent: 21", "vat_percent: 100"),
     ("payment_days: 30", "payment_days: 60"),
+    ("payment_days: 30", "payment_days: 0"),
+    ("notice_days: 30", "notice_days: 0"),
+    ("day_rate: 1050", "day_rate: 1"),
+    ("currency: EUR", "estimated_days: 1\n    currency: EUR"),
 ])
 def test_rule9_terms_on_the_limits_pass(example: ExampleProject, old: str, new: str) -> None:
     example.edit(old, new)

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import re
+import signal
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
+from docx_reading import ROOT
 from lxml import etree
 
 from generator.errors import GeneratorError
 from generator.writer import oxml
+from generator.writer import package as package_module
 from generator.writer.oxml import CT_NS, PR_NS
 from generator.writer.package import (
     LAST_EPOCH,
@@ -91,3 +99,51 @@ def test_a_document_dated_after_2107_zips_with_the_last_zip_date() -> None:
     data = zip_package({"a.xml": b"<a/>"}, dt.datetime(2999, 12, 31, tzinfo=dt.UTC))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.infolist()[0].date_time == (2107, 12, 31, 23, 59, 58)
+
+
+# ------------------------------------------------------------------ killed while writing
+
+WRITER = """
+import json, sys, time
+from pathlib import Path
+from generator.writer import package
+if sys.argv[2] == "named":
+    package._open_unnamed = lambda folder: None  # a system without O_TMPFILE
+def stuck(fd):  # the disk is slow: the process is killed while writing
+    print(json.dumps(sorted(p.name for p in Path(sys.argv[1]).iterdir())), flush=True)
+    time.sleep(120)
+package.os.fsync = stuck
+package.write_atomic(Path(sys.argv[1]) / "plan.docx", b"new" * 1000)
+"""
+
+
+def _killed_while_writing(folder: Path, how: signal.Signals, temp: str) -> tuple[list[str], int]:
+    """(the folder while the writer waits for the disk, its exit code), the writer killed."""
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(folder), temp],
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert writer.stdout is not None
+    during = writer.stdout.readline()
+    writer.send_signal(how)
+    return json.loads(during), writer.wait(timeout=60)
+
+
+@pytest.mark.skipif(package_module._open_unnamed(ROOT) is None, reason="no O_TMPFILE here")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_a_writer_killed_while_writing_leaves_no_file(tmp_path: Path, how: signal.Signals) -> None:
+    """The data goes to a file without a name until it is whole: even SIGKILL (a worker
+    dying with its build) leaves no temp file, and the previous document stays."""
+    (tmp_path / "plan.docx").write_bytes(b"old")
+    during, code = _killed_while_writing(tmp_path, how, "unnamed")
+    assert during == ["plan.docx"], "no named temp file while the data is written"
+    assert code == -how
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.docx"]
+    assert (tmp_path / "plan.docx").read_bytes() == b"old"
+
+
+def test_a_named_temp_file_goes_with_a_sigterm(tmp_path: Path) -> None:
+    """Without O_TMPFILE the temp file has a name while written: a SIGTERM removes it,
+    and the writer still ends as killed by SIGTERM (its parent sees the same exit)."""
+    during, code = _killed_while_writing(tmp_path, signal.SIGTERM, "named")
+    assert len(during) == 1 and re.fullmatch(r"\.plan\.docx\.docx-writer-\d+-0\.tmp", during[0])
+    assert code == -signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []
