@@ -22,7 +22,7 @@ from generator.errors import Diagnostic, GeneratorError, SourceError, display_pa
 from generator.source.kind_ids import KIND_IDS
 
 if TYPE_CHECKING:
-    from generator.source.model import Firm
+    from generator.source.firm import Firm
 
 # Commands import what they need when they run: `interim convert` never pays for the
 # model, and `interim validate` never for the Word engine.
@@ -92,8 +92,11 @@ def entry() -> None:
 
 @main.command()
 @click.argument("assignments", nargs=-1)
+@click.option("--spell", is_flag=True,
+              help="Also check the spelling of every text (Hunspell; unknown words are "
+                   "warnings, the firm's `words:` are accepted).")
 @_handle_errors
-def validate(assignments: tuple[str, ...]) -> None:
+def validate(assignments: tuple[str, ...], spell: bool) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
     from generator.source.project import Project, firm_location, load_assignment, load_firm
     from generator.writer.converter import load_brand
@@ -115,6 +118,8 @@ def validate(assignments: tuple[str, ...]) -> None:
                              "create one with `interim new <id>`")
     failed = 0
     renderer = functools.cache(lambda: _builder(firm, project.root))
+    speller = _speller(firm) if spell else None
+    unspelled = False  # a dictionary is missing: the check asked for did not run
     for folder in folders:
         try:
             loaded = load_assignment(folder, style_exists=brand.paragraph_style_for, firm=firm)
@@ -129,13 +134,15 @@ def validate(assignments: tuple[str, ...]) -> None:
             failed += 1
             click.echo(str(SourceError(refused)), err=True)
             continue
+        if speller and not speller(folder, loaded.assignment.language):
+            unspelled = True
         click.echo(f"ok  {loaded.assignment.id}")
     if failed:
         click.echo(f"{failed} of {len(folders)} assignments have errors", err=True)
     if broken:
         click.echo(f"the firm's templates have {len(broken)} error(s): every document that "
                    "uses them would fail to build", err=True)
-    if failed or broken:
+    if failed or broken or unspelled:
         sys.exit(1)
 
 
@@ -169,6 +176,25 @@ def _issued_refusals(loaded: Any, renderer: Callable[[], Any]) -> list[Diagnosti
     return check_issued(loaded, renderer)
 
 
+def _speller(firm: Any) -> Callable[[Path, str], bool]:
+    """`validate --spell`: each unknown word a warning; False when the check cannot run
+    (no dictionary: said once, naming the package to install). Loaded only when asked."""
+    from generator.source.spelling import SpellCheck
+
+    check = SpellCheck(firm)
+
+    def spell(folder: Path, language: str) -> bool:
+        try:
+            for warning in check.check(folder, language):
+                _warn(warning)
+        except GeneratorError as exc:
+            click.echo(str(exc), err=True)
+            return False
+        return language not in check.failed
+
+    return spell
+
+
 @main.command()
 @click.argument("assignment_id")
 @click.option("--language", type=click.Choice(["nl", "en"]), default=None,
@@ -191,13 +217,17 @@ def new(assignment_id: str, language: str | None) -> None:
               help="The firm's name, written into firm.yaml.")
 @click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
               help="Default language of the firm's assignments.")
+@click.option("--git/--no-git", "use_git", default=True, show_default=True,
+              help="Make it a git repository with a first commit (when git is installed).")
 @_handle_errors
-def init(directory: Path, firm: str, language: str) -> None:
+def init(directory: Path, firm: str, language: str, use_git: bool) -> None:
     """Create a firm's documents repository in DIRECTORY (empty or new; default: here)."""
-    from generator.source.scaffold import init_repository
+    from generator.source.scaffold import init_repository, start_history
 
     made = init_repository(directory, firm, language)
     click.echo(f"created {', '.join(p.name for p in made)} in {display_path(directory)}")
+    if use_git:
+        click.echo(start_history(directory, firm))
     click.echo("next: `make validate` and `make all` there (README.md says more)")
 
 
@@ -207,17 +237,21 @@ def list_() -> None:
     """One line per assignment: id, client, period, phase reached, validity."""
     from generator.source.project import Project, load_assignment
 
-    project = Project.find()
-    for folder in project.folders(()):
+    rows = []
+    for folder in Project.find().folders(()):
         try:
             a = load_assignment(folder).assignment
         except SourceError as exc:
             errors = len(exc.diagnostics)
-            click.echo(f"{folder.name:<28} {'?':<30} {'':<23} {'':<12} "
-                       f"INVALID ({errors} error{'s' if errors != 1 else ''})")
+            rows.append((folder.name, "?", "", "",
+                         f"INVALID ({errors} error{'s' if errors != 1 else ''})"))
             continue
-        period = f"{a.period.start} – {a.period.end}"
-        click.echo(f"{a.id:<28} {a.client.name[:30]:<30} {period:<23} {a.phase:<12} valid")
+        rows.append((a.id, a.client.name[:30], f"{a.period.start} – {a.period.end}", a.phase,
+                     "valid"))
+    # Each column as wide as its widest value, so that a long id never shifts the others.
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)] + [0]
+    for row in rows:
+        click.echo("  ".join(v.ljust(width) for v, width in zip(row, widths, strict=True)))
 
 
 @main.command()
@@ -269,6 +303,49 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
         sys.exit(1)
 
 
+@main.command()
+@click.argument("assignment")
+@click.option("--doc", "kinds_", multiple=True, metavar="KIND",
+              help=f"Only this document kind (repeatable): {', '.join(KIND_IDS)}.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Output folder.")
+@click.option("--draft", is_flag=True, help="Build documents whose gate is not yet passed.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port of the preview on 127.0.0.1 (default: a free one).")
+@_handle_errors
+def watch(assignment: str, kinds_: tuple[str, ...], out_dir: Path, draft: bool,
+          port: int) -> None:
+    """Rebuild ASSIGNMENT on every save and show its pages in a live preview (Ctrl-C ends)."""
+    from generator.delivery.watch import Watcher
+    from generator.delivery.watch import watch as watch_
+    from generator.source.project import Project
+
+    watcher = Watcher(Project.find(), assignment, kinds_, out_dir=out_dir, draft=draft,
+                      echo=click.echo, error=lambda message: click.echo(message, err=True),
+                      warn=_warn)
+    watch_(watcher, port=port,
+           on_ready=lambda url: click.echo(f"preview on {url} (Ctrl-C ends)"))
+
+
+
+@main.command(name="pdf")
+@click.argument("assignments", nargs=-1)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Where `interim build` wrote.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@_handle_errors
+def pdf_(assignments: tuple[str, ...], out_dir: Path, quiet: bool) -> None:
+    """Export the documents `interim build` wrote to PDF, without building them again."""
+    from generator.delivery.build import export_built
+    from generator.source.project import Project
+
+    report = export_built(Project.find(), assignments, out_dir=out_dir,
+                          echo=(lambda _: None) if quiet else click.echo,
+                          error=lambda message: click.echo(message, err=True), warn=_warn)
+    if report.failed:
+        sys.exit(1)
+
+
 class _ProgressBar:
     """A bar on stderr when a terminal watches a build of many documents."""
 
@@ -314,6 +391,10 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
 
     project = Project.find()
     target = write_redline(project.root, assignment, document, older, newer, output, warn=_warn)
+    if target is None:
+        click.echo(f"no change between {older} and {newer or 'the working tree'} in {document}: "
+                   "nothing written")
+        return
     click.echo(f"wrote {display_path(target)}")
 
 

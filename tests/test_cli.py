@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
-from example_project import EXAMPLE_ID, ExampleProject, copy_example
+from example_project import EXAMPLE_ID, REPO, ExampleProject, copy_example
 
 from generator.cli import main
 
@@ -33,7 +34,13 @@ def located(output: str) -> list[re.Match[str]]:
 
 # --------------------------------------------------------------------------- validate
 
+BASELINE_D3 = ("      baseline: Geen opvolger in beeld; afdeling zonder directeur sinds "
+               "oktober 2026\n")
+"""The example's one line whose absence is a warning (an objective without baseline)."""
+
+
 def test_validate_example_ok_with_one_warning(example: ExampleProject) -> None:
+    example.edit(BASELINE_D3, "")
     result = run("validate")
     assert result.exit_code == 0, result.output
     assert f"ok  {EXAMPLE_ID}" in result.stdout
@@ -237,6 +244,18 @@ def test_new_refuses_an_unknown_language(tmp_path: Path,
     assert "'fr' is not one of" in result.stderr
 
 
+def test_the_reference_example_validates_and_builds_without_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It warned "objective D3 has no baseline" on every `make`: a warning a new user
+    learns to ignore."""
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    checked = CliRunner().invoke(main, ["validate", EXAMPLE_ID])
+    assert (checked.exit_code, checked.stderr, checked.stdout) == (0, "", f"ok  {EXAMPLE_ID}\n")
+    built = CliRunner().invoke(main, ["build", EXAMPLE_ID, "--out", str(tmp_path), "-q"])
+    assert (built.exit_code, built.stderr) == (0, "")
+
+
 # --------------------------------------------------------------------------- list
 
 def test_list_shows_id_client_period_phase_validity(example: ExampleProject,
@@ -260,6 +279,22 @@ def test_list_shows_id_client_period_phase_validity(example: ExampleProject,
     assert "intake" in lines["intake-2027"].split()
     assert lines["intake-2027"].rstrip().endswith("valid")
     assert lines["broken-2027"].rstrip().endswith("INVALID (2 errors)")
+
+
+def test_list_keeps_its_columns_for_an_id_of_sixty_characters(example: ExampleProject,
+                                                                tmp_path: Path) -> None:
+    long_id = "lang-" * 11 + "abcde"
+    assert len(long_id) == 60
+    copy_example(tmp_path, long_id).edit("id: dl-logistiek-2027", f"id: {long_id}")
+    broken = copy_example(tmp_path, "kort")
+    broken.edit("sponsor: gdewit", "sponsor: nobody")
+    lines = run("list").stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [EXAMPLE_ID, "kort", long_id]
+    columns = {line.index("De Linde") if "De Linde" in line else line.index("?")
+               for line in lines}
+    assert columns == {len(long_id) + 2}, lines
+    valid = [line.index(" valid") for line in lines if line.endswith(" valid")]
+    assert len(valid) == 2 and len(set(valid)) == 1, lines
 
 
 def test_list_without_assignments_prints_nothing(tmp_path: Path,
@@ -418,8 +453,8 @@ def test_the_command_says_everything_before_its_fast_exit(example: ExampleProjec
     done = subprocess.run([str(INTERIM), "build", EXAMPLE_ID, "--out", str(tmp_path)],
                           cwd=example.root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count("wrote ") == 5 and done.stdout.endswith("\n")
-    assert "objective D3 has no baseline" in done.stderr
+    assert done.stdout.count("wrote ") == 6 and done.stdout.endswith("\n")
+    assert done.stderr.startswith("firm.yaml: no firm.yaml") and done.stderr.endswith("\n")
     refused = subprocess.run([str(INTERIM), "build", "nobody"], cwd=example.root,
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1 and "no assignment 'nobody'" in refused.stderr
@@ -447,3 +482,49 @@ def test_started_with_output_closed(example: ExampleProject) -> None:
                           capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr
     assert done.returncode in (0, 1)
+
+
+# --------------------------------------------------------------------------- validate --spell
+
+needs_hunspell = pytest.mark.skipif(
+    not shutil.which("hunspell") or not Path("/usr/share/hunspell/nl_BE.dic").exists(),
+    reason="needs the hunspell program and hunspell-nl (`.ci/run` installs them)")
+
+
+def _firm_with_words(example: ExampleProject) -> None:
+    words = ", ".join(yaml.safe_load((REPO / "firm.yaml").read_text(encoding="utf-8"))["words"])
+    (example.root / "firm.yaml").write_text(f"name: Coverton\nwords: [{words}]\n",
+                                            encoding="utf-8")
+
+
+@needs_hunspell
+def test_validate_spell_warns_of_a_typo_at_its_place_and_exits_0(example: ExampleProject) -> None:
+    _firm_with_words(example)
+    example.edit("Herinrichting van het orderpickproces", "Herinrichting van het orderpikproces")
+    result = run("validate", "--spell")
+    assert result.exit_code == 0, result.output
+    assert f"ok  {EXAMPLE_ID}" in result.stdout
+    (typo,) = [m for m in located(result.stderr) if "unknown word" in m["message"]]
+    assert typo["path"] == YAML
+    line = example.line_of("orderpikproces")
+    assert (int(typo["line"]), int(typo["col"])) == (
+        line, example.text.splitlines()[line - 1].index("orderpikproces") + 1)
+    assert typo["message"] == "warning: unknown word 'orderpikproces'"
+    assert "add it to `words:` in firm.yaml" in typo["hint"]
+    assert "unknown word" not in run("validate").stderr  # only when asked
+
+
+@needs_hunspell
+def test_validate_spell_without_a_dictionary_says_so_once(example: ExampleProject,
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.source import hunspell
+
+    other = copy_example(tmp_path, "other-2027")
+    other.edit("id: dl-logistiek-2027", "id: other-2027")
+    monkeypatch.setitem(hunspell.DICTIONARIES, "nl",
+                        hunspell.Dictionary("xx_XX", "hunspell-xx", "Dutch"))
+    result = run("validate", "--spell")
+    assert result.exit_code == 1
+    assert result.stderr.count("install it with `sudo apt-get install hunspell-xx`") == 1
+    assert f"ok  {EXAMPLE_ID}" in result.stdout and "ok  other-2027" in result.stdout

@@ -20,8 +20,8 @@ from docx import Document
 
 from generator.bundled import EXAMPLE_ID, PACKAGE_DIR, template_root
 from generator.cli import main
+from generator.source.firm import Firm
 from generator.source.issued import IssuedFile
-from generator.source.model import Firm
 from generator.source.project import Project, load_assignment, load_firm
 from generator.source.records import json_schema
 from generator.source.schema import assignment_schema
@@ -97,6 +97,59 @@ def test_init_makes_a_repository_that_validates(tmp_path: Path) -> None:
     assert not [p for p in root.rglob("*") if p.name.startswith(".interim-init-")]
     for doc in ("format.md", "markdown.md"):  # the reference, as of this generator version
         assert (root / "docs" / doc).read_bytes() == (REPO / "docs" / doc).read_bytes()
+
+
+def _git_of(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("known", [False, True])
+def test_init_makes_a_git_repository_with_a_first_commit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, known: bool) -> None:
+    """Redlines by revision and the CI workflow need a repository. When git does not know
+    the user, the first commit is signed by the firm, for that commit only."""
+    settings = tmp_path / "gitconfig"
+    settings.write_text("[user]\n\tname = Ann Peeters\n\temail = ann@acme.example\n"
+                        if known else "", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(settings))
+    result = run("init", str(tmp_path / "docs"), "--firm", "Acme Interim BV")
+    assert result.exit_code == 0, result.output
+    assert "made a git repository with a first commit (" in result.stdout
+    root = tmp_path / "docs"
+    author = "Ann Peeters <ann@acme.example>" if known else \
+        "Acme Interim BV <interim-init@localhost.invalid>"
+    assert _git_of(root, "log", "--format=%an <%ae>|%s") == \
+        f"{author}|A documents repository, made by interim init"
+    assert _git_of(root, "status", "--porcelain") == "", "everything is in the first commit"
+    assert f"assignments/{EXAMPLE_ID}/assignment.yaml" in _git_of(root, "ls-files")
+    assert "user" not in (root / ".git" / "config").read_text(encoding="utf-8")
+    assert settings.read_text(encoding="utf-8").count("Acme") == 0
+
+
+def test_init_without_git_or_with_no_git_makes_the_files_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    skipped = run("init", str(tmp_path / "skipped"), "--no-git")
+    assert skipped.exit_code == 0 and "git repository" not in skipped.stdout
+    assert not (tmp_path / "skipped" / ".git").exists()
+    assert (tmp_path / "skipped" / "firm.yaml").is_file()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    missing = run("init", str(tmp_path / "missing"))
+    assert missing.exit_code == 0
+    assert "no git repository made: git is not installed (no `git` on PATH)" in missing.stdout
+    assert not (tmp_path / "missing" / ".git").exists()
+    assert (tmp_path / "missing" / "firm.yaml").is_file()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_init_inside_a_git_repository_leaves_the_commit_to_it(tmp_path: Path) -> None:
+    _git_of(tmp_path, "init", "-q")
+    result = run("init", str(tmp_path / "docs"))
+    assert result.exit_code == 0
+    assert f"docs is inside the git repository {tmp_path}: commit the new files there" in \
+        result.stdout.replace(str(tmp_path / "docs"), "docs")
+    assert not (tmp_path / "docs" / ".git").exists()
 
 
 def test_init_in_the_current_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -340,7 +393,8 @@ def _schema_keys(node: dict, defs: dict, prefix: str, out: set[str],
         out.add(path)
         _schema_keys(child, defs, path, out, seen)
     if isinstance(node.get("additionalProperties"), dict) and node["additionalProperties"]:
-        out.add(f"{prefix}.<key>")
+        out.add(f"{prefix}.<key>")  # and the keys of the records under it (a measurement's)
+        _schema_keys(node["additionalProperties"], defs, f"{prefix}.<key>", out, seen)
 
 
 def schema_keys(schema: dict) -> tuple[set[str], set[str]]:

@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.delivery.issuing import check_issued
 from generator.delivery.parallel import WorkerDied, available_cores, run
@@ -43,7 +43,8 @@ from generator.errors import (
 )
 from generator.source import history
 from generator.source.files import MAX_BRAND_BYTES, read_inside
-from generator.source.model import Assignment, Firm
+from generator.source.firm import Firm
+from generator.source.model import Assignment
 from generator.source.project import (
     Loaded,
     Project,
@@ -60,6 +61,9 @@ from generator.writer.converter import (
     write_atomic,
 )
 from generator.writer.package import source_date_epoch
+
+if TYPE_CHECKING:
+    from generator.delivery.office import Office
 
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
 TIMELINE_WIDTH_PX = 1250
@@ -116,6 +120,7 @@ class Builder:
             "title": wording.title(job.kind.id),
             "occasion": occasion,
             "kind": job.kind.id,
+            "memo": job.kind.memo,
             "version": stamp.version,
             "date": stamp.date,
             "date_text": fmt.date(stamp.date),
@@ -224,17 +229,21 @@ class Builder:
 
     def write(self, job: Job, out_dir: Path) -> Path:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
-        data = self.docx(job)
-        folder = job.folder(out_dir)
-        target = folder / job.filename
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            clean_stale_temporaries(folder)
-            write_atomic(target, data)
-        except OSError as exc:
-            raise GeneratorError(f"cannot write {display_path(target)}: "
-                                 f"{exc.strerror or exc}") from exc
-        return target
+        return write_document(job, out_dir, self.docx(job))
+
+
+def write_document(job: Job, out_dir: Path, data: bytes) -> Path:
+    """Write a document's bytes atomically under `out_dir/<id>/`; a failure keeps the old file."""
+    folder = job.folder(out_dir)
+    target = folder / job.filename
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        clean_stale_temporaries(folder)
+        write_atomic(target, data)
+    except OSError as exc:
+        raise GeneratorError(f"cannot write {display_path(target)}: "
+                             f"{exc.strerror or exc}") from exc
+    return target
 
 
 def _submitted(job: Job, known: Assignment) -> bool:
@@ -289,10 +298,46 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     builder = run_.builder()
     for notice in builder.converter.template.notices():  # once per run, not per document
         warn(notice)
-    _write_jobs(builder, jobs, out_dir, workers, run_)
-    if run_.report.written:
-        for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
-                                  brand=builder.converter.reference_doc, warn=warn):
+    # One warm LibreOffice for the whole run, starting while the documents are written.
+    from generator.delivery.office import start_if_available
+
+    with contextlib.ExitStack() as stack:
+        office = start_if_available(bool(pdf or layout_wanted(layout)))
+        if office is not None:
+            stack.enter_context(office)
+        _write_jobs(builder, jobs, out_dir, workers, run_)
+        if run_.report.written:
+            for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
+                                      brand=builder.converter.reference_doc, warn=warn,
+                                      office=office):
+                echo(f"wrote {display_path(path)} ({_size(path)})")
+    return run_.report
+
+
+def export_built(project: Project, names: Iterable[str], *, out_dir: Path,
+                 echo: Callable[[str], None] = lambda _: None,
+                 error: Callable[[str], None] = lambda _: None,
+                 warn: Callable[[Diagnostic], None] = lambda _: None) -> BuildReport:
+    """`interim pdf`: the PDF of each document `build_all` wrote under `out_dir`, exported
+    from that .docx (none is rendered or written again; `make pdf` after `make all`).
+    A document the assignment's phase allows but that was not built is a failure."""
+    firm = load_firm(project.root, warn=warn)
+    run_ = _Run(BuildReport(), echo, error, warn, lambda done, total: None,
+                functools.cache(lambda: Builder(firm, root=project.root)))
+    jobs = _planned_jobs(project, names, [], run_, draft=False, as_of=None,
+                         skip_unavailable=True, firm=firm)
+    built = []
+    for job in jobs:
+        path = job.folder(out_dir) / job.filename
+        if path.is_file():
+            built.append(path)
+        else:
+            run_.fail(f"{job.assignment.id}: {display_path(path)} is not built: run "
+                      f"`interim build {job.assignment.id} --out {display_path(out_dir)}` first")
+    if built:
+        for path in finish_layout(built, pdf=True, layout=False, echo=echo, warn=warn,
+                                  brand=run_.builder().converter.reference_doc):
+            run_.report.written.append(path)
             echo(f"wrote {display_path(path)} ({_size(path)})")
     return run_.report
 
@@ -383,9 +428,10 @@ def layout_wanted(layout: bool | None) -> bool | None:
 
 def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
                   echo: Callable[[str], None], brand: Path,
-                  warn: Callable[[Diagnostic], None]) -> list[Path]:
-    """The layout pass (generator.delivery.pdf.lay_out): page numbers into each contents page, and
-    the PDFs in the same LibreOffice run. Returns the PDFs written."""
+                  warn: Callable[[Diagnostic], None], office: Office | None = None) -> list[Path]:
+    """The layout pass (generator.delivery.office.lay_out): page numbers into each contents
+    page, and the PDFs in the same LibreOffice (`office`, a warm one, else the cold batch).
+    Returns the PDFs written."""
     from generator.delivery.fonts import missing_fonts
     from generator.writer.toc import fill_pages
 
@@ -400,14 +446,15 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
             return []
     # Only now: LibreOffice's module costs 25 ms of imports a --no-layout build skips.
     from generator.delivery import layout_caps
-    from generator.delivery.pdf import PdfError, export_pdfs, lay_out
+    from generator.delivery.office import export_pdfs, lay_out
+    from generator.delivery.pdf import PdfError
 
     written, capped = layout_caps.split(written, pdf=pdf, echo=echo)  # before LibreOffice
     if not wanted:
-        pdfs = export_pdfs(written)
+        pdfs = export_pdfs(written, office=office)
     else:
         try:
-            pages = lay_out(written, pdf=pdf)
+            pages = lay_out(written, pdf=pdf, office=office)
         except PdfError as exc:
             if pdf:
                 raise

@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import BinaryIO
 from zipfile import BadZipFile, ZipFile
 
+from generator.delivery import workdirs
 from generator.delivery.pdf_profile import macro_call, write_profile
 from generator.errors import GeneratorError, display_path
-from generator.writer.package import process_alive
 
 INSTALL_HINT = (
     "install LibreOffice: `sudo apt-get install libreoffice-writer-nogui` on Debian/Ubuntu, "
@@ -60,9 +60,6 @@ _MACOS_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 _LOG_TAIL = 600  # characters of LibreOffice's own output quoted in an error
 _GONE_POLLS = 100
 """Polls (50 ms apart) for a killed LibreOffice to be gone before its folder is removed."""
-_WORK_PREFIX = "interim-pdf-"
-"""Work folders are named interim-pdf-<pid of the build>-<random>, so a later build can
-tell a killed build's leftovers from a running build's."""
 
 
 def _current_umask() -> int:
@@ -150,8 +147,7 @@ def _batch(
 
     # The same file listed twice is exported once.
     unique = list(dict.fromkeys(p.resolve() for p in sources))
-    remove_stale_work()
-    work = Path(tempfile.mkdtemp(prefix=f"{_WORK_PREFIX}{os.getpid()}-"))
+    work = workdirs.make("pdf")  # after removing the folders of killed builds
     try:
         failures, timed_out = _run_batch(soffice, unique, work, timeout, update_indexes,
                                          pdf=pdf, pages=pages)
@@ -260,7 +256,7 @@ def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path,
     """Run LibreOffice in its own process group, killing the whole group on timeout,
     on an exception or SIGTERM, and (through a watchdog started first) when this process
     itself is killed."""
-    with _term_as_exit(), _watchdog(work) as watchdog_fd:
+    with workdirs.term_as_exit(), _watchdog(work) as watchdog_fd:
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
@@ -284,16 +280,17 @@ def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path,
 
 
 @contextlib.contextmanager
-def _watchdog(work: Path) -> Iterator[int]:
+def _watchdog(work: Path, *also: Path) -> Iterator[int]:
     """A small process that outlives this one, waiting on a pipe only we (and, until it
     execs, LibreOffice's launcher) write to; yields the pipe's writing end. The launcher
     writes its process group there before it starts; unless we end normally and say
     "done", the watchdog kills that group and removes the work folder with its profile,
-    also when we were killed (even by SIGKILL) or stopped in the middle of starting it."""
+    also when we were killed (even by SIGKILL) or stopped in the middle of starting it.
+    Files in `also` (a warm LibreOffice's pipe socket, generator.delivery.office) go too."""
     read_end, write_end = os.pipe()
     try:
         guard = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(work)],
+            [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(work), *map(str, also)],
             stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,  # not in LibreOffice's group, nor killed with ours
         )
@@ -333,40 +330,15 @@ if b"done" not in said:
             break
         time.sleep(0.05)
     shutil.rmtree(sys.argv[1], ignore_errors=True)
+    for path in sys.argv[2:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 """
 """The watchdog's whole program: standard library only (`-I -S`), so it starts in a few
 milliseconds and cannot be disturbed by the environment. Ctrl-C reaches the build, which
 says "done" after its own cleanup."""
-
-
-@contextlib.contextmanager
-def _term_as_exit() -> Iterator[None]:
-    """SIGTERM raises SystemExit while LibreOffice runs, so the cleanup above runs."""
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread: the watchdog still covers a kill
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def remove_stale_work() -> None:
-    """Remove work folders (LibreOffice profiles) that builds killed before cleaning up
-    left behind: those whose build process no longer runs."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{_WORK_PREFIX}*-*"):
-        pid = folder.name.removeprefix(_WORK_PREFIX).split("-", 1)[0]
-        try:
-            if not pid.isdigit() or folder.lstat().st_uid != os.getuid() or process_alive(int(pid)):
-                continue
-        except OSError:
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime
 import functools
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.delivery.planning import Job
-from generator.source import history
+from generator.errors import GeneratorError
+from generator.source import git, history
 from generator.source.model import Assignment
+from generator.source.project import Project
 from generator.writer.package import source_date_epoch
 
 
@@ -66,25 +67,15 @@ def proposal_moment(job: Job) -> datetime.datetime:
 def git_stamp(folder: Path) -> tuple[str, int]:
     """The last commit touching `folder` and its time; empty outside a git checkout.
 
-    "+changes" marks a folder with uncommitted changes. Both questions go to git at
-    once: two processes side by side cost the time of one.
+    "+changes" marks a folder with uncommitted changes. Git is asked about the documents
+    repository holding the folder, never one inside it (generator.source.git says why).
     """
-    questions = (["git", "log", "-1", "--format=%H %ct", "--", "."],
-                 ["git", "status", "--porcelain", "--", "."])
+    root = Project.holding(folder).root
+    found = git.Repository(root)  # git finds the repository from the root upwards
+    relative = found.path_of(folder)
+    if relative is None:
+        return "", 0
     try:
-        running = [subprocess.Popen(q, cwd=folder, stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, text=True) for q in questions]
-    except OSError:  # no git on this machine
+        return found.stamp(relative)
+    except GeneratorError:  # no git on this machine: no stamp, as outside git
         return "", 0
-    answers = []
-    for process in running:
-        try:
-            answers.append(process.communicate(timeout=10)[0])
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            answers.append("")
-    log, dirty = answers[0].split(), answers[1]
-    if len(log) != 2 or not log[1].isdigit():
-        return "", 0
-    return log[0] + ("+changes" if dirty.strip() else ""), int(log[1])

@@ -27,8 +27,9 @@ from generator.errors import (
 )
 from generator.source.dialect import MarkdownError, picture_header
 from generator.source.files import MAX_BRAND_BYTES, MAX_TEMPLATE_BYTES, FileRefused, read_inside
+from generator.source.firm import NEUTRAL_FIRM, Firm
 from generator.source.loading import load
-from generator.source.model import NEUTRAL_FIRM, Assignment, Firm
+from generator.source.model import Assignment
 from generator.source.reading import Path_, Source, load_yaml
 from generator.source.rules import check_rules
 from generator.source.safety import resolve_inside
@@ -57,6 +58,13 @@ class Project:
             if (folder / "assignments").is_dir() or _present(folder / FIRM_FILE):
                 return cls(folder)
         return cls(start)
+
+    @classmethod
+    def holding(cls, folder: Path) -> Project:
+        """The documents repository an assignment folder belongs to, found from the folder
+        above it: nothing inside an assignment folder (a `.git`, a `firm.yaml` unpacked from
+        a client's archive) decides which repository git is asked about."""
+        return cls.find(Path(os.path.abspath(folder)).parent)
 
     @property
     def assignments_dir(self) -> Path:
@@ -113,12 +121,17 @@ def load_assignment(folder: Path, *,
     """
     report = Report()
     if firm is None:
-        firm = load_firm(Project.find(folder).root, warn=lambda _: None)
+        firm = load_firm(Project.holding(folder).root, warn=lambda _: None)
     offering = firm
     assignment, source = load(
         folder / ASSIGNMENT_FILE, Assignment, report, include_root=folder,
         rules=lambda a, s, found: check_rules(a, s, folder.resolve(), found, style_exists,
                                               offering))
+    if _present(folder / ".git"):
+        report.warning(Location(folder / ".git"), "a git repository inside the assignment "
+                       "folder is ignored: git is asked only about the documents repository",
+                       f"remove {display_path(folder / '.git')} (an unpacked archive may "
+                       "bring one) and commit the assignment in the documents repository")
     return Loaded(assignment, folder, report.warnings, source.locate, source.as_typed)
 
 

@@ -16,12 +16,17 @@ from pathlib import Path
 
 from generator.bundled import EXAMPLE_ID, SCAFFOLD_DIR, example_assignment, format_docs
 from generator.errors import GeneratorError, display_path
+from generator.source import git
 from generator.source.schema import assignment_schema
 
 REPOSITORY = SCAFFOLD_DIR / "repository"
 HOLE = re.compile(r"__(?:FIRM|LANGUAGE|VERSION)__")
 # Dot files are shipped without their dot (package data globs skip hidden files).
 DOT_PREFIX = "dot-"
+FIRST_COMMIT = "A documents repository, made by interim init"
+INIT_EMAIL = "interim-init@localhost.invalid"
+"""The address of the first commit when git does not know the user's (`.invalid` is
+reserved: it reaches no one); the name is then the firm's."""
 
 
 def generator_version() -> str:
@@ -60,6 +65,22 @@ def init_repository(directory: Path, firm: str, language: str) -> list[Path]:
                              f"{exc.strerror or exc} (give a new or empty folder you can "
                              "write to)") from exc
     return placed
+
+
+def start_history(directory: Path, firm: str) -> str:
+    """A git repository holding a first commit of what `init_repository` placed, when git is
+    there and the folder is not inside a repository already; what was done, in a sentence."""
+    try:
+        outer = git.repository(directory)
+        if outer is not None:
+            return (f"{display_path(directory)} is inside the git repository "
+                    f"{display_path(outer.top)}: commit the new files there")
+        commit = git.start_repository(directory, FIRST_COMMIT, name=firm, email=INIT_EMAIL)
+    except git.GitMissing as exc:
+        return f"no git repository made: {exc}, then run `git init` there and commit"
+    except GeneratorError as exc:
+        return f"no git repository made: {exc}"
+    return f"made a git repository with a first commit ({commit[:12]})"
 
 
 def _refuse_unusable(directory: Path) -> None:

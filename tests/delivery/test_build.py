@@ -32,7 +32,7 @@ from generator.source.project import load_assignment
 
 FILES = {
     EXAMPLE: ["action-plan.docx", "handbook.docx", "handover.docx",
-              "progress-2027-02-19.docx", "proposal.docx"],
+              "progress-2027-02-19.docx", "progress-2027-04-02.docx", "proposal.docx"],
     ENGLISH: ["action-plan.docx", "handbook.docx", "handover.docx",
               "progress-2027-04-16.docx", "progress-2027-06-11.docx", "proposal.docx"],
 }
@@ -294,6 +294,50 @@ def test_git_stamp_names_the_commit_and_uncommitted_changes(tmp_path):
     git_stamp.cache_clear()
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("change", ["edited", "staged", "deleted", "executable", "link",
+                                    "ignored", "untouched"])
+def test_git_stamp_sees_every_uncommitted_change_without_git_status(tmp_path, change):
+    """The working tree is compared with HEAD by hashing it here: `git status` would run the
+    clean filter the repository names (here one that leaves a trace)."""
+    from generator.delivery.build import git_stamp
+
+    folder = tmp_path / "assignments" / "a"
+    folder.mkdir(parents=True)
+    for name in ("assignment.yaml", "notes.md"):
+        (folder / name).write_text(f"{name}\n", encoding="utf-8")
+    (folder / "logo.png").symlink_to("notes.md")
+    (tmp_path / ".gitignore").write_text("*.tmp\n", encoding="utf-8")
+    (folder / ".gitattributes").write_text("* filter=trace\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "first")
+    _git(tmp_path, "config", "filter.trace.clean", f"touch {tmp_path}/traced; cat")
+    head = _git(tmp_path, "rev-parse", "HEAD")
+    notes = folder / "notes.md"
+    if change == "edited":  # same size: only the content says it
+        notes.write_text("NOTES.md\n", encoding="utf-8")
+    elif change == "staged":
+        notes.write_text("more notes\n", encoding="utf-8")
+        _git(tmp_path, "add", str(notes))
+        notes.write_text("notes.md\n", encoding="utf-8")  # the file as committed again
+    elif change == "deleted":
+        notes.unlink()
+    elif change == "executable":
+        notes.chmod(0o755)
+    elif change == "link":
+        (folder / "logo.png").unlink()
+        (folder / "logo.png").symlink_to("assignment.yaml")
+    elif change == "ignored":
+        (folder / "draft.tmp").write_text("x", encoding="utf-8")
+    (tmp_path / "traced").unlink(missing_ok=True)  # git add ran the filter, as git does
+    git_stamp.cache_clear()
+    clean = change in ("ignored", "untouched")
+    assert git_stamp(folder)[0] == head + ("" if clean else "+changes")
+    assert not (tmp_path / "traced").exists()
+    git_stamp.cache_clear()
+
+
 def test_workers_change_nothing_but_speed(tmp_path, monkeypatch):
     variant(ENGLISH, tmp_path)
     variant(EXAMPLE, tmp_path)
@@ -355,10 +399,10 @@ def test_a_killed_worker_fails_only_the_document_it_held(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["build", EXAMPLE, "--out", str(tmp_path), "-j", "2"])
     assert result.exit_code == 1
     assert "handbook: the worker process ended (killed by signal 9)" in result.stderr
-    assert result.stdout.count("wrote ") == 4
+    assert result.stdout.count("wrote ") == 5
     built = sorted(p.name for p in (tmp_path / EXAMPLE).glob("*.docx"))
     assert built == ["action-plan.docx", "handover.docx", "progress-2027-02-19.docx",
-                     "proposal.docx"]
+                     "progress-2027-04-02.docx", "proposal.docx"]
 
 
 def test_an_unwritable_output_folder_is_a_clear_failure(tmp_path):
@@ -394,7 +438,7 @@ def test_an_internal_error_in_one_document_does_not_stop_the_others(tmp_path, mo
     assert "handbook: internal error: RuntimeError: kapot" in result.stderr
     built = sorted(p.name for p in (tmp_path / EXAMPLE).glob("*.docx"))
     assert built == ["action-plan.docx", "handover.docx", "progress-2027-02-19.docx",
-                     "proposal.docx"]
+                     "progress-2027-04-02.docx", "proposal.docx"]
 
 
 def test_sections_are_counted_outside_code_blocks():

@@ -107,7 +107,8 @@ def test_all_builds_every_allowed_document_then_nothing(project: Path) -> None:
              for p in (project / "build").rglob("*.docx")}
     assert built == {
         f"{EXAMPLE}/proposal.docx", f"{EXAMPLE}/action-plan.docx", f"{EXAMPLE}/handbook.docx",
-        f"{EXAMPLE}/progress-2027-02-19.docx", f"{EXAMPLE}/handover.docx",
+        f"{EXAMPLE}/progress-2027-02-19.docx", f"{EXAMPLE}/progress-2027-04-02.docx",
+        f"{EXAMPLE}/handover.docx",
         "draft-2027/proposal.docx", "draft-2027/action-plan.docx",
     }
     assert "interim build" not in make(project, "all").stdout
@@ -176,6 +177,31 @@ def test_build_pdf_holds_the_document_title(tmp_path: Path) -> None:
     assert "De Linde Distributie NV" in text
 
 
+@needs_make
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_make_pdf_after_make_all_exports_the_built_documents_writing_no_docx(
+        project: Path) -> None:
+    make(project, "all", f"ASSIGNMENT={EXAMPLE}")
+    built = sorted((project / "build" / EXAMPLE).glob("*.docx"))
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in built}
+    result = make(project, "pdf", f"ASSIGNMENT={EXAMPLE}")
+    assert "interim build" not in result.stdout and "interim pdf" in result.stdout
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in built} == before
+    assert sorted(p.with_suffix(".pdf") for p in built) == \
+        sorted((project / "build" / EXAMPLE).glob("*.pdf"))
+    assert "interim pdf" not in make(project, "pdf", f"ASSIGNMENT={EXAMPLE}").stdout
+
+
+def test_pdf_of_documents_not_built_says_to_build_them(tmp_path: Path) -> None:
+    result = subprocess.run([str(INTERIM), "pdf", EXAMPLE, "--out", str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert f"{EXAMPLE}: {tmp_path}/{EXAMPLE}/proposal.docx is not built: run " \
+        f"`interim build {EXAMPLE} --out {tmp_path}` first" in result.stderr
+    assert "Traceback" not in result.stderr and not list(tmp_path.rglob("*.pdf"))
+
+
 def test_pdf_without_libreoffice_is_a_clear_message(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
     result = subprocess.run([str(INTERIM), "build", EXAMPLE, "--doc", "proposal", "--pdf",
@@ -206,3 +232,6 @@ def test_ci_script_installs_what_the_tests_need() -> None:
     first_block = readme.split("```")[1]
     assert "make test" in script and "make test" in first_block
     assert "make example" in first_block
+    # and again on Debian's own python3 (3.11.2 on Debian 12), in a venv of its own
+    assert 'debian=/usr/bin/python3' in script
+    assert 'make test PYTHON="$debian" VENV=.venv-debian' in script

@@ -61,11 +61,11 @@ def test_over_a_cap_libreoffice_never_sees_it_and_it_keeps_no_page_numbers(
     before = large.read_bytes()
     given: list[list[Path]] = []
 
-    def lay_out(batch, *, pdf):
+    def lay_out(batch, *, pdf, office=None):
         given.append(list(batch))
         return {p.resolve(): {"_Toc00000001": 2, "_Toc00000002": 3} for p in batch}
 
-    monkeypatch.setattr("generator.delivery.pdf.lay_out", lay_out)
+    monkeypatch.setattr("generator.delivery.office.lay_out", lay_out)
     said: list[str] = []
     assert finish_layout([small, large], pdf=False, layout=True, echo=said.append,
                          brand=BRAND, warn=said.append) == []

@@ -504,6 +504,27 @@ def test_a_version_against_itself_is_refused(tmp_path: Path, sides: list[str]) -
     assert not (tmp_path / "r.docx").exists()
 
 
+def test_the_current_version_against_the_working_tree_says_no_change(tmp_path: Path) -> None:
+    """`--from 1.2` (the handbook's current version) wrote a redline without a change."""
+    result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "1.2",
+                                       "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 0, result.output
+    assert "no change between 1.2 and the working tree in handbook: nothing written" in \
+        result.output
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_a_revision_that_changes_nothing_of_the_document_writes_nothing(
+        repository: Path) -> None:
+    """M2's baseline date moved, but the progress report of 19 February shows the plan as
+    amended by then (M2 already due on 26 March): nothing to track."""
+    result = CliRunner().invoke(main, ["redline", EXAMPLE, "progress-2027-02-19",
+                                       "--from", "HEAD~1", "--to", "HEAD"])
+    assert result.exit_code == 0, result.output
+    assert "no change between HEAD~1 and HEAD in progress-2027-02-19" in result.output
+    assert not (repository / "build").exists()
+
+
 def test_an_unknown_history_version_names_the_versions_there_are(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "version:1.7",
                                        "-o", str(tmp_path / "r.docx")])
@@ -527,7 +548,13 @@ def test_bad_names_and_documents_are_refused_and_write_nothing(repository: Path)
 
 
 def test_a_progress_report_is_named_by_its_file_name(repository: Path) -> None:
+    folder = repository / "assignments" / EXAMPLE
+    text = (folder / "assignment.yaml").read_text(encoding="utf-8")
+    (folder / "assignment.yaml").write_text(
+        text.replace("met een week vertraging", "met twee weken vertraging"), encoding="utf-8")
+    _git(repository, "commit", "-q", "-am", "the delay was two weeks")
     target = write_redline(repository, EXAMPLE, "progress-2027-02-19", "HEAD~1", "HEAD")
+    assert target is not None
     assert target.name == "redline-progress-2027-02-19-HEAD~1-HEAD.docx"
     red = target.read_bytes()
     folder = repository / "assignments" / EXAMPLE

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.delivery.redline.marks import Mark, number_revisions
+from generator.delivery.redline.marks import REVISIONS, Mark, number_revisions
 from generator.delivery.redline.package import Package
 from generator.delivery.redline.tracked import Side, StoryDiff
 from generator.errors import Diagnostic, GeneratorError, display_path
@@ -29,27 +29,36 @@ def redline(older: bytes, newer: bytes, *, author: str,
     `date` defaults to the newer document's own date (its core properties); the
     bytes depend only on the two inputs, the author and the date.
     """
+    return tracked_changes(older, newer, author=author, date=date)[0]
+
+
+def tracked_changes(older: bytes, newer: bytes, *, author: str,
+                    date: dt.datetime | None = None) -> tuple[bytes, int]:
+    """`redline`'s document and how many tracked changes it holds (0: the same text)."""
     old, new = Package.read(older, "older"), Package.read(newer, "newer")
     when = resolve_timestamp(date or new.modified())
     mark = Mark(author, when.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    next_id = 1
+    next_id, changes = 1, 0
     for part in new.stories():
         if part in old.parts:
             root = StoryDiff(Side(old, part), Side(new, part), mark).run()
+            changes += sum(1 for _ in root.iter(*REVISIONS))
             next_id = number_revisions(root, next_id)
             new.parts[part] = serialize(root)
     new.write_imports()
-    return zip_package(new.parts, when)
+    return zip_package(new.parts, when), changes
 
 
 def write_redline(root: Path, assignment: str, document: str, older: str, newer: str | None,
                   output: Path | None = None, *,
-                  warn: Callable[[Diagnostic], None] | None = None) -> Path:
+                  warn: Callable[[Diagnostic], None] | None = None) -> Path | None:
     """`interim redline`: render both named versions, write their redline atomically.
 
     `root` is the documents repository (firm.yaml, templates); `assignment` an id or
     folder; `older` / `newer` name versions as `versions.parse_version` reads them
-    (`newer` None: the working tree). Returns the file written.
+    (`newer` None: the working tree). Returns the file written; None, writing nothing,
+    when the two versions read the same (`--from 1.2`, the current version, against the
+    working tree): a redline without a change would only look like a document to send.
     """
     from generator.delivery.build import Builder
     from generator.delivery.redline.versions import parse_version, render_version
@@ -67,13 +76,16 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
                              f"same version of {document}: a redline of it would show no "
                              "change (name an older version with --from)")
     # One Builder per side: a Builder keeps an assignment's timeline picture by its id.
-    rendered = [render_version(side, folder, document, Builder(firm, root=root))
+    rendered = [render_version(side, folder, document, Builder(firm, root=root), warn=warn)
                 for side in sides]
+    data, changes = tracked_changes(*rendered, author=firm.name)
+    if not changes:
+        return None
     target = output or redline_path(Path("build"), folder.name, document,
                                     sides[0].label, sides[1].label)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, redline(*rendered, author=firm.name))
+        write_atomic(target, data)
     except OSError as exc:
         raise GeneratorError(f"cannot write {display_path(target)}: "
                              f"{exc.strerror or exc}") from exc

@@ -17,7 +17,7 @@ from generator.writer.oxml import W_P, W_PPR, W_RPR, WP_NS, el, insert_in_order,
 INS, DEL, EQ = "ins", "del", "eq"
 W_SECTPR, W_ID = w("sectPr"), w("id")
 W_INS, W_DEL, W_PPRCHANGE = w("ins"), w("del"), w("pPrChange")
-_REVISIONS = (W_INS, W_DEL, W_PPRCHANGE)
+REVISIONS = (W_INS, W_DEL, W_PPRCHANGE)
 _NOT_FORMAT = (W_RPR, W_SECTPR, W_PPRCHANGE)
 _NUM_ID = re.compile(rb'<w:numId w:val="[^"]*"/>')
 
@@ -179,10 +179,10 @@ def number_revisions(root: etree._Element, first: int = 1) -> int:
 
     Returns the next free id, so that the ids of all parts of a redline differ too.
     """
-    used = [int(v) for node in root.iter() if node.tag not in _REVISIONS
+    used = [int(v) for node in root.iter() if node.tag not in REVISIONS
             if (v := node.get(W_ID)) is not None and v.lstrip("-").isdigit()]
     next_id = max([first - 1, *used]) + 1
-    for node in root.iter(*_REVISIONS):
+    for node in root.iter(*REVISIONS):
         node.set(W_ID, str(next_id))
         next_id += 1
     return next_id

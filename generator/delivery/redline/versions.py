@@ -12,27 +12,36 @@ and built there with today's `Builder`.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
-import subprocess
-import tarfile
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.delivery import workdirs
 from generator.delivery.build import Builder
 from generator.delivery.issuing import ISSUED, render_issued
 from generator.delivery.planning import Job, named_job
-from generator.errors import GeneratorError, display_path
-from generator.source import history
-from generator.source.model import Firm
-from generator.source.project import load_assignment
+from generator.errors import (
+    Diagnostic,
+    GeneratorError,
+    Level,
+    Location,
+    SourceError,
+    display_path,
+)
+from generator.source import git, history
+from generator.source.dialect import MAX_PICTURE_BYTES
+from generator.source.firm import Firm
+from generator.source.project import Project, load_assignment
 
 HISTORY_VERSION = re.compile(r"\d+\.\d+")
 WORKING_TREE = "worktree"
-_GIT_TIMEOUT = 60
+MAX_REVISION_FILE = MAX_PICTURE_BYTES
+"""The largest file any document can use (a picture): a larger one is left out unread."""
+MAX_REVISION_BYTES = 200 * 2**20
+"""What a redline extracts of one revision at most (the working tree's own folder is read
+file by file under the same caps)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ def parse_version(text: str | None, folder: Path) -> Version:
             raise GeneratorError(f"{name!r} is not a history version: versions read "
                                  "MAJOR.MINOR, such as 1.1")
         return Version("version", name)
-    commit = _commit(text, folder)
+    commit = _commit(text, folder, needed=not HISTORY_VERSION.fullmatch(text))
     if HISTORY_VERSION.fullmatch(text):
         if commit:
             raise GeneratorError(f"{text!r} is both a history version and a git revision "
@@ -86,12 +95,13 @@ def parse_version(text: str | None, folder: Path) -> Version:
                          f"nor a git revision of {display_path(folder)} (a commit, a tag, HEAD~1)")
 
 
-def render_version(version: Version, folder: Path, document: str, builder: Builder) -> bytes:
+def render_version(version: Version, folder: Path, document: str, builder: Builder, *,
+                   warn: Callable[[Diagnostic], None] | None = None) -> bytes:
     """The .docx of `document` of the assignment in `folder`, as it stood at `version`."""
     if version.source == "version":
         return render_history_version(folder, document, version.name, builder=builder)
     if version.source == "rev":
-        return render_revision(folder, document, version, builder)
+        return render_revision(folder, document, version, builder, warn=warn)
     if version.source == ISSUED:
         return render_issued(load_assignment(folder), document, builder)
     return render_document(folder, document, builder)
@@ -111,19 +121,90 @@ def render_history_version(folder: Path, document: str, version: str, *,
     return builder.document(job.loaded, job.kind.id, as_of=dates[-1], name=document)
 
 
-def render_revision(folder: Path, document: str, version: Version, builder: Builder) -> bytes:
+def render_revision(folder: Path, document: str, version: Version, builder: Builder, *,
+                    warn: Callable[[Diagnostic], None] | None = None) -> bytes:
     """Extract the assignment folder at a git revision and render it with today's generator."""
-    root = _git(["rev-parse", "--show-toplevel"], folder).strip()
-    relative = folder.resolve().relative_to(Path(root).resolve())
-    with tempfile.TemporaryDirectory(prefix="interim-redline-") as temp:
-        archive = _git_bytes(["archive", "--format=tar", version.commit, "--", str(relative)],
-                             Path(root), what=f"{display_path(folder)} at {version.name}")
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(temp, filter="data")
-        copy = Path(temp) / relative
-        when = _git(["log", "-1", "--format=%ct", version.commit, "--", str(relative)], folder)
-        with _source_date_epoch(when.strip()):
-            return render_document(copy, document, builder)
+    found, relative = _repository(folder, version.name)
+    with workdirs.work_folder("redline") as temp:
+        extract(found, version, relative, temp, warn or (lambda _: None))
+        copy = temp / relative
+        _, when = found.last_commit(relative, version.commit)
+        try:
+            with _source_date_epoch(str(when) if when else ""):
+                return render_document(copy, document, builder)
+        except SourceError as exc:  # said at the repository's files, not the vanished copy
+            raise SourceError([_in_revision(d, temp, found.top, version.name)
+                               for d in exc.diagnostics]) from None
+
+
+def _in_revision(diagnostic: Diagnostic, temp: Path, top: Path, name: str) -> Diagnostic:
+    """A diagnostic about a file of the extracted copy, located at that file's path in the
+    repository and marked with the revision whose content it is about."""
+    where = diagnostic.location
+    try:
+        inside = where.file.resolve().relative_to(temp.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return diagnostic
+    return replace(diagnostic, location=replace(where, file=top / inside),
+                   message=f"at {name}: {diagnostic.message}")
+
+
+def extract(found: git.Repository, version: Version, relative: str, target: Path,
+            warn: Callable[[Diagnostic], None]) -> None:
+    """The files under `relative` at `version` written below `target`, without tar (whose
+    safe `filter=` older Pythons lack). Sizes are judged from the tree before anything is
+    read; a symlink is written as a symlink, never followed (reading it later goes through
+    the guarded opener, which refuses a link out of the assignment folder)."""
+    where = f"{relative} at {version.name}"
+    entries = []
+    for entry in found.tree(version.commit, relative):
+        if entry.size > MAX_REVISION_FILE:
+            warn(Diagnostic(Location(found.top / entry.path),
+                            f"left out of revision {version.name}, unread: "
+                            f"{entry.size / 2**20:.0f} MB, more than any document can use "
+                            f"({MAX_REVISION_FILE // 2**20} MB)", level=Level.WARNING))
+        elif ".git" not in (part.lower() for part in entry.path.split("/")):
+            entries.append(entry)
+    total = sum(e.size for e in entries)
+    if total > MAX_REVISION_BYTES:
+        raise GeneratorError(f"{where} holds {total / 2**20:.0f} MB of files, more than the "
+                             f"{MAX_REVISION_BYTES // 2**20} MB a redline extracts; name a "
+                             "revision without the large files")
+    base = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for entry, data in found.blobs(entries):
+            try:
+                _place(base, entry, data)
+            except (OSError, ValueError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise GeneratorError(f"cannot extract {entry.path[:120]!r} of {version.name}: "
+                                     f"{why}") from exc
+    finally:
+        os.close(base)
+
+
+def _place(base: int, entry: git.Entry, data: bytes) -> None:
+    """Write one file below the folder open as `base`, one name at a time, following no link:
+    a name that is empty, '.' or '..' is refused, each folder opened with O_NOFOLLOW."""
+    names = entry.path.split("/")
+    if any(name in ("", ".", "..") for name in names):
+        raise ValueError("a name git would never check out")
+    folder = os.dup(base)
+    try:
+        for name in names[:-1]:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(name, 0o700, dir_fd=folder)
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        if entry.link:
+            os.symlink(os.fsdecode(data), names[-1], dir_fd=folder)
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        with open(os.open(names[-1], flags, 0o600, dir_fd=folder), "wb") as file:
+            file.write(data)
+    finally:
+        os.close(folder)
 
 
 def render_document(folder: Path, document: str, builder: Builder) -> bytes:
@@ -137,32 +218,34 @@ def document_job(folder: Path, document: str, firm: Firm | None = None) -> Job:
     return named_job(load_assignment(folder, firm=firm), document)
 
 
-def _commit(name: str, folder: Path) -> str:
-    """The commit `name` resolves to in the repository holding `folder`, else ""."""
+def _repository(folder: Path, name: str) -> tuple[git.Repository, str]:
+    """The documents repository holding `folder` and the folder's path in it, or why not."""
+    root = Project.holding(folder).root
+    try:
+        found = git.repository(root)
+    except git.GitMissing as exc:
+        raise GeneratorError(f"{name!r} names a git revision, but {exc}; or name a history "
+                             "version (MAJOR.MINOR, such as 1.1)") from exc
+    relative = found.path_of(folder) if found else None
+    if found is None or relative is None:
+        raise GeneratorError(f"{name!r} cannot be a git revision: {display_path(root)} is not "
+                             "in a git repository (`git init` there, or name a history "
+                             "version such as 1.1)")
+    return found, relative
+
+
+def _commit(name: str, folder: Path, *, needed: bool = True) -> str:
+    """The commit `name` resolves to in the documents repository holding `folder`, else "".
+    Where git is needed to say (`needed`), a missing git or repository is said as such."""
     if not name or name.startswith("-"):
         return ""
     try:
-        return _git(["rev-parse", "--verify", "--quiet", "--end-of-options",
-                     f"{name}^{{commit}}"], folder).strip()
+        found, _ = _repository(folder, name)
     except GeneratorError:
+        if needed:
+            raise
         return ""
-
-
-def _git(args: list[str], cwd: Path) -> str:
-    return _git_bytes(args, cwd, what=display_path(cwd)).decode("utf-8", "replace")
-
-
-def _git_bytes(args: list[str], cwd: Path, *, what: str) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True,
-                              timeout=_GIT_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GeneratorError(f"git could not read {what}: {exc}") from exc
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GeneratorError(f"git could not read {what}: "
-                             f"{message[-1] if message else 'exit ' + str(done.returncode)}")
-    return done.stdout
+    return found.commit(name)
 
 
 @contextlib.contextmanager
