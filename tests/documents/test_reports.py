@@ -189,3 +189,51 @@ def test_exit_criteria_print_their_text_never_their_id(docs):
         assert "Leveringsfouten drie maanden op rij ≤ 1,5 %" in texts, name
         assert "Opvolger aangesteld en ingewerkt" in texts, name
         assert not any("X1" in t or "ExitCriterion" in t for t in texts), name
+
+
+# ------------------------------------------------------------------ risks as of a date
+
+def test_progress_reports_list_the_risks_open_as_of_their_evaluation(docs):
+    first, gate = (docs[EXAMPLE][f"progress-{d}.docx"] for d in ("2027-02-19", "2027-04-02"))
+    before = table(first, "Risico", "Kans / impact")
+    assert [r[0] for r in before[1:]] == ["Weerstand van ervaren pickers tegen scanners",
+                                          "Leidinggevenden voeren de terugkeergesprekken "
+                                          "niet consequent"]
+    assert before[1][1:] == ["Gemiddeld / hoog", "Jan Peeters", "–"]
+    after = table(gate, "Risico", "Kans / impact")  # R1 closed on 2 April: no longer listed
+    assert after[1:] == [["Leidinggevenden voeren de terugkeergesprekken niet consequent",
+                          "Gemiddeld / gemiddeld", "Karel Janssens",
+                          "Twee van de zes leidinggevenden nog niet opgeleid"]]
+
+
+def test_the_handover_lists_the_risks_that_occurred_or_remain_open(docs, tmp_path):
+    rows = table(docs[EXAMPLE]["handover.docx"], "Risico", "Status")
+    assert [r[:2] for r in rows[1:]] == [
+        ["Leidinggevenden voeren de terugkeergesprekken niet consequent", "Open"]]
+
+    def occurred(data):
+        data["execution"]["progress"][1]["risks"]["R2"]["status"] = "occurred"
+        data["execution"]["progress"][1]["risks"]["R1"]["status"] = "open"
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, occurred)),
+                           tmp_path / "b", only=("handover",))
+    rows = table(out["handover.docx"], "Risico", "Status")
+    assert [(r[1], r[3]) for r in rows[1:]] == [
+        ("Open", "Alle pickers werken sinds 26 maart met de scanner"),  # R1's note stands
+        ("Opgetreden", "Twee van de zes leidinggevenden nog niet opgeleid")]
+
+
+# ------------------------------------------------------------------ charts over time
+
+def chart_names(path: Path) -> list[str]:
+    """The descriptions of the pictures in the body: one chart per numeric objective."""
+    d = Document(str(path))
+    return [s._inline.docPr.get("descr") for s in d.inline_shapes]
+
+
+def test_a_chart_per_numeric_objective_and_none_for_the_others(docs):
+    for name in ("progress-2027-02-19.docx", "progress-2027-04-02.docx", "handover.docx"):
+        charts = [n for n in chart_names(docs[EXAMPLE][name]) if n.startswith("Verloop")]
+        # D1 and D2 read as numbers (4,2 % -> ≤ 1,5 %); D3 (a successor in post) does not
+        assert charts == ["Verloop van D1 tegenover de streefwaarde ≤ 1,5 %",
+                          "Verloop van D2 tegenover de streefwaarde ≤ 5 %"], name

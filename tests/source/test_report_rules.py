@@ -236,3 +236,19 @@ def test_rule19_a_transfer_due_after_the_end(example: ExampleProject) -> None:
     warning = only(example.warnings(), "knowledge transfer is due 2027-07-09")
     assert_located(warning, example.yaml, example.line_of("due: 2027-07-09"),
                    "after the assignment ends on 2027-06-25", "open item")
+
+
+# --------------------------------------------------------------------------- rule 22: risks
+
+def test_rule22_an_update_of_an_unknown_risk_is_located_with_a_suggestion(
+        example: ExampleProject) -> None:
+    example.edit("        R2: {status: open,", "        R3: {status: open,")
+    error = only(example.errors(), "unknown risk 'R3'")
+    assert_located(error, example.yaml, example.line_of("        R3: {status"),
+                   "amended up to 2027-04-02", "did you mean 'R2'?")
+
+
+def test_rule22_risk_ids_are_unique(example: ExampleProject) -> None:
+    example.edit("    - id: R2\n", "    - id: R1\n")
+    error = only(example.errors(), "duplicate id 'R1'")
+    assert_located(error, example.yaml, example.line_of("    - id: R1\n"), "analysis.risks")

@@ -50,6 +50,7 @@ from generator.source.rules.reports import (
     rule_handover_consistency,
     rule_measured_by_the_report,
     rule_no_silent_gaps,
+    rule_risk_updates,
 )
 
 __all__ = ["PERSON_KEYS", "PLAN_RULES", "RULES", "Context", "Rule", "check_rules"]
@@ -80,6 +81,7 @@ RULES: tuple[Rule, ...] = (
     rule_exit_criteria,
     rule_no_silent_gaps,
     rule_handover_consistency,
+    rule_risk_updates,
 )
 
 
