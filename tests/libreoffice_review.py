@@ -9,12 +9,13 @@ review is tested on the XML LibreOffice really writes.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from generator.delivery.pdf_profile import BASIC_RUNNER, MACRO, write_profile
+from generator.delivery.pdf_profile import BASIC_RUNNER, macro_call, write_profile
 
 BASIC = BASIC_RUNNER + """
 Function RunJob(a As Variant) As String
@@ -142,10 +143,11 @@ def edit_in_libreoffice(source: Path, target: Path, edits: list[tuple[str, ...]]
         lines: list[str] = []
         for _ in range(3):  # a LibreOffice that dies starting up (a busy machine) runs again
             status.unlink(missing_ok=True)
+            macro, env = macro_call(jobs)
             subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}",
-                            "--headless", "--norestore", "--nologo",
-                            f'macro:///{MACRO}("{jobs.as_uri()}")'],
-                           check=False, capture_output=True, timeout=timeout)
+                            "--headless", "--norestore", "--nologo", macro],
+                           check=False, capture_output=True, timeout=timeout,
+                           env={**os.environ, **env})
             lines = status.read_text(encoding="utf-8").splitlines() if status.exists() else []
             if lines:
                 break

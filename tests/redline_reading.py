@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
 import subprocess
 import zipfile
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.delivery.pdf_profile import BASIC_RUNNER, MACRO, write_profile
+from generator.delivery.pdf_profile import BASIC_RUNNER, macro_call, write_profile
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STORY = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
@@ -213,10 +214,10 @@ def libreoffice(soffice: str, work: Path, jobs: list[tuple[str, Path]]) -> list[
     jobs_file = work / "lo-jobs.txt"
     jobs_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     Path(str(jobs_file) + ".status").unlink(missing_ok=True)
+    macro, env = macro_call(jobs_file)
     subprocess.run([soffice, f"-env:UserInstallation={profile.resolve().as_uri()}",
-                    "--headless", "--norestore", "--nologo",
-                    f'macro:///{MACRO}("{jobs_file.resolve().as_uri()}")'],
-                   check=False, timeout=300, capture_output=True)
+                    "--headless", "--norestore", "--nologo", macro],
+                   check=False, timeout=300, capture_output=True, env={**os.environ, **env})
     status = Path(str(jobs_file) + ".status").read_text(encoding="utf-8").splitlines()
     assert status[-1:] == ["done"] and len(status) == len(jobs) + 1, status
     status = status[:-1]

@@ -437,26 +437,32 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
         if not pdf:
             return []
     # Only now: LibreOffice's module costs 25 ms of imports a --no-layout build skips.
+    from generator.delivery import layout_caps
     from generator.delivery.office import export_pdfs, lay_out
     from generator.delivery.pdf import PdfError
 
+    written, capped = layout_caps.split(written, pdf=pdf, echo=echo)  # before LibreOffice
     if not wanted:
-        return export_pdfs(written, office=office)
-    try:
-        pages = lay_out(written, pdf=pdf, office=office)
-    except PdfError as exc:
-        if pdf:
-            raise
-        echo(f"note: the layout pass failed, contents pages keep no page numbers: {exc}")
-        return []
-    for path in written:
-        found = pages.get(path.resolve())
-        if found:
-            data = path.read_bytes()
-            filled = fill_pages(data, found)
-            if filled != data:
-                write_atomic(path, filled)
-    return [path.with_suffix(".pdf") for path in written] if pdf else []
+        pdfs = export_pdfs(written, office=office)
+    else:
+        try:
+            pages = lay_out(written, pdf=pdf, office=office)
+        except PdfError as exc:
+            if pdf:
+                raise
+            echo(f"note: the layout pass failed, contents pages keep no page numbers: {exc}")
+            return []
+        for path in written:
+            found = pages.get(path.resolve())
+            if found:
+                data = path.read_bytes()
+                filled = fill_pages(data, found)
+                if filled != data:
+                    write_atomic(path, filled)
+        pdfs = [path.with_suffix(".pdf") for path in written] if pdf else []
+    if pdf and capped:
+        raise PdfError(layout_caps.refusal(capped), [p.with_suffix(".pdf") for p in capped])
+    return pdfs
 
 
 def _brand_if_sound(project: Project) -> Template | None:

@@ -39,7 +39,7 @@ from typing import BinaryIO
 from zipfile import BadZipFile, ZipFile
 
 from generator.delivery import workdirs
-from generator.delivery.pdf_profile import macro_url, write_profile
+from generator.delivery.pdf_profile import macro_call, write_profile
 from generator.errors import GeneratorError, display_path
 
 INSTALL_HINT = (
@@ -185,6 +185,7 @@ def _run_batch(
     write_profile(profile)
     jobs = _write_jobs(work / "jobs.txt", sources, out, update_indexes=update_indexes, pdf=pdf,
                        pages=pages is not None)
+    macro, macro_env = macro_call(jobs)
     command = [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -194,11 +195,11 @@ def _run_batch(
         "--nodefault",
         "--norestore",
         "--nolockcheck",
-        macro_url(jobs),
+        macro,
     ]
     log = work / "soffice.log"
     with log.open("wb") as log_file:
-        exit_code, timed_out = _run(command, log_file, timeout, work)
+        exit_code, timed_out = _run(command, log_file, timeout, work, macro_env)
 
     status = _read_status(jobs.with_name(jobs.name + ".status"))
     failures: dict[Path, str] = {}
@@ -250,8 +251,8 @@ def _write_jobs(jobs: Path, sources: list[Path], out: Path, *, update_indexes: b
     return jobs
 
 
-def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path
-         ) -> tuple[int | None, bool]:
+def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path,
+         extra_env: dict[str, str]) -> tuple[int | None, bool]:
     """Run LibreOffice in its own process group, killing the whole group on timeout,
     on an exception or SIGTERM, and (through a watchdog started first) when this process
     itself is killed."""
@@ -266,7 +267,7 @@ def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path
             preexec_fn=lambda: os.write(watchdog_fd, f"{os.getpid()}\n".encode()) and None,
             # Dates as D:...Z', the form pin_pdf rewrites; LibreOffice's own temporary
             # files inside the work folder, so that they go with it.
-            env={**os.environ, "TZ": "UTC", "TMPDIR": str(work / "tmp")},
+            env={**os.environ, **extra_env, "TZ": "UTC", "TMPDIR": str(work / "tmp")},
         )
         try:
             return process.wait(timeout=timeout), False

@@ -27,8 +27,10 @@ BASIC_RUNNER = """\
 REM Written by generator/delivery/pdf_profile.py into a throw-away profile; do not edit.
 Option Explicit
 
-Sub ExportAll(sJobs As String)
-    Dim iIn As Integer, sLine As String, a As Variant
+Sub ExportAll()
+    Dim iIn As Integer, sLine As String, a As Variant, sJobs As String
+    REM The jobs file's URL comes from the environment, never from the macro URL.
+    sJobs = Environ("INTERIM_OFFICE_JOBS")
     On Error GoTo Finish
     iIn = FreeFile
     Open ConvertFromURL(sJobs) For Input As #iIn
@@ -189,7 +191,18 @@ def write_profile(profile: Path, source: str = BASIC_SOURCE) -> None:
     )
 
 
-def macro_url(jobs: Path) -> str:
-    """The command-line argument that runs the export macro over a jobs file."""
-    # as_uri() percent-encodes quotes, commas and parentheses: safe inside the call.
-    return f'macro:///{MACRO}("{jobs.resolve().as_uri()}")'
+JOBS_VARIABLE = "INTERIM_OFFICE_JOBS"
+"""The environment variable the macro reads its jobs file's URL from (see `macro_call`)."""
+
+
+def macro_call(jobs: Path) -> tuple[str, dict[str, str]]:
+    """The command-line argument that runs the export macro, and the environment it needs
+    to find the jobs file.
+
+    The jobs file travels in an environment variable, not as an argument of the macro
+    URL: LibreOffice decodes the percent escapes of a ``macro:///`` URL before it parses
+    the arguments, so a ``"`` in the path (``TMPDIR`` holding one) ended the argument
+    early and the macro never ran. A file URL (percent-encoded ASCII) in the environment
+    survives any path.
+    """
+    return f"macro:///{MACRO}", {JOBS_VARIABLE: jobs.resolve().as_uri()}

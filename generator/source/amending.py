@@ -383,6 +383,8 @@ def _drop(a: Assignment, change: Change, where: Path_
     """The change's `drops` taken out: each id once, of an item the plan holds before it."""
     analysis = a.analysis
     assert analysis is not None
+    if not change.drops:  # the plan is not walked: a change that drops nothing costs nothing
+        return a, (), []
     known = {m.id: m for m in [*analysis.milestones, *analysis.actions]}
     adding = {x.id for x in [*change.adds.milestones, *change.adds.actions]}
     issues, gone = [], []

@@ -193,6 +193,20 @@ def test_batch_of_three_in_one_start_with_updated_toc(
 
 
 @needs_soffice
+def test_a_temporary_folder_holding_a_quote_still_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, work_dirs: list[Path]
+) -> None:
+    """A `"` in TMPDIR once ended the macro URL's argument early: no macro ran, no PDF."""
+    quoted = tmp_path / 'te"mp, (x)'
+    quoted.mkdir()
+    monkeypatch.setenv("TMPDIR", str(quoted))
+    monkeypatch.setattr(pdf.tempfile, "tempdir", None)  # read TMPDIR again
+    (result,) = export_pdfs([make_simple(tmp_path / "letter.docx", "Dear client")])
+    assert "Dear client" in "".join(pdf_pages(result))
+    assert work_dirs and all(d.parent == quoted for d in work_dirs)
+
+
+@needs_soffice
 def test_without_index_update_the_placeholder_stays(tmp_path: Path) -> None:
     (result,) = export_pdfs([make_report(tmp_path / "report.docx")], update_indexes=False)
     assert TOC_PLACEHOLDER in "".join(pdf_pages(result))

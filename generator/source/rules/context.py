@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,6 @@ def unknown_references(value: Record | Any, where: Path_, kind: str, known: Iter
     Found by the types the model declares (`PersonId`, `MilestoneId`...), never by key names;
     `annotation` is the value's declared type, a record's own class when not given.
     """
-    known = set(known)
+    known = known if isinstance(known, Set) else set(known)  # a dict's keys: no copy
     return (r for r in references(value, where, annotation)
             if r.kind == kind and r.value not in known)

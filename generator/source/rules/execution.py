@@ -7,13 +7,11 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from generator.errors import Report
 from generator.source import history
 from generator.source.model import Assignment, Change
 from generator.source.reading import Path_
+from generator.source.rules.amended import AmendedPlans
 from generator.source.rules.context import Context, suggest, unique, unknown_references
-from generator.source.rules.people import rule_roles
-from generator.source.rules.plan import PLAN_RULES
 from generator.source.status import final_status, last_status
 
 
@@ -186,26 +184,11 @@ def _id_path(a: Assignment, item: str) -> list[Path_]:
     return places
 
 
-AMENDED_RULES = (*PLAN_RULES, rule_roles)
-"""The rules an amended plan must still satisfy: 3-7 and 9, since `amends` may set any fact
-(the day rate, whom the interim manager reports to, a person's organisation)."""
-
-
-def _plan_problems(ctx: Context, plan: Assignment) -> set[tuple[bool, str, str]]:
-    """What the rules find in a plan, as (is an error, message, hint): placed at a change's
-    line. Warnings too: a change may move the handover closer to the end than advised."""
-    found = Report()
-    for rule in AMENDED_RULES:
-        rule(Context(plan, ctx.source, ctx.folder, found))
-    return {(True, d.message, d.hint) for d in found.errors} | \
-        {(False, d.message, d.hint) for d in found.warnings}
-
-
 def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
     """Each change applied in turn: its paths, values and ids, then the plan it leaves."""
     a = ctx.assignment
     acceptance = a.analysis.acceptance if a.analysis else None
-    seen = _plan_problems(ctx, a)
+    plans = AmendedPlans(ctx, a)  # rules 3-7 and 9, for what each change touches
     plan = a
     for i, change in enumerate(changes):
         where = ("execution", "changes", i)
@@ -222,11 +205,9 @@ def _check_amended_plans(ctx: Context, changes: list[Change]) -> None:
         _amended_people(ctx, where, done)
         _inside_period(ctx, where, change, plan)
         _under_done_milestones(ctx, where, change)
-        found = _plan_problems(ctx, plan) - seen
-        for error, message, hint in sorted(found):
+        for error, message, hint in plans.after(plan, done):
             say = ctx.error if error else ctx.warning
             say(where, f"after change {change.id}: {message}", hint)
-        seen |= found
 
 
 def _inside_period(ctx: Context, where: Path_, change: Change, plan: Assignment) -> None:

@@ -5,8 +5,9 @@ They run on the plan as written and again on each plan a change leaves (see exec
 from __future__ import annotations
 
 import datetime
+from collections.abc import Container, Iterable, Set
 
-from generator.source.model import ExitPlan, Milestone, Objective
+from generator.source.model import Action, Evaluation, ExitPlan, Milestone, Objective
 from generator.source.reading import Path_
 from generator.source.rules.context import Context, suggest, unique, unknown_references
 
@@ -17,11 +18,26 @@ HANDOVER_LEAD = datetime.timedelta(days=14)
 def rule_dates(ctx: Context) -> None:
     """4. The period is positive and everything planned falls inside it."""
     a = ctx.assignment
-    start, end = a.period.start, a.period.end
+    if period_sound(ctx) and a.analysis:
+        dates_inside(ctx, enumerate(a.analysis.milestones), enumerate(a.analysis.actions),
+                     enumerate(a.analysis.evaluations))
+
+
+def period_sound(ctx: Context) -> bool:
+    """4. The period ends after it starts (else nothing can be said to fall inside it)."""
+    start, end = ctx.assignment.period.start, ctx.assignment.period.end
     if end <= start:
         ctx.error(("period", "end"), f"period ends ({end}) no later than it starts ({start})",
                   "period.end must come after period.start")
-        return
+    return end > start
+
+
+def dates_inside(ctx: Context, milestones: Iterable[tuple[int, Milestone]],
+                 actions: Iterable[tuple[int, Action]],
+                 evaluations: Iterable[tuple[int, Evaluation]]) -> None:
+    """4. for these items (with their place): each date inside the (sound) period. Apart so
+    that a change's plan is checked for the items it touches only (rules.amended)."""
+    start, end = ctx.assignment.period.start, ctx.assignment.period.end
 
     def inside(path: Path_, day: datetime.date | None, what: str,
                grace: datetime.timedelta = datetime.timedelta(0)) -> None:
@@ -30,18 +46,17 @@ def rule_dates(ctx: Context) -> None:
             ctx.error(path, f"{what} {day} falls outside the period {start} – {end}",
                       f"move it between {start} and {last} or extend the period")
 
-    if a.analysis:
-        for i, m in enumerate(a.analysis.milestones):
-            inside(("analysis", "milestones", i, "due"), m.due, f"milestone {m.id}")
-        for i, action in enumerate(a.analysis.actions):
-            inside(("analysis", "actions", i, "start"), action.start, f"action {action.id} start")
-            inside(("analysis", "actions", i, "due"), action.due, f"action {action.id} due")
-            if action.start and action.due and action.due < action.start:
-                ctx.error(("analysis", "actions", i, "due"),
-                          f"action {action.id} is due before it starts", "swap the dates")
-        for i, ev in enumerate(a.analysis.evaluations):
-            grace = FINAL_EVALUATION_GRACE if ev.kind == "final" else datetime.timedelta(0)
-            inside(("analysis", "evaluations", i, "date"), ev.date, "evaluation", grace)
+    for i, m in milestones:
+        inside(("analysis", "milestones", i, "due"), m.due, f"milestone {m.id}")
+    for i, action in actions:
+        inside(("analysis", "actions", i, "start"), action.start, f"action {action.id} start")
+        inside(("analysis", "actions", i, "due"), action.due, f"action {action.id} due")
+        if action.start and action.due and action.due < action.start:
+            ctx.error(("analysis", "actions", i, "due"),
+                      f"action {action.id} is due before it starts", "swap the dates")
+    for i, ev in evaluations:
+        grace = FINAL_EVALUATION_GRACE if ev.kind == "final" else datetime.timedelta(0)
+        inside(("analysis", "evaluations", i, "date"), ev.date, "evaluation", grace)
 
 
 def rule_exit_plan(ctx: Context) -> None:
@@ -101,37 +116,51 @@ def _handover(ctx: Context, plan: ExitPlan) -> None:
 def rule_objectives_and_milestones(ctx: Context) -> None:
     """6. Objectives are measurable and served; milestones serve, have an owner and a test."""
     a = ctx.assignment
+    milestones = a.analysis.milestones if a.analysis else []
+    actions = a.analysis.actions if a.analysis else []
+    served = {o for m in milestones for o in m.objectives} | \
+        {x.objective for x in actions if x.objective}
+    objectives_served(ctx, served if a.analysis else None)
+    if not a.analysis:
+        return
+    unique(ctx, ("analysis", "milestones"), [m.id for m in milestones])
+    unique(ctx, ("analysis", "actions"), [x.id for x in actions])
     objectives = {o.id for o in a.intake.objectives}
+    for i, m in enumerate(milestones):
+        milestone_sound(ctx, ("analysis", "milestones", i), m, objectives)
+    known = {m.id for m in milestones}
+    for i, action in enumerate(actions):
+        action_refers(ctx, ("analysis", "actions", i), action, known, objectives)
+
+
+def objectives_served(ctx: Context, served: Container[str] | None) -> None:
+    """6. for the objectives: measurable, unique, each served by a milestone or action when
+    the plan has milestones (`served` None: there is no plan yet)."""
+    a = ctx.assignment
     unique(ctx, ("intake", "objectives"), [o.id for o in a.intake.objectives])
     for i, o in enumerate(a.intake.objectives):
         _measurable(ctx, ("intake", "objectives", i), o)
-    if not a.analysis:
+    if served is None or not (a.analysis and a.analysis.milestones):
         return
-    milestones = a.analysis.milestones
-    unique(ctx, ("analysis", "milestones"), [m.id for m in milestones])
-    unique(ctx, ("analysis", "actions"), [x.id for x in a.analysis.actions])
-    served = {o for m in milestones for o in m.objectives} | \
-        {x.objective for x in a.analysis.actions if x.objective}
-    if milestones:
-        for i, o in enumerate(a.intake.objectives):
-            if o.id not in served:
-                ctx.error(("intake", "objectives", i, "id"),
-                          f"objective {o.id} is served by no milestone",
-                          f"list {o.id} under `objectives:` of a milestone, or name it as "
-                          "an action's `objective:`")
-    for i, m in enumerate(milestones):
-        _milestone(ctx, ("analysis", "milestones", i), m, objectives)
-    known = {"milestone": {m.id for m in milestones}, "objective": objectives}
-    for i, action in enumerate(a.analysis.actions):
-        path = ("analysis", "actions", i)
-        if action.milestone and action.objective:
-            ctx.error((*path, "objective"), f"action {action.id} names a milestone and an "
-                      "objective", f"keep one: milestone {action.milestone} says which "
-                      "objectives it serves")
-        for kind, ids in known.items():
-            for ref in unknown_references(action, path, kind, ids):
-                ctx.error(ref.path, f"action {action.id} refers to unknown {kind} "
-                          f"{ref.value!r}", suggest(ref.value, ids))
+    for i, o in enumerate(a.intake.objectives):
+        if o.id not in served:
+            ctx.error(("intake", "objectives", i, "id"),
+                      f"objective {o.id} is served by no milestone",
+                      f"list {o.id} under `objectives:` of a milestone, or name it as "
+                      "an action's `objective:`")
+
+
+def action_refers(ctx: Context, path: Path_, action: Action, milestones: Set[str],
+                  objectives: Set[str]) -> None:
+    """6. for one action: a milestone or an objective, each one the plan knows."""
+    if action.milestone and action.objective:
+        ctx.error((*path, "objective"), f"action {action.id} names a milestone and an "
+                  "objective", f"keep one: milestone {action.milestone} says which "
+                  "objectives it serves")
+    for kind, ids in (("milestone", milestones), ("objective", objectives)):
+        for ref in unknown_references(action, path, kind, ids):
+            ctx.error(ref.path, f"action {action.id} refers to unknown {kind} "
+                      f"{ref.value!r}", suggest(ref.value, ids))
 
 
 def _measurable(ctx: Context, path: Path_, o: Objective) -> None:
@@ -147,7 +176,7 @@ def _measurable(ctx: Context, path: Path_, o: Objective) -> None:
                     "add `baseline:` so the result can be compared with the start")
 
 
-def _milestone(ctx: Context, path: Path_, m: Milestone, objectives: set[str]) -> None:
+def milestone_sound(ctx: Context, path: Path_, m: Milestone, objectives: set[str]) -> None:
     """A milestone serves known objectives, has an owner and a criterion a client can check."""
     if not m.objectives:
         ctx.error(path, f"milestone {m.id} serves no objective",
