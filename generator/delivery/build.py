@@ -61,7 +61,7 @@ from generator.writer.converter import (
 )
 from generator.writer.package import source_date_epoch
 
-LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
+LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB", "fr": "fr-BE"}
 TIMELINE_WIDTH_PX = 1250
 """At the picture's 200 dpi this is the A4 text width: printed at its natural size."""
 ONE_PIXEL_PNG = base64.b64decode(

@@ -53,10 +53,13 @@ from generator.source.files import MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.model import BlockMarkdown, InlineMarkdown
 from generator.source.reading import SAFE_LOADER
 
-LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+LOCALES = {"nl": "nl_BE", "en": "en_GB", "fr": "fr_BE"}
 PERCENT_PATTERNS = {"nl": "#,##0\u00a0%"}
 """Belgian Dutch writes "21 %" (as the sources and docs/format.md do: "4,2 %"), with a
 no-break space; Babel's nl_BE pattern has none. Other languages keep their locale's."""
+ABBREVIATIONS_KEEP_DOT = {"fr"}
+"""French abbreviates a month with its dot ("janv.", "févr."; "mai" has none); Dutch and
+English month labels go without ("jan", "Jan")."""
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
 """A document's Markdown is a few hundred KB; a template writing more is looping away."""
 TEMPLATES_DIR = template_root()
@@ -143,7 +146,10 @@ class Formatter:
         # No-break spaces: "29 januari 2027" never splits over two lines.
         if value is None:
             return ""
-        return format_date(value, form, locale=self.locale).replace(" ", "\u00a0")
+        text = format_date(value, form, locale=self.locale)
+        if self.language == "fr" and value.day == 1:
+            text = first_of_month(text)
+        return text.replace(" ", "\u00a0")
 
     def money(self, amount: Decimal | float, currency: str = "EUR") -> str:
         return format_currency(amount, currency, locale=self.locale)
@@ -162,7 +168,14 @@ class Formatter:
 
     def month_names(self) -> list[str]:
         names = get_month_names("abbreviated", locale=self.locale)
+        if self.language in ABBREVIATIONS_KEEP_DOT:
+            return [str(names[i]) for i in range(1, 13)]
         return [str(names[i]).rstrip(".") for i in range(1, 13)]
+
+
+def first_of_month(text: str) -> str:
+    """French writes the first day of a month as an ordinal: "1er janvier 2027"."""
+    return re.sub(r"^1(?=\s)", "1er", text)
 
 
 def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
