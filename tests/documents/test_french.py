@@ -30,14 +30,39 @@ N = "\u202f"  # narrow no-break space
 KINDS = ("proposal", "action-plan", "handbook", "progress-2027-02-19", "handover")
 
 
+def project(base: Path) -> Path:
+    """A documents repository at `base` with the firm's firm.yaml, brand template and logo
+    and a copy of the French assignment; returns the assignment's folder."""
+    folder = base / "assignments" / FRENCH
+    shutil.copytree(FIXTURE, folder)
+    shutil.copy(ROOT / "firm.yaml", base / "firm.yaml")
+    (base / "templates").mkdir()
+    for name in ("reference.docx", "coverton-logo.png"):
+        shutil.copy(ROOT / "templates" / name, base / "templates" / name)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def french(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("french")
-    folder = base / "assignments" / FRENCH
-    shutil.copytree(FIXTURE, folder)
+    folder = project(base)
     with source_date_epoch(EPOCH):
         built = build_loaded(load_assignment(folder), base / "build")
     return {name.removesuffix(".docx"): path for name, path in built.items()}
+
+
+def proposal_of(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """The proposal of a copy of the French assignment with each (old, new) text replaced."""
+    folder = project(tmp_path)
+    source = folder / "assignment.yaml"
+    text = source.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    source.write_text(text, encoding="utf-8")
+    with source_date_epoch(EPOCH):
+        return build_loaded(load_assignment(folder), tmp_path / "build",
+                            only=("proposal",))["proposal.docx"]
 
 
 def lines(path: Path) -> list[str]:
@@ -101,6 +126,28 @@ def test_the_proposal_reads_in_french(french: dict[str, Path]) -> None:
     assert terms["Conditions générales"] == ("Les Conditions générales de Coverton Interim "
                                              "Management BV (version 2026) sont d’application")
     assert terms["Offre valable jusqu’au"] == "15 décembre 2026"
+
+
+@pytest.mark.parametrize(("country", "vat_number", "mention"), [
+    ("IE", "IE6388047V", f"Autoliquidation{N}: la TVA est due par le client (article 21, § 2, "
+     f"du Code de la TVA{N}; article 196 de la directive 2006/112/CE)."),
+    ("US", None, f"Opération non soumise à la TVA belge{N}: le client est établi hors de "
+     f"l’Union européenne (article 21, § 2, du Code de la TVA{N}; article 44 de la directive "
+     "2006/112/CE)."),
+])
+def test_a_client_abroad_reads_the_vat_mention_in_french(tmp_path: Path, country: str,
+                                                         vat_number: str | None,
+                                                         mention: str) -> None:
+    proposal = proposal_of(tmp_path, ("  country: BE", f"  country: {country}"),
+                           ("    vat_percent: 21\n", ""),
+                           ("  vat_number: BE0123.456.749\n",
+                            f"  vat_number: {vat_number}\n" if vat_number else ""))
+    text = [plain(t) for t in lines(proposal)]
+    assert mention in text
+    rows = table_rows(proposal, "Tarif journalier")
+    assert [r[0] for r in rows] == ["Tarif journalier", "Honoraires hors TVA (93 × 1 050,00 €)"
+                                    if country == "US" else rows[1][0], "Total"]
+    assert not any(r[0].startswith("TVA") for r in rows)
 
 
 def test_signature_blocks_name_both_parties(french: dict[str, Path]) -> None:
