@@ -93,8 +93,11 @@ def entry() -> None:
 
 @main.command()
 @click.argument("assignments", nargs=-1)
+@click.option("--spell", is_flag=True,
+              help="Also check the spelling of every text (Hunspell; unknown words are "
+                   "warnings, the firm's `words:` are accepted).")
 @_handle_errors
-def validate(assignments: tuple[str, ...]) -> None:
+def validate(assignments: tuple[str, ...], spell: bool) -> None:
     """Check assignments (ids under ./assignments/ or folders); none = all."""
     from generator.source.project import Project, firm_location, load_assignment, load_firm
     from generator.writer.converter import load_brand
@@ -116,6 +119,8 @@ def validate(assignments: tuple[str, ...]) -> None:
                              "create one with `interim new <id>`")
     failed = 0
     renderer = functools.cache(lambda: _builder(firm, project.root))
+    speller = _speller(firm) if spell else None
+    unspelled = False  # a dictionary is missing: the check asked for did not run
     for folder in folders:
         try:
             loaded = load_assignment(folder, style_exists=brand.paragraph_style_for, firm=firm)
@@ -130,13 +135,15 @@ def validate(assignments: tuple[str, ...]) -> None:
             failed += 1
             click.echo(str(SourceError(refused)), err=True)
             continue
+        if speller and not speller(folder, loaded.assignment.language):
+            unspelled = True
         click.echo(f"ok  {loaded.assignment.id}")
     if failed:
         click.echo(f"{failed} of {len(folders)} assignments have errors", err=True)
     if broken:
         click.echo(f"the firm's templates have {len(broken)} error(s): every document that "
                    "uses them would fail to build", err=True)
-    if failed or broken:
+    if failed or broken or unspelled:
         sys.exit(1)
 
 
@@ -168,6 +175,25 @@ def _issued_refusals(loaded: Any, renderer: Callable[[], Any]) -> list[Diagnosti
     from generator.delivery.issuing import check_issued
 
     return check_issued(loaded, renderer)
+
+
+def _speller(firm: Any) -> Callable[[Path, str], bool]:
+    """`validate --spell`: each unknown word a warning; False when the check cannot run
+    (no dictionary: said once, naming the package to install). Loaded only when asked."""
+    from generator.source.spelling import SpellCheck
+
+    check = SpellCheck(firm)
+
+    def spell(folder: Path, language: str) -> bool:
+        try:
+            for warning in check.check(folder, language):
+                _warn(warning)
+        except GeneratorError as exc:
+            click.echo(str(exc), err=True)
+            return False
+        return language not in check.failed
+
+    return spell
 
 
 @main.command()

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
-from example_project import EXAMPLE_ID, ExampleProject, copy_example
+from example_project import EXAMPLE_ID, REPO, ExampleProject, copy_example
 
 from generator.cli import main
 
@@ -481,3 +482,49 @@ def test_started_with_output_closed(example: ExampleProject) -> None:
                           capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr
     assert done.returncode in (0, 1)
+
+
+# --------------------------------------------------------------------------- validate --spell
+
+needs_hunspell = pytest.mark.skipif(
+    not shutil.which("hunspell") or not Path("/usr/share/hunspell/nl_BE.dic").exists(),
+    reason="needs the hunspell program and hunspell-nl (`.ci/run` installs them)")
+
+
+def _firm_with_words(example: ExampleProject) -> None:
+    words = ", ".join(yaml.safe_load((REPO / "firm.yaml").read_text(encoding="utf-8"))["words"])
+    (example.root / "firm.yaml").write_text(f"name: Coverton\nwords: [{words}]\n",
+                                            encoding="utf-8")
+
+
+@needs_hunspell
+def test_validate_spell_warns_of_a_typo_at_its_place_and_exits_0(example: ExampleProject) -> None:
+    _firm_with_words(example)
+    example.edit("Herinrichting van het orderpickproces", "Herinrichting van het orderpikproces")
+    result = run("validate", "--spell")
+    assert result.exit_code == 0, result.output
+    assert f"ok  {EXAMPLE_ID}" in result.stdout
+    (typo,) = [m for m in located(result.stderr) if "unknown word" in m["message"]]
+    assert typo["path"] == YAML
+    line = example.line_of("orderpikproces")
+    assert (int(typo["line"]), int(typo["col"])) == (
+        line, example.text.splitlines()[line - 1].index("orderpikproces") + 1)
+    assert typo["message"] == "warning: unknown word 'orderpikproces'"
+    assert "add it to `words:` in firm.yaml" in typo["hint"]
+    assert "unknown word" not in run("validate").stderr  # only when asked
+
+
+@needs_hunspell
+def test_validate_spell_without_a_dictionary_says_so_once(example: ExampleProject,
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.source import hunspell
+
+    other = copy_example(tmp_path, "other-2027")
+    other.edit("id: dl-logistiek-2027", "id: other-2027")
+    monkeypatch.setitem(hunspell.DICTIONARIES, "nl",
+                        hunspell.Dictionary("xx_XX", "hunspell-xx", "Dutch"))
+    result = run("validate", "--spell")
+    assert result.exit_code == 1
+    assert result.stderr.count("install it with `sudo apt-get install hunspell-xx`") == 1
+    assert f"ok  {EXAMPLE_ID}" in result.stdout and "ok  other-2027" in result.stdout

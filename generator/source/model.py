@@ -495,6 +495,7 @@ class Firm(Record):
     signatory: Signatory | None = None
     about: PerLanguage | None = None  # the firm in a few lines (Markdown), in the proposal
     terms: StandingTerms = StandingTerms()
+    words: list[Plain] = []  # the spell check accepts them in every assignment (the trade's)
 
     def footer_for(self, language: str) -> str:
         """The footer line in a document's language ("" when none is given for it)."""
