@@ -23,7 +23,7 @@ from generator.source.kind_ids import KIND_IDS
 from generator.source.languages import LANGUAGES
 
 if TYPE_CHECKING:
-    from generator.source.model import Firm
+    from generator.source.firm import Firm
 
 # Commands import what they need when they run: `interim convert` never pays for the
 # model, and `interim validate` never for the Word engine.

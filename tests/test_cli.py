@@ -453,7 +453,7 @@ def test_the_command_says_everything_before_its_fast_exit(example: ExampleProjec
     done = subprocess.run([str(INTERIM), "build", EXAMPLE_ID, "--out", str(tmp_path)],
                           cwd=example.root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count("wrote ") == 5 and done.stdout.endswith("\n")
+    assert done.stdout.count("wrote ") == 6 and done.stdout.endswith("\n")
     assert done.stderr.startswith("firm.yaml: no firm.yaml") and done.stderr.endswith("\n")
     refused = subprocess.run([str(INTERIM), "build", "nobody"], cwd=example.root,
                              capture_output=True, text=True, timeout=120)

@@ -20,9 +20,9 @@ from docx import Document
 
 from generator.bundled import EXAMPLE_ID, PACKAGE_DIR, SCAFFOLD_DIR, template_root
 from generator.cli import main
+from generator.source.firm import Firm
 from generator.source.issued import IssuedFile
 from generator.source.languages import LANGUAGES
-from generator.source.model import Firm
 from generator.source.project import Project, load_assignment, load_firm
 from generator.source.records import json_schema
 from generator.source.schema import assignment_schema
@@ -398,7 +398,8 @@ def _schema_keys(node: dict, defs: dict, prefix: str, out: set[str],
         out.add(path)
         _schema_keys(child, defs, path, out, seen)
     if isinstance(node.get("additionalProperties"), dict) and node["additionalProperties"]:
-        out.add(f"{prefix}.<key>")
+        out.add(f"{prefix}.<key>")  # and the keys of the records under it (a measurement's)
+        _schema_keys(node["additionalProperties"], defs, f"{prefix}.<key>", out, seen)
 
 
 def schema_keys(schema: dict) -> tuple[set[str], set[str]]:

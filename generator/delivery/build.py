@@ -43,7 +43,8 @@ from generator.errors import (
 )
 from generator.source import history
 from generator.source.files import MAX_BRAND_BYTES, read_inside
-from generator.source.model import Assignment, Firm
+from generator.source.firm import Firm
+from generator.source.model import Assignment
 from generator.source.project import (
     Loaded,
     Project,
@@ -116,6 +117,7 @@ class Builder:
             "title": wording.title(job.kind.id),
             "occasion": occasion,
             "kind": job.kind.id,
+            "memo": job.kind.memo,
             "version": stamp.version,
             "date": stamp.date,
             "date_text": fmt.date(stamp.date),

@@ -40,6 +40,7 @@ from generator.delivery.stamps import document_stamp
 from generator.documents.templating import Wording
 from generator.errors import Diagnostic, GeneratorError, Location, Report, SourceError
 from generator.source.files import FileRefused, read_inside
+from generator.source.firm import Firm
 from generator.source.issued import (
     DIGEST,
     ISSUED_FILE,
@@ -48,7 +49,6 @@ from generator.source.issued import (
     record_location,
     text_name,
 )
-from generator.source.model import Firm
 from generator.source.project import ASSIGNMENT_FILE, Loaded
 from generator.source.reading import load_yaml
 from generator.writer.converter import write_atomic

@@ -84,8 +84,14 @@ def plan(loaded: Loaded, only: Iterable[str] = (), *, draft: bool = False,
             result.skipped.append(Skipped(a.id, kind_id, gate.reason + when, gate.key, where))
             continue
         marked = gate.draft or not gate.allowed
-        result.jobs += [Job(loaded, kind, instance, marked, as_of)
-                        for instance in kind.instances(a, kind.id)]
+        for instance in kind.instances(a, kind.id):
+            refused = kind.instance_gate(a, instance)
+            if refused and not draft:
+                where = f"{loaded.locate(refused.path)}: " if loaded.locate else ""
+                result.skipped.append(Skipped(a.id, instance.name, refused.reason,
+                                              refused.key, where))
+            else:
+                result.jobs.append(Job(loaded, kind, instance, marked or bool(refused), as_of))
     return result
 
 
@@ -100,9 +106,10 @@ def named_job(loaded: Loaded, document: str, *, draft: bool = False,
         if job.instance.name == document:
             return job
     a = loaded.assignment
-    if planned.skipped:
+    refused = [s for s in planned.skipped if s.kind in (kind, document)]
+    if refused:
         raise GeneratorError(f"{a.id}: {document} cannot be built from "
-                             f"{display_path(loaded.folder)}: {planned.skipped[0].reason}")
+                             f"{display_path(loaded.folder)}: {refused[0].reason}")
     known = ", ".join(job.instance.name for job in planned.jobs) or "none"
     when = f" as of {as_of}" if as_of else ""
     raise GeneratorError(f"{a.id} has no document {document!r}{when} "

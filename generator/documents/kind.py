@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from generator.source.firm import Firm
 from generator.source.kind_ids import KindId
-from generator.source.model import Assignment, Firm
+from generator.source.model import Assignment
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,13 @@ class Kind:
     """What the template sees of what the firm offers on the assignment (the proposal's
     fee, VAT and standing terms): firm.yaml is an input beside the assignment."""
     instances: Callable[[Assignment, str], list[Instance]] = single
+    instance_gate: Callable[[Assignment, Instance], Gate | None] = lambda a, i: None
+    """A refusal of one instance alone (the report of a phase gate without its decision)."""
     timeline: bool = False
     dated: bool = False
     """One document per date (progress reports): its header and cover carry that date,
     so two reports of one assignment never look alike."""
+    memo: bool = False
+    """A memo: one opening block (its context's `evaluation`) instead of a cover page,
+    document control and contents (a progress report, read in two pages)."""
 

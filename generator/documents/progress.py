@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from generator.documents.kind import Gate, Instance, Kind
-from generator.source import history
-from generator.source.history import last_status
-from generator.source.model import Assignment, Progress
-
-SHORT_REPORT_ROWS = 20
-"""Up to this many milestones, measurements, decisions, changes and next steps together,
-a progress report fits on a few pages and a contents page would only stand in the way."""
+from generator.source import history, status
+from generator.source.model import Assignment, Change, Measurement, Objective, Progress
+from generator.source.status import last_status
 
 
 def gate(a: Assignment) -> Gate:
@@ -26,6 +22,30 @@ def instances(a: Assignment, kind_id: str) -> list[Instance]:
     return [Instance(f"{kind_id}-{p.evaluation.isoformat()}", p) for p in a.execution.progress]
 
 
+def instance_gate(a: Assignment, instance: Instance) -> Gate | None:
+    """Rule 16: the report of a phase gate held says go, go with conditions or stop."""
+    entry: Progress = instance.subject
+    plan = history.amended(a, entry.evaluation)
+    kinds = {e.date: e.kind for e in plan.analysis.evaluations} if plan.analysis else {}
+    if kinds.get(entry.evaluation) != "phase_gate" or entry.gate is not None:
+        return None
+    assert a.execution is not None
+    index = next(i for i, p in enumerate(a.execution.progress) if p is entry)
+    return Gate(False, reason=f"the phase gate of {entry.evaluation} takes no decision; set "
+                "`gate: go`, `go_with_conditions` or `stop` in its progress entry",
+                key="execution.progress[].gate", path=("execution", "progress", index))
+
+
+def results_over_time(a: Assignment, entry: Progress | None, day: Any
+                      ) -> tuple[list[Progress], list[tuple[Objective, list[Measurement | None]]]]:
+    """Each evaluation reported by `day` that measured something, and per objective its
+    measurement at each of them (None where it was not measured then)."""
+    held = [p for p in status.entries(a) if history.report_date(p) <= day
+            and (entry is None or p.evaluation <= entry.evaluation) and p.measurements]
+    rows = [(o, [p.measurements.get(o.id) for p in held]) for o in a.intake.objectives]
+    return held, rows
+
+
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     entry: Progress = instance.subject
     assert a.analysis is not None and a.execution is not None
@@ -38,18 +58,18 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     # a later report date)
     since = max((history.report_date(p) for p in earlier), default=None)
     changes = [c for c in a.execution.changes if since is None or c.date > since]
-    latest: dict[str, str] = {}
-    for p in sorted([*earlier, entry], key=lambda p: p.evaluation):
-        latest.update(p.measurements)
-    measured = [(o, latest.get(o.id)) for o in a.intake.objectives]
+    approved: list[Change] = [c for c in a.execution.changes if c.date == entry.evaluation]
+    held, over_time = results_over_time(a, entry, history.report_date(entry))
     statuses = [(m, last_status(a, m.id, entry.evaluation) or "planned")
                 for m in a.analysis.milestones]
-    rows = len(statuses) + len(latest) + len(entry.decisions) + len(changes) \
-        + len(entry.next_steps)
+    effort = entry.effort and status.effort_figures(
+        a, entry.effort.days, entry.effort.invoiced, entry.evaluation)
     return {"entry": entry, "evaluation": evaluation, "changes": changes,
-            "statuses": statuses, "measured": measured if latest else [],
+            "approved": approved, "glance": status.at_a_glance(a, entry),
+            "statuses": statuses, "held": held, "over_time": over_time if held else [],
+            "effort": effort,
             "next_evaluation": upcoming[0] if upcoming else None,
-            "previous_evaluation": since, "short": rows <= SHORT_REPORT_ROWS}
+            "previous_evaluation": since}
 
 
 KIND = Kind(
@@ -57,6 +77,8 @@ KIND = Kind(
     template="progress.md.j2",
     gate=gate,
     instances=instances,
+    instance_gate=instance_gate,
     context=context,
     dated=True,
+    memo=True,
 )

@@ -7,7 +7,8 @@ from typing import Any
 from generator.documents.kind import Gate, Instance, Kind
 from generator.documents.templating import Md, escape
 from generator.source.fee import fee_of, standing_terms
-from generator.source.model import Assignment, Firm, InlineMarkdown, in_language
+from generator.source.firm import Firm, in_language
+from generator.source.model import Assignment, InlineMarkdown
 
 
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:

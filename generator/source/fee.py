@@ -11,14 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from generator.source.commerce import VatTreatment, Workload, vat_country, vat_treatment, workload
-from generator.source.model import (
-    Assignment,
-    Firm,
-    Insurance,
-    Period,
-    StandingTerms,
-    Terms,
-)
+from generator.source.firm import Firm, StandingTerms
+from generator.source.model import Assignment, Insurance, Period, Terms
 
 
 def client_country(a: Assignment) -> str | None:

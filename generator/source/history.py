@@ -66,31 +66,6 @@ def trail(applied: Iterable[Applied], subject: str, field: str, current: Any
 
 # --------------------------------------------------------------------------- as of a date
 
-def final_status(a: Assignment, milestone_id: str) -> str | None:
-    """Rule 13: `closing.milestones`, else `done` from the last progress entry naming it.
-
-    Any other last status (at risk, late) is no final status: the handover report would
-    otherwise show a milestone still open beside objectives reported as met.
-    """
-    if a.closing and milestone_id in a.closing.milestones:
-        return a.closing.milestones[milestone_id]
-    return "done" if last_status(a, milestone_id) == "done" else None
-
-
-def last_status(a: Assignment, milestone_id: str, up_to: Day | None = None
-                ) -> str | None:
-    """The status of the last progress entry (held by `up_to`) naming the milestone.
-
-    An entry need not repeat every milestone: one reported done stays done in the reports
-    that follow, instead of reading "planned" again.
-    """
-    entries = sorted(a.execution.progress, key=lambda p: p.evaluation) if a.execution else []
-    named = [p.milestones[milestone_id] for p in entries if milestone_id in p.milestones
-             and (up_to is None or p.evaluation <= up_to)]
-    return named[-1] if named else None
-
-
-
 def closing_date(a: Assignment) -> Day | None:
     """The handover report's defining fact: its evaluation session, else the final evaluation."""
     if a.closing and a.closing.evaluation_session:

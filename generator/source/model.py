@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from generator.source.commerce import VatTreatment, check_country, check_vat_number
 from generator.source.kind_ids import KIND_IDS, KindId
@@ -191,6 +191,14 @@ class Successor(Record):
     name: Plain | None = None
     role: Plain | None = None
     status: Literal["known", "internal", "to_recruit"]
+    start: Day | None = None
+
+
+class ExitCriterion(Record):
+    """When the assignment is done; with an `id` the handover gives it a verdict."""
+    SHORTHAND: ClassVar[str] = "text"
+    id: Plain | None = None
+    text: Inline
 
 
 class Handover(Record):
@@ -199,7 +207,7 @@ class Handover(Record):
 
 
 class ExitPlan(Record):
-    criteria: list[Inline] = []
+    criteria: list[ExitCriterion] = []
     successor: Successor | None = None
     handover: Handover | None = None
     handover_start: Day | None = None
@@ -227,16 +235,6 @@ class Policy(Record):
 class Insurance(Record):
     professional_liability: Policy | None = None
     directors_and_officers: Policy | None = None  # a statutory mandate needs it
-
-
-class StandingTerms(Record):
-    """The firm's standing terms (firm.yaml `terms`); an assignment's `intake.terms` overrides
-    each one it gives."""
-
-    payment_days: int | None = None
-    non_solicitation_months: int | None = None
-    general_terms: GeneralTerms | None = None
-    insurance: Insurance | None = None
 
 
 class Terms(Record):
@@ -342,13 +340,33 @@ class Analysis(Record):
     acceptance: Annotated[Acceptance | None, PAST] = None
 
 
+class Measurement(Record):
+    """A value as the client reads it and the last day it covers (else: the report's date)."""
+    SHORTHAND: ClassVar[str] = "value"
+    value: Plain
+    measured: Day | None = None
+    note: Inline | None = None
+
+
+class Effort(Record):
+    """Days worked and amount invoiced (excl. VAT) since the start, cumulative."""
+    days: Amount
+    invoiced: Money | None = None
+    note: Inline | None = None
+
+
 class Progress(Record):
     evaluation: Day
     summary: Block
+    status: Literal["on_track", "at_risk", "off_track"] | None = None
+    status_note: Inline | None = None
+    gate: Literal["go", "go_with_conditions", "stop"] | None = None
+    conditions: list[Inline] = []
     milestones: dict[MilestoneKey, MilestoneStatus] = {}
     decisions: list[Inline] = []
-    measurements: dict[ObjectiveKey, Plain] = {}
+    measurements: dict[ObjectiveKey, Measurement] = {}
     """Latest value per objective id, as the client reads it (`"3,1 %"`)."""
+    effort: Effort | None = None
     next_steps: list[Inline] = []
     date: Day | None = None
     """The report's date when it is not the evaluation's own."""
@@ -385,7 +403,13 @@ class Result(Record):
     objective: ObjectiveId
     status: Literal["met", "partial", "not_met"]
     value: Plain | None = None
+    measured: Day | None = None
     note: Inline | None = None
+
+
+class Verdict(Record):
+    status: Literal["met", "not_met"]
+    evidence: Inline | None = None
 
 
 class OpenItem(Record):
@@ -428,6 +452,8 @@ class Closing(Record):
     leadership: list[Leadership] = []
     evaluation_session: EvaluationSession | None = None
     recommendations: list[Inline] = []
+    effort: Effort | None = None
+    exit_criteria: dict[Plain, Verdict] = {}  # by `intake.exit_plan.criteria[].id`
 
 
 class Assignment(Record):
@@ -468,43 +494,3 @@ class Assignment(Record):
         if self.analysis and self.analysis.milestones:
             return "analysis"
         return "intake"
-
-
-class Signatory(Record):
-    """Who signs the documents for the firm (else the interim manager signs)."""
-
-    name: Plain
-    role: Plain
-
-
-class Firm(Record):
-    """The firm issuing the documents, from `firm.yaml` at the repository's root."""
-
-    name: Plain
-    address: Plain | None = None
-    country: Country | None = None  # else its VAT number's country
-    vat_number: VatNumber | None = None
-    email: Plain | None = None
-    phone: Plain | None = None
-    website: Plain | None = None
-    logo: RelativePath | None = None
-    language: Language = "nl"
-    brand_template: RelativePath | None = None
-    templates: RelativePath | None = None
-    footer: PerLanguage | None = None
-    signatory: Signatory | None = None
-    about: PerLanguage | None = None  # the firm in a few lines (Markdown), in the proposal
-    terms: StandingTerms = StandingTerms()
-    words: list[Plain] = []  # the spell check accepts them in every assignment (the trade's)
-
-    def footer_for(self, language: str) -> str:
-        """The footer line in a document's language ("" when none is given for it)."""
-        return in_language(self.footer, language)
-
-
-def in_language(value: str | dict[str, str] | None, language: str) -> str:
-    """A text given once or per language (`PerLanguage`), in one language ("" if none)."""
-    return str(value.get(language, "")) if isinstance(value, dict) else value or ""
-
-
-NEUTRAL_FIRM = Firm(name="Interim Management", language="nl")

@@ -27,8 +27,9 @@ from generator.errors import (
 )
 from generator.source.dialect import MarkdownError, picture_header
 from generator.source.files import MAX_BRAND_BYTES, MAX_TEMPLATE_BYTES, FileRefused, read_inside
+from generator.source.firm import NEUTRAL_FIRM, Firm
 from generator.source.loading import load
-from generator.source.model import NEUTRAL_FIRM, Assignment, Firm
+from generator.source.model import Assignment
 from generator.source.reading import Path_, Source, load_yaml
 from generator.source.rules import check_rules
 from generator.source.safety import resolve_inside

@@ -392,7 +392,7 @@ class _Mapping(FieldKind):
 
 
 class _Nested(FieldKind):
-    """A Record: `key: value` lines, one per field; described once under `$defs`."""
+    """A Record: `key: value` lines, one per field, or its `SHORTHAND` field's value alone."""
 
     def matches(self, annotation: Any) -> bool:
         return isinstance(annotation, type) and issubclass(annotation, Record)
@@ -400,6 +400,8 @@ class _Nested(FieldKind):
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         if isinstance(value, annotation):  # built already, as in `Tree(leaves=[Leaf(...)])`
             return value
+        if getattr(annotation, "SHORTHAND", None) and type(value) not in (dict, list):
+            value = {annotation.SHORTHAND: run.as_typed.get(path, value)}  # `D1: "3,1 %"`, prose
         if not isinstance(value, dict):
             return run.fail(path, f"expected `key: value` lines, got {describe(value)}",
                             "write `key: value` lines")
@@ -411,7 +413,9 @@ class _Nested(FieldKind):
         if name not in definitions:
             definitions[name] = {}  # reserved first: records may nest themselves
             definitions[name] = _record_schema(annotation, definitions)
-        return {"$ref": f"#/$defs/{name}"}
+        ref, short = {"$ref": f"#/$defs/{name}"}, getattr(annotation, "SHORTHAND", None)
+        alone = [f.annotation for f in fields(annotation).values() if f.key == short]
+        return {"anyOf": [_schema(alone[0], definitions), ref]} if alone else ref
 
     def references(self, value: Any, annotation: Any, path: Path_) -> Iterator[Reference]:
         for f in fields(annotation).values():

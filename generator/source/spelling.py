@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Diagnostic, Level
+from generator.source.firm import Firm
 from generator.source.hunspell import Hunspell, SpellingUnavailable
-from generator.source.model import Firm
 from generator.source.prose import Prose, assignment_prose
 
 WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*")

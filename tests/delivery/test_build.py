@@ -32,7 +32,7 @@ from generator.source.project import load_assignment
 
 FILES = {
     EXAMPLE: ["action-plan.docx", "handbook.docx", "handover.docx",
-              "progress-2027-02-19.docx", "proposal.docx"],
+              "progress-2027-02-19.docx", "progress-2027-04-02.docx", "proposal.docx"],
     ENGLISH: ["action-plan.docx", "handbook.docx", "handover.docx",
               "progress-2027-04-16.docx", "progress-2027-06-11.docx", "proposal.docx"],
 }
@@ -399,10 +399,10 @@ def test_a_killed_worker_fails_only_the_document_it_held(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["build", EXAMPLE, "--out", str(tmp_path), "-j", "2"])
     assert result.exit_code == 1
     assert "handbook: the worker process ended (killed by signal 9)" in result.stderr
-    assert result.stdout.count("wrote ") == 4
+    assert result.stdout.count("wrote ") == 5
     built = sorted(p.name for p in (tmp_path / EXAMPLE).glob("*.docx"))
     assert built == ["action-plan.docx", "handover.docx", "progress-2027-02-19.docx",
-                     "proposal.docx"]
+                     "progress-2027-04-02.docx", "proposal.docx"]
 
 
 def test_an_unwritable_output_folder_is_a_clear_failure(tmp_path):
@@ -438,7 +438,7 @@ def test_an_internal_error_in_one_document_does_not_stop_the_others(tmp_path, mo
     assert "handbook: internal error: RuntimeError: kapot" in result.stderr
     built = sorted(p.name for p in (tmp_path / EXAMPLE).glob("*.docx"))
     assert built == ["action-plan.docx", "handover.docx", "progress-2027-02-19.docx",
-                     "proposal.docx"]
+                     "progress-2027-04-02.docx", "proposal.docx"]
 
 
 def test_sections_are_counted_outside_code_blocks():

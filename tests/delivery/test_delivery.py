@@ -107,7 +107,8 @@ def test_all_builds_every_allowed_document_then_nothing(project: Path) -> None:
              for p in (project / "build").rglob("*.docx")}
     assert built == {
         f"{EXAMPLE}/proposal.docx", f"{EXAMPLE}/action-plan.docx", f"{EXAMPLE}/handbook.docx",
-        f"{EXAMPLE}/progress-2027-02-19.docx", f"{EXAMPLE}/handover.docx",
+        f"{EXAMPLE}/progress-2027-02-19.docx", f"{EXAMPLE}/progress-2027-04-02.docx",
+        f"{EXAMPLE}/handover.docx",
         "draft-2027/proposal.docx", "draft-2027/action-plan.docx",
     }
     assert "interim build" not in make(project, "all").stdout

@@ -24,7 +24,7 @@ def test_a_document_is_picked_by_its_name() -> None:
 def test_a_name_of_no_document_lists_those_of_its_kind() -> None:
     loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
     with pytest.raises(GeneratorError, match=r"has no document 'progress-2030-01-01' "
-                       r"\(documents of that kind: progress-2027-02-19\)"):
+                       r"\(documents of that kind: progress-2027-02-19, progress-2027-04-02\)"):
         named_job(loaded, "progress-2030-01-01")
 
 

@@ -163,13 +163,15 @@ def test_proposal_without_profile_or_approach_has_no_empty_sections(tmp_path):
 
 def test_progress_nl_moment_next_measurements_and_steps(docs):
     d = read(docs, EXAMPLE, "progress-2027-02-19.docx")
-    moment = d.section_after("Evaluatiemoment")
-    assert "Voortgangsevaluatie op 19 februari 2027." in moment
-    assert "Volgend evaluatiemoment: 2 april 2027 (fasebeslissing)." in moment
-    measured = d.table("Nr.", "Doelstelling", "Vertrekpunt", "Streefwaarde", "Laatste meting")
-    assert measured.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "3,1 %"]
-    assert measured.row("D2")[2:] == ["9 %", "≤ 5 %", "8,2 %"]
-    assert measured.row("D3")[-1] == "nog niet gemeten"
+    assert d.facts("Document")["Evaluatiemoment"] == "Voortgangsevaluatie, 19 februari 2027"
+    assert "Volgend evaluatiemoment: 2 april 2027 (fasebeslissing)." in d.section_after(
+        "Volgende stappen")  # the memo ends with the next evaluation
+    measured = d.table("Evaluatiemoment", "D1 – Leveringsfouten verlagen")
+    assert measured.column("Evaluatiemoment") == ["Vertrekpunt", "19 feb 2027",
+                                                  "Streefwaarde nu"]
+    assert measured.column("D1 – Leveringsfouten verlagen") == [
+        "4,2 %", "3,1 % (t/m 31 jan 2027)", "≤ 1,5 %"]
+    assert measured.row("19 feb 2027")[2:] == ["8,2 % (t/m 31 jan 2027)", "–"]  # D2, D3
     # milestones against the plan as changed up to this evaluation: W1 moved M2 to 26 March
     status = d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status")
     assert status.row("M2")[2:] == ["26 mrt 2027", "Jan Peeters", "Risico"]
@@ -178,22 +180,28 @@ def test_progress_nl_moment_next_measurements_and_steps(docs):
     steps = d.section_after("Volgende stappen")
     assert "WMS-koppeling testen in de extra testweek" in steps
     assert "Opleiding pickers plannen na de test" in steps
-    assert not has_toc(d)  # little to say: the report starts right after the control block
+    assert not has_toc(d)  # a memo: no contents page
 
 
 def test_progress_en_each_report_its_own_moment_and_changes(docs):
     first = read(docs, ENGLISH, "progress-2027-04-16.docx")
     second = read(docs, ENGLISH, "progress-2027-06-11.docx")
     assert "Next evaluation moment: 11 June 2027 (phase gate)." in first.section_after(
-        "Evaluation moment")
+        "Next steps")
     assert "Next evaluation moment: 27 August 2027 (final evaluation)." in second.section_after(
-        "Evaluation moment")
-    one = first.table("No.", "Objective", "Baseline", "Target", "Latest measurement")
-    assert one.row("F1")[2:] == ["19 days", "≤ 7 days", "15 days (March close)"]
-    assert one.row("F2")[-1] == "not yet measured"
-    two = second.table("No.", "Objective", "Baseline", "Target", "Latest measurement")
-    assert two.row("F1")[2:] == ["19 days", "≤ 7 days", "8 days (May close)"]
-    assert two.row("F3")[-1] == "± 7 %"
+        "Next steps")
+    assert second.facts("Document")["Evaluation moment"] == "Phase gate, 11 June 2027"
+    f1 = "F1 – Shorten the month-end close"
+    one = first.table("Evaluation moment", f1)
+    assert one.column(f1) == ["19 days", "15 working days (to 31 Mar 2027)", "≤ 7 days"]
+    assert one.row("16 Apr 2027")[2] == "–"  # F2 not measured yet
+    # the second report shows the trend: each evaluation's measurement up to its date
+    two = second.table("Evaluation moment", f1)
+    assert two.column("Evaluation moment") == ["Baseline", "16 Apr 2027", "11 Jun 2027",
+                                               "Target now"]
+    assert two.column(f1) == ["19 days", "15 working days (to 31 Mar 2027)",
+                              "8 working days (to 31 May 2027)", "≤ 7 days"]
+    assert two.row("11 Jun 2027")[3] == "± 7 % (to 31 May 2027)"  # F3
     # the second report lists only what changed since the first evaluation
     assert "Changes since the previous evaluation" in second.headings1
     assert second.table("No.", "Date", "Change").row("C2")[2] == (
@@ -205,26 +213,34 @@ def test_progress_en_each_report_its_own_moment_and_changes(docs):
     assert "Run the April close on the new calendar" in first.section_after("Next steps")
 
 
-def test_progress_with_much_to_say_has_a_contents_page(tmp_path):
+def test_a_progress_report_is_a_memo_however_much_it_says(tmp_path):
+    """One opening block, never a cover page, document control or contents page."""
     def busy(data):
         data["execution"]["progress"][0]["decisions"] = [f"Besluit {i}" for i in range(1, 21)]
 
     with source_date_epoch(EPOCH):
         out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, busy)), tmp_path / "b",
                            only=("progress",))
-    assert has_toc(Docx(out["progress-2027-02-19.docx"]))
+    d = Docx(out["progress-2027-02-19.docx"])
+    assert not has_toc(d)
+    assert d.styled(d.style_id("Cover")) == [] and d.styled("TOCHeading") == []
+    assert d.headings1[:2] == ["Status", "Beslissingen"]  # right under the opening block
+    opening = d.facts("Document")
+    assert opening["Deelnemers"] == "Greet De Wit, Luc Vermeulen"
+    assert opening["Interim manager"] == "Luc Vermeulen"
 
 
 def test_last_progress_report_says_no_evaluation_follows(tmp_path):
     def last(data):
         data["analysis"]["evaluations"] = data["analysis"]["evaluations"][:1]
         data["analysis"]["evaluations"][0]["kind"] = "final"
+        data["execution"]["progress"] = data["execution"]["progress"][:1]
         del data["closing"]
 
     with source_date_epoch(EPOCH):
         out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, last)), tmp_path / "b",
                            only=("progress",))
-    moment = Docx(out["progress-2027-02-19.docx"]).section_after("Evaluatiemoment")
+    moment = Docx(out["progress-2027-02-19.docx"]).section_after("Volgende stappen")
     assert "Dit was het laatste afgesproken evaluatiemoment." in moment
     assert "Volgend evaluatiemoment" not in moment
 
@@ -286,11 +302,12 @@ def test_handover_nl_summary_first_results_and_transfer(docs):
     assert d.headings1[0] == "Samenvatting"
     assert "Jan Peeters leidt de afdeling zelfstandig" in d.section_after("Samenvatting")
     results = d.table("Nr.", "Doelstelling", "Vertrekpunt", "Streefwaarde", "Resultaat")
-    assert results.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "1,3 % (april-juni 2027)", "Behaald"]
+    assert results.row("D1")[2:] == ["4,2 %", "≤ 1,5 %", "1,3 % (t/m 31 mei 2027) – april en "
+                                     "mei 2027", "Behaald"]
     final = d.table("Nr.", "Mijlpaal", "Deadline", "Status")
     assert [r[-1] for r in final.rows[1:]] == ["Afgerond"] * 4
     transfer = d.table("Onderwerp", "Aan", "Werkwijze", "Afgerond")
-    assert transfer.row("Opvolging van het verzuimbeleid")[-1] == "Nee, uiterlijk 9 jul 2027"
+    assert transfer.row("Opvolging van het verzuimbeleid")[-1] == "Nee, uiterlijk 25 jun 2027"
     assert transfer.row("Contacten met transporteurs")[-1] == "Ja"
     for heading in ("Openstaande punten", "Kennisoverdracht", "Overdracht van de leiding",
                     "Evaluatiesessie", "Aanbevelingen"):
@@ -327,7 +344,8 @@ def test_handover_refused_for_a_milestone_without_final_status(example: ExampleP
     others = build_all(Project(example.root), [example.folder.name], [],
                        out_dir=example.root / "build", error=errors.append)
     assert sorted(p.name for p in others.written) == [
-        "action-plan.docx", "handbook.docx", "progress-2027-02-19.docx", "proposal.docx"]
+        "action-plan.docx", "handbook.docx", "progress-2027-02-19.docx",
+        "progress-2027-04-02.docx", "proposal.docx"]
     assert [s.kind for s in others.skipped] == ["handover"]
 
 
@@ -344,7 +362,10 @@ def test_client_pages_read_as_written_for_the_client(docs, assignment):
         assert ["Gegeven", "Waarde"] not in headers and ["Item", "Value"] not in headers, name
         manager = "Els Bosmans" if assignment == ANALYSIS else \
             "Luc Vermeulen" if assignment == EXAMPLE else "Hannah Clarke"
-        assert f"Interim manager: {manager}\n" in d.cover + "\n", name
+        if name.startswith("progress-"):  # a memo: the opening block names the manager
+            assert d.facts("Document")["Interim manager"] == manager, name
+        else:
+            assert f"Interim manager: {manager}\n" in d.cover + "\n", name
         assert "consultan" not in text.lower(), name
 
 
@@ -396,8 +417,9 @@ def test_assignment_in_analysis_reads_complete(docs):
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice (soffice) and pdftotext needed")
-def test_printed_pages_of_a_short_progress_report_and_the_draft_plan(docs, tmp_path):
+def test_printed_pages_of_the_progress_memos_and_the_draft_plan(docs, tmp_path):
     sources = {"progress": docs[EXAMPLE]["progress-2027-02-19.docx"],
+               "gate": docs[EXAMPLE]["progress-2027-04-02.docx"],
                "plan": docs[ANALYSIS]["action-plan.docx"]}
     for name, path in sources.items():
         shutil.copy(path, tmp_path / f"{name}.docx")
@@ -412,11 +434,13 @@ def test_printed_pages_of_a_short_progress_report_and_the_draft_plan(docs, tmp_p
                               check=True, capture_output=True, text=True).stdout
         return text.split("\f")
 
-    progress = pages("progress")
-    # no contents page: the evaluation moment follows the control block on page 2
-    assert "Documentbeheer" in progress[1] and "Evaluatiemoment" in progress[1]
-    assert "Inhoud" not in "".join(progress)
-    assert "2 april 2027" in progress[1]
+    for name in ("progress", "gate"):
+        memo = [page for page in pages(name) if page.strip()]
+        # a memo: the opening block, status and decisions on page 1, two pages in all
+        assert len(memo) <= 2, (name, len(memo))
+        assert "Evaluatiemoment" in memo[0] and "Beslissingen" in memo[0], name
+        assert "Documentbeheer" not in "".join(memo) and "Inhoud" not in "".join(memo)
+    assert "2 april 2027" in pages("progress")[-2]
     plan = pages("plan")
     assert "CONCEPT" in plan[0] and "Concept – ter aanvaarding" in plan[1]
     assert "ter aanvaarding voorgelegd aan de opdrachtgever" in "".join(plan)
@@ -434,6 +458,7 @@ def test_reports_show_the_plan_as_changes_left_it_on_their_date(tmp_path):
             "objectives": ["D2"], "owner": "kjanssens",
             "acceptance": "Herzien beleid goedgekeurd door de CEO"}]}
         data["closing"]["milestones"] = {"M1": "done", "M2": "done", "M4": "done"}
+        del data["execution"]["progress"][1]["milestones"]["M3"]
 
     loaded = load_assignment(variant(EXAMPLE, tmp_path, change))
     a = loaded.assignment

@@ -27,7 +27,8 @@ from generator.source.project import load_assignment
 FRENCH = "tilleul-logistique-2027"
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / FRENCH
 N = "\u202f"  # narrow no-break space
-KINDS = ("proposal", "action-plan", "handbook", "progress-2027-02-19", "handover")
+KINDS = ("proposal", "action-plan", "handbook", "progress-2027-02-19", "progress-2027-04-02",
+         "handover")
 
 
 def project(base: Path) -> Path:
@@ -96,6 +97,7 @@ def test_every_french_document_is_built(french: dict[str, Path]) -> None:
                       "action-plan": "Analyse et plan d’action",
                       "handbook": "Manuel de mission",
                       "progress-2027-02-19": "Rapport d’avancement 19 février 2027",
+                      "progress-2027-04-02": "Rapport d’avancement 2 avril 2027",
                       "handover": "Rapport d’évaluation et de passation"}
 
 
@@ -162,11 +164,21 @@ def test_labels_dates_and_status_lines(french: dict[str, Path]) -> None:
     assert (f"Statut{N}: approuvé par Geneviève Dewit (Administratrice déléguée) le 1er février "
             "2027, version 1.1.") in plan
     progress = [plain(t) for t in lines(french["progress-2027-02-19"])]
-    assert any(t.startswith("Point d’avancement du 19 février 2027.") for t in progress)
+    assert "Point d’avancement, 19 février 2027" in progress
+    assert f"À surveiller – Scanners livrés une semaine trop tard{N}; M2 glisse" in " ".join(
+        progress)
     assert "Menacé" in progress and "Réalisé" in progress
+    assert any(t.startswith("23 jours prestés sur 93,5 jours estimés (25 %). "
+                            f"12{N}600,00 € facturés sur 98{N}175,00 €, hors TVA (13 %).")
+               for t in progress)
+    gate = [plain(t) for t in lines(french["progress-2027-04-02"])]
+    assert any(t.startswith(f"Décision de passage de phase{N}: Feu vert sous conditions. "
+                            f"Conditions{N}: Tous les responsables formés") for t in gate)
     handover = [plain(t) for t in lines(french["handover"])]
     assert "Prêt, avec accompagnement" in handover
-    assert "Non, au plus tard le 9 juil. 2027" in handover
+    assert "Non, au plus tard le 25 juin 2027" in handover
+    assert f"Critère de sortie non rempli{N}: Erreurs de livraison ≤ 1,5 % trois mois d’affilée." \
+        in handover
 
 
 def test_user_text_gets_french_typography(french: dict[str, Path]) -> None:

@@ -12,7 +12,8 @@ from example_project import ExampleProject, assert_located, only
 from generator.errors import SourceError
 from generator.source.commerce import count_weekdays, public_holidays, workload
 from generator.source.fee import compute_fee, fee_of, standing_terms
-from generator.source.model import Firm, Period, Terms
+from generator.source.firm import Firm
+from generator.source.model import Period, Terms
 from generator.source.project import load_firm
 
 D = datetime.date

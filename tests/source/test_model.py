@@ -145,3 +145,19 @@ def test_schema_has_the_phases() -> None:
     schema = json_schema(Assignment)
     for key in ("id", "language", "intake", "analysis", "execution", "closing"):
         assert key in schema["properties"]
+
+
+def test_figures_read_in_the_documents_language() -> None:
+    """What rule 21 compares: a number with an optional comparison and a unit."""
+    from decimal import Decimal
+
+    from generator.source.status import figure, meets
+
+    assert figure("≤ 1,5 %", "nl") == ("≤", Decimal("1.5"), "%")
+    assert figure("1.234,5 EUR", "nl") == ("", Decimal("1234.5"), "EUR")
+    assert figure("1,234.5 moves/h", "en") == ("", Decimal("1234.5"), "moves/h")
+    assert figure("Opvolger neemt over", "nl") is None
+    assert meets("1,3 %", "≤ 1,5 %", "nl") and not meets("6,1 %", "≤ 5 %", "nl")
+    assert meets("24 moves/h", "≥ 22 moves/h", "en")
+    assert not meets("24 days", "≥ 22 moves/h", "en")  # another unit: not comparable
+    assert not meets("4 %", "5 %", "nl")  # no comparison: no direction to judge

@@ -12,7 +12,8 @@ import pytest
 from example_project import ExampleProject
 
 from generator.errors import Report
-from generator.source.model import Assignment, Firm
+from generator.source.firm import Firm
+from generator.source.model import Assignment
 from generator.source.reading import ProseMapping, load_yaml
 from generator.source.records import (
     Check,

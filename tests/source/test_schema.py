@@ -99,3 +99,24 @@ def test_the_schema_describes_the_handover_period_free_actions_and_amendable_pat
     assert validator.is_valid(instance)
     instance["intake"]["exit_plan"]["handover"] = {"end": "2027-06-25"}  # no start
     assert not validator.is_valid(instance)
+
+
+def test_a_measurement_and_a_criterion_are_text_or_their_record() -> None:
+    """`D1: "3,1 %"` or `D1: {value, measured, note}`; a criterion a text or `{id, text}`."""
+    data = _instance(ROOT / "assignments" / "dl-logistiek-2027" / "assignment.yaml")
+    validator = _validator()
+    entry = data["execution"]["progress"][0]
+
+    def with_d1(value: Any) -> dict[str, Any]:
+        progress = [{**entry, "measurements": {"D1": value}}]
+        return {**data, "execution": {**data["execution"], "progress": progress}}
+
+    assert validator.is_valid(with_d1("3,1 %"))
+    assert validator.is_valid(with_d1({"value": "3,1 %", "measured": "2027-01-31"}))
+    assert not validator.is_valid(with_d1({"value": "3,1 %", "measured": "31-01-2027"}))
+    assert not validator.is_valid(with_d1({"measured": "2027-01-31", "note": "n"}))  # no value
+    exit_plan = data["intake"]["exit_plan"]
+    for criteria, valid in ((["Plain text"], True), ([{"id": "X1", "text": "T"}], True),
+                            ([{"id": "X1", "txt": "T"}], False)):
+        intake = {**data["intake"], "exit_plan": {**exit_plan, "criteria": criteria}}
+        assert validator.is_valid({**data, "intake": intake}) is valid, criteria

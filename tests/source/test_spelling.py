@@ -13,8 +13,8 @@ from example_project import EXAMPLE, REPO, ExampleProject, line_of
 
 from generator.errors import Diagnostic
 from generator.source import hunspell
+from generator.source.firm import Firm
 from generator.source.hunspell import Dictionary, SpellingUnavailable
-from generator.source.model import Firm
 from generator.source.project import load_assignment, load_firm
 from generator.source.prose import Lines, Prose, mask_markdown
 from generator.source.spelling import Accepted, SpellCheck, occurrences

@@ -32,7 +32,7 @@ from generator.errors import (
 )
 from generator.source import git, history
 from generator.source.dialect import MAX_PICTURE_BYTES
-from generator.source.model import Firm
+from generator.source.firm import Firm
 from generator.source.project import Project, load_assignment
 
 HISTORY_VERSION = re.compile(r"\d+\.\d+")

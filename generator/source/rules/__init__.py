@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import Report
-from generator.source.model import NEUTRAL_FIRM, Assignment, Firm
+from generator.source.firm import NEUTRAL_FIRM, Firm
+from generator.source.model import Assignment
 from generator.source.reading import Source
 from generator.source.rules.commercial import rule_standing_terms, rule_vat
 from generator.source.rules.context import Context, Rule
@@ -41,6 +42,14 @@ from generator.source.rules.plan import (
     rule_objectives_and_milestones,
     rule_terms,
 )
+from generator.source.rules.reports import (
+    rule_effort,
+    rule_exit_criteria,
+    rule_gates_and_reports,
+    rule_handover_consistency,
+    rule_measured_by_the_report,
+    rule_no_silent_gaps,
+)
 
 __all__ = ["PERSON_KEYS", "PLAN_RULES", "RULES", "Context", "Rule", "check_rules"]
 
@@ -63,6 +72,12 @@ RULES: tuple[Rule, ...] = (
     rule_markdown_as_written,
     rule_final_milestone_status,
     rule_transfer_due,
+    rule_effort,
+    rule_measured_by_the_report,
+    rule_gates_and_reports,
+    rule_exit_criteria,
+    rule_no_silent_gaps,
+    rule_handover_consistency,
 )
 
 

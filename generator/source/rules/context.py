@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import Report
-from generator.source.model import NEUTRAL_FIRM, Assignment, Firm, Person
+from generator.source.firm import NEUTRAL_FIRM, Firm
+from generator.source.model import Assignment, Person
 from generator.source.reading import Path_, Source
 from generator.source.records import Record
 from generator.source.references import Reference, references

@@ -9,12 +9,12 @@ from collections.abc import Iterable, Mapping
 
 from generator.errors import Report
 from generator.source import history
-from generator.source.history import final_status, last_status
 from generator.source.model import Assignment, Change
 from generator.source.reading import Path_
 from generator.source.rules.context import Context, suggest, unique, unknown_references
 from generator.source.rules.people import rule_roles
 from generator.source.rules.plan import PLAN_RULES
+from generator.source.status import final_status, last_status
 
 
 def rule_execution_and_closing(ctx: Context) -> None:

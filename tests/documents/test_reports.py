@@ -1,0 +1,191 @@
+"""What a client checks in a progress report and the handover (issue 19), read with
+python-docx as the client's Word shows it: status at a glance, decisions with the change
+approved that day and the phase gate's decision first, the effort used against the
+estimate, results over time, and the exit criteria tested."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx_reading import ENGLISH, EPOCH, EXAMPLE, build_loaded, built, source_date_epoch, variant
+from example_project import ExampleProject
+
+from generator.delivery.build import build_all
+from generator.source.project import Project, load_assignment
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+    base = tmp_path_factory.mktemp("reports")
+    return {a: built(a, base / a) for a in (EXAMPLE, ENGLISH)}
+
+
+def body(path: Path) -> list[tuple[str, str]]:
+    """(style, text) of every paragraph with text, no-break spaces read as spaces."""
+    return [(p.style.name, p.text.replace(NBSP, " ")) for p in Document(str(path)).paragraphs
+            if p.text.strip()]
+
+
+def section(path: Path, heading: str) -> list[str]:
+    """The paragraphs under a level-1 heading, up to the next one."""
+    found: list[str] = []
+    inside = False
+    for style, text in body(path):
+        if style == "Heading 1":
+            if inside:
+                break
+            inside = text == heading
+        elif inside:
+            found.append(text)
+    return found
+
+
+def table(path: Path, first_header: str, second_header: str) -> list[list[str]]:
+    for t in Document(str(path)).tables:
+        rows = [[c.text.replace(NBSP, " ") for c in r.cells] for r in t.rows]
+        if rows and rows[0][:2] == [first_header, second_header]:
+            return rows
+    raise AssertionError(f"no table headed {first_header} | {second_header} in {path.name}")
+
+
+def headings(path: Path) -> list[str]:
+    return [text for style, text in body(path) if style == "Heading 1"]
+
+
+# ------------------------------------------------------------------ progress reports
+
+def test_the_phase_gate_decision_comes_first(docs):
+    report = docs[EXAMPLE]["progress-2027-04-02.docx"]
+    decisions = section(report, "Beslissingen")
+    assert decisions[0] == ("Beslissing van de fasepoort: Go onder voorwaarden. Voorwaarden: "
+                            "Alle leidinggevenden opgeleid in terugkeergesprekken tegen "
+                            "16 april.")
+    assert "Jan Peeters neemt vanaf mei de weekplanning over, als voorbereiding op M4" \
+        in decisions[1:]
+    assert headings(report)[:2] == ["Status", "Beslissingen"]  # right under the opening
+
+
+def test_decisions_include_the_change_approved_that_day(docs):
+    decisions = section(docs[EXAMPLE]["progress-2027-02-19.docx"], "Beslissingen")
+    assert decisions == ["Extra testweek voor de WMS-koppeling",
+                         "Wijziging W1 goedgekeurd: Deadline M2 van 2027-03-12 naar 2027-03-26"]
+
+
+def test_no_decision_taken_is_never_said_on_the_day_a_change_was_approved(tmp_path):
+    def quiet(data):
+        data["execution"]["progress"][0]["decisions"] = []
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, quiet)), tmp_path / "b",
+                           only=("progress",))
+    decisions = section(out["progress-2027-02-19.docx"], "Beslissingen")
+    assert decisions == ["Wijziging W1 goedgekeurd: Deadline M2 van 2027-03-12 naar 2027-03-26"]
+    assert not any("geen beslissingen" in t for t in decisions)
+
+
+def test_the_effort_line_gives_days_fees_elapsed_and_projection(docs):
+    (line,) = section(docs[EXAMPLE]["progress-2027-04-02.docx"], "Inzet en honorarium")
+    assert line == ("47 van 95 geraamde dagen gewerkt (49 %). € 39.900,00 van € 99.750,00 "
+                    "gefactureerd, excl. btw (40 %). 49 % van de looptijd is verstreken. "
+                    "Verwacht bij afronding: 95 dagen (€ 99.750,00).")
+    (english,) = section(docs[ENGLISH]["progress-2027-06-11.docx"], "Effort and fees")
+    assert english == ("44 of 77 estimated days worked (57%). €50,000.00 of €96,250.00 "
+                       "invoiced, excl. VAT (52%). 57% of the period has elapsed. Projected "
+                       "at completion: 77 days (€96,250.00).")
+
+
+def test_the_status_at_a_glance_given_or_derived(docs, tmp_path):
+    moment = section(docs[EXAMPLE]["progress-2027-02-19.docx"], "Status")
+    assert moment[0] == "Risico – Scanners een week te laat; M2 schuift twee weken op (W1)"
+
+    def derived(data):
+        del data["execution"]["progress"][0]["status"]
+        del data["execution"]["progress"][0]["status_note"]
+
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, derived)), tmp_path / "b",
+                           only=("progress",))
+    moment = section(out["progress-2027-02-19.docx"], "Status")
+    assert moment[0] == "Risico (afgeleid uit de mijlpalen)"  # M2 at risk
+
+
+def test_results_over_time_show_each_evaluation_up_to_the_report(docs):
+    head = ("Evaluatiemoment", "D1 – Leveringsfouten verlagen")
+    rows = table(docs[EXAMPLE]["progress-2027-04-02.docx"], *head)
+    assert [r[:2] for r in rows[1:]] == [
+        ["Vertrekpunt", "4,2 %"], ["19 feb 2027", "3,1 % (t/m 31 jan 2027)"],
+        ["2 apr 2027", "2,4 % (t/m 28 feb 2027)"], ["Streefwaarde nu", "≤ 1,5 %"]]
+    first = table(docs[EXAMPLE]["progress-2027-02-19.docx"], *head)
+    assert "2 apr 2027" not in [r[0] for r in first]  # nothing later than its date
+
+
+def test_a_phase_gate_report_without_decision_is_refused_alone(example: ExampleProject):
+    example.cut("      gate: go_with_conditions\n", "      milestones:\n        M2: done")
+    errors: list[str] = []
+    report = build_all(Project(example.root), [example.folder.name], ["progress"],
+                       out_dir=example.root / "build", error=errors.append)
+    (message,) = errors
+    line = example.line_of("- evaluation: 2027-04-02")
+    assert message.startswith(f"{example.yaml.relative_to(example.root)}:{line}:"), message
+    assert "cannot build progress-2027-04-02" in message and "`gate: go`" in message
+    assert [p.name for p in report.written] == ["progress-2027-02-19.docx"]
+
+
+# ------------------------------------------------------------------ the handover
+
+def test_the_handover_tests_the_exit_criteria_near_the_top(docs):
+    handover = docs[EXAMPLE]["handover.docx"]
+    assert headings(handover)[:2] == ["Samenvatting", "Exitcriteria"]
+    rows = table(handover, "Criterium", "Oordeel")
+    assert rows[1:] == [
+        ["Leveringsfouten drie maanden op rij ≤ 1,5 %", "Niet gehaald",
+         "Maart 1,6 %, april 1,4 %, mei 1,2 %: twee maanden op rij, niet drie"],
+        ["Opvolger aangesteld en ingewerkt", "Gehaald",
+         "Jan Peeters leidt de afdeling sinds 14 juni 2027"]]
+    summary = section(handover, "Samenvatting")
+    assert summary[-1] == ("Niet gehaald exitcriterium: Leveringsfouten drie maanden op rij "
+                           "≤ 1,5 %.")
+    assert not any("X1" in text for _, text in body(handover))  # ids never print
+
+
+def test_the_handover_gives_effort_totals_variance_and_reason(docs):
+    effort = section(docs[EXAMPLE]["handover.docx"], "Inzet en honorarium")
+    assert effort == [
+        "96 dagen gewerkt tegenover 95 geraamd (101 %), een verschil van +1. € 100.800,00 "
+        "gefactureerd tegenover € 99.750,00 geraamd, excl. btw: +€ 1.050,00.",
+        "Reden van het verschil: Eén dag extra voor de overdracht van het verzuimbeleid aan HR"]
+
+
+def test_the_handover_reports_figures_up_to_their_last_day(docs):
+    rows = table(docs[EXAMPLE]["handover.docx"], "Nr.", "Doelstelling")
+    d1 = next(r for r in rows if r[0] == "D1")
+    assert d1[4] == "1,3 % (t/m 31 mei 2027) – april en mei 2027"
+    trend = table(docs[EXAMPLE]["handover.docx"], "Evaluatiemoment",
+                  "D1 – Leveringsfouten verlagen")
+    assert [r[:2] for r in trend[1:]] == [
+        ["Vertrekpunt", "4,2 %"], ["19 feb 2027", "3,1 % (t/m 31 jan 2027)"],
+        ["2 apr 2027", "2,4 % (t/m 28 feb 2027)"], ["25 jun 2027", "1,3 % (t/m 31 mei 2027)"],
+        ["Streefwaarde nu", "≤ 1,5 %"]]
+
+
+def test_the_handover_is_refused_for_a_criterion_without_verdict(example: ExampleProject):
+    example.cut("    X2:\n", "  effort:  ")
+    errors: list[str] = []
+    report = build_all(Project(example.root), [example.folder.name], ["handover"],
+                       out_dir=example.root / "build", error=errors.append)
+    assert not report.written
+    (message,) = errors
+    assert "closing.exit_criteria.X2" in message and "not_met" in message
+
+
+def test_exit_criteria_print_their_text_never_their_id(docs):
+    """The proposal and handbook list the criteria as written; `{id, text}` prints the text."""
+    for name in ("proposal.docx", "handbook.docx"):
+        texts = [text for _, text in body(docs[EXAMPLE][name])]
+        assert "Leveringsfouten drie maanden op rij ≤ 1,5 %" in texts, name
+        assert "Opvolger aangesteld en ingewerkt" in texts, name
+        assert not any("X1" in t or "ExitCriterion" in t for t in texts), name

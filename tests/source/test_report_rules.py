@@ -1,0 +1,238 @@
+"""Rules 16-21 (source/rules/reports.py): what the reports of execution and closing may
+say, each broken rule located at its line with the fix."""
+
+from __future__ import annotations
+
+from example_project import ExampleProject, assert_located, only
+
+from generator.errors import Level
+from generator.source.model import Measurement
+
+GATE_EFFORT = "      effort: {days: 47, invoiced: 39900}"
+FIRST_EFFORT = "      effort: {days: 23, invoiced: 12600}"
+CLOSING_DAYS = "    days: 96\n"
+
+
+# --------------------------------------------------------------------------- rule 16: effort
+
+def test_rule14_effort_never_decreases_between_reports(example: ExampleProject) -> None:
+    example.edit(GATE_EFFORT, "      effort: {days: 20, invoiced: 39900}")
+    error = only(example.errors(), "days 20 is less than 23")
+    assert_located(error, example.yaml, example.line_of("effort: {days: 20"),
+                   "at the evaluation of 2027-02-19", "cumulative since the start")
+
+
+def test_rule14_closing_effort_never_below_the_last_report(example: ExampleProject) -> None:
+    example.edit("    invoiced: 100800\n", "    invoiced: 30000\n")
+    error = only(example.errors(), "invoiced 30000 is less than 39900")
+    assert_located(error, example.yaml, example.line_of("    invoiced: 30000"),
+                   "the evaluation of 2027-04-02", "give the total to date")
+
+
+def test_rule14_a_projection_over_the_estimate_warns_naming_the_evaluation(
+        example: ExampleProject) -> None:
+    # 40 days when 24 % of the period has passed: 166 days projected against 95 estimated
+    example.edit(FIRST_EFFORT, "      effort: {days: 40, invoiced: 12600}")
+    example.edit(GATE_EFFORT, "      effort: {days: 50, invoiced: 39900}")  # back on course
+    warning = only(example.warnings(), "projection at completion")
+    assert warning.level is Level.WARNING
+    assert_located(warning, example.yaml, example.line_of("effort: {days: 40"),
+                   "evaluation of 2027-02-19", "166 days", "estimate of 95 days",
+                   "terms.estimated_days")
+
+
+def test_rule14_a_change_amending_the_estimate_answers_the_projection(
+        example: ExampleProject) -> None:
+    example.edit(FIRST_EFFORT, "      effort: {days: 40, invoiced: 12600}")
+    example.edit(GATE_EFFORT, "      effort: {days: 60, invoiced: 39900}")
+    example.edit("        milestones.M2.due: 2027-03-26\n",
+                 "        milestones.M2.due: 2027-03-26\n        terms.estimated_days: 160\n")
+    assert not [w for w in example.warnings() if "projection" in w.message]
+
+
+def test_rule14_within_ten_percent_is_no_warning(example: ExampleProject) -> None:
+    # 25 days at 24 %: 103,5 projected, under 95 x 1.1
+    example.edit(FIRST_EFFORT, "      effort: {days: 25, invoiced: 12600}")
+    assert not [w for w in example.warnings() if "projection" in w.message]
+
+
+# --------------------------------------------------------------------------- rule 17: dates
+
+def test_rule15_a_progress_measurement_covering_days_after_the_report(
+        example: ExampleProject) -> None:
+    example.edit('D1: {value: "3,1 %", measured: 2027-01-31',
+                 'D1: {value: "3,1 %", measured: 2027-02-28')
+    error = only(example.errors(), "cannot be known")
+    assert_located(error, example.yaml, example.line_of("measured: 2027-02-28"),
+                   "D1 covers up to 2027-02-28", "a figure up to 28 February 2027 cannot be "
+                   "known on 19 February 2027", "on or before 2027-02-19")
+
+
+def test_rule15_a_handover_result_covering_days_after_its_date(example: ExampleProject) -> None:
+    example.edit("      measured: 2027-05-31       # the last day",
+                 "      measured: 2027-06-30       # the last day")
+    error = only(example.errors(), "cannot be known")
+    assert_located(error, example.yaml, example.line_of("measured: 2027-06-30"),
+                   "a figure up to 30 June 2027 cannot be known on 25 June 2027",
+                   "handover report's date 2027-06-25")
+
+
+def test_rule15_a_measurement_may_be_the_value_alone(example: ExampleProject) -> None:
+    example.edit('D1: {value: "3,1 %", measured: 2027-01-31, note: januari}', 'D1: "3,1 %"')
+    entry = example.load().assignment.execution.progress[0]
+    assert entry.measurements["D1"] == Measurement(value="3,1 %")
+
+
+def test_rule17_a_criterion_may_be_a_sentence_yaml_reads_as_a_pair(
+        example: ExampleProject) -> None:
+    example.edit("      - {id: X2, text: Opvolger aangesteld en ingewerkt}",
+                 "      - Opvolger aangesteld (let op: ingewerkt)")
+    example.cut("    X2:\n", "  effort:  ")
+    criteria = example.load().assignment.intake.exit_plan.criteria
+    assert criteria[1].text == "Opvolger aangesteld (let op: ingewerkt)"
+
+
+def test_rule15_a_bad_measured_date_is_located(example: ExampleProject) -> None:
+    example.edit("measured: 2027-01-31, note: januari}   #", "measured: 31-01-2027}   #")
+    error = only(example.errors(), "measured")
+    assert error.location.line == example.line_of("measured: 31-01-2027")
+
+
+# --------------------------------------------------------------------------- rule 18: gates
+
+def test_rule16_a_phase_gate_without_decision_warns_at_its_entry(
+        example: ExampleProject) -> None:
+    example.cut("      gate: go_with_conditions\n", "      milestones:\n        M2: done")
+    warning = only(example.warnings(), "phase gate")
+    assert warning.level is Level.WARNING
+    assert_located(warning, example.yaml, example.line_of("- evaluation: 2027-04-02"),
+                   "takes no decision", "will not build", "`gate: go`")
+
+
+def test_rule16_a_gate_on_an_evaluation_that_is_no_phase_gate(example: ExampleProject) -> None:
+    example.edit("      status: at_risk ", "      gate: go\n      status: at_risk ")
+    error = only(example.errors(), "is no phase gate")
+    assert_located(error, example.yaml, example.line_of("      gate: go\n"),
+                   "kind: phase_gate")
+
+
+def test_rule16_go_with_conditions_names_them(example: ExampleProject) -> None:
+    example.cut("      conditions:\n", "      milestones:\n        M2: done")
+    error = only(example.errors(), "names no conditions")
+    assert_located(error, example.yaml, example.line_of("gate: go_with_conditions"),
+                   "`conditions:`")
+
+
+def test_rule16_an_agreed_evaluation_without_report(example: ExampleProject) -> None:
+    example.cut("    - evaluation: 2027-04-02", "  changes:")
+    warning = only(example.warnings(), "has no report")
+    assert warning.level is Level.WARNING
+    assert_located(warning, example.yaml, example.line_of("- date: 2027-04-02"),
+                   "the evaluation of 2 April 2027 (phase gate) has no report",
+                   "`evaluation: 2027-04-02`")
+
+
+def test_rule16_evaluations_after_the_last_report_need_none_before_the_closing(
+        example: ExampleProject) -> None:
+    """Before the closing, an evaluation still to come asks for nothing."""
+    example.cut("    - evaluation: 2027-04-02", "  changes:")
+    example.cut("# ---- Phase 4")
+    assert not [w for w in example.warnings() if "has no report" in w.message]
+
+
+# --------------------------------------------------------------------------- rule 19: exit
+
+def test_rule17_a_criterion_without_verdict_warns(example: ExampleProject) -> None:
+    example.cut("    X2:\n", "  effort:  ")
+    warning = only(example.warnings(), "exit criterion X2 has no verdict")
+    assert_located(warning, example.yaml, example.line_of("  exit_criteria:"),
+                   "will not build", "`closing.exit_criteria.X2: {status: met}`")
+
+
+def test_rule17_a_verdict_for_an_unknown_criterion(example: ExampleProject) -> None:
+    example.edit("    X2:\n      status: met", "    X3:\n      status: met")
+    errors = example.errors()
+    error = only(errors, "unknown exit criterion 'X3'")
+    assert_located(error, example.yaml, example.line_of("    X3:"), "did you mean 'X2'?")
+
+
+def test_rule17_a_criterion_without_id_cannot_be_tested(example: ExampleProject) -> None:
+    example.edit("      - {id: X2, text: Opvolger aangesteld en ingewerkt}",
+                 "      - Opvolger aangesteld en ingewerkt")
+    example.cut("    X2:\n", "  effort:  ")
+    warning = only(example.warnings(), "has no id")
+    assert_located(warning, example.yaml, example.line_of("- Opvolger aangesteld"),
+                   "the handover cannot test it", "{id: X1, text: ...}")
+    criteria = example.load().assignment.intake.exit_plan.criteria
+    assert [(c.id, c.text) for c in criteria][1] == (None, "Opvolger aangesteld en ingewerkt")
+
+
+def test_rule17_duplicate_criterion_ids(example: ExampleProject) -> None:
+    example.edit("{id: X2, text: Opvolger", "{id: X1, text: Opvolger")
+    errors = example.errors()
+    error = only(errors, "duplicate id 'X1'")
+    assert error.location.line == example.line_of("{id: X1, text: Opvolger")
+
+
+def test_rule17_a_successor_starting_after_the_end(example: ExampleProject) -> None:
+    example.edit("      start: 2027-06-14 ", "      start: 2027-07-01 ")
+    warning = only(example.warnings(), "no overlap for the handover")
+    assert_located(warning, example.yaml, example.line_of("start: 2027-07-01"),
+                   "after the assignment ends on 2027-06-25")
+
+
+# --------------------------------------------------------------------------- rule 20: gaps
+
+def test_rule18_a_proposal_without_profile_or_approach_warns(example: ExampleProject) -> None:
+    example.cut("    profile: |", "  - id: jpeeters")
+    example.cut("  approach: |", "  success_factors:")
+    warnings = example.warnings()
+    profile = only(warnings, "no interim manager profile")
+    assert_located(profile, example.yaml, example.line_of("- id: lvermeulen"),
+                   "add `profile:` to lvermeulen")
+    approach = only(warnings, "the proposal has no approach")
+    assert_located(approach, example.yaml, example.line_of("intake:"), "`intake.approach`")
+
+
+def test_rule18_a_handover_without_summary_or_effort_warns(example: ExampleProject) -> None:
+    example.cut("  summary: |                     # optional Markdown: the report's",
+                "  milestones:                    #")
+    example.cut("  effort:  ", "  open_items:")
+    warnings = example.warnings()
+    for key in ("summary", "effort"):
+        warning = only(warnings, f"the handover report has no {key}")
+        assert_located(warning, example.yaml, example.line_of("closing:"),
+                       f"add `closing.{key}`")
+
+
+def test_rule18_a_progress_report_without_next_steps_warns(example: ExampleProject) -> None:
+    example.cut("      next_steps:\n        - Opleiding terugkeergesprekken", "  changes:")
+    warning = only(example.warnings(), "has no next steps")
+    assert_located(warning, example.yaml, example.line_of("- evaluation: 2027-04-02"),
+                   "the progress report of 2027-04-02", "`next_steps:`")
+
+
+# --------------------------------------------------------------------------- rule 21
+
+def test_rule19_a_result_judged_partial_that_meets_its_target(example: ExampleProject) -> None:
+    example.edit('      value: "6,1 %"', '      value: "4,8 %"')
+    warning = only(example.warnings(), "meets the target")
+    assert_located(warning, example.yaml, example.line_of("status: partial"),
+                   "D2 is judged partial, but its value 4,8 % meets the target ≤ 5 %",
+                   "`status: met`")
+
+
+def test_rule19_the_amended_target_is_the_one_met(example: ExampleProject) -> None:
+    # D2 at 6,1 %: not the target as proposed (≤ 5 %), but the target W1 amends it to
+    example.edit("        milestones.M2.due: 2027-03-26\n",
+                 '        milestones.M2.due: 2027-03-26\n        objectives.D2.target: "≤ 6,5 %"\n')
+    warning = only(example.warnings(), "meets the target")
+    assert "target ≤ 6,5 %" in warning.message
+
+
+def test_rule19_a_transfer_due_after_the_end(example: ExampleProject) -> None:
+    example.edit("      due: 2027-06-25            # a transfer",
+                 "      due: 2027-07-09            # a transfer")
+    warning = only(example.warnings(), "knowledge transfer is due 2027-07-09")
+    assert_located(warning, example.yaml, example.line_of("due: 2027-07-09"),
+                   "after the assignment ends on 2027-06-25", "open item")
