@@ -1,58 +1,87 @@
 """Benchmark: what the layout pass (page numbers on the contents pages) adds to a build.
 
-Run from the repository root: ``python bench/bench_layout.py``. Builds every document of
-the reference assignments into a temporary folder, REPEATS times each way, and prints the
-median wall time of: a build without the layout pass, a build with it, a build with
-PDFs before this change (documents, then one LibreOffice run exporting PDFs) and with
-the layout pass (one LibreOffice run giving the pages and the PDFs).
+Prints, in one run, side by side (runs interleaved, medians): `interim build` of the
+reference example's documents with and without the layout pass, and the same over 50
+generated assignments, with their ratios (issue 23's goals: at most 1.5x for the example,
+1.2x for 50 assignments). The layout pass runs in one warm LibreOffice per build
+(generator/delivery/office.py), started while the documents are written; `--cold` adds
+the cold batch (one LibreOffice run with a Basic macro, what is used without python3-uno)
+for comparison.
+
+Usage: python bench/bench_layout.py [--runs 5] [--runs-many 1] [--assignments 50] [--cold]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_build import INTERIM, ROOT, make_project
+
 sys.path.insert(0, str(ROOT))
+from generator.delivery.office import available
+from generator.delivery.pdf import find_soffice
 
-from generator.delivery.build import build_all  # noqa: E402
-from generator.delivery.pdf import find_soffice  # noqa: E402
-from generator.source.project import Project  # noqa: E402
+WAYS = {
+    "without the layout pass": (["--no-layout"], {}),
+    "with the layout pass (warm LibreOffice)": (["--layout"], {}),
+    "with the layout pass (cold batch)": (["--layout"], {"INTERIM_UNO_PYTHON": ""}),
+}
 
-REPEATS = 3
+
+def measure(project: Path, ids: list[str], runs: int, ways: list[str]) -> dict[str, float]:
+    """Median seconds of `interim build` each way, the ways interleaved run by run."""
+    times: dict[str, list[float]] = {way: [] for way in ways}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000"}
+    for _ in range(runs):
+        for way in ways:
+            flags, extra = WAYS[way]
+            with tempfile.TemporaryDirectory(prefix="bench-layout-") as out:
+                start = time.perf_counter()
+                subprocess.run([str(INTERIM), "build", *ids, "--out", out, "-q", *flags],
+                               cwd=project, check=True, env={**env, **extra},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                times[way].append(time.perf_counter() - start)
+    return {way: statistics.median(found) for way, found in times.items()}
 
 
-def timed(*, layout: bool, pdf: bool) -> float:
-    times = []
-    for _ in range(REPEATS):
-        with tempfile.TemporaryDirectory(prefix="bench-layout-") as out:
-            start = time.perf_counter()
-            report = build_all(Project(ROOT), [], out_dir=Path(out), pdf=pdf, layout=layout)
-            times.append(time.perf_counter() - start)
-            assert not report.failed, report.failed
-    return statistics.median(times)
+def report(title: str, medians: dict[str, float], goal: float, runs: int) -> None:
+    base = medians["without the layout pass"]
+    print(f"{title} (median of {runs} run{'s' if runs != 1 else ''}):")
+    for way, seconds in medians.items():
+        ratio = seconds / base
+        mark = "" if way == "without the layout pass" else (
+            f"  {ratio:4.2f}x  (goal <= {goal}x: {'met' if ratio <= goal else 'NOT met'})")
+        print(f"  {way:<42} {seconds:7.2f} s{mark}")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs-many", type=int, default=1)
+    parser.add_argument("--assignments", type=int, default=50)
+    parser.add_argument("--cold", action="store_true", help="also measure the cold batch")
+    args = parser.parse_args()
     if find_soffice() is None:
         print("LibreOffice (soffice) not found: nothing to measure")
         return
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1800000000")
-    rows = [
-        ("documents, no layout pass", timed(layout=False, pdf=False)),
-        ("documents + layout pass", timed(layout=True, pdf=False)),
-        ("documents + PDFs, no layout pass", timed(layout=False, pdf=True)),
-        ("documents + PDFs + layout pass (one run)", timed(layout=True, pdf=True)),
-    ]
-    print(f"median of {REPEATS} builds of every reference document")
-    for label, seconds in rows:
-        print(f"  {label:<42} {seconds:6.2f} s")
-    print(f"  added by the layout pass: {rows[1][1] - rows[0][1]:+.2f} s without PDFs, "
-          f"{rows[3][1] - rows[2][1]:+.2f} s with PDFs")
+    if not available():
+        print("note: no Python with LibreOffice's uno module (python3-uno): the 'warm' rows "
+              "fall back to the cold batch")
+    ways = list(WAYS)[:2] + (list(WAYS)[2:] if args.cold else [])
+    report("the example's documents", measure(ROOT, ["dl-logistiek-2027"], args.runs, ways),
+           1.5, args.runs)
+    with tempfile.TemporaryDirectory(prefix="bench-layout-many-") as folder:
+        project = Path(folder)
+        make_project(project, args.assignments)
+        report(f"{args.assignments} assignments", measure(project, [], args.runs_many, ways),
+               1.2, args.runs_many)
 
 
 if __name__ == "__main__":

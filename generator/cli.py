@@ -304,6 +304,31 @@ def build(assignments: tuple[str, ...], kinds_: tuple[str, ...], out_dir: Path, 
         sys.exit(1)
 
 
+@main.command()
+@click.argument("assignment")
+@click.option("--doc", "kinds_", multiple=True, metavar="KIND",
+              help=f"Only this document kind (repeatable): {', '.join(KIND_IDS)}.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Output folder.")
+@click.option("--draft", is_flag=True, help="Build documents whose gate is not yet passed.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port of the preview on 127.0.0.1 (default: a free one).")
+@_handle_errors
+def watch(assignment: str, kinds_: tuple[str, ...], out_dir: Path, draft: bool,
+          port: int) -> None:
+    """Rebuild ASSIGNMENT on every save and show its pages in a live preview (Ctrl-C ends)."""
+    from generator.delivery.watch import Watcher
+    from generator.delivery.watch import watch as watch_
+    from generator.source.project import Project
+
+    watcher = Watcher(Project.find(), assignment, kinds_, out_dir=out_dir, draft=draft,
+                      echo=click.echo, error=lambda message: click.echo(message, err=True),
+                      warn=_warn)
+    watch_(watcher, port=port,
+           on_ready=lambda url: click.echo(f"preview on {url} (Ctrl-C ends)"))
+
+
+
 @main.command(name="pdf")
 @click.argument("assignments", nargs=-1)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),

@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "dl-logistiek-2027"
 ENGLISH = "northwind-finance-2027"
 ASSIGNMENTS = (EXAMPLE, ENGLISH)
+ANALYSIS = "denderland-hr-2027"
+"""The third assignment: milestones and a draft action plan, no acceptance, no execution."""
 
 # Every session build uses this SOURCE_DATE_EPOCH: 1 September 2027, 00:00 UTC.
 EPOCH_DATE = datetime.date(2027, 9, 1)
@@ -100,6 +102,11 @@ def built(assignment_id: str, base: Path) -> dict[str, Path]:
             _BUILT[assignment_id] = build_loaded(load_assignment(ROOT / "assignments" /
                                                                  assignment_id), base)
     return _BUILT[assignment_id]
+
+
+def built_all(base: Path) -> dict[str, dict[str, Path]]:
+    """Every document of the three reference assignments: {assignment: {file name: path}}."""
+    return {a: built(a, base / a) for a in (EXAMPLE, ENGLISH, ANALYSIS)}
 
 
 # ---------------------------------------------------------------------------- variants

@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.delivery.issuing import check_issued
 from generator.delivery.parallel import WorkerDied, available_cores, run
@@ -33,6 +33,7 @@ from generator.documents.templating import (
     render,
 )
 from generator.documents.timeline import Marker, draw_timeline
+from generator.documents.timeline.chart import draw_chart
 from generator.errors import (
     Diagnostic,
     GeneratorError,
@@ -61,6 +62,9 @@ from generator.writer.converter import (
     write_atomic,
 )
 from generator.writer.package import source_date_epoch
+
+if TYPE_CHECKING:
+    from generator.delivery.office import Office
 
 LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB", "fr": "fr-BE"}
 TIMELINE_WIDTH_PX = 1250
@@ -138,6 +142,11 @@ class Builder:
         images = dict(self.logo)
         if job.kind.timeline:
             images["timeline.png"] = self.timeline(a, wording) if pictures else ONE_PIXEL_PNG
+        legend = {k: str(v) for k, v in terms.progress.chart.items()}
+        for chart in context.get("charts", ()):  # results over time, per numeric objective
+            images[chart.name] = draw_chart(chart, number=fmt.number, legend=legend,
+                                            month_names=fmt.month_names()) \
+                if pictures else ONE_PIXEL_PNG
         meta = DocumentMeta(
             title=f"{doc['title']} {occasion}" if occasion else doc["title"],
             subject=a.title,
@@ -226,17 +235,21 @@ class Builder:
 
     def write(self, job: Job, out_dir: Path) -> Path:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
-        data = self.docx(job)
-        folder = job.folder(out_dir)
-        target = folder / job.filename
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            clean_stale_temporaries(folder)
-            write_atomic(target, data)
-        except OSError as exc:
-            raise GeneratorError(f"cannot write {display_path(target)}: "
-                                 f"{exc.strerror or exc}") from exc
-        return target
+        return write_document(job, out_dir, self.docx(job))
+
+
+def write_document(job: Job, out_dir: Path, data: bytes) -> Path:
+    """Write a document's bytes atomically under `out_dir/<id>/`; a failure keeps the old file."""
+    folder = job.folder(out_dir)
+    target = folder / job.filename
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        clean_stale_temporaries(folder)
+        write_atomic(target, data)
+    except OSError as exc:
+        raise GeneratorError(f"cannot write {display_path(target)}: "
+                             f"{exc.strerror or exc}") from exc
+    return target
 
 
 def _submitted(job: Job, known: Assignment) -> bool:
@@ -291,11 +304,19 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     builder = run_.builder()
     for notice in builder.converter.template.notices():  # once per run, not per document
         warn(notice)
-    _write_jobs(builder, jobs, out_dir, workers, run_)
-    if run_.report.written:
-        for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
-                                  brand=builder.converter.reference_doc, warn=warn):
-            echo(f"wrote {display_path(path)} ({_size(path)})")
+    # One warm LibreOffice for the whole run, starting while the documents are written.
+    from generator.delivery.office import start_if_available
+
+    with contextlib.ExitStack() as stack:
+        office = start_if_available(bool(pdf or layout_wanted(layout)))
+        if office is not None:
+            stack.enter_context(office)
+        _write_jobs(builder, jobs, out_dir, workers, run_)
+        if run_.report.written:
+            for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
+                                      brand=builder.converter.reference_doc, warn=warn,
+                                      office=office):
+                echo(f"wrote {display_path(path)} ({_size(path)})")
     return run_.report
 
 
@@ -413,9 +434,10 @@ def layout_wanted(layout: bool | None) -> bool | None:
 
 def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
                   echo: Callable[[str], None], brand: Path,
-                  warn: Callable[[Diagnostic], None]) -> list[Path]:
-    """The layout pass (generator.delivery.pdf.lay_out): page numbers into each contents page, and
-    the PDFs in the same LibreOffice run. Returns the PDFs written."""
+                  warn: Callable[[Diagnostic], None], office: Office | None = None) -> list[Path]:
+    """The layout pass (generator.delivery.office.lay_out): page numbers into each contents
+    page, and the PDFs in the same LibreOffice (`office`, a warm one, else the cold batch).
+    Returns the PDFs written."""
     from generator.delivery.fonts import missing_fonts
     from generator.writer.toc import fill_pages
 
@@ -429,12 +451,13 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
         if not pdf:
             return []
     # Only now: LibreOffice's module costs 25 ms of imports a --no-layout build skips.
-    from generator.delivery.pdf import PdfError, export_pdfs, lay_out
+    from generator.delivery.office import export_pdfs, lay_out
+    from generator.delivery.pdf import PdfError
 
     if not wanted:
-        return export_pdfs(written)
+        return export_pdfs(written, office=office)
     try:
-        pages = lay_out(written, pdf=pdf)
+        pages = lay_out(written, pdf=pdf, office=office)
     except PdfError as exc:
         if pdf:
             raise

@@ -31,6 +31,7 @@ from typing import Any
 
 from lxml import etree
 
+from generator.documents.typography import typographic, typographic_markdown
 from generator.errors import Location
 from generator.source.reading import IncludedText, Path_, Source
 from generator.writer.oxml import w
@@ -223,9 +224,14 @@ def _printed(value: Any, typed: str | None, date_forms: Any) -> Iterator[str]:
         return
     text = normal(str(value))
     yield text
+    typeset = normal(typographic_markdown(text))  # "O'Brien" prints as "O’Brien"
+    if typeset != text:
+        yield typeset
     plain = normal(re.sub(r"[*_`]", "", _LINK.sub(r"\1", text)))  # inline Markdown as it reads
     if plain != text:
         yield plain
+        if typographic(plain) != plain:
+            yield typographic(plain)
 
 
 def _inside(value: Any, changed: str, where: Location) -> Location:

@@ -279,16 +279,17 @@ def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path
 
 
 @contextlib.contextmanager
-def _watchdog(work: Path) -> Iterator[int]:
+def _watchdog(work: Path, *also: Path) -> Iterator[int]:
     """A small process that outlives this one, waiting on a pipe only we (and, until it
     execs, LibreOffice's launcher) write to; yields the pipe's writing end. The launcher
     writes its process group there before it starts; unless we end normally and say
     "done", the watchdog kills that group and removes the work folder with its profile,
-    also when we were killed (even by SIGKILL) or stopped in the middle of starting it."""
+    also when we were killed (even by SIGKILL) or stopped in the middle of starting it.
+    Files in `also` (a warm LibreOffice's pipe socket, generator.delivery.office) go too."""
     read_end, write_end = os.pipe()
     try:
         guard = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(work)],
+            [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(work), *map(str, also)],
             stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,  # not in LibreOffice's group, nor killed with ours
         )
@@ -328,6 +329,11 @@ if b"done" not in said:
             break
         time.sleep(0.05)
     shutil.rmtree(sys.argv[1], ignore_errors=True)
+    for path in sys.argv[2:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 """
 """The watchdog's whole program: standard library only (`-I -S`), so it starts in a few
 milliseconds and cannot be disturbed by the environment. Ctrl-C reaches the build, which

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.documents.kind import Gate, Instance, Kind
-from generator.documents.progress import results_over_time
+from generator.documents.progress import charts, results_over_time
 from generator.documents.templating import Md, inline
 from generator.source import history, status
 from generator.source.model import Assignment
@@ -55,6 +55,8 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
         "verdicts": verdicts,
         "unmet": Md("; ".join(inline(c.text) for c, v in verdicts if v.status == "not_met")),
         "held": held, "over_time": over_time if held else [],
+        "risks": status.risks_on(a, day),
+        "charts": charts(a, held, over_time, results) if held else [],
         "effort": effort and status.effort_figures(a, effort.days, effort.invoiced, day,
                                                    final=True),
     }

@@ -11,8 +11,10 @@ from generator.documents.templating import (
     Md,
     Wording,
     escape,
+    finalize,
     label,
 )
+from generator.documents.typography import after_dash, aside
 from generator.source.model import Assignment, Evaluation
 from generator.source.records import Record, fields
 
@@ -60,8 +62,17 @@ def template_helpers(a: Assignment, wording: Wording) -> dict[str, Callable[...,
             return "; ".join(_called(x) for x in (v if isinstance(v, list) else [v]))
         return ", ".join(map(str, v)) if isinstance(v, list) else v
 
+    proper = {word for text in (*(p.name for p in a.people), a.client.name)
+              for word in re.split(r"[\W\d_]+", text) if word}
+
+    def dashed(text: Any) -> Md:
+        """Text after a joining dash: lower case unless it starts with a name of the
+        assignment ("Jan Peeters leidt ..." stays)."""
+        return Md(finalize(type(text)(after_dash(str(text), proper))))
+
     return {"who": _people_formatter(a, with_role=True), "name": name, "names": names,
-            "value": value, "plan_item": plan_item, "added_item": added_item}
+            "value": value, "plan_item": plan_item, "added_item": added_item,
+            "after_dash": dashed}
 
 
 def _called(record: Record) -> str:
@@ -78,9 +89,7 @@ def _people_formatter(a: Assignment, *, with_role: bool) -> Callable[[str | None
             return Md("–")
         person = a.person(person_id)
         text = escape(person.name)
-        if with_role and person.role:
-            text += " (" + escape(person.role) + ")"
-        return Md(text)
+        return Md(aside(text, escape(person.role)) if with_role and person.role else text)
 
     return show
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from generator.documents.kind import Gate, Instance, Kind
+from generator.documents.timeline.chart import Chart, ChartPoint
 from generator.source import history, status
-from generator.source.model import Assignment, Change, Measurement, Objective, Progress
+from generator.source.model import Assignment, Change, Measurement, Objective, Progress, Result
 from generator.source.status import last_status
 
 
@@ -46,6 +47,31 @@ def results_over_time(a: Assignment, entry: Progress | None, day: Any
     return held, rows
 
 
+def charts(a: Assignment, held: list[Progress],
+           over_time: list[tuple[Objective, list[Measurement | None]]],
+           final: dict[str, Result] | None = None) -> list[Chart]:
+    """A chart for each objective whose target and values read as numbers of one unit in
+    the document's language (`status.figure`); a value that does not read is left out,
+    an objective with no value that reads gets no chart."""
+    found = []
+    for o, values in over_time:
+        target = status.figure(o.target, a.language)
+        if target is None:
+            continue
+        result = (final or {}).get(o.id)
+        texts = [(None, o.baseline, "baseline")]
+        texts += [(p.evaluation, m.value if m else None, "measured") for p, m in zip(
+            held, values, strict=True)]
+        texts += [(status.handover_date(a), result.value, "result")] if result else []
+        points = [ChartPoint(day, read[1], kind) for day, text, kind in texts
+                  if (read := status.figure(text, a.language)) and not read[0]
+                  and read[2] == target[2]]
+        if any(pt.kind != "baseline" for pt in points):
+            found.append(Chart(f"chart-{o.id}.png", o.id, tuple(points), target[0],
+                               target[1], str(o.target)))
+    return found
+
+
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     entry: Progress = instance.subject
     assert a.analysis is not None and a.execution is not None
@@ -57,8 +83,10 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     # each one the previous report did not (also one agreed after the evaluation, before
     # a later report date)
     since = max((history.report_date(p) for p in earlier), default=None)
-    changes = [c for c in a.execution.changes if since is None or c.date > since]
     approved: list[Change] = [c for c in a.execution.changes if c.date == entry.evaluation]
+    # one approved on the evaluation's day is one of its decisions: said there, not twice
+    changes = [c for c in a.execution.changes
+               if (since is None or c.date > since) and c not in approved]
     held, over_time = results_over_time(a, entry, history.report_date(entry))
     statuses = [(m, last_status(a, m.id, entry.evaluation) or "planned")
                 for m in a.analysis.milestones]
@@ -67,7 +95,8 @@ def context(a: Assignment, instance: Instance) -> dict[str, Any]:
     return {"entry": entry, "evaluation": evaluation, "changes": changes,
             "approved": approved, "glance": status.at_a_glance(a, entry),
             "statuses": statuses, "held": held, "over_time": over_time if held else [],
-            "effort": effort,
+            "charts": charts(a, held, over_time) if held else [],
+            "effort": effort, "risks": status.risks_on(a, entry.evaluation),
             "next_evaluation": upcoming[0] if upcoming else None,
             "previous_evaluation": since}
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 from babel import Locale
-from babel.dates import format_date, get_month_names
+from babel.dates import format_date, get_date_format, get_month_names
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import (
     BaseLoader,
@@ -48,6 +48,7 @@ from generator.documents.sandbox import (
     will_make,
 )
 from generator.documents.template_cache import OwnedBytecodeCache
+from generator.documents.typography import aside, typographic, typographic_markdown
 from generator.errors import GeneratorError, display_path
 from generator.source.files import MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.model import BlockMarkdown, InlineMarkdown
@@ -57,9 +58,10 @@ LOCALES = {"nl": "nl_BE", "en": "en_GB", "fr": "fr_BE"}
 PERCENT_PATTERNS = {"nl": "#,##0\u00a0%"}
 """Belgian Dutch writes "21 %" (as the sources and docs/format.md do: "4,2 %"), with a
 no-break space; Babel's nl_BE pattern has none. Other languages keep their locale's."""
-ABBREVIATIONS_KEEP_DOT = {"fr"}
-"""French abbreviates a month with its dot ("janv.", "févr."; "mai" has none); Dutch and
-English month labels go without ("jan", "Jan")."""
+MONTH_ABBREVIATIONS = {"en": {"Sept": "Sep"}}
+"""One abbreviation style per language: CLDR's en_GB writes "Sept" beside "Jun" and "Jul";
+British house style abbreviates every month to three letters. Tables and the timeline
+both print these."""
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
 """A document's Markdown is a few hundred KB; a template writing more is looping away."""
 TEMPLATES_DIR = template_root()
@@ -93,13 +95,14 @@ def one_line(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Plain text as Markdown that reads exactly as typed, on one line."""
-    return Md(_SPECIAL.sub(r"\\\1", one_line(text)))
+    """Plain text as Markdown that reads as typed, on one line, with typographic
+    apostrophes and quotes where they are unambiguous (generator.documents.typography)."""
+    return Md(_SPECIAL.sub(r"\\\1", one_line(typographic(str(text)))))
 
 
 def inline(text: str) -> str:
     """Inline Markdown kept (emphasis, links, code), block syntax and table pipes neutralised."""
-    flat = one_line(text)
+    flat = typographic_markdown(one_line(text))
     flat = _BLOCK_START.sub(_neutralise, flat)
     flat = re.sub(r"(?<!\\)\|", r"\\|", flat)
     return Md(flat.replace("<", "\\<"))
@@ -116,7 +119,7 @@ def _neutralise(match: re.Match[str]) -> str:
 
 def block(text: str) -> str:
     """Block Markdown, separated from what follows; raw HTML is off in the engine anyway."""
-    return Md(str(text).strip("\n") + "\n")
+    return Md(typographic_markdown(str(text).strip("\n")) + "\n")
 
 
 def finalize(value: Any) -> str:
@@ -147,6 +150,11 @@ class Formatter:
         if value is None:
             return ""
         text = format_date(value, form, locale=self.locale)
+        pattern = (get_date_format(form, locale=self.locale).pattern
+                   if form in ("short", "medium", "long", "full") else form)
+        if "MMM" in pattern and "MMMM" not in pattern:  # the month abbreviated: ours
+            babel = str(get_month_names("abbreviated", locale=self.locale)[value.month])
+            text = text.replace(babel, self.month_names()[value.month - 1], 1)
         if self.language == "fr" and value.day == 1:
             text = first_of_month(text)
         return text.replace(" ", "\u00a0")
@@ -167,10 +175,10 @@ class Formatter:
         return str(Locale.parse(self.locale).territories.get(code.upper(), code))
 
     def month_names(self) -> list[str]:
+        """The abbreviated months, as tables ("9 Sep 2027") and the timeline print them."""
         names = get_month_names("abbreviated", locale=self.locale)
-        if self.language in ABBREVIATIONS_KEEP_DOT:
-            return [str(names[i]) for i in range(1, 13)]
-        return [str(names[i]).rstrip(".") for i in range(1, 13)]
+        fixes = MONTH_ABBREVIATIONS.get(self.language, {})
+        return [fixes.get(str(names[i]), str(names[i])) for i in range(1, 13)]
 
 
 def first_of_month(text: str) -> str:
@@ -203,7 +211,14 @@ def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
     if not terms:
         raise TemplatingError(f"no terms.yaml for language {language!r} in "
                               + ", ".join(str(f) for f in search))
-    return terms
+    return _typeset(terms)
+
+
+def _typeset(terms: dict[str, Any]) -> dict[str, Any]:
+    """Terms typed on a keyboard (a firm's own too) read typeset: "client's" -> "client’s"."""
+    return {key: _typeset(value) if isinstance(value, dict)
+            else typographic_markdown(value) if isinstance(value, str) else value
+            for key, value in terms.items()}
 
 
 def _merge(into: dict[str, Any], data: Mapping[str, Any]) -> None:
@@ -330,6 +345,7 @@ def make_environment(language: str, firm_templates: Path | None = None,
     env.filters.update(
         date=fmt.date, money=fmt.money, country=fmt.country, number=fmt.number, percent=fmt.percent,
         escape_md=escape, inline=inline, fill=fill, label=label, span=span, strong=strong,
+        aside=bracketed,
     )
     return env
 
@@ -342,6 +358,12 @@ def fill(term: str, **values: Any) -> Md:
         holes = ", ".join("{" + k + "}" for k in values) or "none"
         raise TemplatingError(f"the term {str(term)[:60]!r} has a hole this place does not "
                               f"fill ({exc}); it may use: {holes}") from exc
+
+
+def bracketed(text: Any, note: Any) -> Md:
+    """`text (note)`, each entering as `finalize` lets it; never two bracket groups in a
+    row (typography.aside)."""
+    return Md(aside(finalize(text), finalize(note)))
 
 
 def strong(text: str) -> Md:

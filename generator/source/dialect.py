@@ -46,6 +46,51 @@ def make_parser() -> MarkdownIt:
     return md
 
 
+_PLACES = {"bullet_list": "list", "ordered_list": "list", "blockquote": "quote",
+           "footnote": "footnote"}
+"""Blocks that hold other blocks, by markdown-it's token name: where a directive may stand."""
+
+
+def directive_refusal(name: str, rest: str, enclosing: set[str]) -> tuple[str, str] | None:
+    """(message, hint) when `::: name rest` cannot stand inside `enclosing` (the blocks
+    around it: "list", "quote", "footnote", "landscape"); None when the writer takes it.
+
+    The one judgement of where a directive may stand: the writer asks it while rendering,
+    the rules ask it of each text (`directive_problems`), so validate fails where build would.
+    """
+    if name == "style" and not rest:
+        return "'::: style' needs a paragraph style name", "write e.g. '::: style Title'"
+    if name == "landscape" and "landscape" in enclosing:
+        return ("'::: landscape' inside another landscape block",
+                "close the first block with ':::' before opening another")
+    if name == "landscape" and enclosing & {"list", "quote", "footnote"}:
+        return ("'::: landscape' must be at the top level of the document",
+                "move it out of the list, quote or footnote")
+    if name == "toc" and enclosing & {"list", "footnote"}:
+        return "'::: toc' must be at the top level of the document", "move it out of the list"
+    return None
+
+
+def directive_problems(tokens: list[Token]) -> list[tuple[int, str, str]]:
+    """(line, message, hint) of every directive the writer would refuse where it stands."""
+    found = []
+    around: list[str] = []
+    for token in tokens:
+        kind = token.type.rpartition("_")[0]
+        if token.type == "container_directive_open":
+            name, _, rest = token.info.strip().partition(" ")
+            refused = directive_refusal(name.lower(), rest.strip(), set(around))
+            if refused:
+                found.append(((token.map or [0])[0] + 1, *refused))
+            around.append(name.lower())
+        elif kind in _PLACES or kind == "container_directive":
+            if token.nesting == 1:
+                around.append(_PLACES.get(kind, ""))
+            elif token.nesting == -1 and around:
+                around.pop()
+    return found
+
+
 MAX_NOTE_DEPTH = 3
 """A note may cite a note that cites a note; deeper is no reading a client can follow."""
 MAX_NOTES = 500

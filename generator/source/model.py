@@ -228,7 +228,7 @@ class GeneralTerms(Record):
 class Policy(Record):
     insurer: Plain
     policy: Plain | None = None
-    cover: Amount
+    cover: Money
     currency: Currency = "EUR"
 
 
@@ -298,6 +298,8 @@ class Action(Record):
 
 
 class Risk(Record):
+    id: Id | None = None
+    """Needed for a progress entry to update the risk (`execution.progress[].risks`)."""
     risk: Inline
     likelihood: Level3
     impact: Level3
@@ -348,6 +350,12 @@ class Measurement(Record):
     note: Inline | None = None
 
 
+class RiskUpdate(Record):
+    """A risk as one evaluation finds it; the latest note stands until the next update."""
+    status: Literal["open", "closed", "occurred"]
+    note: Inline | None = None
+
+
 class Effort(Record):
     """Days worked and amount invoiced (excl. VAT) since the start, cumulative."""
     days: Amount
@@ -367,6 +375,8 @@ class Progress(Record):
     measurements: dict[ObjectiveKey, Measurement] = {}
     """Latest value per objective id, as the client reads it (`"3,1 %"`)."""
     effort: Effort | None = None
+    risks: dict[str, RiskUpdate] = {}
+    """Risk id -> its status at this evaluation (rule 22: an id of the plan's risks)."""
     next_steps: list[Inline] = []
     date: Day | None = None
     """The report's date when it is not the evaluation's own."""

@@ -10,6 +10,7 @@ resolved here, and only inside the assignment folder.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.errors import Location, Report
 from generator.source.files import MAX_FILE_BYTES, FileRefused, read_file, read_inside
 from generator.source.safety import FORBIDDEN_CHARS
+from generator.source.syntax import explain
 
 Path_ = tuple[str | int, ...]
 """A value's place in the data: keys and list indexes from the root."""
@@ -35,6 +37,26 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """LibYAML when PyYAML has it (ten times faster); both compose the same nodes and marks."""
 MAX_DEPTH = 40
 MAX_VALUES = 200_000
+
+
+class _Reported:
+    """The value of a place the reader has already reported (a tag, an include that failed):
+    later stages take it as invalid without saying so again, never as "has no value"."""
+
+    def __repr__(self) -> str:
+        return "<reported>"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+REPORTED = _Reported()
+
+
+def nfc(text: str) -> str:
+    """Text in Unicode's composed form: `é` typed as one letter or as `e` plus an accent is
+    the same text, so an id written either way names the same person."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 class IncludedText(str):
@@ -128,11 +150,8 @@ def load_yaml(path: Path, report: Report, *, include_root: Path | None = None) -
                      "in the text", "remove it: it was probably pasted from another program")
         return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = exc.problem or exc.context or "invalid YAML"
-        report.error(Location(path, line, col), f"invalid YAML: {problem}",
-                     "check indentation, colons and quotes around this place")
+        found = explain(text, exc)
+        report.error(Location(path, found.line, found.column), found.message, found.hint)
         return None
     except yaml.YAMLError as exc:
         report.error(location, f"invalid YAML: {exc}")
@@ -190,7 +209,7 @@ class _Builder:
     def build(self, node: Node, path: Path_) -> Any:
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if not self.within_limits(node, path):
-            return None
+            return REPORTED
         self.active.add(id(node))
         try:
             return self.build_node(node, path)
@@ -220,7 +239,7 @@ class _Builder:
             self.report.error(self.where(node), f"the YAML tag {node.tag!r} is not allowed",
                               "remove the tag: sources hold plain text, numbers, dates, "
                               "lists and mappings only")
-            return None
+            return REPORTED
         if isinstance(node, MappingNode):
             return self.build_mapping(node, path)
         if isinstance(node, SequenceNode):
@@ -235,13 +254,7 @@ class _Builder:
                                   "write `key: value`; merge keys and complex keys are not "
                                   "supported")
                 continue
-            key = str(key_node.value)
-            bad = FORBIDDEN_CHARS.search(key)
-            if bad:
-                self.report.error(self.where(key_node),
-                                  f"control character U+{ord(bad.group()):04X} in a key",
-                                  "retype the key: it was probably pasted from another program")
-                continue
+            key = self.checked(nfc(str(key_node.value)), key_node, "a key")
             if key in result:
                 first = self.marks.get((*path, key), (0, 0))[0]
                 self.report.error(self.where(key_node), f"duplicate key {key!r}",
@@ -255,7 +268,7 @@ class _Builder:
         if self.is_prose(node):
             prose = ProseMapping(result)
             _, value = node.value[0]
-            prose.raw = self.text[node.start_mark.index : value.end_mark.index].strip()
+            prose.raw = nfc(self.text[node.start_mark.index : value.end_mark.index].strip())
             return prose
         return result
 
@@ -277,44 +290,48 @@ class _Builder:
             value = self.constructor.construct_object(node, deep=True)
         except (ConstructorError, ValueError) as exc:
             if node.tag == "tag:yaml.org,2002:timestamp":
-                self.report.error(self.where(node), f"{node.value!r} is not a valid date",
-                                  "write dates as YYYY-MM-DD, e.g. 2027-01-11")
-            else:
-                self.report.error(self.where(node), f"invalid value {node.value!r}: {exc}")
-            return None
+                return node.value  # `2027-02-30`: a date field says why it is none, once
+            self.report.error(self.where(node), f"invalid value {node.value!r}: {exc}")
+            return REPORTED
         if isinstance(value, datetime.datetime):
             value = value.date()
         if value is not None and not isinstance(value, str):
             self.as_typed[path] = node.value
         if isinstance(value, str):
-            bad = FORBIDDEN_CHARS.search(value)
-            if bad:
-                self.report.error(self.where(node),
-                                  f"control character U+{ord(bad.group()):04X} in the text",
-                                  "remove it: it was probably pasted from another program")
-                return FORBIDDEN_CHARS.sub("", value)
+            return self.checked(nfc(value), node, "the text")
         return value
 
-    def include(self, target: Any, path: Path_, node: MappingNode) -> IncludedText | None:
+    def checked(self, text: str, node: Node, where: str) -> str:
+        """The text without control characters, the first one reported at the node."""
+        bad = FORBIDDEN_CHARS.search(text)
+        if bad is None:
+            return text
+        self.report.error(self.where(node), f"control character U+{ord(bad.group()):04X} in "
+                          f"{where}", "remove it: it was probably pasted from another program")
+        return FORBIDDEN_CHARS.sub("", text)
+
+    def include(self, target: Any, path: Path_, node: MappingNode) -> IncludedText | _Reported:
         where = self.where(node)
         if self.include_root is None:
             self.report.error(where, "`include` is not available in this file")
-            return None
+            return REPORTED
+        if target is REPORTED:
+            return REPORTED
         if not isinstance(target, str) or not target.strip():
             self.report.error(where, "`include` needs a file name", "write {include: file.md}")
-            return None
+            return REPORTED
         if Path(target).suffix.lower() not in _INCLUDE_SUFFIXES:
             self.report.error(where, f"include {target!r} is not a Markdown file",
                               "include .md files only")
-            return None
+            return REPORTED
         try:
             resolved, raw = read_inside(self.include_root, target, what="include")
         except FileRefused as refused:
             self.report.error(where, refused.message, refused.hint)
-            return None
+            return REPORTED
         text = _decode(raw, resolved, self.report)
         if text is None:
-            return None
+            return REPORTED
         bad = FORBIDDEN_CHARS.search(text)
         if bad:
             line = text[: bad.start()].count("\n") + 1
@@ -322,4 +339,4 @@ class _Builder:
                               f"control character U+{ord(bad.group()):04X} in the text",
                               "remove it: it was probably pasted from another program")
             text = FORBIDDEN_CHARS.sub("", text)
-        return IncludedText(text, resolved)
+        return IncludedText(nfc(text), resolved)

@@ -16,14 +16,16 @@ import contextlib
 import copy
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any, ClassVar, Literal, TypeVar
 
-from generator.source.reading import Path_
+from generator.source.reading import REPORTED, Path_
 from generator.source.values import (  # noqa: F401 (re-exported: the declarations of the model)
     BASE,
+    ID_KEY,
     Check,
     Fixed,
     Issue,
@@ -34,6 +36,7 @@ from generator.source.values import (  # noqa: F401 (re-exported: the declaratio
     Unit,
     between,
     describe,
+    identifier,
     matching,
     non_empty,
 )
@@ -191,10 +194,12 @@ def _fill(record: Record, data: dict[str, Any], path: Path_, run: _Pass) -> bool
             run.issues.append(Issue((*path, field.key), f"missing key {field.key!r}",
                                     f"add `{field.key}:` under {parent}"))
             value = _INVALID
-        elif absent or (raw is None and _empty_ok(field)):
+        elif absent or (raw in (None, REPORTED) and _empty_ok(field)):
             value = copy.copy(field.default)  # a fresh list or dict for every record
         else:
             value = _convert(raw, field.annotation, (*path, field.key), run)
+            if field.key == ID_KEY and value is not _INVALID:
+                value = _step(identifier, value, (*path, field.key), run)
         whole = whole and value is not _INVALID
         object.__setattr__(record, field.name, value)
     return whole
@@ -214,8 +219,18 @@ def _metadata(annotation: Any) -> tuple[Any, ...]:
     return annotation.__metadata__ if typing.get_origin(annotation) is typing.Annotated else ()
 
 
+def _step(step: Callable[[Any], Any], value: Any, path: Path_, run: _Pass) -> Any:
+    """`step(value)`; a Problem it raises is recorded at `path` and gives _INVALID."""
+    try:
+        return step(value)
+    except Problem as problem:
+        return run.fail(path, str(problem), problem.hint)
+
+
 def _convert(value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
     """One value by its declared type; problems go to `run.issues` and give _INVALID."""
+    if value is REPORTED:  # the reader said what is wrong here: no second message
+        return _INVALID
     kind = kind_of(annotation)
     if value is None and not kind.takes_none:
         return run.fail(path, "has no value", "write a value after the colon")
@@ -266,7 +281,7 @@ class _Loose(FieldKind):
 
 class _Stepped(FieldKind):
     """`Annotated[X, steps...]`: X, then each step (Check, or any callable) in turn; markers
-    that are no steps (Key, Ref, Unit) are passed by, and carry no schema."""
+    that are no steps (Key, Ref, Unit: it reads money as typed first) carry no schema."""
 
     takes_none = True
 
@@ -274,14 +289,16 @@ class _Stepped(FieldKind):
         return typing.get_origin(annotation) is typing.Annotated
 
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
-        value = _convert(value, annotation.__origin__, path, run)
-        for step in annotation.__metadata__:
-            if value is _INVALID or not callable(step):
-                continue
-            try:
-                value = step(value)
-            except Problem as problem:
-                return run.fail(path, str(problem), problem.hint)
+        meta = annotation.__metadata__
+        for unit in (m for m in meta if isinstance(m, Unit) and value is not None):
+            value = _step(partial(unit.read, written=run.as_typed.get(path)), value, path, run)
+        if value is not _INVALID:
+            value = _convert(value, annotation.__origin__, path, run)
+        ids = [identifier] if any(isinstance(m, Ref) for m in meta) else []
+        for step in [*(m for m in meta if callable(m)), *ids]:
+            if value is _INVALID:
+                break
+            value = _step(step, value, path, run)
         return value
 
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
@@ -432,10 +449,7 @@ class _Plain(FieldKind):
     def convert(self, value: Any, annotation: Any, path: Path_, run: _Pass) -> Any:
         if annotation is str and not isinstance(value, str):
             value = run.as_typed.get(path, value)  # `1.10` as typed, not the number 1.1
-        try:
-            return BASE[annotation][0](value)
-        except Problem as problem:
-            return run.fail(path, str(problem), problem.hint)
+        return _step(BASE[annotation][0], value, path, run)
 
     def schema(self, annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return dict(BASE[annotation][1])
@@ -459,21 +473,6 @@ def kind_of(annotation: Any) -> FieldKind:
                 _KIND_OF[annotation] = kind
             return kind
     raise TypeError(f"no field kind for {annotation!r}")
-
-
-def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every leaf value of a record, with its path as written in the source."""
-    if isinstance(value, Record):
-        for field in fields(type(value)).values():
-            yield from walk(getattr(value, field.name), (*path, field.key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from walk(item, (*path, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk(item, (*path, key))
-    else:
-        yield path, value
 
 
 # --------------------------------------------------------------------------- JSON Schema

@@ -3,6 +3,8 @@
 The model marks them on its types (`PersonId = Annotated[str, non_empty, Ref("person")]`);
 the rules check them through these walks, never by field names or on the raw YAML, so a
 new field typed `PersonId` (or another reference type) is checked without changing them.
+`walk` gives every leaf of a built record with its path in the source, for rules that read
+values by their type (Markdown fields, amounts).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from generator.source.reading import Path_
 from generator.source.records import Record, fields, kind_of
 from generator.source.values import Ref, Reference
 
-__all__ = ["Ref", "Reference", "parts", "reference_keys", "references", "shape"]
+__all__ = ["Ref", "Reference", "parts", "reference_keys", "references", "shape", "walk"]
 
 
 def references(value: Any, path: Path_ = (), annotation: Any = None) -> Iterator[Reference]:
@@ -63,3 +65,18 @@ def shape(annotation: Any) -> Any:
             (annotation,) = [a for a in typing.get_args(annotation) if a is not type(None)]
         else:
             return annotation
+
+
+def walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every leaf value of a record, with its path as written in the source."""
+    if isinstance(value, Record):
+        for field in fields(type(value)).values():
+            yield from walk(getattr(value, field.name), (*path, field.key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, (*path, key))
+    else:
+        yield path, value

@@ -8,11 +8,25 @@ Markdown parser for it.
 from __future__ import annotations
 
 import re
+import unicodedata
 import urllib.parse
 from pathlib import Path
 
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 """Characters XML 1.0 forbids: Word calls a file holding them corrupt. Refused at their line."""
+
+def invisible_character(text: str) -> str | None:
+    """"U+202E RIGHT-TO-LEFT OVERRIDE" for the first invisible format character (Unicode's
+    category Cf: bidirectional controls, zero-width spaces and joiners, soft hyphens), or None.
+
+    Refused in ids: two ids that look alike must be the same id, and U+202E would show
+    `gdewit` as `tiwedg`.
+    """
+    for char in text:
+        if unicodedata.category(char) == "Cf":
+            return f"U+{ord(char):04X} {unicodedata.name(char, 'format character')}"
+    return None
+
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 """Links a client document may hold, besides `#anchors`: all else is refused at its line.
@@ -46,6 +60,24 @@ def refused_scheme(href: str) -> str | None:
         return scheme
     if scheme.startswith("http") and not re.match(r"https?://[^/]", decoded, re.IGNORECASE):
         return f"{scheme} without a host"
+    if scheme == "mailto":
+        return _refused_mail_field(decoded)
+    return None
+
+
+MAIL_FIELDS = ("to", "cc", "bcc", "subject", "body")
+"""What a mailto link may fill in: the addressees, the subject and the text, all of which
+the reader sees before sending (RFC 6068). Anything else is refused: `attach=/etc/passwd`
+makes some mail programs attach a file of the reader's own disk, other headers hide."""
+
+
+def _refused_mail_field(address: str) -> str | None:
+    query = address.partition("?")[2]
+    for field in re.split(r"[&;]", query) if query else ():
+        name = field.partition("=")[0].strip().lower()
+        if name not in MAIL_FIELDS:
+            return f"mailto field {name[:30]!r}: a mail link may fill in only " \
+                   + ", ".join(MAIL_FIELDS)
     return None
 
 

@@ -1,6 +1,7 @@
 """Where an assignment stands on a date, as its reports say it: milestone statuses (the
 last one reported, the final one at the closing), the status at a glance, measurements
-known on a date, and the effort used against the estimate."""
+known on a date, the risks as the evaluations left them, and the effort used against the
+estimate."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from generator.source.fee import client_country, compute_fee
 from generator.source.history import closing_date
-from generator.source.model import Assignment, Day, Measurement, Progress
+from generator.source.model import Assignment, Day, Measurement, Progress, Risk
 
 
 def final_status(a: Assignment, milestone_id: str) -> str | None:
@@ -61,6 +62,31 @@ def at_a_glance(a: Assignment, entry: Progress) -> tuple[str, bool]:
 def covers(measurement: Measurement, entry: Progress) -> Day:
     """The last day a progress entry's measurement covers: as given, else its evaluation."""
     return measurement.measured or entry.evaluation
+
+
+@dataclass(frozen=True)
+class RiskStanding:
+    """A risk of the plan as the progress entries up to a day leave it."""
+
+    risk: Risk
+    status: str
+    """`open` (also when never updated), `closed` or `occurred`."""
+    note: str | None
+    """The latest note given for it, from whichever update gave one."""
+
+
+def risks_on(a: Assignment, day: Day) -> list[RiskStanding]:
+    """Each risk of `a`'s plan (as amended: pass the plan of the document's date) with the
+    status of the last evaluation held by `day` that updated it; a risk without id
+    cannot be updated and stays open."""
+    standing = []
+    for risk in a.analysis.risks if a.analysis else []:
+        updates = [p.risks[risk.id] for p in entries(a)
+                   if risk.id in p.risks and p.evaluation <= day]
+        notes = [u.note for u in updates if u.note]
+        standing.append(RiskStanding(risk, updates[-1].status if updates else "open",
+                                     notes[-1] if notes else None))
+    return standing
 
 
 def handover_date(a: Assignment) -> Day:

@@ -7,6 +7,7 @@ its markers (`Key`, `Ref`, `Unit`, `Fixed`) say what the value is, and are no st
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from generator.source.reading import Path_, ProseMapping
+from generator.source.safety import invisible_character
 
 
 class Problem(ValueError):
@@ -59,10 +61,15 @@ class Unit:
     """What a number counts, where printing needs it: `Unit("money")` prints in the terms'
     currency (an amended day rate), a number without one as plain figures.
 
-    A marker on the type, like `Key` and `Ref`: no step, conversion passes it by.
+    A marker on the type, like `Key` and `Ref`, and no step; money is read from its text
+    as typed (`read_amount`) before it is a number.
     """
 
     name: str
+
+    def read(self, value: Any, written: str | None) -> Any:
+        """The value read as this unit is written; `written` is its text in the source."""
+        return read_amount(value, written) if self.name == "money" else value
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,21 @@ def between(low: Any, high: Any) -> Check:
     return Check(check, (("minimum", low), ("maximum", high)))
 
 
+ID_KEY = "id"
+"""The key of a record's own identifier (a person's, a milestone's): with the values typed
+as references (`Ref`), what `identifier` checks."""
+
+
+def identifier(value: Any) -> Any:
+    """An id or a reference to one holds no invisible character (U+202E, a zero-width space):
+    two ids that look the same are the same id (the reader made every text NFC)."""
+    found = invisible_character(value) if isinstance(value, str) else None
+    if found:
+        raise Problem(f"the id {value!r} holds an invisible character, {found}",
+                      "retype the id with letters, digits and '-' only")
+    return value
+
+
 # --------------------------------------------------------------------------- base types
 
 def describe(value: Any) -> str:
@@ -191,6 +213,82 @@ def to_decimal(value: Any) -> Decimal:
     return number
 
 
+AMOUNT_HINT = "no thousands separator, a point for decimals"
+_AMOUNT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.([0-9]+))?")
+_CURRENCY = re.compile(r"[€$£¥]|\b(?:EUR|USD|GBP|CHF|euro?s?)\b", re.IGNORECASE)
+_GROUPING = re.compile(r"[\s\u00a0\u202f'’_]")
+
+
+def read_amount(value: Any, written: str | None) -> Any:
+    """An amount from its text as typed, never from YAML's reading of it.
+
+    YAML reads `1.250` as 1.25 and `01250` as 680; a Flemish `1.250` means 1250. One form
+    is accepted: figures, a point and decimals (`1250`, `1250.50`). Any other form, and a
+    point followed by exactly three digits (a thousands separator or a fraction: the
+    text cannot say), is refused with the figure to write. A value with no source text
+    (a record built in code) is taken as it is.
+    """
+    text = written if written is not None else value if isinstance(value, str) else None
+    if text is None:
+        return value
+    typed = text.strip()
+    match = _AMOUNT.fullmatch(typed)
+    whole, _, fraction = typed.partition(".")
+    if match and (len(fraction) != 3 or whole.lstrip("-") == "0"):  # 0.125: no thousands
+        return Decimal(typed)
+    if match:
+        decimals = fraction.rstrip("0")
+        decimals += "0" if len(decimals) == 3 else ""  # 1.2550: three decimals, unambiguous
+        fractional = f"{whole}.{decimals}" if decimals else whole
+        raise Problem(f"{typed} is ambiguous: {whole}{fraction} with a thousands separator, "
+                      f"or {fractional} with a decimal point",
+                      f"write {whole}{fraction}: {AMOUNT_HINT}; or {fractional} if you meant "
+                      "the decimals")
+    fix = _amount_fix(typed)
+    if fix is None:
+        raise Problem(f"expected a number, got {typed!r}",
+                      f"write the amount in figures: {AMOUNT_HINT}")
+    raise Problem(f"{typed!r} is not an amount in plain figures", fix)
+
+
+def _amount_fix(typed: str) -> str | None:
+    """How to write a mistyped amount: the figure it most likely means (None: no figure)."""
+    figures = _GROUPING.sub("", _CURRENCY.sub("", typed)).strip()
+    sign = "-" if figures.startswith("-") else ""
+    figures = figures.lstrip("+-")
+    currency = "; no currency sign: the currency is `terms.currency`" \
+        if _CURRENCY.search(typed) else ""
+    if not re.fullmatch(r"[0-9][0-9.,]*", figures):
+        return None
+    points = [i for i, ch in enumerate(figures) if ch in ".,"]
+    decimal_at = points[-1] if points else -1
+    if points and (len(points) == 1 or figures[points[0]] != figures[decimal_at]):
+        if len(points) == 1 and len(figures) - decimal_at - 1 == 3:
+            whole = figures.replace(",", "").replace(".", "")
+            return f"write {sign}{whole.lstrip('0') or '0'}: {AMOUNT_HINT}; a point and " \
+                   f"two decimals if you meant a fraction{currency}"
+        whole = figures[:decimal_at].replace(",", "").replace(".", "")
+        meant = f"{whole.lstrip('0') or '0'}.{figures[decimal_at + 1:]}"
+    else:
+        meant = figures.replace(",", "").replace(".", "").lstrip("0") or "0"
+    return f"write {sign}{meant}: {AMOUNT_HINT}{currency}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _no_such_day(typed: str) -> Problem:
+    """`2027-02-30`: why the date does not exist, named as a calendar would."""
+    year, month, day = (int(part) for part in typed.split("-"))
+    if not 1 <= month <= 12:
+        why = f"there is no month {month}"
+    else:
+        last = calendar.monthrange(year, month)[1]
+        why = f"{_MONTHS[month - 1]} {year} has {last} days" if day else "days start at 01"
+    return Problem(f"{typed!r} is not a valid date: {why}", "write dates as YYYY-MM-DD")
+
+
 FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 """Dates an assignment may name: the rules and the timeline add grace periods and
 weeks to them, which near datetime's own limits (year 1, 9999) would overflow."""
@@ -203,7 +301,7 @@ def to_date(value: Any) -> datetime.date:
         try:
             value = datetime.date.fromisoformat(value.strip())
         except ValueError:
-            raise Problem(f"{value!r} is not a valid date", "write dates as YYYY-MM-DD") from None
+            raise _no_such_day(value.strip()) from None
     if not isinstance(value, datetime.date):
         raise Problem(f"expected a date written YYYY-MM-DD, got {describe(value)}",
                       "write dates as YYYY-MM-DD")

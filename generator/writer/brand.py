@@ -47,6 +47,7 @@ PARAGRAPH_FALLBACKS: dict[str, tuple[str, ...]] = {
     "TOC 2": ("TOC 1", "Normal"),
     "TOC 3": ("TOC 2", "TOC 1", "Normal"),
     "Title": ("Heading 1",),
+    "Memo Title": ("Title", "Heading 1"),
     "Subtitle": ("Body Text", "Normal"),
     "Heading 1": (),
     "Heading 2": ("Heading 1",),
@@ -56,8 +57,8 @@ PARAGRAPH_FALLBACKS: dict[str, tuple[str, ...]] = {
     "Heading 6": ("Heading 5", "Heading 4", "Heading 3", "Heading 2", "Heading 1"),
 }
 _PANDOC_NAMES = frozenset(name.lower() for name in PARAGRAPH_FALLBACKS)
-FALLBACK_OK = frozenset({"Title", "Subtitle", "Body Text", "First Paragraph", "Compact",
-                         "Block Text"})
+FALLBACK_OK = frozenset({"Title", "Memo Title", "Subtitle", "Body Text", "First Paragraph",
+                         "Compact", "Block Text"})
 """Styles `::: style` may name even when the template lacks them: their fallback serves."""
 #: Styles whose absence is fatal: a document without them loses its structure.
 REQUIRED = ("Heading 1",)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from markdown_it.token import Token
 
-from generator.source.dialect import DIRECTIVE_NAMES
+from generator.source.dialect import DIRECTIVE_NAMES, directive_refusal
 from generator.writer import oxml
 from generator.writer.oxml import W_P, W_PPR, sub, w
 from generator.writer.tokens import MarkdownError, line_of
@@ -33,6 +33,12 @@ class DirectiveRules:
                 line,
                 "use one of ::: " + ", ::: ".join(sorted(DIRECTIVES)),
             )
+        enclosing = {place for place, inside in (
+            ("landscape", self.landscape), ("list", self.lists), ("quote", self.quote_depth),
+            ("footnote", self.container is not self.body)) if inside}
+        refused = directive_refusal(name.lower(), rest, enclosing)
+        if refused:
+            raise MarkdownError(refused[0], line, refused[1])
         token.meta["directive"] = name.lower()
         self._directive_stack.append(name.lower())
         handler[0](self, rest, line)
@@ -45,18 +51,6 @@ class DirectiveRules:
         self._append_block(oxml.page_break_paragraph())
 
     def d_landscape_open(self: Renderer, rest: str, line: int) -> None:
-        if self.landscape:
-            raise MarkdownError(
-                "'::: landscape' inside another landscape block",
-                line,
-                "close the first block with ':::' before opening another",
-            )
-        if self.container is not self.body or self.lists or self.quote_depth:
-            raise MarkdownError(
-                "'::: landscape' must be at the top level of the document",
-                line,
-                "move it out of the list, quote or footnote",
-            )
         self.landscape = True
         self.landscape_line = line
         if self.body:
@@ -85,8 +79,6 @@ class DirectiveRules:
             self.sect_pr.remove(title_page)
 
     def d_toc_open(self: Renderer, rest: str, line: int) -> None:
-        if self.container is not self.body or self.lists:
-            raise MarkdownError("'::: toc' must be at the top level of the document", line)
         self.has_toc = True
         if rest:
             p = self._new_p(self._ppr(self.s_toc_heading))
@@ -119,10 +111,6 @@ class DirectiveRules:
         """Directives complete at their opening line."""
 
     def d_style_open(self: Renderer, rest: str, line: int) -> None:
-        if not rest:
-            raise MarkdownError(
-                "'::: style' needs a paragraph style name", line, "write e.g. '::: style Title'"
-            )
         style = self.t.paragraph_style_for(rest)
         if style is None:
             raise MarkdownError(

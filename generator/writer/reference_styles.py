@@ -137,6 +137,15 @@ DEFINITIONS: tuple[str, ...] = (
         'w:lineRule="auto"/>',
         rpr=f'<w:b/><w:bCs/><w:color w:val="{BRAND}"/><w:sz w:val="56"/><w:szCs w:val="56"/>',
     ),
+    style(  # a memo's title (a progress report): the Title without a cover page's space above
+        "paragraph",
+        "MemoTitle",
+        "Memo Title",
+        based="Title",
+        nxt="Subtitle",
+        ppr='<w:keepNext/><w:spacing w:before="0" w:after="120"/>',
+        rpr='<w:sz w:val="44"/><w:szCs w:val="44"/>',
+    ),
     style(
         "paragraph",
         "Subtitle",

@@ -1,14 +1,17 @@
 """The typography of a document's language, set on every text run the writer writes.
 
-French (fr-BE here) puts a narrow no-break space (U+202F) before ; : ! ? and inside
-« », and writes the apostrophe ’. Both the generated text and the user's text get it,
+The documents' own pass (generator.documents.typography) gives every language its
+apostrophes and “quotes” while the Markdown is written. French (fr-BE here) also puts a
+narrow no-break space (U+202F) before ; : ! ? and inside « », and quotes with « »: that
+is set here, on the text of each run, where Markdown's own colons (directives, link
+addresses, attributes) are gone. Both the generated text and the user's text get it,
 where the reading is unambiguous: a colon only before a space or the end ("10:30" and
-"https://" stay), an apostrophe only between two letters, straight double quotes only
-as a pair around words. Dutch and English text passes unchanged.
+"https://" stay), quotes only as a pair around words. Dutch and English pass unchanged.
 
 Small pure functions, one per rule, chained per language by `typeset`; the writer calls
 it on each piece of text with the character before it in the paragraph (`before`), since
-"**Statut**: x" reaches it as two pieces.
+"**Statut**: x" reaches it as two pieces. (The writer loads nothing of the documents:
+it takes the “ ” the documents' pass made, or the user typed, as its pairs.)
 """
 
 from __future__ import annotations
@@ -21,15 +24,14 @@ NNBSP = "\u202f"
 
 _SPACE_BEFORE_HIGH = re.compile(r"[ \u00a0]+(?=[;:!?»])")
 _GLUED_BEFORE_HIGH = re.compile(
-    r"(?<=[^\s;:!?(«\[/\u202f'\"])(?:(?=[;!?](?:\s|$|[!?.,;:)\]»”\"]))|(?=:(?:\s|$)))")
+    r"(?<=[^\s;:!?(«\[/\u202f'\"])(?:(?=[;!?](?:\s|$|[!?.,;:)\]»”\"]))|(?=:(?:\s|$))|(?=»))")
 _AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]*")
-_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
-_QUOTED = re.compile(r'(?<![\w"])"(?=[^\s"])([^"\n]*?[^\s"])"(?![\w"])')
+_CURLY_PAIR = re.compile("\u201c([^\u201c\u201d\n]*)\u201d")
 
 
-def french_quotes(text: str) -> str:
-    """A pair of straight double quotes around words: « words »."""
-    return _QUOTED.sub(f"«{NNBSP}\\1{NNBSP}»", text)
+def guillemets(text: str) -> str:
+    """A pair of quotes (“words”, as the documents' pass or the user typed them): « words »."""
+    return _CURLY_PAIR.sub(f"«{NNBSP}\\1{NNBSP}»", text)
 
 
 def french_spacing(text: str) -> str:
@@ -39,13 +41,8 @@ def french_spacing(text: str) -> str:
     return _GLUED_BEFORE_HIGH.sub(NNBSP, text)
 
 
-def typographic_apostrophes(text: str) -> str:
-    """l'entreprise -> l’entreprise: a straight quote between two letters is an apostrophe."""
-    return _APOSTROPHE.sub("’", text)
-
-
 RULES: dict[str, tuple[Callable[[str], str], ...]] = {
-    "fr": (typographic_apostrophes, french_quotes, french_spacing),
+    "fr": (guillemets, french_spacing),
 }
 """Each language's rules, in order (quotes become guillemets before spacing sets them)."""
 

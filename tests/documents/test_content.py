@@ -17,6 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from docx_reading import (
+    ANALYSIS,
     ENGLISH,
     EPOCH,
     EXAMPLE,
@@ -24,6 +25,7 @@ from docx_reading import (
     Docx,
     build_loaded,
     built,
+    built_all,
     source_date_epoch,
     variant,
 )
@@ -35,14 +37,10 @@ from generator.source import history
 from generator.source.languages import LANGUAGES
 from generator.source.project import Project, load_assignment
 
-ANALYSIS = "denderland-hr-2027"
-"""The third assignment: milestones and a draft action plan, no acceptance, no execution."""
-
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
-    base = tmp_path_factory.mktemp("content")
-    return {a: built(a, base / a) for a in (EXAMPLE, ENGLISH, ANALYSIS)}
+    return built_all(tmp_path_factory.mktemp("content"))
 
 
 def read(docs: dict[str, dict[str, Path]], assignment: str, name: str) -> Docx:
@@ -116,7 +114,7 @@ def test_proposal_en_profile_approach_and_terms(docs):
         "Liability": "Limited to the fees invoiced in the preceding three months",
         "Professional liability": "Insured with AXA Belgium, policy 730.123.456, "
                                   "up to €2,500,000.00",
-        "Directors' and officers' liability (D&O)": "Insured with AIG Europe, policy "
+        "Directors’ and officers’ liability (D&O)": "Insured with AIG Europe, policy "
                                                     "2026-DO-4411, up to €5,000,000.00",
         "Non-solicitation": "The client will not employ or engage the interim manager, directly "
                             "or through a third party, during the assignment and for 12 months "
@@ -174,9 +172,10 @@ def test_progress_nl_moment_next_measurements_and_steps(docs):
     assert measured.row("19 feb 2027")[2:] == ["8,2 % (t/m 31 jan 2027)", "–"]  # D2, D3
     # milestones against the plan as changed up to this evaluation: W1 moved M2 to 26 March
     status = d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status")
-    assert status.row("M2")[2:] == ["26 mrt 2027", "Jan Peeters", "Risico"]
-    assert d.table("Nr.", "Datum", "Wijziging").row("W1")[1] == "19 feb 2027"
-    assert "Wijzigingen sinds de aanvaarding" in d.headings1
+    assert status.row("M2")[2:] == ["26 mrt 2027", "Jan Peeters", "Onder druk"]
+    # W1, approved on the evaluation's day, is one of its decisions: said there, not twice
+    assert "Wijziging W1 goedgekeurd" in d.section_after("Beslissingen")
+    assert "Wijzigingen sinds de aanvaarding" not in d.headings1
     steps = d.section_after("Volgende stappen")
     assert "WMS-koppeling testen in de extra testweek" in steps
     assert "Opleiding pickers plannen na de test" in steps
@@ -186,29 +185,31 @@ def test_progress_nl_moment_next_measurements_and_steps(docs):
 def test_progress_en_each_report_its_own_moment_and_changes(docs):
     first = read(docs, ENGLISH, "progress-2027-04-16.docx")
     second = read(docs, ENGLISH, "progress-2027-06-11.docx")
-    assert "Next evaluation moment: 11 June 2027 (phase gate)." in first.section_after(
+    assert "Next review meeting: 11 June 2027 (phase gate)." in first.section_after(
         "Next steps")
-    assert "Next evaluation moment: 27 August 2027 (final evaluation)." in second.section_after(
+    assert "Next review meeting: 27 August 2027 (final review)." in second.section_after(
         "Next steps")
-    assert second.facts("Document")["Evaluation moment"] == "Phase gate, 11 June 2027"
+    assert second.facts("Document")["Review meeting"] == "Phase gate, 11 June 2027"
     f1 = "F1 – Shorten the month-end close"
-    one = first.table("Evaluation moment", f1)
+    one = first.table("Review meeting", f1)
     assert one.column(f1) == ["19 days", "15 working days (to 31 Mar 2027)", "≤ 7 days"]
     assert one.row("16 Apr 2027")[2] == "–"  # F2 not measured yet
     # the second report shows the trend: each evaluation's measurement up to its date
-    two = second.table("Evaluation moment", f1)
-    assert two.column("Evaluation moment") == ["Baseline", "16 Apr 2027", "11 Jun 2027",
+    two = second.table("Review meeting", f1)
+    assert two.column("Review meeting") == ["Baseline", "16 Apr 2027", "11 Jun 2027",
                                                "Target now"]
     assert two.column(f1) == ["19 days", "15 working days (to 31 Mar 2027)",
                               "8 working days (to 31 May 2027)", "≤ 7 days"]
     assert two.row("11 Jun 2027")[3] == "± 7 % (to 31 May 2027)"  # F3
-    # the second report lists only what changed since the first evaluation
-    assert "Changes since the previous evaluation" in second.headings1
-    assert second.table("No.", "Date", "Change").row("C2")[2] == (
-        "Due date of N3 moved from 30 June to 9 July 2027")
-    # C1 was agreed on the day of the first evaluation: that report names it, the second not
-    assert [r[0] for r in first.table("No.", "Date", "Change").rows[1:]] == ["C1"]
-    assert "C1" not in [r[0] for r in second.table("No.", "Date", "Change").rows[1:]]
+    # C2, agreed on the day of the second evaluation, is one of its decisions
+    assert "Change C2 approved: Due date of N3 moved from 30 June to 9 July 2027" in (
+        second.section_after("Decisions"))
+    # C1 was agreed on the day of the first evaluation: that report names it among its
+    # decisions (and lists no change twice), the second not at all
+    assert "C1" in first.section_after("Decisions")
+    assert not [h for h in first.headings1 if h.startswith("Changes")]
+    assert "C1" not in second.section_after("Decisions")
+    assert not [h for h in second.headings1 if h.startswith("Changes")]
     assert "Prepare the handover plan for 26 July" in second.section_after("Next steps")
     assert "Run the April close on the new calendar" in first.section_after("Next steps")
 
@@ -278,7 +279,9 @@ def test_a_report_written_after_its_evaluation_lists_every_change_its_plan_shows
     d = Docx(out["progress-2027-02-19.docx"])
     assert d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status").row("M3")[2] == \
         "30 apr 2027"
-    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W1", "W2"]
+    # W1 (approved on the evaluation's day) stands among the decisions, W2 in the changes
+    assert "Wijziging W1 goedgekeurd" in d.section_after("Beslissingen")
+    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W2"]
 
 
 @pytest.mark.parametrize("assignment", [EXAMPLE, ENGLISH])
@@ -403,9 +406,9 @@ def test_assignment_in_analysis_reads_complete(docs):
     assert "ter aanvaarding voorgelegd aan de opdrachtgever" in plan.text
     assert "Concept – ter aanvaarding" in plan.facts("Document")["Status"]
     assert plan.table("Nr.", "Mijlpaal").column("Nr.") == ["R1", "R2", "R3", "R4"]
-    for heading in ("Samenvatting van de analyse", "Bevindingen", "Acties", "Risico's",
+    for heading in ("Samenvatting van de analyse", "Bevindingen", "Acties", "Risico’s",
                     "Coaching van medewerkers", "Evaluatiemomenten",
-                    "Bespreking met de opdrachtgever"):
+                    "Besprekingen met de opdrachtgever"):
         assert heading in plan.headings1, heading
     assert "Onthaal" in plan.table("Domein").column("Domein")
     with zipfile.ZipFile(docs[ANALYSIS]["action-plan.docx"]) as z:
@@ -524,7 +527,7 @@ def test_a_new_assignment_proposal_has_profile_approach_and_invoicing(tmp_path, 
 
 def test_actions_under_an_objective_or_of_their_own_read_so(tmp_path):
     """An action serves a milestone, an objective or is a workstream of its own: the action
-    plan's column says which ("Dient": M2, D3, "Eigen werkstroom"); with every action under a
+    plan's column says which ("Hoort bij": M2, D3, "Eigen werkstroom"); with every action under a
     milestone it stays "Mijlpaal"."""
     def loosen(data: dict) -> None:
         a1, a2 = data["analysis"]["actions"]
@@ -537,7 +540,7 @@ def test_actions_under_an_objective_or_of_their_own_read_so(tmp_path):
                            only=("action-plan", "handbook"))
         plain = built(EXAMPLE, tmp_path / "plain")
     for name in ("action-plan.docx", "handbook.docx"):
-        table = Docx(out[name]).table("Nr.", "Dient", "Actie")
+        table = Docx(out[name]).table("Nr.", "Hoort bij", "Actie")
         assert [row[:2] for row in table.rows[1:]] == [["A1", "D3"], ["A2", "Eigen werkstroom"]]
     assert Docx(plain["action-plan.docx"]).table("Nr.", "Mijlpaal", "Actie").column("Mijlpaal") \
         == ["M2", "M2"]
@@ -553,7 +556,7 @@ def test_sources_of_an_earlier_version_build_with_their_handover_start(tmp_path)
     with source_date_epoch(EPOCH):
         out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, earlier)), tmp_path / "b")
     assert set(out) == {"proposal.docx", "action-plan.docx", "handbook.docx", "handover.docx",
-                        "progress-2027-02-19.docx"}
+                        "progress-2027-02-19.docx", "progress-2027-04-02.docx"}
     for name in ("proposal.docx", "handbook.docx", "handover.docx"):
         lines = [p for p in Docx(out[name]).paragraphs if p.startswith("Opvolger:")]
         assert lines == ["Opvolger: Jan Peeters (interne kandidaat).Start van de overdracht: "
@@ -577,7 +580,7 @@ def test_every_proposal_states_period_days_per_week_and_basis(docs, assignment, 
 
 @pytest.mark.parametrize(("assignment", "line"), [
     (EXAMPLE, "t.a.v. Greet De Wit (CEO)"),
-    (ENGLISH, "For the attention of Maeve O'Brien (Managing Director)"),
+    (ENGLISH, "For the attention of Maeve O’Brien (Managing Director)"),
 ])
 def test_the_proposal_is_addressed_to_the_clients_contact(docs, assignment, line):
     assert line in read(docs, assignment, "proposal.docx").cover

@@ -89,12 +89,12 @@ def test_no_decision_taken_is_never_said_on_the_day_a_change_was_approved(tmp_pa
 
 def test_the_effort_line_gives_days_fees_elapsed_and_projection(docs):
     (line,) = section(docs[EXAMPLE]["progress-2027-04-02.docx"], "Inzet en honorarium")
-    assert line == ("47 van 95 geraamde dagen gewerkt (49 %). € 39.900,00 van € 99.750,00 "
-                    "gefactureerd, excl. btw (40 %). 49 % van de looptijd is verstreken. "
+    assert line == ("47 van 93,5 geraamde dagen gewerkt (50 %). € 39.900,00 van € 98.175,00 "
+                    "gefactureerd, excl. btw (41 %). 49 % van de looptijd is verstreken. "
                     "Verwacht bij afronding: 95 dagen (€ 99.750,00).")
     (english,) = section(docs[ENGLISH]["progress-2027-06-11.docx"], "Effort and fees")
-    assert english == ("44 of 77 estimated days worked (57%). €50,000.00 of €96,250.00 "
-                       "invoiced, excl. VAT (52%). 57% of the period has elapsed. Projected "
+    assert english == ("44 of 75 estimated days worked (59%). €50,000.00 of €93,750.00 "
+                       "invoiced, excl. VAT (53%). 57% of the period has elapsed. Projected "
                        "at completion: 77 days (€96,250.00).")
 
 
@@ -143,7 +143,7 @@ def test_the_handover_tests_the_exit_criteria_near_the_top(docs):
     rows = table(handover, "Criterium", "Oordeel")
     assert rows[1:] == [
         ["Leveringsfouten drie maanden op rij ≤ 1,5 %", "Niet gehaald",
-         "Maart 1,6 %, april 1,4 %, mei 1,2 %: twee maanden op rij, niet drie"],
+         "In maart 1,6 %, april 1,4 %, mei 1,2 %: twee maanden op rij, niet drie"],
         ["Opvolger aangesteld en ingewerkt", "Gehaald",
          "Jan Peeters leidt de afdeling sinds 14 juni 2027"]]
     summary = section(handover, "Samenvatting")
@@ -155,9 +155,9 @@ def test_the_handover_tests_the_exit_criteria_near_the_top(docs):
 def test_the_handover_gives_effort_totals_variance_and_reason(docs):
     effort = section(docs[EXAMPLE]["handover.docx"], "Inzet en honorarium")
     assert effort == [
-        "96 dagen gewerkt tegenover 95 geraamd (101 %), een verschil van +1. € 100.800,00 "
-        "gefactureerd tegenover € 99.750,00 geraamd, excl. btw: +€ 1.050,00.",
-        "Reden van het verschil: Eén dag extra voor de overdracht van het verzuimbeleid aan HR"]
+        "94,5 dagen gewerkt tegenover 93,5 geraamd (101 %), een verschil van +1. € 99.225,00 "
+        "gefactureerd tegenover € 98.175,00 geraamd, excl. btw: +€ 1.050,00.",
+        "Reden van het verschil: Een extra dag voor de overdracht van het verzuimbeleid aan HR"]
 
 
 def test_the_handover_reports_figures_up_to_their_last_day(docs):
@@ -189,3 +189,51 @@ def test_exit_criteria_print_their_text_never_their_id(docs):
         assert "Leveringsfouten drie maanden op rij ≤ 1,5 %" in texts, name
         assert "Opvolger aangesteld en ingewerkt" in texts, name
         assert not any("X1" in t or "ExitCriterion" in t for t in texts), name
+
+
+# ------------------------------------------------------------------ risks as of a date
+
+def test_progress_reports_list_the_risks_open_as_of_their_evaluation(docs):
+    first, gate = (docs[EXAMPLE][f"progress-{d}.docx"] for d in ("2027-02-19", "2027-04-02"))
+    before = table(first, "Risico", "Kans / impact")
+    assert [r[0] for r in before[1:]] == ["Weerstand van ervaren pickers tegen scanners",
+                                          "Leidinggevenden voeren de terugkeergesprekken "
+                                          "niet consequent"]
+    assert before[1][1:] == ["Gemiddeld / hoog", "Jan Peeters", "–"]
+    after = table(gate, "Risico", "Kans / impact")  # R1 closed on 2 April: no longer listed
+    assert after[1:] == [["Leidinggevenden voeren de terugkeergesprekken niet consequent",
+                          "Gemiddeld / gemiddeld", "Karel Janssens",
+                          "Twee van de zes leidinggevenden nog niet opgeleid"]]
+
+
+def test_the_handover_lists_the_risks_that_occurred_or_remain_open(docs, tmp_path):
+    rows = table(docs[EXAMPLE]["handover.docx"], "Risico", "Status")
+    assert [r[:2] for r in rows[1:]] == [
+        ["Leidinggevenden voeren de terugkeergesprekken niet consequent", "Open"]]
+
+    def occurred(data):
+        data["execution"]["progress"][1]["risks"]["R2"]["status"] = "occurred"
+        data["execution"]["progress"][1]["risks"]["R1"]["status"] = "open"
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(variant(EXAMPLE, tmp_path, occurred)),
+                           tmp_path / "b", only=("handover",))
+    rows = table(out["handover.docx"], "Risico", "Status")
+    assert [(r[1], r[3]) for r in rows[1:]] == [
+        ("Open", "Alle pickers werken sinds 26 maart met de scanner"),  # R1's note stands
+        ("Opgetreden", "Twee van de zes leidinggevenden nog niet opgeleid")]
+
+
+# ------------------------------------------------------------------ charts over time
+
+def chart_names(path: Path) -> list[str]:
+    """The descriptions of the pictures in the body: one chart per numeric objective."""
+    d = Document(str(path))
+    return [s._inline.docPr.get("descr") for s in d.inline_shapes]
+
+
+def test_a_chart_per_numeric_objective_and_none_for_the_others(docs):
+    for name in ("progress-2027-02-19.docx", "progress-2027-04-02.docx", "handover.docx"):
+        charts = [n for n in chart_names(docs[EXAMPLE][name]) if n.startswith("Verloop")]
+        # D1 and D2 read as numbers (4,2 % -> ≤ 1,5 %); D3 (a successor in post) does not
+        assert charts == ["Verloop van D1 tegenover de streefwaarde ≤ 1,5 %",
+                          "Verloop van D2 tegenover de streefwaarde ≤ 5 %"], name

@@ -79,7 +79,7 @@ def test_the_proposal_prints_what_was_known_on_its_date(june):
 def test_the_handover_prints_the_facts_as_amended(june):
     handover = june["handover.docx"]
     assert said(handover, "Opvolger:") == [
-        "Opvolger: Ilse Maes, Logistiek manager (bekend).\nOverdracht: van 21 juni 2027 "
+        "Opvolger: Ilse Maes, Logistiek manager (aangeduid).\nOverdracht: van 21 juni 2027 "
         "tot en met 25 juni 2027."]
     (d1,) = said(handover, "D1 |")
     assert "≤ 1,5 % (aangepast door W2: ≤ 1,2 %)" in d1
@@ -90,7 +90,7 @@ def test_the_handbook_prints_the_amended_facts_and_logs_each_change(june):
     assert said(handbook, "Rapporteert aan") == [
         "Rapporteert aan | Greet De Wit (CEO en voorzitter)"]
     assert said(handbook, "Tekenbevoegdheid") == ["Tekenbevoegdheid tot | € 50.000,00"]
-    assert "Opvolger: Ilse Maes, Logistiek manager (bekend)." in said(handbook, "Opvolger:")[0]
+    assert "Opvolger: Ilse Maes, Logistiek manager (aangeduid)." in said(handbook, "Opvolger:")[0]
     log = [t for t in texts(handbook) if t.startswith("W2 |")]
     assert "W2 | Greet De Wit – rol | CEO | CEO en voorzitter" in log
     assert "W2 | Positie van de interim manager – tekenbevoegdheid | € 25.000,00 | € 50.000,00" \

@@ -28,6 +28,23 @@ def test_refused_schemes_are_judged_as_a_browser_would(href: str, scheme: str | 
     assert refused_scheme(href) == scheme
 
 
+@pytest.mark.parametrize(("href", "field"), [
+    ("mailto:a@example.com?attach=/etc/passwd", "attach"),
+    ("mailto:a@example.com?subject=Hallo&Attachment=%2Fetc%2Fpasswd", "attachment"),
+    ("mailto:a@example.com?subject=x;attach=~/.ssh/id_rsa", "attach"),
+    ("mailto:a@example.com?X-Mailer=x", "x-mailer"),
+])
+def test_a_mail_link_may_fill_in_only_addressees_subject_and_text(href: str, field: str
+                                                                   ) -> None:
+    assert refused_scheme(href) == f"mailto field {field!r}: a mail link may fill in only " \
+        "to, cc, bcc, subject, body"
+
+
+def test_a_mail_link_with_addressees_subject_and_text_passes() -> None:
+    assert refused_scheme("mailto:a@example.com?cc=b@example.com&BCC=c@example.com"
+                          "&subject=Plan%20M2&body=Zie%20bijlage") is None
+
+
 def test_forbidden_characters_are_found_with_their_line() -> None:
     assert forbidden_character("fine\ttext\nand more\n") is None
     assert forbidden_character("one\ntwo \x07\n") == (2, "U+0007")

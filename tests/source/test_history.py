@@ -133,7 +133,7 @@ def test_handbook_as_of_10_february_is_1_1_without_w1(example_as_of):
     assert "Versie 1.1 · 1 februari 2027" in d.cover
     assert "W1" not in d.text and "Late levering van de scanners" not in d.text
     assert milestone_due(d, "M2") == "12 mrt 2027"
-    log = d.section_after("Wijzigingsprocedure en wijzigingslog")
+    log = d.section_after("Wijzigingsprocedure en overzicht van de wijzigingen")
     assert "Er zijn nog geen wijzigingen afgesproken." in log
 
 
@@ -216,7 +216,7 @@ def test_adds_and_drops_appear_in_the_right_documents(tmp_path_factory):
     handbook = Docx(docs["handbook.docx"])
     assert actions(handbook) == ["X1", "X2", "X4"]  # C1 dropped X3 and added X4
     amended = handbook.table("Change", "Item", "Was", "Now").rows[1:]
-    assert ["C1", "X4", "–", "added: Set up the bank's cash-management module and load the "
+    assert ["C1", "X4", "–", "added: Set up the bank’s cash-management module and load the "
             "sales order book"] in amended
     assert ["C1", "X3", "Build the forecast template from bank data and the sales order book",
             "dropped"] in amended
@@ -628,10 +628,10 @@ def test_a_draft_handbook_is_dated_as_the_plan_it_submits(tmp_path):
                ["W1", "Commerciële voorwaarden – dagtarief", "€ 1.050,00", "€ 1.100,00"],
                ["W1", "Exitplan – start overdracht", "17 mei 2027", "20 mei 2027"],
                ["W1", "Evaluatie 7 mei 2027", "–", "toegevoegd: Voortgangsevaluatie"]]),
-    (ENGLISH, [["C1", "Period – end", "27 Aug 2027", "1 Sept 2027"],
+    (ENGLISH, [["C1", "Period – end", "27 Aug 2027", "1 Sep 2027"],
                ["C1", "Commercial terms – day rate", "€1,250.00", "€1,100.00"],
                ["C1", "Exit plan – start of handover", "26 Jul 2027", "29 Jul 2027"],
-               ["C1", "Evaluation 7 May 2027", "–", "added: Progress review"]]),
+               ["C1", "Review 7 May 2027", "–", "added: Progress review"]]),
 ])
 def test_the_change_log_names_each_amended_item_as_the_client_knows_it(
         tmp_path, assignment, expected):

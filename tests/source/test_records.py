@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pytest
-from example_project import ExampleProject
+from example_project import ExampleProject, assert_located
 
 from generator.errors import Report
 from generator.source.firm import Firm
@@ -27,8 +27,8 @@ from generator.source.records import (
     json_schema,
     matching,
     non_empty,
-    walk,
 )
+from generator.source.references import walk
 
 
 def _upper(value: str) -> str:
@@ -332,13 +332,44 @@ def test_firm_paths_must_be_relative() -> None:
 
 
 def test_a_marker_on_a_type_is_no_step_and_has_no_schema() -> None:
-    """`Unit("money")` says what a number counts: read and described as the number it marks."""
+    """`Unit("money")` says what a number counts: described as the number it marks, read
+    from its text as typed (a count without the unit is read as YAML reads it)."""
     from generator.source.model import Amount, Money, Terms
     from generator.source.records import Unit, convert, kind_of
 
     assert Unit("money") in Money.__metadata__
     assert convert(Money, "1250.50") == (Decimal("1250.50"), [])
-    assert convert(Money, "2e12")[1][0].message.endswith("out of range")
+    assert convert(Money, "2000000000000")[1][0].message.endswith("out of range")
+    assert convert(Money, 1.25, ("rate",), {("rate",): "1.250"})[1][0].message \
+        == "rate: 1.250 is ambiguous: 1250 with a thousands separator, or 1.25 with a " \
+        "decimal point"  # read from its text as typed, which YAML read as 1.25
+    assert convert(Amount, 1.25, ("rate",), {("rate",): "1.250"}) == (Decimal("1.25"), [])
     assert kind_of(Money).schema(Money, {}) == kind_of(Amount).schema(Amount, {})
     assert json_schema(Terms)["properties"]["day_rate"] == {
         "type": ["number", "string"], "minimum": -1e12, "maximum": 1e12}
+
+
+# --------------------------------------------------------------------------- identifiers
+
+def test_an_id_is_the_same_id_in_either_unicode_spelling(example: ExampleProject) -> None:
+    """NFD (e + combining accent, as some keyboards and file systems write it) and NFC
+    (one letter é) are one id: the reader makes every text NFC."""
+    composed, decomposed = "gd\u00e9wit", "gde\u0301wit"
+    text = example.text.replace("- id: gdewit", f"- id: {composed}")
+    example.write(re.sub(r"\bgdewit\b", decomposed, text))
+    a = example.load().assignment
+    assert a.client.sponsor == composed and a.person(composed).name == "Greet De Wit"
+
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    ("- id: gdewit", '- id: "gdewit\\u202e"', "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("sponsor: gdewit", '"sponsor": "gd\\u200bewit"', "U+200B ZERO WIDTH SPACE"),
+    ("- id: M1\n", '- id: "M\\u00ad1"\n', "U+00AD SOFT HYPHEN"),
+    ("    M1: done", '    "M1\\u2066": done', "U+2066 LEFT-TO-RIGHT ISOLATE"),
+])
+def test_an_id_with_an_invisible_character_is_refused_at_its_line(
+        example: ExampleProject, old: str, new: str, code: str) -> None:
+    example.edit(old, new)
+    (error,) = example.errors()  # no "unknown person" after it
+    assert_located(error, example.yaml, example.line_of(new.strip().split("\n")[0]),
+                   f"holds an invisible character, {code}", "retype the id")

@@ -10,7 +10,7 @@ from generator.source.model import Measurement
 
 GATE_EFFORT = "      effort: {days: 47, invoiced: 39900}"
 FIRST_EFFORT = "      effort: {days: 23, invoiced: 12600}"
-CLOSING_DAYS = "    days: 96\n"
+CLOSING_DAYS = "    days: 94.5\n"
 
 
 # --------------------------------------------------------------------------- rule 16: effort
@@ -23,7 +23,7 @@ def test_rule14_effort_never_decreases_between_reports(example: ExampleProject) 
 
 
 def test_rule14_closing_effort_never_below_the_last_report(example: ExampleProject) -> None:
-    example.edit("    invoiced: 100800\n", "    invoiced: 30000\n")
+    example.edit("    invoiced: 99225\n", "    invoiced: 30000\n")
     error = only(example.errors(), "invoiced 30000 is less than 39900")
     assert_located(error, example.yaml, example.line_of("    invoiced: 30000"),
                    "the evaluation of 2027-04-02", "give the total to date")
@@ -31,13 +31,13 @@ def test_rule14_closing_effort_never_below_the_last_report(example: ExampleProje
 
 def test_rule14_a_projection_over_the_estimate_warns_naming_the_evaluation(
         example: ExampleProject) -> None:
-    # 40 days when 24 % of the period has passed: 166 days projected against 95 estimated
+    # 40 days when 24 % of the period has passed: 166 days projected against 93,5 estimated
     example.edit(FIRST_EFFORT, "      effort: {days: 40, invoiced: 12600}")
     example.edit(GATE_EFFORT, "      effort: {days: 50, invoiced: 39900}")  # back on course
     warning = only(example.warnings(), "projection at completion")
     assert warning.level is Level.WARNING
     assert_located(warning, example.yaml, example.line_of("effort: {days: 40"),
-                   "evaluation of 2027-02-19", "166 days", "estimate of 95 days",
+                   "evaluation of 2027-02-19", "166 days", "estimate of 93.5 days",
                    "terms.estimated_days")
 
 
@@ -51,8 +51,8 @@ def test_rule14_a_change_amending_the_estimate_answers_the_projection(
 
 
 def test_rule14_within_ten_percent_is_no_warning(example: ExampleProject) -> None:
-    # 25 days at 24 %: 103,5 projected, under 95 x 1.1
-    example.edit(FIRST_EFFORT, "      effort: {days: 25, invoiced: 12600}")
+    # 24 days at 24 %: 99,5 projected, under 93,5 x 1.1 (25 days would be 103,5: over)
+    example.edit(FIRST_EFFORT, "      effort: {days: 24, invoiced: 12600}")
     assert not [w for w in example.warnings() if "projection" in w.message]
 
 
@@ -236,3 +236,19 @@ def test_rule19_a_transfer_due_after_the_end(example: ExampleProject) -> None:
     warning = only(example.warnings(), "knowledge transfer is due 2027-07-09")
     assert_located(warning, example.yaml, example.line_of("due: 2027-07-09"),
                    "after the assignment ends on 2027-06-25", "open item")
+
+
+# --------------------------------------------------------------------------- rule 22: risks
+
+def test_rule22_an_update_of_an_unknown_risk_is_located_with_a_suggestion(
+        example: ExampleProject) -> None:
+    example.edit("        R2: {status: open,", "        R3: {status: open,")
+    error = only(example.errors(), "unknown risk 'R3'")
+    assert_located(error, example.yaml, example.line_of("        R3: {status"),
+                   "amended up to 2027-04-02", "did you mean 'R2'?")
+
+
+def test_rule22_risk_ids_are_unique(example: ExampleProject) -> None:
+    example.edit("    - id: R2\n", "    - id: R1\n")
+    error = only(example.errors(), "duplicate id 'R1'")
+    assert_located(error, example.yaml, example.line_of("    - id: R1\n"), "analysis.risks")

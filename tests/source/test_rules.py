@@ -43,7 +43,8 @@ def test_every_rule_is_registered() -> None:
     # transfer due date is one more; rules 14 and 15 (VAT, standing terms) are issue 20's;
     # rules 16-19 (effort, measurement dates, phase gates and reports, exit criteria), 20 (no
     # silent gaps) and 21 (handover consistency) one each.
-    assert len(RULES) == 24
+    # Amounts outside their usual range are one more.
+    assert len(RULES) == 25
     assert len(set(RULES)) == len(RULES)
 
 
@@ -576,7 +577,8 @@ def test_rule9_long_payment_term_outside_belgium_passes(example: ExampleProject)
 def test_rule9_amount_must_be_a_number(example: ExampleProject) -> None:
     example.edit("day_rate: 1050", "day_rate: duizend")
     error = only(example.errors(), "day_rate")
-    assert_located(error, example.yaml, example.line_of("day_rate: duizend"), "write a number")
+    assert_located(error, example.yaml, example.line_of("day_rate: duizend"),
+                   "expected a number", "write the amount in figures")
 
 
 # --------------------------------------------------------------------------- rule 10
@@ -619,6 +621,14 @@ def test_rule10_script_and_file_links(example: ExampleProject, target: str) -> N
     error = only(example.errors(), "is not allowed")
     assert_located(error, example.yaml, example.line_of("- Zichtbare [steun]"),
                    "http(s): or mailto:")
+
+
+def test_rule10_a_mail_link_attaching_a_file_is_refused(example: ExampleProject) -> None:
+    example.edit("- Zichtbare steun van de CEO",
+                 "- Zichtbare [steun](mailto:ceo@example.com?attach=/etc/passwd) van de CEO")
+    error = only(example.errors(), "is not allowed")
+    assert_located(error, example.yaml, example.line_of("- Zichtbare [steun]"),
+                   "mailto field 'attach'", "http(s): or mailto:")
 
 
 def test_rule10_web_and_mail_links_pass(example: ExampleProject) -> None:
@@ -810,6 +820,30 @@ def test_rule10_markdown_fields_close_what_they_open(example: ExampleProject, te
     example.edit("  situation: |\n", f"  situation: |\n{indented}\n")
     error = only(example.errors(), what)
     assert_located(error, example.yaml, example.line_of("  situation: |"), "close it")
+
+
+MISPLACED_DIRECTIVES = [
+    ("::: style\ntekst\n:::", 1, "'::: style' needs a paragraph style name"),
+    ("- punt\n\n  ::: landscape\n  breed\n  :::", 3,
+     "'::: landscape' must be at the top level of the document"),
+    ("> citaat\n>\n> ::: landscape\n> breed\n> :::", 3,
+     "'::: landscape' must be at the top level of the document"),
+    ("::: landscape\n::: landscape\nbreed\n:::\n:::", 2,
+     "'::: landscape' inside another landscape block"),
+    ("1. punt\n\n   ::: toc\n   :::", 3, "'::: toc' must be at the top level of the document"),
+]
+"""Texts the writer refuses while building: validate must refuse them too (the writer's
+side of each is in tests/writer/test_behaviour.py)."""
+
+
+@pytest.mark.parametrize(("text", "line", "said"), MISPLACED_DIRECTIVES)
+def test_rule10_a_directive_where_build_refuses_it_fails_validate(
+        example: ExampleProject, text: str, line: int, said: str) -> None:
+    indented = "\n".join(("    " + row).rstrip() for row in text.splitlines())
+    example.edit("  situation: |\n", f"  situation: |\n{indented}\n\n")
+    error = only(example.errors(), said)
+    assert_located(error, example.yaml, example.line_of("  situation: |"),
+                   f"line {line} of the text")
 
 
 def test_rule10_closed_blocks_pass(example: ExampleProject) -> None:

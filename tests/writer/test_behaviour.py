@@ -145,6 +145,21 @@ def test_unknown_style_directive(converter: Converter) -> None:
         convert(converter, "::: style Fancy\ntext\n:::\n")
 
 
+@pytest.mark.parametrize(("text", "line", "said"), [
+    ("::: style\ntekst\n:::\n", 1, "'::: style' needs a paragraph style name"),
+    ("- punt\n\n  ::: landscape\n  breed\n  :::\n", 3, "must be at the top level"),
+    ("> citaat\n>\n> ::: landscape\n> breed\n> :::\n", 3, "must be at the top level"),
+    ("::: landscape\n::: landscape\nbreed\n:::\n:::\n", 2, "inside another landscape"),
+    ("1. punt\n\n   ::: toc\n   :::\n", 3, "'::: toc' must be at the top level"),
+])
+def test_a_directive_where_it_cannot_stand(converter: Converter, text: str, line: int,
+                                           said: str) -> None:
+    """The same texts validate refuses (tests/source/test_rules.py, MISPLACED_DIRECTIVES)."""
+    with pytest.raises(MarkdownError, match=re.escape(said)) as info:
+        convert(converter, text)
+    assert info.value.line == line
+
+
 def test_unhandled_token_is_an_error(converter: Converter) -> None:
     template = converter.template
     renderer = Renderer(

@@ -14,6 +14,7 @@ from generator.errors import Report
 from generator.source.firm import NEUTRAL_FIRM, Firm
 from generator.source.model import Assignment
 from generator.source.reading import Source
+from generator.source.rules.amounts import rule_plausible_amounts
 from generator.source.rules.commercial import rule_standing_terms, rule_vat
 from generator.source.rules.context import Context, Rule
 from generator.source.rules.execution import (
@@ -49,6 +50,7 @@ from generator.source.rules.reports import (
     rule_handover_consistency,
     rule_measured_by_the_report,
     rule_no_silent_gaps,
+    rule_risk_updates,
 )
 
 __all__ = ["PERSON_KEYS", "PLAN_RULES", "RULES", "Context", "Rule", "check_rules"]
@@ -65,6 +67,7 @@ RULES: tuple[Rule, ...] = (
     rule_document_dates,
     rule_changes,
     rule_terms,
+    rule_plausible_amounts,
     rule_vat,
     rule_standing_terms,
     rule_links_and_images,
@@ -78,6 +81,7 @@ RULES: tuple[Rule, ...] = (
     rule_exit_criteria,
     rule_no_silent_gaps,
     rule_handover_consistency,
+    rule_risk_updates,
 )
 
 

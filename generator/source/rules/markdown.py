@@ -20,6 +20,7 @@ from generator.source.dialect import (
     LINK_HINT,
     MAX_PICTURE_BYTES,
     MarkdownError,
+    directive_problems,
     footnote_problem,
     is_url,
     make_parser,
@@ -30,7 +31,7 @@ from generator.source.dialect import (
 from generator.source.files import FileRefused, read_inside
 from generator.source.model import BlockMarkdown
 from generator.source.reading import Path_
-from generator.source.records import walk
+from generator.source.references import walk
 from generator.source.rules.context import Context
 
 _MARKUP_HINT = re.compile(r"[\[<]|:::")
@@ -113,16 +114,17 @@ def _check_picture(ctx: Context, path: Path_, label: str, target: str, width: st
 
 def rule_markdown_as_written(ctx: Context) -> None:
     """10. What the writer refuses in a Markdown text is refused here, at its source:
-    footnotes that cite themselves or multiply, and `::: style` names the brand template
-    lacks (when validate knows the firm's brand template)."""
+    footnotes that cite themselves or multiply, directives where they cannot stand
+    (`::: landscape` in a list, `::: style` without a name), and `::: style` names the
+    brand template lacks (when validate knows the firm's brand template)."""
     for path, text in ctx.source.walk():
         if not isinstance(text, str) or not ("[^" in text or ":::" in text):
             continue
         where = getattr(text, "source", None)
         tokens = _parser().parse(text)
         problem = footnote_problem(tokens)
-        if problem:
-            line, message, hint = problem
+        for line, message, hint in [*([problem] if problem else []),
+                                    *directive_problems(tokens)]:
             _text_error(ctx, path, where, line, message, hint)
         if ctx.style_exists is None:
             continue

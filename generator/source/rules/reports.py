@@ -1,6 +1,6 @@
 """Rules on what the reports of execution and closing say: effort used, measurements a
-report can know on its date, phase-gate decisions, evaluations without a report, and
-the exit criteria tested at the closing."""
+report can know on its date, phase-gate decisions, evaluations without a report, the
+exit criteria tested at the closing, and the risks the progress entries update."""
 
 from __future__ import annotations
 
@@ -208,3 +208,22 @@ def rule_handover_consistency(ctx: Context) -> None:
                         f"transfer is due {transfer.due}, after the assignment ends on "
                         f"{final.period.end}", "plan it before the end, or hand it over as "
                         "an open item with its new owner")
+
+
+def rule_risk_updates(ctx: Context) -> None:
+    """22. Risk ids are unique; a progress entry updates only risks of the plan as
+    amended up to its evaluation, by their id."""
+    a = ctx.assignment
+    risks = a.analysis.risks if a.analysis else []
+    unique(ctx, ("analysis", "risks"), [r.id or f"#{i}" for i, r in enumerate(risks)])
+    for i, entry in enumerate(a.execution.progress if a.execution else []):
+        if not entry.risks:
+            continue
+        plan = history.amended(a, entry.evaluation, ctx.source.as_typed).analysis
+        ids = [r.id for r in (plan.risks if plan else []) if r.id]
+        for key in entry.risks:
+            if key not in ids:
+                ctx.error(("execution", "progress", i, "risks", key), f"unknown risk {key!r} "
+                          f"in the plan as amended up to {entry.evaluation}",
+                          suggest(key, ids) or "give the risk an id in `analysis.risks`: "
+                          "`- id: R1`")

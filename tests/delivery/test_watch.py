@@ -1,0 +1,70 @@
+"""`interim watch`: rebuilds on every save, survives a broken source, leaves nothing behind."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from example_project import ExampleProject
+from watch_session import REBUILD, WatchSession, leftovers, needs_watch
+
+GONE = 30.0
+"""Seconds the watchdog may take to clear up after a kill -9 (a loaded machine)."""
+
+
+@needs_watch
+def test_rebuilds_on_save_and_survives_a_broken_source(example: ExampleProject) -> None:
+    session = WatchSession(example.root, "dl-logistiek-2027", "--doc", "handbook")
+    try:
+        session.wait_for(lambda: "Leveringsfouten" in session.text("handbook"), REBUILD,
+                         "handbook pages")
+        assert (example.root / "build" / "dl-logistiek-2027" / "handbook.docx").is_file()
+
+        example.edit("statement: Leveringsfouten verlagen", "statement: Leveringsfouten halveren")
+        session.wait_for(lambda: "halveren" in session.text("handbook"), REBUILD, "the new text")
+
+        line = example.line_of("  objectives:")
+        example.edit("  objectives:\n", "  objectives: [\n")
+        error = session.wait_for(lambda: session.state()["error"], REBUILD, "the error")
+        assert f"assignment.yaml:{line + 1}:" in error or f"assignment.yaml:{line}:" in error
+        assert "halveren" in session.text("handbook")  # the last good pages stay
+        assert session.process.poll() is None  # and it keeps watching
+
+        example.edit("  objectives: [\n", "  objectives:\n")
+        example.edit("Leveringsfouten halveren", "Leveringsfouten uitbannen")
+        session.wait_for(lambda: "uitbannen" in session.text("handbook")
+                         and not session.state()["error"], REBUILD, "the repaired build")
+        assert session.stop(signal.SIGINT) == 0
+        assert "stopped" in "".join(session.out)
+    finally:
+        session.close()
+
+
+@needs_watch
+def test_ctrl_c_leaves_no_libreoffice_and_no_temporary_folder(example: ExampleProject) -> None:
+    session = WatchSession(example.root, "dl-logistiek-2027", "--doc", "proposal")
+    try:
+        session.wait_for(lambda: session.text("proposal"), REBUILD, "proposal pages")
+        pid = session.process.pid
+        assert leftovers(pid), "the session's LibreOffice and folders should be found running"
+        assert session.stop(signal.SIGINT) == 0
+        assert leftovers(pid) == []
+    finally:
+        session.close()
+
+
+@needs_watch
+def test_kill_9_leaves_no_libreoffice_and_no_temporary_folder(example: ExampleProject) -> None:
+    session = WatchSession(example.root, "dl-logistiek-2027", "--doc", "proposal")
+    try:
+        session.wait_for(lambda: session.text("proposal"), REBUILD, "proposal pages")
+        pid = session.process.pid
+        assert leftovers(pid)
+        session.process.kill()  # SIGKILL: nothing of ours runs after it; the watchdogs do
+        session.process.wait()
+        deadline = time.monotonic() + GONE
+        while leftovers(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert leftovers(pid) == []
+    finally:
+        session.close()
