@@ -430,6 +430,26 @@ def issue_(assignment: str, document: str) -> None:
                    "nothing recorded")
 
 
+@main.command(name="review")
+@click.argument("assignment")
+@click.argument("returned", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--apply", "apply_", is_flag=True,
+              help="Write each change that lies inside one source value into that source.")
+@_handle_errors
+def review_(assignment: str, returned: Path, apply_: bool) -> None:
+    """List the client's changes and comments in RETURNED.docx at their source lines."""
+    from generator.delivery.review import review
+    from generator.source.project import Project
+
+    done = review(Project.find().root, assignment, returned, apply=apply_, warn=_warn)
+    for line in done.lines():
+        click.echo(line)
+    for path in done.written:
+        click.echo(f"changed {display_path(path)}")
+    if done.report is not None:
+        click.echo(f"wrote {display_path(done.report)}")
+
+
 @main.command()
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from generator.delivery.issuing import check_issued
 from generator.delivery.parallel import WorkerDied, available_cores, run
 from generator.delivery.planning import Job, Skipped, named_job, plan
+from generator.delivery.properties import document_meta
 from generator.delivery.stamps import document_stamp, git_stamp
 from generator.documents.printing import count_sections, template_helpers
 from generator.documents.sandbox import Budget
@@ -66,7 +67,6 @@ from generator.writer.package import source_date_epoch
 if TYPE_CHECKING:
     from generator.delivery.office import Office
 
-LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB", "fr": "fr-BE"}
 TIMELINE_WIDTH_PX = 1250
 """At the picture's 200 dpi this is the A4 text width: printed at its natural size."""
 ONE_PIXEL_PNG = base64.b64decode(
@@ -139,37 +139,23 @@ class Builder:
         body = render(env, job.kind.template, context, budget)
         markdown = render(env, "document.md.j2", {**context, "body": Md(body),
                                                    "toc": count_sections(body) > 3}, budget)
+        images = self._pictures(job, a, wording, context.get("charts", ()), pictures)
+        return markdown, document_meta(job, stamp, doc, markdown, terms, self.firm), images
+
+    def _pictures(self, job: Job, a: Assignment, wording: Wording, charts: Any,
+                  pictures: bool) -> dict[str, bytes]:
+        """The logo, the timeline and the results charts (one-pixel stand-ins when the text
+        alone is read)."""
         images = dict(self.logo)
         if job.kind.timeline:
             images["timeline.png"] = self.timeline(a, wording) if pictures else ONE_PIXEL_PNG
-        legend = {k: str(v) for k, v in terms.progress.chart.items()}
-        for chart in context.get("charts", ()):  # results over time, per numeric objective
+        fmt = wording.fmt
+        legend = {k: str(v) for k, v in wording.terms.progress.chart.items()}
+        for chart in charts:  # results over time, per numeric objective
             images[chart.name] = draw_chart(chart, number=fmt.number, legend=legend,
                                             month_names=fmt.month_names()) \
                 if pictures else ONE_PIXEL_PNG
-        meta = DocumentMeta(
-            title=f"{doc['title']} {occasion}" if occasion else doc["title"],
-            subject=a.title,
-            author=a.person(a.interim_manager).name,
-            company=self.firm.name,
-            client=a.client.name,
-            version=stamp.version,
-            date_text=doc["date_text"],
-            timestamp=stamp.timestamp,
-            language=LANGUAGE_TAGS[a.language],
-            status_label=str(terms.draft) if doc["draft"] else "",
-            confidential_label=str(terms.confidential) if a.confidential else "",
-            keywords=f"{a.id}, {job.kind.id}",
-            placeholders={"page_label": str(terms.page_label), "of_label": str(terms.of_label),
-                          "footer": self.firm.footer_for(a.language)},
-            custom_properties={
-                "assignment": a.id,
-                "document": job.kind.id,
-                "version": stamp.version,
-                **({"source-commit": stamp.commit} if stamp.commit else {}),
-            },
-        )
-        return markdown, meta, images
+        return images
 
     def timeline(self, a: Assignment, wording: Wording) -> bytes:
         """The plan's picture, drawn once per plan: the action plan shows the baseline, the

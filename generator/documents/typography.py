@@ -90,7 +90,10 @@ def after_dash(text: str, names: Iterable[str] = ()) -> str:
     return match.group(1).lower() + text[1:]
 
 
-CALENDAR_NAMES = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+CALENDAR_NAMES = frozenset((
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 """Names English writes with a capital anywhere ("– June and July closes"); Dutch and French
 write months and days in lower case, so their names never reach here capitalised."""
 

@@ -165,18 +165,13 @@ class Table:
                 sub(tc, "p")
 
     def _hold_together(self, signature_block: bool) -> None:
-        """Rows kept with the next one: a signature block stays on one page; a small table
-        keeps every row but its last two together; a long one keeps its header with its first
-        row and never leaves its last row alone on a page. Rows themselves never split
-        (cantSplit). A small table's last-but-one row is left free because LibreOffice reads
-        it kept as the whole table kept with the paragraph after it: two small tables under
-        their headings then moved to the next page as one block, leaving half a page empty."""
+        """Rows kept with the next one: a small table (or a signature block) stays on one
+        page; a long one keeps its header with its first row and never leaves its last row
+        alone on a page. Rows themselves never split (cantSplit)."""
         rows = self.element.findall(w("tr"))
         headers = sum(1 for row in rows if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None)
-        if signature_block:
+        if signature_block or len(rows) - headers <= SMALL_TABLE_ROWS:
             keep = rows[:-1]
-        elif len(rows) - headers <= SMALL_TABLE_ROWS:
-            keep = rows[:-2]
         else:
             keep = rows[: headers + 1] + rows[-2:-1]
         for row in keep:

@@ -163,8 +163,7 @@ def test_small_tables_kept_together_long_ones_keep_their_ends(tmp_path):
     def kept(tr):
         return all(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in tr.iter(w("p")))
 
-    # the last-but-one row is free: LibreOffice would keep the whole table with what follows
-    assert [kept(tr) for tr in small.findall(w("tr"))] == [True] * 7 + [False, False]
+    assert [kept(tr) for tr in small.findall(w("tr"))] == [True] * 8 + [False]
     flags = [kept(tr) for tr in long.findall(w("tr"))]
     assert flags[:2] == [True, True] and flags[-2:] == [True, False]  # header + first; last 2
     assert not any(flags[2:-2])

@@ -107,9 +107,10 @@ def test_w1_is_an_inserted_row_and_m2_a_changed_cell(handbook) -> None:
                       if (rows := t.findall(w("tr"))) and any(row_id(r) == "M2" for r in rows))
     m2 = next(r for r in milestones if row_id(r) == "M2")
     assert row_mark(m2) is None, "M2 stays M2: its row is changed in place, not replaced"
-    assert [t.text for t in m2.iter(w("delText"))] == ["12"]
+    # a changed date reads whole: the old date deleted, the new one inserted
+    assert [t.text for t in m2.iter(w("delText"))] == ["12\u00a0mrt\u00a02027"]
     inserted = [t.text for i in m2.iter(w("ins")) for t in i.iter(w("t"))]
-    assert inserted == ["26"]
+    assert inserted == ["26\u00a0mrt\u00a02027"]
     assert all(row_mark(r) is None for r in milestones)
     # W1 in the change log and in the table of amendments: rows that come with version 1.2
     w1 = [r for t in body.iter(w("tbl")) for r in t.findall(w("tr")) if row_id(r) == "W1"]
@@ -432,7 +433,7 @@ def test_git_revision_redline_through_the_command(repository: Path) -> None:
     assert plain(older) != plain(newer)
     assert_reads_as(red, older, newer)
     texts = [t.text for c in tracked(red) for t in c.iter(w("delText"), w("t"))]
-    assert "12" in texts and "26" in texts
+    assert "12\u00a0mrt\u00a02027" in texts and "26\u00a0mrt\u00a02027" in texts
 
 
 def test_a_name_that_is_a_version_and_a_tag_is_refused(repository: Path) -> None:
@@ -463,8 +464,8 @@ def test_history_version_1_1_of_the_example_to_the_working_tree(tmp_path: Path) 
     w1 = [r for t in body.iter(w("tbl")) for r in t.findall(w("tr")) if row_id(r) == "W1"]
     assert w1 and all(row_mark(r) == "ins" for r in w1)
     m2 = next(r for t in body.iter(w("tbl")) for r in t.findall(w("tr")) if row_id(r) == "M2")
-    assert [t.text for t in m2.iter(w("delText"))] == ["12"]
-    assert [t.text for i in m2.iter(w("ins")) for t in i.iter(w("t"))] == ["26"]
+    assert [t.text for t in m2.iter(w("delText"))] == ["12\u00a0mrt\u00a02027"]
+    assert [t.text for i in m2.iter(w("ins")) for t in i.iter(w("t"))] == ["26\u00a0mrt\u00a02027"]
     # a rewritten paragraph reads whole: the old sentence deleted, then the new heading
     rewritten = next(p for p in body.iter(w("p")) if "Er zijn nog geen" in
                      "".join(t.text or "" for t in p.iter(w("delText"))))

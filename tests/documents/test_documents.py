@@ -211,6 +211,11 @@ def test_properties(docs, assignment, name):
     assert d.custom["assignment"] == assignment
     kind = "progress" if name.startswith("progress-") else name.removesuffix(".docx")
     assert d.custom["document"] == kind
+    # what `interim review` identifies a returned copy by: its name, date and content
+    if kind == "progress":
+        assert d.custom["document-name"] == name.removesuffix(".docx")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", d.custom["date"])
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", d.custom["content-digest"])
 
 
 @pytest.mark.parametrize(("assignment", "name"), ALL_DOCS)

@@ -20,6 +20,7 @@ import yaml
 from docx_reading import EPOCH, ROOT, build_loaded, source_date_epoch
 
 from generator.delivery.pdf import export_pdfs, find_soffice
+from generator.delivery.properties import LANGUAGE_TAGS
 from generator.documents.templating import LOCALES, Formatter
 from generator.source.languages import LANGUAGES
 from generator.source.project import load_assignment
@@ -202,7 +203,7 @@ def test_no_french_document_keeps_english_typography(french: dict[str, Path], ki
 def test_every_language_has_its_terms_locale_and_scaffold() -> None:
     """One list of languages: each has a locale, a terms file with the keys of every other
     (a key only in nl/en/fr would fail a document of the others), and a scaffold."""
-    assert tuple(LOCALES) == LANGUAGES
+    assert tuple(LOCALES) == tuple(LANGUAGE_TAGS) == LANGUAGES
     def keys(data: dict, prefix: str = "") -> set[str]:
         found = set()
         for key, value in data.items():

@@ -41,10 +41,17 @@ W_BODY, W_HYPERLINK = w("body"), w("hyperlink")
 _BOOKMARKS = (w("bookmarkStart"), w("bookmarkEnd"))
 _PIECES = (w("tab"), w("br"), w("cr"), w("noBreakHyphen"))
 _RENAMED_WHEN_DELETED = {W_T: w("delText"), w("instrText"): w("delInstrText")}
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_TOKEN = re.compile(
+    r"\d{1,2}\u00a0[^\W\d]+\.?\u00a0\d{4}"  # a date as printed: 26 mrt 2027
+    r"|[€$£]\u00a0?\d+(?:[.,]\d+)*"  # an amount: € 1.050,00
+    r"|\d+(?:[.,:/]\d+)*(?:\u00a0%)?"  # a number, a version, a time, a percentage
+    r"|\w+|\s+|[^\w\s]")
+"""Words, and numbers, versions, dates, amounts whole: "1.1" -> "1.2", never "1.~~1~~2"."""
 _BOOKMARK_XML = re.compile(rb"<w:bookmark(?:Start|End)\b[^>]*/>")
 _DOCPR_XML = re.compile(rb"(<wp:docPr)\b[^>]*?(/?>)")
 _RID_XML = re.compile(rb'r:(id|embed|link)="([^"]*)"')
+# Numbered heading bookmarks: a heading added above renumbers the rest, text unchanged.
+_TOC_NAME, _TOC_NAME_XML = re.compile(r"_Toc\d+"), re.compile(rb"_Toc\d+")
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Side:
     def signature(self, node: etree._Element) -> bytes:
         """Equality key of a block: its XML without bookmarks, drawing ids and rIds' names."""
         text = _DOCPR_XML.sub(rb"\1\2", _BOOKMARK_XML.sub(b"", etree.tostring(node)))
+        text = _TOC_NAME_XML.sub(b"_Toc", text)
         if b"r:" not in text:
             return text
         return _RID_XML.sub(lambda m: b"r:" + m[1] + b'="' + self.package.resolved(
@@ -287,7 +295,8 @@ class StoryDiff:
         for child in paragraph:
             if child.tag == W_HYPERLINK:
                 target = child.get(R_ID)
-                key = side.package.resolved(side.part, target) if target else child.get(w("anchor"))
+                key = (side.package.resolved(side.part, target) if target
+                       else _TOC_NAME.sub("_Toc", child.get(w("anchor")) or ""))
                 for inner in child:
                     self._atoms(inner, side, child, key, out)
             elif child.tag != W_PPR:
@@ -311,7 +320,7 @@ class StoryDiff:
         for c in content:
             if c.tag == W_T:
                 out += [Atom(("t", token, style, link_key), "text", token, rpr, link)
-                        for token in _TOKEN.findall(c.text or "")]
+                        for token in tokens(c.text or "")]
             else:
                 key = ("piece", etree.tostring(c), style, link_key)
                 out.append(Atom(key, "piece", c, rpr, link))
@@ -421,6 +430,11 @@ class _Emitter:
             last.text = ""
         last.text += atom.value
         last.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def tokens(text: str) -> list[str]:
+    """A text as the redline compares it (see `_TOKEN`)."""
+    return _TOKEN.findall(text)
 
 
 def _container(root: etree._Element) -> etree._Element:

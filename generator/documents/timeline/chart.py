@@ -28,8 +28,9 @@ from generator.documents.timeline.figure import (
 
 BAND = (0xE4, 0xE4, 0xE4)
 """The target band: a grey that stays visible, and lighter than every line, in print."""
-WIDTH_PX, HEIGHT_PX = 590, 280
-"""7.5 cm by 3.6 cm at the timeline's 200 dpi: two charts side by side in the text width."""
+WIDTH_PX, HEIGHT_PX = 590, 220
+"""7.5 cm by 2.8 cm at the timeline's 200 dpi: two charts side by side in the text width, low
+enough that a progress memo with its charts keeps to two pages."""
 FONT = 17
 LOWER = {"≤", "<=", "<"}
 UPPER = {"≥", ">=", ">"}
