@@ -20,6 +20,7 @@ import click
 
 from generator.errors import Diagnostic, GeneratorError, SourceError, display_path
 from generator.source.kind_ids import KIND_IDS
+from generator.source.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from generator.source.firm import Firm
@@ -197,7 +198,7 @@ def _speller(firm: Any) -> Callable[[Path, str], bool]:
 
 @main.command()
 @click.argument("assignment_id")
-@click.option("--language", type=click.Choice(["nl", "en"]), default=None,
+@click.option("--language", type=click.Choice(LANGUAGES), default=None,
               help="Document language (default: the firm's).")
 @_handle_errors
 def new(assignment_id: str, language: str | None) -> None:
@@ -215,7 +216,7 @@ def new(assignment_id: str, language: str | None) -> None:
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--firm", default="Interim Management", show_default=True,
               help="The firm's name, written into firm.yaml.")
-@click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+@click.option("--language", type=click.Choice(LANGUAGES), default="nl", show_default=True,
               help="Default language of the firm's assignments.")
 @click.option("--git/--no-git", "use_git", default=True, show_default=True,
               help="Make it a git repository with a first commit (when git is installed).")

@@ -87,13 +87,13 @@ def test_validate_errors_are_located_lines(example: ExampleProject) -> None:
 def test_validate_reports_every_assignment(example: ExampleProject, tmp_path: Path) -> None:
     broken = copy_example(tmp_path, "broken-2027")
     broken.edit("id: dl-logistiek-2027", "id: broken-2027")
-    broken.edit("language: nl", "language: fr")
+    broken.edit("language: nl", "language: de")
     result = run("validate")
     assert result.exit_code == 1
     assert f"ok  {EXAMPLE_ID}" in result.stdout
-    (error,) = [m for m in located(result.stderr) if "fr" in m["message"]]
+    (error,) = [m for m in located(result.stderr) if "de" in m["message"]]
     assert error["path"] == "assignments/broken-2027/assignment.yaml"
-    assert int(error["line"]) == broken.line_of("language: fr")
+    assert int(error["line"]) == broken.line_of("language: de")
     assert "1 of 2 assignments have errors" in result.stderr
 
 
@@ -240,9 +240,9 @@ def test_new_where_it_cannot_create_the_folder(tmp_path: Path,
 def test_new_refuses_an_unknown_language(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("new", "acme-2027", "--language", "fr")
+    result = run("new", "acme-2027", "--language", "de")
     assert result.exit_code == 2
-    assert "'fr' is not one of" in result.stderr
+    assert "'de' is not one of 'nl', 'en', 'fr'" in result.stderr
 
 
 def test_the_reference_example_validates_and_builds_without_a_warning(

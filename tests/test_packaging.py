@@ -18,10 +18,11 @@ import yaml
 from click.testing import CliRunner, Result
 from docx import Document
 
-from generator.bundled import EXAMPLE_ID, PACKAGE_DIR, template_root
+from generator.bundled import EXAMPLE_ID, PACKAGE_DIR, SCAFFOLD_DIR, template_root
 from generator.cli import main
 from generator.source.firm import Firm
 from generator.source.issued import IssuedFile
+from generator.source.languages import LANGUAGES
 from generator.source.project import Project, load_assignment, load_firm
 from generator.source.records import json_schema
 from generator.source.schema import assignment_schema
@@ -54,8 +55,10 @@ def clean_env(**extra: str) -> dict[str, str]:
 def test_template_root_holds_everything_a_build_needs() -> None:
     root = template_root()
     assert (root / "reference.docx").is_file()
-    for language in ("nl", "en"):
+    for language in LANGUAGES:
         assert (root / language / "terms.yaml").is_file()
+        assert (SCAFFOLD_DIR / f"assignment.{language}.yaml").is_file()
+    assert (root / "fonts" / "Carlito-Regular.ttf").is_file()  # the timeline's letters
     kinds = {"proposal", "action-plan", "handbook", "progress", "handover"}
     assert {p.name.removesuffix(".md.j2") for p in (root / "shared").glob("*.md.j2")} >= kinds
 
@@ -313,6 +316,8 @@ def test_wheel_installs_a_generator_that_works_anywhere(installed: Path, tmp_pat
     package = Path(where.stdout.strip()).parent
     for shipped in ("templates/reference.docx", "templates/coverton-logo.png",
                     "templates/nl/terms.yaml", "templates/en/terms.yaml",
+                    "templates/fr/terms.yaml", "templates/fonts/Carlito-Regular.ttf",
+                    "scaffold/assignment.fr.yaml",
                     "scaffold/assignment.en.yaml", "docs/format.md", "example/analyse.md"):
         assert (package / shipped).is_file(), shipped
     firm = tmp_path / "acme-documents"

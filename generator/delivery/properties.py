@@ -12,7 +12,7 @@ from generator.delivery.stamps import Stamp
 from generator.source.firm import Firm
 from generator.writer.converter import DocumentMeta
 
-LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB"}
+LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB", "fr": "fr-BE"}
 
 
 def content_digest(markdown: str) -> str:

@@ -54,7 +54,7 @@ from generator.source.files import MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.model import BlockMarkdown, InlineMarkdown
 from generator.source.reading import SAFE_LOADER
 
-LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+LOCALES = {"nl": "nl_BE", "en": "en_GB", "fr": "fr_BE"}
 PERCENT_PATTERNS = {"nl": "#,##0\u00a0%"}
 """Belgian Dutch writes "21 %" (as the sources and docs/format.md do: "4,2 %"), with a
 no-break space; Babel's nl_BE pattern has none. Other languages keep their locale's."""
@@ -155,6 +155,8 @@ class Formatter:
         if "MMM" in pattern and "MMMM" not in pattern:  # the month abbreviated: ours
             babel = str(get_month_names("abbreviated", locale=self.locale)[value.month])
             text = text.replace(babel, self.month_names()[value.month - 1], 1)
+        if self.language == "fr" and value.day == 1:
+            text = first_of_month(text)
         return text.replace(" ", "\u00a0")
 
     def money(self, amount: Decimal | float, currency: str = "EUR") -> str:
@@ -177,6 +179,11 @@ class Formatter:
         names = get_month_names("abbreviated", locale=self.locale)
         fixes = MONTH_ABBREVIATIONS.get(self.language, {})
         return [fixes.get(str(names[i]), str(names[i])) for i in range(1, 13)]
+
+
+def first_of_month(text: str) -> str:
+    """French writes the first day of a month as an ordinal: "1er janvier 2027"."""
+    return re.sub(r"^1(?=\s)", "1er", text)
 
 
 def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -163,8 +164,20 @@ def public_holidays(country: str | None, start: datetime.date, end: datetime.dat
     kind = type(holidays.country_holidays(country, years=()))
     named = _holiday_language(kind, language)
     calendar = holidays.country_holidays(country, years=years, language=named)
-    return tuple((day, str(name) if named else "") for day, name in sorted(calendar.items())
+    return tuple((day, in_running_text(str(name), language) if named else "")
+                 for day, name in sorted(calendar.items())
                  if start <= day <= end and day.weekday() < 5)
+
+
+_FRENCH_COMMON_NOUN = re.compile(r"^(Lundi|Fête|Jour) (?=\w)")
+
+
+def in_running_text(name: str, language: str | None) -> str:
+    """A holiday's name as a sentence writes it: French capitalises the proper noun only
+    ("lundi de Pâques", "fête du Travail"), where the calendar lists "Lundi de Pâques"."""
+    if language == "fr":
+        return _FRENCH_COMMON_NOUN.sub(lambda m: m.group(0).lower(), name)
+    return name
 
 
 def _holiday_language(calendar: type, language: str | None) -> str | None:

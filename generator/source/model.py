@@ -16,6 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from generator.source.commerce import VatTreatment, check_country, check_vat_number
 from generator.source.kind_ids import KIND_IDS, KindId
+from generator.source.languages import LANGUAGES, Language
 from generator.source.records import (
     Check,
     Fixed,
@@ -75,7 +76,6 @@ Country = Annotated[str, Check(check_country, (("pattern", "^[A-Z]{2}$"),))]  # 
 VatNumber = Annotated[str, non_empty, Check(check_vat_number)]  # prefix and check digits
 Web = Annotated[str, matching(r"https?://[^\s/<>]+[^\s<>]*", "web address", "https://x.be/terms")]
 
-Language = Literal["nl", "en"]
 Organisation = Literal["client", "provider", "third_party"]
 Level3 = Literal["low", "medium", "high"]
 MilestoneStatus = Literal["planned", "on_track", "at_risk", "late", "done"]
@@ -84,22 +84,22 @@ FinalStatus = Literal["done", "not_achieved"]
 
 
 def _per_language(value: Any) -> str | dict[str, str]:
-    """One text for every language, or `{nl: ..., en: ...}` (an English document must
-    never carry the Dutch footer)."""
+    """One text for every language, or `{nl: ..., en: ..., fr: ...}` (an English document
+    must never carry the Dutch footer)."""
     if isinstance(value, str) and value.strip():
         return value
     if isinstance(value, dict) and value:
-        unknown = [str(key) for key in value if key not in ("nl", "en")]
+        unknown = [str(key) for key in value if key not in LANGUAGES]
         if unknown:
-            raise Problem(f"unknown language {', '.join(unknown)}", "use the keys nl and en")
+            raise Problem(f"unknown language {', '.join(unknown)}", f"use {', '.join(LANGUAGES)}")
         if all(isinstance(text, str) and text.strip() for text in value.values()):
             return dict(value)
     raise Problem("expected a text, or one text per language",
-                  "write one text, or one per language: `{nl: ..., en: ...}`")
+                  "write one text, or one per language: `{nl: ..., en: ..., fr: ...}`")
 
 
 PerLanguage = Annotated[Any, Check(_per_language, (
-    ("description", "one text, or one per language: {nl: ..., en: ...}"),))]
+    ("description", "one text, or one per language: {nl: ..., en: ..., fr: ...}"),))]
 
 
 class Person(Record):

@@ -149,20 +149,21 @@ def effort_figures(plan: Assignment, days: Decimal, invoiced: Decimal | None, da
         fee.currency)
 
 
-_FIGURE = re.compile(r"\s*(≤|<=|<|≥|>=|>)?\s*([+-]?\d[\d.,\u00a0 ]*)\s*(.*?)\s*")
+_FIGURE = re.compile(r"\s*(≤|<=|<|≥|>=|>)?\s*([+-]?\d[\d.,\u00a0\u202f ]*)\s*(.*?)\s*")
 _MEETS = {"≤": operator.le, "<=": operator.le, "<": operator.lt,
           "≥": operator.ge, ">=": operator.ge, ">": operator.gt}
 
 
 def figure(text: str | None, language: str) -> tuple[str, Decimal, str] | None:
     """`"≤ 1,5 %"` -> ("≤", 1.5, "%") in the document's language (`1.234,5` in Dutch,
-    `1,234.5` in English); None when the text does not read as one number and a unit."""
+    `1 234,5` or `1.234,5` in French, `1,234.5` in English); None when the text does not
+    read as one number and a unit."""
     found = _FIGURE.fullmatch(text or "")
     if not found:
         return None
     comparison, digits, unit = found.groups()
-    thousands, decimal = (".", ",") if language == "nl" else (",", ".")
-    digits = re.sub(r"[\u00a0 ]", "", digits).replace(thousands, "").replace(decimal, ".")
+    thousands, decimal = (",", ".") if language == "en" else (".", ",")
+    digits = re.sub(r"[\u00a0\u202f ]", "", digits).replace(thousands, "").replace(decimal, ".")
     try:
         return comparison or "", Decimal(digits), unit
     except ArithmeticError:

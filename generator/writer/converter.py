@@ -34,6 +34,7 @@ from generator.writer.package import (
     write_atomic,
 )
 from generator.writer.render import MarkdownError, Renderer, plain_text
+from generator.writer.typography import typeset
 
 __all__ = [
     "Converter",
@@ -127,6 +128,7 @@ class Converter:
             sect_pr=sect_pr,
             rids=pkg.rids,
             first_num_id=t.first_num_id,
+            language=meta.language,
         )
         result = renderer.render(tokens)
 
@@ -199,6 +201,7 @@ class Converter:
             "footer": "",
             **meta.placeholders,
         }
+        values = {key: typeset(value, meta.language) for key, value in values.items()}
         fill_headers_footers(self.template, pkg, sect_pr, values, meta.status_label)
 
     def _footnotes(self, notes: list[etree._Element], pkg: Package) -> None:

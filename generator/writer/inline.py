@@ -21,6 +21,7 @@ from generator.writer.oxml import W_R, W_T, XML_SPACE, w
 from generator.writer.package import Relationship
 from generator.writer.pictures import PictureRules
 from generator.writer.tokens import MarkdownError, keep_spaces, unsupported
+from generator.writer.typography import typeset
 
 if TYPE_CHECKING:
     from generator.writer.render import Renderer
@@ -65,6 +66,7 @@ class _Inline:
     buf_key: tuple | None = None
     force_bold: bool = False
     color: str | None = None
+    last: str = ""  # the paragraph's last character so far, for the typography
 
 
 _PLAIN_KEY: tuple = (None, False, False, False, None)
@@ -79,7 +81,7 @@ class InlineRules:
     ) -> None:
         if len(children) == 1 and not force_bold and children[0].type == "text":
             # Most paragraphs and cells are plain text: one run, no formatting state.
-            text = keep_spaces(children[0].content, dates=self.table is None)
+            text = self.typeset(children[0].content)
             if text:
                 self._append_run(parent, _PLAIN_KEY, text)
             return
@@ -94,6 +96,11 @@ class InlineRules:
             rule(self, state, child)
         if state.buf:
             self._flush(state)
+
+    def typeset(self: Renderer, text: str, before: str = "") -> str:
+        """Text as the document's language sets it: no-break spaces in quantities (and in
+        dates, outside tables), the language's punctuation spacing and apostrophes."""
+        return typeset(keep_spaces(text, dates=self.table is None), self.language, before)
 
     def _key(self: Renderer, state: _Inline) -> tuple:
         style = None
@@ -142,9 +149,10 @@ class InlineRules:
                 self._flush(state)
             state.buf_key = key
         state.buf.append(text)
+        state.last = text[-1]
 
     def i_text(self: Renderer, state: _Inline, token: Token) -> None:
-        self._text(state, keep_spaces(token.content, dates=self.table is None))
+        self._text(state, self.typeset(token.content, state.last))
 
     def i_softbreak(self: Renderer, state: _Inline, token: Token) -> None:
         self._text(state, " ")

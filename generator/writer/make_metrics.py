@@ -20,7 +20,8 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-CHARS = "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180)]) + "–—‘’“”„•…€≤≥→←✓·‰°×"
+CHARS = ("".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180)])
+         + "–—‘’“”„•…€≤≥→←✓·‰°×\u202f")  # U+202F: French's narrow no-break space
 OUT = Path(__file__).with_name("font_metrics.py")
 
 

@@ -82,8 +82,10 @@ class Renderer(InlineRules, PictureRules, FootnoteRules, DirectiveRules, TableRu
         sect_pr: etree._Element,
         rids: RidAllocator,
         first_num_id: int,
+        language: str = "en-GB",
     ):
         self.t = template
+        self.language = language  # its tag ("fr-BE"): the typography follows it
         self.base_dir = Path(base_dir)
         self.images = images
         self.sect_pr = sect_pr
@@ -335,7 +337,7 @@ class Renderer(InlineRules, PictureRules, FootnoteRules, DirectiveRules, TableRu
             table = self.table
             p = self._p(self._ppr(self.s_compact, jc=table.align))
             table.cell.append(p)
-            self._measure_cell(keep_spaces(plain_text(token)))
+            self._measure_cell(self.typeset(plain_text(token)))
             self.render_inline(p, children, line_of(token), force_bold=table.in_header)
             return
         if kind == "paragraph":

@@ -20,7 +20,7 @@ def unsupported(what: str, token_type: str, line: int) -> MarkdownError:
 
 _NUMBER_BEFORE_UNIT = re.compile(
     r"(?<=\d) (?=(?:%|‰|€|\$|£|°C|x|h|u|uur|min|dagen|days|weken|weeks|maanden|months|"
-    r"FTE|fte|km|kg|m²|m|cm|mm|k€|mln|mio|bn|jaar|years?)(?![\w]))"
+    r"FTE|fte|km|kg|m²|m|cm|mm|k€|mln|mio|bn|jaar|years?|jours|semaines|mois|ans)(?![\w]))"
 )
 
 
@@ -30,13 +30,15 @@ _AFTER_SIGN = re.compile(r"(?<=[≤≥<>±~€$£]) (?=[\d€$£])")
 _MONTH = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
           r"november|december|jan|feb|mrt|apr|jun|jul|aug|sept?|okt|nov|dec|"
           r"January|February|March|April|May|June|July|August|September|October|"
-          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
+          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|"
+          r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+          r"janv\.|févr\.|avr\.|juil\.|sept\.|oct\.|nov\.|déc\.)")
 
 
-_DAY_MONTH = re.compile(rf"(?<![\d.,])\b(\d{{1,2}}) ({_MONTH})\b")
+_DAY_MONTH = re.compile(rf"(?<![\d.,])\b(\d{{1,2}}|1er) ({_MONTH})(?!\w)")
 
 
-_MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b")
+_MONTH_YEAR = re.compile(rf"(?<!\w)({_MONTH}) (\d{{4}})\b")
 
 
 def keep_spaces(text: str, *, dates: bool = False) -> str:

@@ -131,7 +131,7 @@ def test_firm_without_signatory_signs_by_the_interim_manager(tmp_path):
 
 
 @pytest.mark.parametrize(("footer", "message"), [
-    ("{fr: Texte}", "unknown language fr"),
+    ("{de: Text}", "unknown language de (use nl, en, fr)"),
     ("12", "expected a text, or one text per language"),
     ("{nl: ''}", "expected a text, or one text per language"),
 ])
@@ -143,10 +143,10 @@ def test_bad_footer_is_named_at_its_line(tmp_path, footer, message):
 
 
 def test_footer_per_language_or_one_for_all(tmp_path):
-    (tmp_path / "firm.yaml").write_text("name: F\nfooter: {nl: BTW 1, en: VAT 1}\n",
+    (tmp_path / "firm.yaml").write_text("name: F\nfooter: {nl: BTW 1, en: VAT 1, fr: TVA 1}\n",
                                         encoding="utf-8")
     firm = load_firm(tmp_path)
-    assert (firm.footer_for("nl"), firm.footer_for("en")) == ("BTW 1", "VAT 1")
+    assert [firm.footer_for(lang) for lang in ("nl", "en", "fr")] == ["BTW 1", "VAT 1", "TVA 1"]
     (tmp_path / "firm.yaml").write_text("name: F\nfooter: One line\n", encoding="utf-8")
     assert load_firm(tmp_path).footer_for("en") == "One line"
 

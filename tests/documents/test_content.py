@@ -35,6 +35,7 @@ from example_project import ExampleProject
 from generator.cli import main
 from generator.delivery.build import build_all
 from generator.source import history
+from generator.source.languages import LANGUAGES
 from generator.source.project import Project, load_assignment
 
 
@@ -497,7 +498,7 @@ def test_reports_show_the_plan_as_changes_left_it_on_their_date(tmp_path):
     assert [o.target for o in before.intake.objectives if o.id == "D1"] == ["≤ 1,5 %"]
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_change_log_names_a_field_as_the_tables_head_it(language):
     """"M2 – acceptatiecriterium" in the amendments, under the column "Acceptatiecriterium"."""
     terms = yaml.safe_load((ROOT / "templates" / language / "terms.yaml").read_text("utf-8"))
@@ -509,7 +510,19 @@ def test_the_change_log_names_a_field_as_the_tables_head_it(language):
         assert fields[field].lower() == head.lower(), (field, fields[field], head)
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
+NEW_PROPOSAL = {  # language: profile heading and text, approach heading and text, invoicing
+    "nl": ("Profiel van de interim manager", "Ervaring van de interim manager", "Aanpak",
+           "Hoe de interim manager te werk gaat", "Facturatie",
+           "Maandelijks, op basis van de gepresteerde dagen"),
+    "en": ("Profile of the interim manager", "experience and comparable", "Approach",
+           "How the interim manager will work", "Invoicing", "Monthly, on the days worked"),
+    "fr": ("Profil de l’interim manager", "L’expérience de l’interim manager", "Approche",
+           "Comment l’interim manager travaille\u202f: les premières semaines", "Facturation",
+           "Mensuelle, sur la base des jours prestés"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_new_assignment_proposal_has_profile_approach_and_invoicing(tmp_path, monkeypatch,
                                                                       language):
     """`interim new` gives a source whose proposal already holds the sections a client
@@ -523,15 +536,10 @@ def test_a_new_assignment_proposal_has_profile_approach_and_invoicing(tmp_path, 
                                   "--out", "build"])
     assert built_.exit_code == 0, built_.output
     d = Docx(tmp_path / "build" / "acme-2027" / "proposal.docx")
-    nl = language == "nl"
-    profile = d.section_after("Profiel van de interim manager" if nl
-                              else "Profile of the interim manager")
-    assert ("Ervaring van de interim manager" if nl else "experience and comparable") in profile
-    assert ("Hoe de interim manager te werk gaat" if nl else "How the interim manager will work"
-            ) in d.section_after("Aanpak" if nl else "Approach")
-    invoicing = "Facturatie" if nl else "Invoicing"
-    assert d.facts(invoicing)[invoicing] == ("Maandelijks, op basis van de gepresteerde dagen"
-                                             if nl else "Monthly, on the days worked")
+    profile, experience, approach, how, invoicing, monthly = NEW_PROPOSAL[language]
+    assert experience in d.section_after(profile)
+    assert how in d.section_after(approach)
+    assert d.facts(invoicing)[invoicing] == monthly
 
 
 # ------------------------------------------------------------------ actions and the handover

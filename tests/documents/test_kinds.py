@@ -16,6 +16,7 @@ from generator.cli import main
 from generator.documents import KINDS, kinds
 from generator.documents.templating import load_wording
 from generator.source.kind_ids import KIND_IDS
+from generator.source.languages import LANGUAGES
 from generator.source.model import Assignment, Documents, DocumentSettings
 from generator.source.records import json_schema
 
@@ -51,13 +52,14 @@ def test_cli_help_names_every_kind() -> None:
 
 
 def test_each_language_titles_every_kind_and_nothing_else() -> None:
-    for language in ("nl", "en"):
+    for language in LANGUAGES:
         terms = yaml.safe_load((REPO / f"templates/{language}/terms.yaml").read_text("utf-8"))
         assert list(terms["titles"]) == IDS, language
         wording = load_wording(language)
         assert all(wording.title(kind_id).strip() for kind_id in IDS)
     assert load_wording("nl").title("handbook") == "Opdrachthandboek"
     assert load_wording("en").title("progress") == "Progress report"
+    assert load_wording("fr").title("handover") == "Rapport d’évaluation et de passation"
 
 
 def _cli_help_kinds() -> list[str]:

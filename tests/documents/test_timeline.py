@@ -7,7 +7,7 @@ import io
 import itertools
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from generator.documents.timeline import (
     MAX_LABELLED,
@@ -216,3 +216,26 @@ def test_summary_counts_the_crowded_kind_and_keeps_the_few_at_their_dates() -> N
     assert sum(counts) == 2000 and len(counts) == 6
     own = {label.kind: label for label in layout.labels if label.kind != "milestone"}
     assert own["evaluation"].text == "Evaluatie" and own["handover"].text == "Overdracht"
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "fr"])
+def test_the_font_draws_every_letter_of_each_languages_labels(language: str) -> None:
+    """The legend, month and marker labels of each language are drawn, never as the empty
+    box a font shows for a letter it lacks ("f□vr.", "□valuation": Pillow's own font has
+    ASCII only)."""
+    from generator.documents.templating import load_wording
+    from generator.documents.timeline.figure import _font
+
+    wording = load_wording(language)
+    t = wording.terms.timeline
+    texts = [*t.legend._data.values(), t.evaluation, t.handover, *wording.fmt.month_names()]
+    font = _font(40)
+
+    def drawn(letter: str) -> bytes:
+        image = Image.new("L", (60, 60))
+        ImageDraw.Draw(image).text((5, 5), letter, font=font, fill=255)
+        return image.tobytes()
+
+    missing = drawn("\ue000")  # a private-use character: no font has it
+    for letter in sorted(set("".join(texts)) - {" "}):
+        assert drawn(letter) != missing, (language, letter)

@@ -157,6 +157,11 @@ def test_figures_read_in_the_documents_language() -> None:
     assert figure("1.234,5 EUR", "nl") == ("", Decimal("1234.5"), "EUR")
     assert figure("1,234.5 moves/h", "en") == ("", Decimal("1234.5"), "moves/h")
     assert figure("Opvolger neemt over", "nl") is None
+    # French writes a decimal comma too ("8,2 %" was read as 82 in a French chart)
+    assert figure("8,2 %", "fr") == ("", Decimal("8.2"), "%")
+    assert figure("1\u202f234,5 EUR", "fr") == figure("1 234,5 EUR", "fr") \
+        == figure("1.234,5 EUR", "fr") == ("", Decimal("1234.5"), "EUR")
+    assert meets("1,3 %", "≤ 1,5 %", "fr") and not meets("6,1 %", "≤ 5 %", "fr")
     assert meets("1,3 %", "≤ 1,5 %", "nl") and not meets("6,1 %", "≤ 5 %", "nl")
     assert meets("24 moves/h", "≥ 22 moves/h", "en")
     assert not meets("24 days", "≥ 22 moves/h", "en")  # another unit: not comparable

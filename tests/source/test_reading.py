@@ -192,9 +192,9 @@ def test_duplicate_objective_ids(example: ExampleProject) -> None:
 
 
 def test_unknown_language(example: ExampleProject) -> None:
-    example.edit("language: nl", "language: fr")
-    error = only(example.errors(), "'fr' is not allowed")
-    assert_located(error, example.yaml, example.line_of("language: fr"), "'nl'", "'en'")
+    example.edit("language: nl", "language: de")
+    error = only(example.errors(), "'de' is not allowed")
+    assert_located(error, example.yaml, example.line_of("language: de"), "'nl'", "'en'", "'fr'")
 
 
 # --------------------------------------------------------------------------- unsafe YAML

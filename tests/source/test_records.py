@@ -314,14 +314,14 @@ def test_the_schema_describes_every_record() -> None:
     assert schema["properties"]["documents"] == {"anyOf": [{"$ref": "#/$defs/Documents"},
                                                            {"type": "null"}]}
     assert "action-plan" in schema["$defs"]["Documents"]["properties"]
-    assert schema["properties"]["language"] == {"enum": ["nl", "en"]}
+    assert schema["properties"]["language"] == {"enum": ["nl", "en", "fr"]}
 
 
 def test_the_schema_refuses_what_the_model_refuses(example: ExampleProject) -> None:
     schema = json_schema(Assignment)
     source = load_yaml(example.yaml, Report(), include_root=example.folder)
     assert source is not None
-    for key, bad in (("id", "DL-Logistiek"), ("language", "fr"), ("confidential", "ja")):
+    for key, bad in (("id", "DL-Logistiek"), ("language", "de"), ("confidential", "ja")):
         with pytest.raises(AssertionError):
             _conforms({**source.data, key: bad}, schema, schema, "")
 

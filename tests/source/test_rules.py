@@ -69,7 +69,7 @@ def test_rule1_id_differs_from_folder(tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(("old", "new", "said"), [
     ("id: dl-logistiek-2027", "id: DL-logistiek-2027", "is not a valid id"),
     ("id: dl-logistiek-2027", "id: dl_logistiek_2027", "is not a valid id"),
-    ("language: nl", "language: fr", "'fr' is not allowed"),
+    ("language: nl", "language: de", "'de' is not allowed"),
     ("language: nl", "language: NL", "'NL' is not allowed"),
 ])
 def test_rule1_identity_and_language(example: ExampleProject, old: str, new: str,

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from PIL import ImageFont
 
+from generator.bundled import template_root
+
 KINDS = ("milestone", "evaluation", "final", "handover")
 """Marker kinds, in the order they are drawn and listed in the legend."""
 
@@ -158,13 +160,15 @@ class _Sizes:
         return self.font(26)
 
 
+FONT_FILE = template_root() / "fonts" / "Carlito-Regular.ttf"
+"""The font shipped with the generator (SIL OFL 1.1, templates/fonts/), so the picture never
+depends on system fonts: Carlito, the body font's metric twin, has every Latin letter a
+French or Dutch label needs ("févr.", "Évaluation", "België"); Pillow's own font has ASCII only."""
+
+
 @functools.lru_cache(maxsize=32)
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    """Pillow's bundled FreeType font, so the picture never depends on system fonts."""
-    font = ImageFont.load_default(size=size)
-    if not isinstance(font, ImageFont.FreeTypeFont):  # pragma: no cover - Pillow without FreeType
-        raise RuntimeError("Pillow was built without FreeType; the timeline needs it")
-    return font
+    return ImageFont.truetype(str(FONT_FILE), size)
 
 
 def _text_width(text: str, size: int) -> float:
