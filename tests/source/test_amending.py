@@ -134,13 +134,13 @@ def test_values_are_read_by_their_declared_type_at_their_line(example: ExamplePr
     example.edit(W1, "        people.gdewit.organisation: partner\n"
                  "        position.mandate.signing_limit: vijftig\n"
                  "        exit_plan.successor.status: maybe\n"
-                 "        risks.1.likelihood: huge\n"
+                 "        risks.R1.likelihood: huge\n"
                  "        resources.3.description: x")
     errors = example.errors()
     for line, text in (("people.gdewit.organisation", "'partner' is not allowed"),
                        ("position.mandate.signing_limit", "expected a number"),
                        ("exit_plan.successor.status", "'maybe' is not allowed"),
-                       ("risks.1.likelihood", "'huge' is not allowed"),
+                       ("risks.R1.likelihood", "'huge' is not allowed"),
                        ("resources.3.description", "known: 1, 2")):
         assert_located(only(errors, text), example.yaml, example.line_of(line), text)
 

@@ -700,7 +700,7 @@ def test_every_amendable_path_prints_by_its_field_type() -> None:
     declared = dict(amendable(a))
     for path in ("people.gdewit.role", "client.sponsor", "exit_plan.successor.name",
                  "position.mandate.decides", "objectives.D1.target", "resources.2.description",
-                 "terms.vat_percent", "risks.1.owner", "evaluations.2027-04-02.participants",
+                 "terms.vat_percent", "risks.R1.owner", "evaluations.2027-04-02.participants",
                  "period.end", "actions.A1.milestone"):
         assert path in declared, path
     for path in ("id", "language", "people.gdewit.id", "milestones.M1.id", "first_contact",
