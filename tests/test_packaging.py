@@ -182,6 +182,15 @@ def test_init_refuses_a_file_and_a_name_over_lines(tmp_path: Path) -> None:
     assert not (tmp_path / "new" / "firm.yaml").exists()
 
 
+def test_init_with_a_name_too_long_for_a_file_system_is_a_clear_error(tmp_path: Path) -> None:
+    """A 300-character folder name was an internal error (OSError: File name too long)."""
+    result = run("init", str(tmp_path / ("a" * 300)))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "is 300 bytes long: file systems take at most 255; give a shorter one" in (
+        result.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_init_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
     """`interim init notes.txt/repo` was an internal error (NotADirectoryError)."""
     (tmp_path / "notes.txt").write_text("ours", encoding="utf-8")

@@ -83,8 +83,17 @@ def start_history(directory: Path, firm: str) -> str:
     return f"made a git repository with a first commit ({commit[:12]})"
 
 
+NAME_MAX = 255
+"""Bytes in one file or folder name on Linux, macOS and Windows file systems alike."""
+
+
 def _refuse_unusable(directory: Path) -> None:
     """Never mix a scaffold into existing files: name what is there."""
+    long = [part for part in directory.parts if len(os.fsencode(part)) > NAME_MAX]
+    if long:  # the file system refuses it; said before anything is made
+        size = len(os.fsencode(long[0]))
+        raise GeneratorError(f"the folder name {long[0][:40]}... is {size} bytes long: file "
+                             f"systems take at most {NAME_MAX}; give a shorter one")
     if directory.exists() and not directory.is_dir():
         raise GeneratorError(f"{display_path(directory)} is a file; give a folder to create")
     existing = sorted(p.name for p in directory.iterdir()) if directory.is_dir() else []
