@@ -37,6 +37,7 @@ from generator.delivery.canonical import (
 )
 from generator.delivery.planning import Job, named_job
 from generator.delivery.stamps import document_stamp
+from generator.documents.template_cache import owned, private_cache_folder
 from generator.documents.templating import Wording
 from generator.errors import Diagnostic, GeneratorError, Location, Report, SourceError
 from generator.source.files import FileRefused, read_inside
@@ -136,15 +137,7 @@ class Digests:
 
     @classmethod
     def for_user(cls) -> Digests:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                                 ".cache")
-        folder = Path(base) / "interim-docs" / f"issued-{os.getuid()}"
-        try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            info = os.lstat(folder)
-        except OSError:
-            return cls(None)
-        return cls(folder if stat.S_ISDIR(info.st_mode) and _owned(info) else None)
+        return cls(private_cache_folder("issued"))
 
     def get(self, key: str) -> str | None:
         if self.folder is None:
@@ -157,18 +150,13 @@ class Digests:
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             text = handle.read(80).decode("ascii", "replace").strip()
-        ok = _owned(info) and stat.S_ISREG(info.st_mode) and DIGEST.fullmatch(text)
+        ok = owned(info) and stat.S_ISREG(info.st_mode) and DIGEST.fullmatch(text)
         return text if ok else None
 
     def put(self, key: str, value: str) -> None:
         if self.folder is not None:
             with contextlib.suppress(OSError):
                 write_atomic(self.folder / key, value.encode("ascii"))
-
-
-def _owned(info: os.stat_result) -> bool:
-    """Owned by this user and writable by no one else."""
-    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def _key(renderer: Renders, job: Job) -> str:

@@ -31,15 +31,8 @@ class OwnedBytecodeCache(FileSystemBytecodeCache):
 
     @classmethod
     def for_user(cls) -> OwnedBytecodeCache | None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                                 ".cache")
-        folder = Path(base) / "interim-docs" / f"jinja-{os.getuid()}"
-        try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            info = os.lstat(folder)
-        except OSError:
-            return None
-        return cls(str(folder)) if _owned(info) and stat.S_ISDIR(info.st_mode) else None
+        folder = private_cache_folder("jinja")
+        return cls(str(folder)) if folder else None
 
     def load_bytecode(self, bucket: Bucket) -> None:
         """A damaged entry (truncated, not Jinja's, a folder in its place) is ignored: the
@@ -50,7 +43,7 @@ class OwnedBytecodeCache(FileSystemBytecodeCache):
         except OSError:
             return
         info = os.fstat(fd)
-        if not (_owned(info) and stat.S_ISREG(info.st_mode)):  # fdopen refuses a folder
+        if not (owned(info) and stat.S_ISREG(info.st_mode)):  # fdopen refuses a folder
             os.close(fd)
             return
         with os.fdopen(fd, "rb") as handle:
@@ -71,6 +64,19 @@ class OwnedBytecodeCache(FileSystemBytecodeCache):
         return super().get_source_checksum(f"{CODE_VERSION}\n{source}")
 
 
-def _owned(info: os.stat_result) -> bool:
+def owned(info: os.stat_result) -> bool:
     """Owned by this user and writable by no one else."""
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def private_cache_folder(name: str) -> Path | None:
+    """`$XDG_CACHE_HOME/interim-docs/<name>-<uid>/`, made closed to others; None when it
+    cannot be made or is not the user's own folder (a cache is then simply not used)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "interim-docs" / f"{name}-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    return folder if stat.S_ISDIR(info.st_mode) and owned(info) else None
