@@ -28,8 +28,10 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ExampleProject:
 # `make test-long` (HYPOTHESIS_PROFILE=long) draws many more. No example database: a run
 # depends on its seed alone, not on what earlier runs left in .hypothesis/.
 settings.register_profile("ci", max_examples=25, deadline=None, database=None,
+                          derandomize=True,  # the same examples on every machine and order
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", settings.get_profile("ci"), max_examples=400)
+settings.register_profile("long", settings.get_profile("ci"), max_examples=400,
+                          derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 FIXED_SEED = 20261207
 """`make test` (and CI) draws the same examples every run, so a red run is a change's doing,
