@@ -17,6 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from docx import Document
+from make_env import make_env
 
 from generator.bundled import EXAMPLE_ID, PACKAGE_DIR, SCAFFOLD_DIR, template_root
 from generator.cli import main
@@ -39,14 +40,14 @@ def run(*args: str) -> Result:
 
 def make(folder: Path, *targets: str, interim: Path | str) -> str:
     done = subprocess.run(["make", *targets, f"INTERIM={interim}"], cwd=folder, text=True,
-                          capture_output=True, timeout=300, check=False)
+                          env=make_env(), capture_output=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr
 
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment without this checkout on Python's path or a venv's bin."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = {k: v for k, v in make_env().items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     return env | extra
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from make_env import make_env
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = "dl-logistiek-2027"
@@ -50,7 +51,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def make(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000", "MAKEFLAGS": ""}
+    env = make_env(SOURCE_DATE_EPOCH="1800000000")
     result = subprocess.run(["make", *args], cwd=project, capture_output=True, text=True,
                             env=env, timeout=300)
     if check:

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from docx_reading import ROOT
 from example_project import EXAMPLE_ID, ExampleProject
 from lxml import etree
+from make_env import make_env
 from redline_reading import plain, resolve, stories_text, tracked, w
 
 from generator.cli import main
@@ -331,10 +332,10 @@ def test_layout_changes_keep_the_canonical_text(example: ExampleProject) -> None
 
 def test_make_issue_needs_its_variables_and_passes_them_on() -> None:
     usage = subprocess.run(["make", "-s", "-o", ".venv/.installed", "issue"], cwd=ROOT,
-                           capture_output=True, text=True)
+                           env=make_env(), capture_output=True, text=True)
     assert usage.returncode != 0 and "usage: make issue ASSIGNMENT=" in usage.stderr
     dry = subprocess.run(["make", "-n", "-o", ".venv/.installed", "issue",
                           f"ASSIGNMENT={EXAMPLE_ID}", "DOC=progress-2027-02-19"],
-                         cwd=ROOT, capture_output=True, text=True)
+                         cwd=ROOT, env=make_env(), capture_output=True, text=True)
     assert dry.returncode == 0, dry.stderr
     assert f"issue '{EXAMPLE_ID}' 'progress-2027-02-19'" in dry.stdout

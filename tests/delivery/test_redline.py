@@ -19,6 +19,7 @@ from example_project import ExampleProject
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from make_env import make_env
 from redline_reading import libreoffice, parts, plain, resolve, stories, stories_text, tracked, w
 
 from generator.cli import main
@@ -599,10 +600,10 @@ def test_libreoffice_counts_the_changes_and_accepts_and_rejects_them(
 def test_make_redline_needs_its_variables_and_passes_them_on() -> None:
     # -o: never (re)install the venv from a test
     usage = subprocess.run(["make", "-s", "-o", ".venv/.installed", "redline"], cwd=ROOT,
-                           capture_output=True, text=True)
+                           env=make_env(), capture_output=True, text=True)
     assert usage.returncode != 0 and "usage: make redline ASSIGNMENT=" in usage.stderr
     dry = subprocess.run(["make", "-n", "-o", ".venv/.installed", "redline",
                           f"ASSIGNMENT={EXAMPLE}", "DOC=handbook", "FROM=HEAD~1", "TO=v1"],
-                         cwd=ROOT, capture_output=True, text=True)
+                         cwd=ROOT, env=make_env(), capture_output=True, text=True)
     assert dry.returncode == 0, dry.stderr
     assert f"redline '{EXAMPLE}' 'handbook' --from 'HEAD~1' --to 'v1'" in dry.stdout

@@ -6,7 +6,6 @@ reports, the plan as amended up to a document's date, derived versions and histo
 from __future__ import annotations
 
 import datetime
-import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from docx_reading import (
     variant,
 )
 from example_project import ExampleProject, assert_located, only
+from make_env import make_env
 
 from generator.cli import main
 from generator.delivery.planning import named_job
@@ -592,7 +592,7 @@ def test_amended_terms_are_checked_like_the_terms(example: ExampleProject):
 def test_make_as_of_builds_into_its_own_folder(tmp_path: Path):
     """`make handbook ASSIGNMENT=... AS_OF=...` as the README says: the handbook as it stood."""
     interim = Path(sys.executable).with_name("interim")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "INTERIM_LAYOUT": "0"}
+    env = make_env(SOURCE_DATE_EPOCH=EPOCH, INTERIM_LAYOUT="0")
     done = subprocess.run(["make", "--no-print-directory", "handbook", f"ASSIGNMENT={EXAMPLE}",
                            "AS_OF=2027-02-10", f"OUT={tmp_path}", f"INTERIM={interim}"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
