@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
 
+import pytest
 from example_project import ExampleProject
 from watch_session import REBUILD, WatchSession, leftovers, needs_watch
+
+from generator.delivery import watch as watch_module
+from generator.delivery.watch import Watcher, watch
+from generator.source.project import Project
 
 GONE = 30.0
 """Seconds the watchdog may take to clear up after a kill -9 (a loaded machine)."""
@@ -68,3 +74,31 @@ def test_kill_9_leaves_no_libreoffice_and_no_temporary_folder(example: ExamplePr
         assert leftovers(pid) == []
     finally:
         session.close()
+
+
+def test_a_save_made_during_the_first_build_is_rebuilt(example: ExampleProject,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folders are watched before the first build starts: a save while it runs (a
+    slow first build on a loaded machine) gives a second build, never a lost change."""
+    monkeypatch.setattr(watch_module, "needs", lambda: None)
+    monkeypatch.setattr(watch_module, "available", lambda: False)
+    stop = threading.Event()
+    builds: list[str] = []
+
+    def rebuild(self: Watcher) -> None:
+        builds.append(example.text)
+        if len(builds) == 1:  # the user saves while the first build runs
+            example.edit("statement: Leveringsfouten verlagen",
+                         "statement: Leveringsfouten halveren")
+            time.sleep(1)  # the build goes on after the save
+        else:
+            stop.set()
+
+    monkeypatch.setattr(Watcher, "rebuild", rebuild)
+    watcher = Watcher(Project(example.root), "dl-logistiek-2027", echo=lambda _: None)
+    thread = threading.Thread(target=watch, args=(watcher,),
+                              kwargs={"on_ready": lambda _: None, "stop": stop}, daemon=True)
+    thread.start()
+    thread.join(REBUILD)
+    assert not thread.is_alive(), f"{len(builds)} build(s): the save during the first was lost"
+    assert "halveren" in builds[1]
