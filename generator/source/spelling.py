@@ -24,6 +24,7 @@ from pathlib import Path
 from generator.errors import Diagnostic, Level
 from generator.source.firm import Firm
 from generator.source.hunspell import Hunspell, SpellingUnavailable
+from generator.source.per_language import every_language
 from generator.source.prose import Prose, assignment_prose
 
 WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*")
@@ -117,7 +118,8 @@ class SpellCheck:
 
     def __init__(self, firm: Firm) -> None:
         signatory = [firm.signatory.name] if firm.signatory else []
-        self.firm_words = [*firm.words, firm.name, firm.address or "", *signatory]
+        self.firm_words = [*firm.words, *every_language(firm.name), firm.address or "",
+                           *signatory]
         self.dictionaries: dict[str, Hunspell] = {}
         self.failed: set[str] = set()
 

@@ -345,7 +345,7 @@ def test_proposal_content(docs, assignment):
     assert len(sign.rows) >= 3
     assert any(("Greet De Wit" if nl else "Maeve O’Brien") in c for c in sign.rows[1])
     # the firm signs by its signatory (firm.yaml), else by the interim manager
-    firm = load_firm(ROOT)
+    firm = load_firm(ROOT).for_language("nl" if nl else "en")
     signer = (f"{firm.signatory.name} ({firm.signatory.role})" if firm.signatory
               else "Luc Vermeulen" if nl else "Hannah Clarke")
     assert any(signer in c for c in sign.rows[1])
