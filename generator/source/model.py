@@ -237,6 +237,14 @@ class Terms(Record):
     general_terms: GeneralTerms | None = None
     insurance: Insurance | None = None
 
+    MOVED: ClassVar[dict[str, tuple[str, str]]] = {"confidentiality": (
+        "`intake.terms.confidentiality` has moved to the top-level `confidential`, which gives "
+        "both the label on every page and the proposal's confidentiality clause",
+        "delete this line and write `confidential: true` unindented at the top level of "
+        "assignment.yaml; `false`, the default, prints neither label nor clause")}
+    """Keys of earlier versions of the format (records.build names where each went, with the
+    fix, instead of "unknown key"): the clause once stood here, under a "Not confidential"."""
+
 
 class Intake(Record):
     first_contact: Annotated[Day | None, PAST] = None
