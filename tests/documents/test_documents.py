@@ -288,14 +288,14 @@ def test_proposal_content(docs, assignment):
         scope_in = ["Herinrichting van het orderpickproces"]
         scope_out = ["Keuze van een nieuw WMS-pakket"]
         expect = "Een gedragen plan om de leveringsfouten structureel te verlagen"
-        resource = "Verbeterbudget van 60.000 EUR"
+        resource = "Verbeterbudget van € 60.000"
         culture = "Familiebedrijf met korte lijnen; beslissingen worden informeel genomen"
         factor = "Zichtbare steun van de CEO tijdens de eerste maand"
         objective = ("D1", "Aandeel orders met een fout in de levering, per maand",
                      "4,2 %", "≤ 1,5 %")
         position = {"Functie": "Interim Logistiek Directeur",
                     "Rapporteert aan": "Greet De Wit (CEO)",
-                    "Tekenbevoegdheid tot": "€ 25.000,00",
+                    "Tekenbevoegdheid tot": "€ 25.000",
                     "Aard van de functie": "Lijnfunctie"}
         inside = ("Luc Vermeulen werkt als Interim Logistiek Directeur binnen de organisatie "
                   "van De Linde Distributie NV")
@@ -313,7 +313,7 @@ def test_proposal_content(docs, assignment):
         position = {"Title": "Interim Chief Financial Officer",
                     "Nature of the role": "Statutory director",
                     "Reports to": "Maeve O’Brien (Managing Director)",
-                    "Signing authority up to": "€50,000.00"}
+                    "Signing authority up to": "€50,000"}
         inside = ("As Interim Chief Financial Officer, Hannah Clarke will work inside "
                   "Northwind Seafoods Ltd’s organisation")
         exit_ = ("Audited 2026 accounts signed and filed", "Declan Gallagher", "26 July 2027")

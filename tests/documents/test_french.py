@@ -131,6 +131,14 @@ def test_the_proposal_reads_in_french(french: dict[str, Path]) -> None:
     assert terms["Conditions générales"] == ("Les Conditions générales de Coverton Interim "
                                              "Management SRL (version 2026) sont d’application")
     assert terms["Offre valable jusqu’au"] == "15 décembre 2026"
+    # an amount in the terms without cents (whole), the fee lines above with them; no
+    # "auprès de AXA", which French elides
+    assert terms["Responsabilité civile professionnelle"] == (
+        f"Couverte par AXA Belgium, police n° 730.123.456, à concurrence de 2{N}500{N}000 €")
+    assert terms["Responsabilité des dirigeants (D&O)"].endswith(f"5{N}000{N}000 €")
+    position = dict(r for r in table_rows(french["proposal"], "Fonction") if len(r) == 2)
+    assert position["Pouvoir de signature jusqu’à"] == f"25{N}000 €"
+    assert "Soumet pour décision" in " ".join(text)
 
 
 @pytest.mark.parametrize(("country", "vat_number", "mention"), [
