@@ -444,7 +444,7 @@ def test_handbook_nl(docs):
     assert w1[-1] == "Greet De Wit"
     escalation = d.section_after("Rapportering en escalatie")
     assert "Greet De Wit (CEO)" in escalation
-    assert "Contracten met transporteurs boven 50.000 EUR" in escalation
+    assert "Contracten met transporteurs boven € 50.000" in escalation
     exit_ = d.section_after("Exit- en overdrachtsplan")
     assert "Jan Peeters" in exit_ and "17 mei 2027" in exit_
     assert d.headings1[-1] == "Handtekeningen"
