@@ -55,7 +55,7 @@ def template_helpers(a: Assignment, wording: Wording) -> dict[str, Callable[...,
             return Md("–")
         shown = {"date": lambda: fmt.date(v, "medium"), "person": lambda: name(v),
                  "people": lambda: names(v), "number": lambda: fmt.number(v),
-                 "money": lambda: fmt.amount(v, a.intake.terms.currency)}
+                 "money": lambda: fmt.money(v, a.intake.terms.currency)}
         if form in shown:
             return shown[form]()
         if form == "item":  # a record replaced whole: what it is called (a name, a risk)

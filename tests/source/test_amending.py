@@ -93,7 +93,7 @@ def test_the_handbook_prints_the_amended_facts_and_logs_each_change(june):
     assert "Opvolger: Ilse Maes, Logistiek manager (aangeduid)." in said(handbook, "Opvolger:")[0]
     log = [t for t in texts(handbook) if t.startswith("W2 |")]
     assert "W2 | Greet De Wit – rol | CEO | CEO en voorzitter" in log
-    assert "W2 | Positie van de interim manager – tekenbevoegdheid | € 25.000 | € 50.000" \
+    assert "W2 | Positie van de interim manager – tekenbevoegdheid | € 25.000,00 | € 50.000,00" \
         in log
     assert "W2 | Exitplan – opvolger | Jan Peeters | Ilse Maes" in log
     assert "W2 | D1 – streefwaarde | ≤ 1,5 % | ≤ 1,2 %" in log
