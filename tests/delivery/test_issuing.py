@@ -325,8 +325,8 @@ def test_layout_changes_keep_the_canonical_text(example: ExampleProject) -> None
 
     assert digest(canonical_text(_document_xml(data, reword))) != digest(lines)
     # the firm's details stand as their keys: a firm that moves changes no issued text
-    assert "Opgesteld door: {firm.name}" in text_of(data, builder(example))
-    assert text_of(data, builder(example)) == [
+    assert "Opgesteld door: {firm.name}" in text_of(data, builder(example), "nl")
+    assert text_of(data, builder(example), "nl") == [
         line.replace("Interim Management", "{firm.name}") for line in lines]
 
 

@@ -83,15 +83,15 @@ def test_proposal_nl_profile_approach_fee_and_terms(docs):
         "Aansprakelijkheid": "Beperkt tot het honorarium van de laatste drie maanden",
         # the firm's standing terms (firm.yaml `terms`)
         "Beroepsaansprakelijkheid": "Verzekerd bij AXA Belgium, polis 730.123.456, "
-                                    "tot € 2.500.000,00",
+                                    "tot € 2.500.000",
         "Bestuurdersaansprakelijkheid (D&O)": "Verzekerd bij AIG Europe, polis 2026-DO-4411, "
-                                              "tot € 5.000.000,00",
+                                              "tot € 5.000.000",
         "Niet-afwerving": "De opdrachtgever neemt de interim manager tijdens de opdracht en tot "
                           "12 maanden erna niet in dienst of in opdracht, rechtstreeks noch via "
                           "derden",
         "Vertrouwelijkheid": "Beide partijen behandelen alle informatie over de opdracht "
                              "vertrouwelijk",
-        "Algemene voorwaarden": "Algemene voorwaarden van Coverton Interim Management BV "
+        "Algemene voorwaarden": "De Algemene voorwaarden van Coverton Interim Management BV "
                                 "(versie 2026) zijn van toepassing",
         "Toepasselijk recht": "België",
         "Geldig tot": "15 december 2026",
@@ -114,9 +114,9 @@ def test_proposal_en_profile_approach_and_terms(docs):
         "Notice period": "20 days",
         "Liability": "Limited to the fees invoiced in the preceding three months",
         "Professional liability": "Insured with AXA Belgium, policy 730.123.456, "
-                                  "up to €2,500,000.00",
+                                  "up to €2,500,000",
         "Directors’ and officers’ liability (D&O)": "Insured with AIG Europe, policy "
-                                                    "2026-DO-4411, up to €5,000,000.00",
+                                                    "2026-DO-4411, up to €5,000,000",
         "Non-solicitation": "The client will not employ or engage the interim manager, directly "
                             "or through a third party, during the assignment and for 12 months "
                             "after it",

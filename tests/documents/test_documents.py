@@ -288,14 +288,14 @@ def test_proposal_content(docs, assignment):
         scope_in = ["Herinrichting van het orderpickproces"]
         scope_out = ["Keuze van een nieuw WMS-pakket"]
         expect = "Een gedragen plan om de leveringsfouten structureel te verlagen"
-        resource = "Verbeterbudget van 60.000 EUR"
+        resource = "Verbeterbudget van € 60.000"
         culture = "Familiebedrijf met korte lijnen; beslissingen worden informeel genomen"
         factor = "Zichtbare steun van de CEO tijdens de eerste maand"
         objective = ("D1", "Aandeel orders met een fout in de levering, per maand",
                      "4,2 %", "≤ 1,5 %")
         position = {"Functie": "Interim Logistiek Directeur",
                     "Rapporteert aan": "Greet De Wit (CEO)",
-                    "Tekenbevoegdheid tot": "€ 25.000,00",
+                    "Tekenbevoegdheid tot": "€ 25.000",
                     "Aard van de functie": "Lijnfunctie"}
         inside = ("Luc Vermeulen werkt als Interim Logistiek Directeur binnen de organisatie "
                   "van De Linde Distributie NV")
@@ -313,7 +313,7 @@ def test_proposal_content(docs, assignment):
         position = {"Title": "Interim Chief Financial Officer",
                     "Nature of the role": "Statutory director",
                     "Reports to": "Maeve O’Brien (Managing Director)",
-                    "Signing authority up to": "€50,000.00"}
+                    "Signing authority up to": "€50,000"}
         inside = ("As Interim Chief Financial Officer, Hannah Clarke will work inside "
                   "Northwind Seafoods Ltd’s organisation")
         exit_ = ("Audited 2026 accounts signed and filed", "Declan Gallagher", "26 July 2027")
@@ -345,7 +345,7 @@ def test_proposal_content(docs, assignment):
     assert len(sign.rows) >= 3
     assert any(("Greet De Wit" if nl else "Maeve O’Brien") in c for c in sign.rows[1])
     # the firm signs by its signatory (firm.yaml), else by the interim manager
-    firm = load_firm(ROOT)
+    firm = load_firm(ROOT).for_language("nl" if nl else "en")
     signer = (f"{firm.signatory.name} ({firm.signatory.role})" if firm.signatory
               else "Luc Vermeulen" if nl else "Hannah Clarke")
     assert any(signer in c for c in sign.rows[1])
@@ -444,7 +444,7 @@ def test_handbook_nl(docs):
     assert w1[-1] == "Greet De Wit"
     escalation = d.section_after("Rapportering en escalatie")
     assert "Greet De Wit (CEO)" in escalation
-    assert "Contracten met transporteurs boven 50.000 EUR" in escalation
+    assert "Contracten met transporteurs boven € 50.000" in escalation
     exit_ = d.section_after("Exit- en overdrachtsplan")
     assert "Jan Peeters" in exit_ and "17 mei 2027" in exit_
     assert d.headings1[-1] == "Handtekeningen"
