@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from docx_reading import EPOCH, ROOT, build_loaded, source_date_epoch
+from docx_reading import EPOCH, ROOT, build_loaded, fixture_project, source_date_epoch
 
 from generator.delivery.pdf import export_pdfs, find_soffice
 from generator.delivery.properties import LANGUAGE_TAGS
@@ -26,22 +26,14 @@ from generator.source.languages import LANGUAGES
 from generator.source.project import load_assignment
 
 FRENCH = "tilleul-logistique-2027"
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / FRENCH
 N = "\u202f"  # narrow no-break space
 KINDS = ("proposal", "action-plan", "handbook", "progress-2027-02-19", "progress-2027-04-02",
          "handover")
 
 
 def project(base: Path) -> Path:
-    """A documents repository at `base` with the firm's firm.yaml, brand template and logo
-    and a copy of the French assignment; returns the assignment's folder."""
-    folder = base / "assignments" / FRENCH
-    shutil.copytree(FIXTURE, folder)
-    shutil.copy(ROOT / "firm.yaml", base / "firm.yaml")
-    (base / "templates").mkdir()
-    for name in ("reference.docx", "coverton-logo.png"):
-        shutil.copy(ROOT / "templates" / name, base / "templates" / name)
-    return folder
+    """A documents repository at `base` with the French assignment; its folder."""
+    return fixture_project(base, FRENCH)
 
 
 @pytest.fixture(scope="module")

@@ -94,7 +94,7 @@ def test_text_kinds(example: ExampleProject) -> None:
 def test_typed_values_kept_as_text(example: ExampleProject) -> None:
     a = example.load().assignment
     # `target` is text even where YAML would read a date or number.
-    assert a.intake.objectives[2].target == "Opvolger neemt de leiding over op 2027-06-14"
+    assert a.intake.objectives[2].target == "Opvolger neemt de leiding over op 14 juni 2027"
     assert a.period.start == datetime.date(2027, 1, 11)
     assert a.analysis.acceptance.version == "1.1"
     assert a.documents.of("action-plan").version == "1.1"
@@ -106,7 +106,7 @@ def test_numbers_dates_and_yes_in_text_fields_print_as_typed(example: ExamplePro
     example.edit('proposal: {version: "1.0", date: 2026-11-27}',
                  "proposal: {version: 1.10, date: 2026-11-27}")
     example.edit('baseline: "9 %"', "baseline: 12:30")
-    example.edit("target: Opvolger neemt de leiding over op 2027-06-14", "target: yes")
+    example.edit("target: Opvolger neemt de leiding over op 14 juni 2027", "target: yes")
     a = example.load().assignment
     assert a.documents.of("proposal").version == "1.10"
     assert a.intake.objectives[1].baseline == "12:30"
