@@ -570,7 +570,7 @@ def test_handover_en(docs):
     # was judged partly met)
     assert results.row("F2")[3:] == ["Unqualified opinion by 30 June 2027 (amended by C2: "
                                      "Unqualified opinion by 9 July 2027)",
-                                     "Unqualified opinion signed 9 July 2027 – on the date "
+                                     "Unqualified opinion signed 9 July 2027 – signed on the date "
                                      "change C2 set, nine days after the original 30 June",
                                      "Met"]
     assert_status_styles(d, {"Met": "Done"})
