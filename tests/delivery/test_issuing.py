@@ -30,7 +30,7 @@ from generator.writer.toc import fill_pages
 TARGET = 'target: "≤ 1,5 %"'
 W1 = """    - id: W1
       date: 2027-02-19
-      what: Deadline M2 van 2027-03-12 naar 2027-03-26
+      what: Deadline M2 van 12 maart naar 26 maart 2027
       why: Late levering van de scanners
       impact: Geen impact op einddatum
       approved_by: gdewit

@@ -18,7 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from docx_reading import EPOCH, ROOT, build_loaded, source_date_epoch
+from docx_reading import EPOCH, ROOT, build_loaded, fixture_project, source_date_epoch
 
 from generator.delivery.build import Builder, plan
 from generator.delivery.pdf import export_pdfs, find_soffice
@@ -28,22 +28,14 @@ from generator.source.languages import LANGUAGES
 from generator.source.project import load_assignment, load_firm
 
 FRENCH = "tilleul-logistique-2027"
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / FRENCH
 N = "\u202f"  # narrow no-break space
 KINDS = ("proposal", "action-plan", "handbook", "progress-2027-02-19", "progress-2027-04-02",
          "handover")
 
 
 def project(base: Path) -> Path:
-    """A documents repository at `base` with the firm's firm.yaml, brand template and logo
-    and a copy of the French assignment; returns the assignment's folder."""
-    folder = base / "assignments" / FRENCH
-    shutil.copytree(FIXTURE, folder)
-    shutil.copy(ROOT / "firm.yaml", base / "firm.yaml")
-    (base / "templates").mkdir()
-    for name in ("reference.docx", "coverton-logo.png"):
-        shutil.copy(ROOT / "templates" / name, base / "templates" / name)
-    return folder
+    """A documents repository at `base` with the French assignment; its folder."""
+    return fixture_project(base, FRENCH)
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +75,12 @@ def plain(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
-def table_rows(path: Path, first: str) -> list[list[str]]:
-    """The rows of the table whose first cell is `first`, no-break spaces as spaces."""
+def table_rows(path: Path, first: str, second: str = "") -> list[list[str]]:
+    """The rows of the table whose first cell is `first` (and whose second starts with
+    `second`), no-break spaces as spaces."""
     for table in docx.Document(str(path)).tables:
         rows = [[plain(c.text) for c in row.cells] for row in table.rows]
-        if rows and rows[0][0] == first:
+        if rows and rows[0][0] == first and rows[0][1:2] and rows[0][1].startswith(second):
             return rows
     raise AssertionError(f"no table starting with {first!r} in {path.name}")
 
@@ -165,7 +158,7 @@ def test_a_client_abroad_reads_the_vat_mention_in_french(tmp_path: Path, country
 
 def test_signature_blocks_name_both_parties(french: dict[str, Path]) -> None:
     for kind in ("proposal", "handbook", "handover"):
-        head = table_rows(french[kind], "")[0]
+        head = table_rows(french[kind], "", "Pour ")[0]
         assert head == ["", "Pour Distribution Le Tilleul SA",
                         "Pour Coverton Interim Management SRL"], kind
 
