@@ -176,7 +176,7 @@ def test_the_firm_is_named_with_its_french_legal_form(french: dict[str, Path], k
     assert "Coverton Interim Management SRL · TVA" in footer
     assert "Management BV" not in text + footer and "Managing" not in text
     if kind in ("proposal", "handbook", "handover"):
-        assert table_rows(french[kind], "")[1][2] == "Katrien Verbeke (Associée gérante)"
+        assert table_rows(french[kind], "", "Pour ")[1][2] == "Katrien Verbeke (Associée gérante)"
 
 
 def test_a_firm_named_once_still_prints_that_name(tmp_path: Path) -> None:
