@@ -290,13 +290,18 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     builder = run_.builder()
     for notice in builder.converter.template.notices():  # once per run, not per document
         warn(notice)
-    # One warm LibreOffice for the whole run, starting while the documents are written.
+    # One warm LibreOffice for the whole run, started as soon as a written document needs it.
     from generator.delivery.office import start_if_available
 
     with contextlib.ExitStack() as stack:
-        office = start_if_available(bool(pdf or layout_wanted(layout)))
+        office = start_if_available(bool(pdf or layout_wanted(layout)), now=False)
         if office is not None:
+            from generator.delivery.layout_cache import PageCache
+            from generator.delivery.layout_pass import landed
+
             stack.enter_context(office)
+            run_.landed = functools.partial(landed, pdf=pdf, office=office,
+                                            cache=PageCache.for_user())
         _write_jobs(builder, jobs, out_dir, workers, run_)
         if run_.report.written:
             for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
@@ -345,6 +350,8 @@ class _Run:
     progress: Callable[[int, int], None]
     builder: Callable[[], Builder]
     """The run's one Builder, made when first needed."""
+    landed: Callable[[Path], None] = lambda _: None
+    """Told of each document written (the layout pass starts LibreOffice if it needs it)."""
 
     def fail(self, message: str) -> None:
         self.report.failed.append(message)
@@ -398,6 +405,7 @@ def _write_jobs(builder: Builder, jobs: list[Job], out_dir: Path, workers: int,
             run_.fail(outcome.message)
         else:
             run_.report.written.append(outcome)
+            run_.landed(outcome)
             run_.echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
                       f"{'  [draft]' if job.draft else ''}")
 
@@ -438,7 +446,8 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
             return []
     # Only now: LibreOffice's module costs 25 ms of imports a --no-layout build skips.
     from generator.delivery import layout_caps
-    from generator.delivery.office import export_pdfs, lay_out
+    from generator.delivery.layout_pass import heading_pages
+    from generator.delivery.office import export_pdfs
     from generator.delivery.pdf import PdfError
 
     written, capped = layout_caps.split(written, pdf=pdf, echo=echo)  # before LibreOffice
@@ -446,7 +455,7 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
         pdfs = export_pdfs(written, office=office)
     else:
         try:
-            pages = lay_out(written, pdf=pdf, office=office)
+            pages = heading_pages(written, pdf=pdf, office=office)
         except PdfError as exc:
             if pdf:
                 raise

@@ -28,14 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.bundled import template_root
-from generator.delivery.build import Builder, write_document
+from generator.delivery.build import Builder, finish_layout, write_document
 from generator.delivery.office import Office, available
-from generator.delivery.pdf import PdfError, _watchdog, find_soffice, lay_out
+from generator.delivery.pdf import PdfError, _watchdog, find_soffice
 from generator.delivery.planning import Job, plan
 from generator.delivery.preview import Page, PreviewServer, PreviewState
 from generator.errors import Diagnostic, GeneratorError, display_path
 from generator.source.project import FIRM_FILE, Project, load_assignment, load_firm
-from generator.writer.toc import fill_pages
 
 RESOLUTION = 72
 """Dots per inch of the page pictures: an A4 page is 595 × 842 pixels."""
@@ -60,6 +59,7 @@ class Watcher:
     state: PreviewState | None = None
     _built: dict[str, bytes] = field(default_factory=dict)
     _generation: int = 0
+    _brand: Path = Path()
 
     def rebuild(self) -> None:
         """Build, lay out what changed, publish its pages; errors shown, never raised."""
@@ -85,6 +85,7 @@ class Watcher:
         """Each document rendered; those whose bytes changed copied into `here`."""
         firm = load_firm(self.project.root, warn=self.warn)
         builder = Builder(firm, root=self.project.root)  # anew: templates may have changed
+        self._brand = builder.converter.reference_doc
         for notice in builder.converter.template.notices():
             self.warn(notice)
         folder = self.project.resolve(self.assignment)
@@ -112,20 +113,20 @@ class Watcher:
 
     def _lay_out(self, changed: list[tuple[Job, Path, bytes]], failures: list[str]
                  ) -> dict[str, list[Page]]:
-        """Pages and PDFs of the changed documents; each written out, its pages drawn."""
+        """Pages and PDFs of the changed documents, as `interim build --pdf` makes them
+        (build.finish_layout: its caps, its LibreOffice pass); each written out, its pages
+        drawn."""
         if not changed:
             return {}
-        copies = [copy for _, copy, _ in changed]
         try:
-            pages = (self.office.lay_out(copies, pdf=True) if self.office
-                     else lay_out(copies, pdf=True))
+            finish_layout([copy for _, copy, _ in changed], pdf=True, layout=True,
+                          echo=self.echo, brand=self._brand, warn=self.warn, office=self.office)
         except PdfError as exc:
-            failures.append(f"{exc}\n(the .docx files are written without page numbers)")
-            pages = {}
+            failures.append(f"{exc}\n(the .docx files are written, without page numbers "
+                            "where the layout failed)")
         shown: dict[str, list[Page]] = {}
         for job, copy, data in changed:
-            found = pages.get(copy.resolve())
-            target = write_document(job, self.out_dir, fill_pages(data, found) if found else data)
+            target = write_document(job, self.out_dir, copy.read_bytes())
             self.echo(f"wrote {display_path(target)}")
             if copy.with_suffix(".pdf").is_file():
                 shown[job.instance.name] = draw_pages(copy.with_suffix(".pdf"), self.folder)

@@ -30,9 +30,7 @@ def fill_pages(data: bytes, pages: Mapping[str, int]) -> bytes:
         parts = {info.filename: archive.read(info) for info in infos}
     document, settings = main_parts(parts)
     root = etree.fromstring(parts[document])
-    links = [link for link in root.iter(w("hyperlink"))
-             if link.get(w("anchor"), "").startswith("_Toc")
-             and link.find(w("r")) is not None and link.getparent().tag == oxml.W_P]
+    links = _entries(root)
     if not links or any(link.get(w("anchor")) not in pages for link in links):
         return data
     for link in links:
@@ -45,6 +43,28 @@ def fill_pages(data: bytes, pages: Mapping[str, int]) -> bytes:
         parts[settings] = oxml.serialize(settings_root)
     stamp = dt.datetime(*infos[0].date_time, tzinfo=dt.UTC)
     return zip_package(parts, stamp)
+
+
+def has_contents(data: bytes) -> bool:
+    """Whether the .docx ``data`` has a contents page whose entries a layout pass numbers
+    (a progress memo has none: no LibreOffice needs to see it). A package that cannot be
+    read counts as having one: the layout pass then names what is wrong with it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            rels = {name: archive.read(name) for name in names if name.endswith(".rels")}
+            document, _ = main_parts(rels)
+            return bool(_entries(etree.fromstring(archive.read(document))))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError):
+        return True
+
+
+def _entries(root: etree._Element) -> list[etree._Element]:
+    """The contents page's entries: links to a heading's ``_Toc`` bookmark, each in its own
+    paragraph."""
+    return [link for link in root.iter(w("hyperlink"))
+            if link.get(w("anchor"), "").startswith("_Toc")
+            and link.find(w("r")) is not None and link.getparent().tag == oxml.W_P]
 
 
 def _add_page(link: etree._Element, page: int) -> None:
