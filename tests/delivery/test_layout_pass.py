@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from docx_reading import EXAMPLE, ROOT, Docx, w
 
-from generator.delivery import layout_cache, layout_pass, office
+from generator.delivery import layout_cache, layout_pass, office, workdirs
 from generator.delivery.build import build_all
 from generator.delivery.layout_cache import PageCache
 from generator.source.project import Project
@@ -165,3 +166,19 @@ def test_two_libreoffices_give_the_pages_one_gives(tmp_path, unnumbered, monkeyp
     shared = layout_pass.heading_pages(documents, pdf=False, cache=PageCache(None))
     assert len(opened) == 2 and shared == single
     assert all(not each.started for each in opened)  # both ended with the pass
+    # As in a build: its LibreOffice runs already when the second one starts.
+    with office.Office() as build:
+        assert build.lay_out(documents[:1], pdf=False) == {documents[0]: single[documents[0]]}
+        shared = layout_pass.heading_pages(documents, pdf=False, office=build,
+                                           cache=PageCache(None))
+        assert shared == single and len(opened) == 4
+
+
+def test_a_second_libreoffice_leaves_the_first_ones_folder():
+    first = workdirs.make("pdf")
+    second = workdirs.make("pdf")  # sweeps the folders of dead commands, not ours
+    try:
+        assert first.is_dir() and second.is_dir()
+    finally:
+        shutil.rmtree(first, ignore_errors=True)
+        shutil.rmtree(second, ignore_errors=True)
