@@ -92,6 +92,9 @@ class Builder:
         self._environments: dict[str, Any] = {}
         self._wordings: dict[str, Wording] = {}
         self._timelines: dict[str, bytes] = {}
+        self.numbered: Callable[[bytes], bytes] | None = None
+        """Numbers a written document's contents page when its pages are known already
+        (generator.delivery.layout_pass.numbered_from_cache), set for a layout pass."""
 
     def wording(self, language: str) -> Wording:
         """The terms and formatting of a language, loaded once per run."""
@@ -221,7 +224,8 @@ class Builder:
 
     def write(self, job: Job, out_dir: Path) -> Path:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
-        return write_document(job, out_dir, self.docx(job))
+        data = self.docx(job)
+        return write_document(job, out_dir, self.numbered(data) if self.numbered else data)
 
 
 def write_document(job: Job, out_dir: Path, data: bytes) -> Path:
@@ -296,12 +300,14 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     with contextlib.ExitStack() as stack:
         office = start_if_available(bool(pdf or layout_wanted(layout)), now=False)
         if office is not None:
+            from generator.delivery import layout_pass
             from generator.delivery.layout_cache import PageCache
-            from generator.delivery.layout_pass import landed
 
             stack.enter_context(office)
-            run_.landed = functools.partial(landed, pdf=pdf, office=office,
-                                            cache=PageCache.for_user())
+            run_.landed = functools.partial(layout_pass.landed, pdf=pdf, office=office)
+            if not pdf and layout_wanted(layout):
+                builder.numbered = functools.partial(layout_pass.numbered_from_cache,
+                                                     cache=PageCache.for_user())
         _write_jobs(builder, jobs, out_dir, workers, run_)
         if run_.report.written:
             for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
@@ -450,12 +456,12 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
     from generator.delivery.office import export_pdfs
     from generator.delivery.pdf import PdfError
 
-    written, capped = layout_caps.split(written, pdf=pdf, echo=echo)  # before LibreOffice
     if not wanted:
+        written, capped = layout_caps.split(written, pdf=pdf, echo=echo)  # before LibreOffice
         pdfs = export_pdfs(written, office=office)
     else:
         try:
-            pages = heading_pages(written, pdf=pdf, office=office)
+            pages, capped = heading_pages(written, pdf=pdf, office=office, echo=echo)
         except PdfError as exc:
             if pdf:
                 raise
@@ -468,7 +474,8 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
                 filled = fill_pages(data, found)
                 if filled != data:
                     write_atomic(path, filled)
-        pdfs = [path.with_suffix(".pdf") for path in written] if pdf else []
+        pdfs = [path.with_suffix(".pdf") for path in written if path not in capped] if pdf \
+            else []
     if pdf and capped:
         raise PdfError(layout_caps.refusal(capped), [p.with_suffix(".pdf") for p in capped])
     return pdfs

@@ -73,13 +73,9 @@ class PageCache:
             return cls(None)
         return cls(private_cache_folder("layout"))
 
-    def key(self, docx: Path) -> str | None:
-        """The document's key, None when it cannot be read (LibreOffice names why)."""
+    def key(self, data: bytes) -> str | None:
+        """The key of a document's bytes (None when the cache is off)."""
         if self.folder is None:
-            return None
-        try:
-            data = docx.read_bytes()
-        except OSError:
             return None
         return hashlib.sha256(fingerprint().encode() + b"\0" + data).hexdigest()
 

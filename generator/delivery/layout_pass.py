@@ -9,8 +9,10 @@ time goes to LibreOffice alone, and it is saved by not asking it:
 - a document without a contents page (a progress memo) has no page to number: without
   ``--pdf`` it never reaches LibreOffice;
 - a document laid out before, byte for byte, takes its pages from the cache
-  (generator.delivery.layout_cache), and a build whose documents all come from the cache
-  never starts LibreOffice at all;
+  (generator.delivery.layout_cache) in the worker that writes it, so it is written once,
+  numbered; a build whose documents all come from the cache never starts LibreOffice;
+- the work caps (generator.delivery.layout_caps) are checked on what LibreOffice is
+  given, and only on that;
 - many documents left (``SECOND_OFFICE_AT``) are shared by two LibreOffices, one a core:
   LibreOffice lays a document out on one core.
 """
@@ -19,18 +21,29 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from generator.delivery import layout_caps
 from generator.delivery import office as uno
 from generator.delivery.layout_cache import PageCache
 from generator.delivery.parallel import available_cores
 from generator.delivery.pdf import Pages, PdfError
-from generator.writer.toc import has_contents
+from generator.writer.toc import fill_pages, needs_numbers
 
 SECOND_OFFICE_AT = 8
 """Documents to lay out from which a second LibreOffice pays for its start (about 2 s of
 one core, against half the documents at about half a second each)."""
+
+
+def numbered_from_cache(data: bytes, cache: PageCache) -> bytes:
+    """The document's bytes with its contents page numbered from the cache, when it was laid
+    out before; else as they are. Run where the document is written (a build's worker), so
+    an unchanged document is written once, numbered, and the layout pass skips it."""
+    if not needs_numbers(data):
+        return data
+    pages = cache.get(cache.key(data))
+    return fill_pages(data, pages) if pages else data
 
 
 def to_lay_out(documents: Sequence[Path], *, pdf: bool, cache: PageCache
@@ -40,44 +53,54 @@ def to_lay_out(documents: Sequence[Path], *, pdf: bool, cache: PageCache
     known: dict[Path, Pages] = {}
     left: list[tuple[Path, str | None]] = []
     for docx in documents:
-        key = cache.key(docx)
-        if not pdf:
-            try:
-                if not has_contents(docx.read_bytes()):
-                    continue
-            except OSError:
-                pass  # LibreOffice names why it cannot be read
-            found = cache.get(key)
-            if found is not None:
-                known[docx.resolve()] = found
-                continue
-        left.append((docx, key))
+        try:
+            data = docx.read_bytes()
+        except OSError:  # LibreOffice names why it cannot be read
+            left.append((docx, None))
+            continue
+        if not pdf and not needs_numbers(data):
+            continue
+        key = cache.key(data)
+        found = None if pdf else cache.get(key)
+        if found is not None:
+            known[docx.resolve()] = found
+        else:
+            left.append((docx, key))
     return known, left
 
 
 def heading_pages(documents: Sequence[Path], *, pdf: bool, office: uno.Office | None = None,
-                  cache: PageCache | None = None) -> dict[Path, Pages]:
-    """The page of each heading of each document with a contents page (with `pdf`, of
-    every document, its PDF written next to it), from the cache or from LibreOffice (the
-    warm `office`, started only when needed); what LibreOffice found is kept in the cache.
-    Failures raise PdfError as generator.delivery.office.lay_out does."""
+                  cache: PageCache | None = None, echo: Callable[[str], None] = lambda _: None
+                  ) -> tuple[dict[Path, Pages], dict[Path, str]]:
+    """The page of each heading of each document whose contents page has no numbers yet
+    (with `pdf`, of every document, its PDF written next to it), from the cache or from
+    LibreOffice (the warm `office`, started only when needed), and the documents over a
+    work cap (generator.delivery.layout_caps: LibreOffice never sees them; each said with
+    `echo`). What LibreOffice found is kept in the cache. Failures raise PdfError as
+    generator.delivery.office.lay_out does."""
     cache = cache or PageCache.for_user()
     known, left = to_lay_out(documents, pdf=pdf, cache=cache)
-    if left:
-        found = _lay_out([docx for docx, _ in left], pdf=pdf, office=office)
+    batch, capped = layout_caps.split([docx for docx, _ in left], pdf=pdf, echo=echo)
+    if batch:
+        found = _lay_out(batch, pdf=pdf, office=office)
         for docx, key in left:
             pages = found.get(docx.resolve())
             if pages is not None:
                 cache.put(key, pages)
         known.update(found)
-    return known
+    return known, capped
 
 
-def landed(docx: Path, *, pdf: bool, office: uno.Office | None, cache: PageCache) -> None:
+def landed(docx: Path, *, pdf: bool, office: uno.Office | None) -> None:
     """A document was written: start LibreOffice now if it will need it, so that it starts
     while the others are still being written."""
-    if office is not None and not office.started and to_lay_out([docx], pdf=pdf,
-                                                               cache=cache)[1]:
+    if office is None or office.started:
+        return
+    try:
+        wanted = pdf or needs_numbers(docx.read_bytes())
+    except OSError:
+        wanted = True
+    if wanted:
         with contextlib.suppress(PdfError, OSError):  # the layout pass says it, once
             office.start()
 

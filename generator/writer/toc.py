@@ -45,18 +45,21 @@ def fill_pages(data: bytes, pages: Mapping[str, int]) -> bytes:
     return zip_package(parts, stamp)
 
 
-def has_contents(data: bytes) -> bool:
-    """Whether the .docx ``data`` has a contents page whose entries a layout pass numbers
-    (a progress memo has none: no LibreOffice needs to see it). A package that cannot be
-    read counts as having one: the layout pass then names what is wrong with it."""
+def needs_numbers(data: bytes) -> bool:
+    """Whether the .docx ``data`` has a contents page whose entries have no page numbers
+    yet: only such a document needs a layout pass (a progress memo has no contents page;
+    a document numbered from the page cache has them). Read from the bytes: this writer
+    links every entry to a ``_Toc`` bookmark and :func:`fill_pages` numbers all entries at
+    once. A package that cannot be read counts as needing them: the layout pass then names
+    what is wrong with it."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             rels = {name: archive.read(name) for name in names if name.endswith(".rels")}
-            document, _ = main_parts(rels)
-            return bool(_entries(etree.fromstring(archive.read(document))))
+            xml = archive.read(main_parts(rels)[0])
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError):
         return True
+    return b':anchor="_Toc' in xml and b"PAGEREF _Toc" not in xml
 
 
 def _entries(root: etree._Element) -> list[etree._Element]:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from docx_reading import EXAMPLE, ROOT, Docx, w
 
-from generator.delivery import layout_cache, layout_pass, office, workdirs
+from generator.delivery import layout_cache, layout_caps, layout_pass, office, workdirs
 from generator.delivery.build import build_all
 from generator.delivery.layout_cache import PageCache
 from generator.source.project import Project
-from generator.writer.toc import has_contents
+from generator.writer.toc import needs_numbers
 
 
 def needs_office(test):
@@ -74,10 +74,10 @@ class Recorder:
 def test_a_memo_without_a_contents_page_never_reaches_libreoffice(
         tmp_path, unnumbered, monkeypatch):
     memo, handbook = copies(unnumbered, tmp_path, "progress-2027-02-19.docx", "handbook.docx")
-    assert not has_contents(memo.read_bytes()) and has_contents(handbook.read_bytes())
+    assert not needs_numbers(memo.read_bytes()) and needs_numbers(handbook.read_bytes())
     recorder = Recorder()
     monkeypatch.setattr(office, "lay_out", recorder)
-    pages = layout_pass.heading_pages([memo, handbook], pdf=False, cache=PageCache(None))
+    pages, _ = layout_pass.heading_pages([memo, handbook], pdf=False, cache=PageCache(None))
     assert recorder.given == [["handbook.docx"]]
     assert list(pages) == [handbook.resolve()]
     # With PDFs asked for, the memo goes too: its PDF needs LibreOffice anyway.
@@ -86,7 +86,7 @@ def test_a_memo_without_a_contents_page_never_reaches_libreoffice(
 
 
 def test_a_damaged_package_goes_to_libreoffice_which_names_it():
-    assert has_contents(b"PK not a zip")
+    assert needs_numbers(b"PK not a zip")
 
 
 def test_an_entry_is_used_only_for_the_same_bytes_and_the_same_libreoffice(
@@ -125,7 +125,7 @@ def test_a_damaged_or_foreign_entry_is_ignored_and_written_again(
         entry.chmod(0o666)
     else:
         entry.write_bytes(damage)
-    pages = layout_pass.heading_pages([handbook], pdf=False, cache=cache)
+    pages, _ = layout_pass.heading_pages([handbook], pdf=False, cache=cache)
     assert len(recorder.given) == 2 and pages == {handbook.resolve(): {"_Toc00000001": 2}}
     if damage != "not ours":
         assert json.loads(entry.read_bytes())["pages"] == {"_Toc00000001": 2}
@@ -163,14 +163,14 @@ def test_two_libreoffices_give_the_pages_one_gives(tmp_path, unnumbered, monkeyp
                         or real_init(self, **kw))
     monkeypatch.setattr(layout_pass, "SECOND_OFFICE_AT", 2)
     monkeypatch.setattr(layout_pass, "available_cores", lambda: 2)
-    shared = layout_pass.heading_pages(documents, pdf=False, cache=PageCache(None))
+    shared, _ = layout_pass.heading_pages(documents, pdf=False, cache=PageCache(None))
     assert len(opened) == 2 and shared == single
     assert all(not each.started for each in opened)  # both ended with the pass
     # As in a build: its LibreOffice runs already when the second one starts.
     with office.Office() as build:
         assert build.lay_out(documents[:1], pdf=False) == {documents[0]: single[documents[0]]}
-        shared = layout_pass.heading_pages(documents, pdf=False, office=build,
-                                           cache=PageCache(None))
+        shared, _ = layout_pass.heading_pages(documents, pdf=False, office=build,
+                                              cache=PageCache(None))
         assert shared == single and len(opened) == 4
 
 
@@ -182,3 +182,15 @@ def test_a_second_libreoffice_leaves_the_first_ones_folder():
     finally:
         shutil.rmtree(first, ignore_errors=True)
         shutil.rmtree(second, ignore_errors=True)
+
+
+def test_the_caps_weigh_only_what_libreoffice_is_given(tmp_path, unnumbered, monkeypatch):
+    memo, handbook = copies(unnumbered, tmp_path, "progress-2027-02-19.docx", "handbook.docx")
+    monkeypatch.setattr(layout_caps, "CAPS", layout_caps.Caps(table_rows=5))  # both over it
+    recorder = Recorder()
+    monkeypatch.setattr(office, "lay_out", recorder)
+    said: list[str] = []
+    pages, capped = layout_pass.heading_pages([memo, handbook], pdf=False,
+                                              cache=PageCache(None), echo=said.append)
+    assert list(capped) == [handbook] and pages == {} and recorder.given == []
+    assert len(said) == 1 and "handbook.docx is too large for the layout pass" in said[0]
