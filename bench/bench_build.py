@@ -8,24 +8,33 @@ Prints, in one run on this machine:
    stricter reading of the target;
 2. the same at CI scale: every document of 50 generated assignments in one
    `interim build` against pandoc on the same 250 bodies;
-3. `make all` over those 50 assignments with nothing changed (median of N runs).
+3. `make all` over those 50 assignments with nothing changed (median of N runs);
+4. with `--base REV`: the example's documents built in one call by this checkout and by
+   the generator as it was at REV (its own example, templates and firm, unpacked with
+   `git archive`: the repository is not touched), side by side, interleaved, both started
+   the same way; medians of wall-clock and of CPU time (steadier on a busy machine) and
+   their ratios. Issue 19 asks for 1.2 at most against main before it: `--base 001b0c3`
+   (the first parent of its merge, b0f15e0).
 
 Like with like: pandoc neither lays documents out nor numbers contents pages, so
 `interim build` runs with `--no-layout` here; bench/bench_layout.py measures the
 LibreOffice layout pass on its own.
 
-Usage: python bench/bench_build.py [--runs 5] [--assignments 50]
+Usage: python bench/bench_build.py [--runs 5] [--assignments 50] [--base REV] [--only-base]
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import io
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -149,6 +158,76 @@ def bench_make(runs: int, project: Path) -> None:
           f"(median of {runs})")
 
 
+def unpack(rev: str, work: Path) -> Path:
+    """This repository's tree at `rev`, unpacked into `work` (bytecode compiled, as
+    installed): `git archive` reads the objects and writes nothing into the repository."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    tree = work / f"base-{commit[:12]}"
+    tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit],
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tree, filter="data")
+    compileall.compile_dir(tree / "generator", quiet=1)
+    return tree
+
+
+LAUNCH = """import sys
+# the editable install's finder comes before the path: without it `generator` is the tree's
+sys.meta_path[:] = [f for f in sys.meta_path
+                    if not getattr(f, "__module__", "").startswith("__editable__")]
+import generator
+assert generator.__file__.startswith(sys.argv[1]), (generator.__file__, sys.argv[1])
+from generator.cli import main
+sys.argv[0:2] = ["interim"]
+main()
+"""
+
+
+def build_command(tree: Path, out: Path) -> tuple[list[str], dict[str, str]]:
+    """`interim build` of the example as the generator in `tree` runs it, started the same
+    way for both sides: this Python and its packages, the tree's `generator` (never the
+    installed one, checked before it runs)."""
+    command = [sys.executable, "-c", LAUNCH, str(tree), "build", "dl-logistiek-2027", "--out",
+               str(out), "-q", "--no-layout"]
+    return command, {**os.environ, "PYTHONPATH": str(tree)}
+
+
+def cpu_timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """One run: (wall-clock seconds, CPU seconds of the process and its workers). CPU time
+    hardly moves with what else the machine runs; wall clock does, on a shared machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bench_base(rev: str, runs: int, work: Path) -> None:
+    """The example's documents, this checkout against `rev`, interleaved runs."""
+    base = unpack(rev, work)
+    sides = {"this checkout": ROOT, f"base {rev} ({base.name[5:]})": base}
+    commands = {name: build_command(tree, work / f"out-{i}")
+                for i, (name, tree) in enumerate(sides.items())}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
+    for _ in range(runs):  # interleaved: a noisy spell on the machine hits both sides
+        for name, (command, env) in commands.items():
+            times[name].append(cpu_timed(command, sides[name], env))
+    print(f"the example built in one call, this checkout against {rev}, {runs} runs, medians")
+    medians = {}
+    for i, name in enumerate(sides):
+        count = len(list((work / f"out-{i}").rglob("*.docx")))
+        medians[name] = [statistics.median(t[k] for t in times[name]) for k in (0, 1)]
+        print(f"  {name}: {count} documents, {medians[name][0]:.3f} s "
+              f"(CPU {medians[name][1]:.3f} s)")
+    ours, theirs = medians.values()
+    print(f"  ratio this checkout / base: {ours[0] / theirs[0]:.2f} "
+          f"(CPU time: {ours[1] / theirs[1]:.2f})")
+
+
 def main() -> None:
     # Like any installed package, run from bytecode: this sandbox sets
     # PYTHONDONTWRITEBYTECODE, which would otherwise recompile the generator on every start.
@@ -156,9 +235,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--assignments", type=int, default=50)
+    parser.add_argument("--base", metavar="REV", help="also build the example with the "
+                        "generator as it was at this git revision, side by side")
+    parser.add_argument("--only-base", action="store_true",
+                        help="with --base: only that comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         work = Path(tmp)
+        if args.base:
+            bench_base(args.base, args.runs, work)
+            if args.only_base:
+                return
         bodies = bench_documents(args.runs, work)
         project = bench_many(args.assignments, work, bodies)
         bench_make(args.runs, project)

@@ -256,12 +256,14 @@ def list_() -> None:
 
 
 @main.command()
+@click.option("--firm", "of_firm", is_flag=True, help="The schema of firm.yaml instead.")
 @_handle_errors
-def schema() -> None:
+def schema(of_firm: bool) -> None:
     """Print the JSON Schema of assignment.yaml (for editors' YAML support)."""
-    from generator.source.schema import assignment_schema
+    from generator.source.schema import assignment_schema, firm_schema
 
-    click.echo(json.dumps(assignment_schema(), indent=2, ensure_ascii=False))
+    document = firm_schema() if of_firm else assignment_schema()
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 @main.command()

@@ -109,6 +109,22 @@ def built_all(base: Path) -> dict[str, dict[str, Path]]:
     return {a: built(a, base / a) for a in (EXAMPLE, ENGLISH, ANALYSIS)}
 
 
+FIXTURES = ROOT / "tests" / "fixtures"
+"""Assignments kept for the tests only (the French one), each a folder with its sources."""
+
+
+def fixture_project(base: Path, assignment_id: str) -> Path:
+    """A documents repository at `base` with the firm's firm.yaml, brand template and logo
+    and a copy of the fixture assignment; returns the assignment's folder."""
+    folder = base / "assignments" / assignment_id
+    shutil.copytree(FIXTURES / assignment_id, folder)
+    shutil.copy(ROOT / "firm.yaml", base / "firm.yaml")
+    (base / "templates").mkdir()
+    for name in ("reference.docx", "coverton-logo.png"):
+        shutil.copy(ROOT / "templates" / name, base / "templates" / name)
+    return folder
+
+
 # ---------------------------------------------------------------------------- variants
 
 def load_source(assignment_id: str) -> dict[str, Any]:

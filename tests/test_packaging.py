@@ -26,7 +26,7 @@ from generator.source.issued import IssuedFile
 from generator.source.languages import LANGUAGES
 from generator.source.project import Project, load_assignment, load_firm
 from generator.source.records import json_schema
-from generator.source.schema import assignment_schema
+from generator.source.schema import assignment_schema, firm_schema
 
 REPO = Path(__file__).resolve().parent.parent
 KINDS = ("proposal.docx", "action-plan.docx", "handbook.docx", "handover.docx")
@@ -90,10 +90,12 @@ def test_init_makes_a_repository_that_validates(tmp_path: Path) -> None:
     assert pins == [f"interim-docs=={version('interim-docs')}"]
     assert "git+" in "\n".join(requirements), "the comment says how to install unpublished"
     settings = json.loads((root / ".vscode" / "settings.json").read_text(encoding="utf-8"))
-    (schema_file,) = settings["yaml.schemas"]
-    assert settings["yaml.schemas"][schema_file] == "assignments/*/assignment.yaml"
-    written = json.loads((root / schema_file).read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"] == {"./assignment.schema.json": "assignments/*/assignment.yaml",
+                                        "./firm.schema.json": "firm.yaml"}
+    written = json.loads((root / "assignment.schema.json").read_text(encoding="utf-8"))
     assert written == json.loads(run("schema").stdout) == assignment_schema()
+    written = json.loads((root / "firm.schema.json").read_text(encoding="utf-8"))
+    assert written == json.loads(run("schema", "--firm").stdout) == firm_schema()
     ignored = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "build/" in ignored and ".venv/" in ignored
     readme = (root / "README.md").read_text(encoding="utf-8")

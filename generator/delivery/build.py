@@ -132,8 +132,9 @@ class Builder:
             "history": history.table(a, job.kind.id, job.instance.subject, stamp.version,
                                      stamp.date, draft=job.draft),
         }
+        firm = self.firm.for_language(a.language)  # its name as this language writes it
         context = {
-            "a": a, "firm": self.firm, "doc": doc, "logo": next(iter(self.logo), None),
+            "a": a, "firm": firm, "doc": doc, "logo": next(iter(self.logo), None),
             "applied": stamp.applied, **template_helpers(a, wording),
             "trail": functools.partial(history.trail, stamp.applied),
             **job.kind.context(a, job.instance), **job.kind.offering(a, self.firm),
@@ -143,7 +144,7 @@ class Builder:
         markdown = render(env, "document.md.j2", {**context, "body": Md(body),
                                                    "toc": count_sections(body) > 3}, budget)
         images = self._pictures(job, a, wording, context.get("charts", ()), pictures)
-        return markdown, document_meta(job, stamp, doc, markdown, terms, self.firm), images
+        return markdown, document_meta(job, stamp, doc, markdown, terms, firm), images
 
     def _pictures(self, job: Job, a: Assignment, wording: Wording, charts: Any,
                   pictures: bool) -> dict[str, bytes]:

@@ -106,10 +106,11 @@ def check_issued(loaded: Loaded, renderer: Callable[[], Renders]) -> list[Diagno
         where = record_location(source, loaded.folder, index)
         try:
             job = named_job(loaded, record.document, as_of=record.date)
-            key = _key(renderer(), job)
+            key = _key(renderer(), job, loaded.assignment.language)
             if digests.get(key) == record.digest:
                 continue  # this very Markdown was read as the issued text before
-            lines = text_of(renderer().docx(job, pictures=False), renderer())
+            lines = text_of(renderer().docx(job, pictures=False), renderer(),
+                            loaded.assignment.language)
         except GeneratorError as exc:
             problems.append(Diagnostic(where, f"{_named(record)} can no longer be built as "
                                        f"of {record.date}: {exc}", _hint(record)))
@@ -148,12 +149,12 @@ class Digests:
                 write_atomic(self.folder / key, value.encode("ascii"))
 
 
-def _key(renderer: Renders, job: Job) -> str:
+def _key(renderer: Renders, job: Job, language: str) -> str:
     """What a document's text is made from: its Markdown, the firm's details as keys, the
     pictures it names and the writer that reads it."""
     markdown, _, images = renderer.markdown(job, pictures=False)
     found = hashlib.sha256()
-    for part in (_writer(), json.dumps(sorted(firm_values(renderer.firm).items())),
+    for part in (_writer(), json.dumps(sorted(firm_values(renderer.firm, language).items())),
                  " ".join(sorted(images)), markdown):
         found.update(part.encode("utf-8") + b"\0")
     return found.hexdigest()
@@ -215,7 +216,7 @@ def render_issued(loaded: Loaded, document: str, renderer: Renders) -> bytes:
     record = records[-1]
     job = named_job(loaded, document, as_of=record.date)
     data = renderer.docx(job)
-    if digest(text_of(data, renderer)) != record.digest:
+    if digest(text_of(data, renderer, loaded.assignment.language)) != record.digest:
         raise GeneratorError(f"{_named(record)} is no longer what the sources render as of "
                              f"{record.date}; `interim validate {loaded.assignment.id}` says "
                              "where they changed")
@@ -225,17 +226,19 @@ def render_issued(loaded: Loaded, document: str, renderer: Renders) -> bytes:
 def _render(loaded: Loaded, document: str, day: datetime.date | None, renderer: Renders
             ) -> tuple[Job, list[str]]:
     job = named_job(loaded, document, as_of=day)
-    return job, text_of(renderer.docx(job, pictures=False), renderer)  # text: no pictures
+    text = text_of(renderer.docx(job, pictures=False), renderer, loaded.assignment.language)
+    return job, text  # text: no pictures
 
 
-def text_of(docx: bytes, renderer: Renders) -> list[str]:
+def text_of(docx: bytes, renderer: Renders, language: str) -> list[str]:
     """The canonical text of a document the renderer made, its firm's details as keys."""
-    return canonical_text(docx, firm_values(renderer.firm))
+    return canonical_text(docx, firm_values(renderer.firm, language))
 
 
-def firm_values(firm: Firm) -> dict[str, str]:
+def firm_values(firm: Firm, language: str) -> dict[str, str]:
     """The texts firm.yaml prints, by key (`firm.address`); three characters or more, so a
     short one never stands for words of the assignment."""
+    firm = firm.for_language(language)  # the name and role the document printed
     values = {key: getattr(firm, key) for key in _FIRM_KEYS}
     if firm.signatory:
         values |= {"signatory.name": firm.signatory.name, "signatory.role": firm.signatory.role}

@@ -247,14 +247,15 @@ def watch(watcher: Watcher, *, port: int = 0, on_ready: Callable[[str], None] = 
         server = stack.enter_context(PreviewServer(watcher.state, port))
         on_ready(server.url)
         try:
-            watcher.rebuild()
             folders, files = watcher.sources()
-            seen = _stamps(files)
+            seen: list[tuple[int, int] | None] | None = None
+            # The first build waits for the first pass of the loop: by then the folders are
+            # watched, so a save made while it builds is seen (it was lost under load).
             for changed in changes(*folders, watch_filter=DefaultFilter(), stop_event=stop,
                                    yield_on_timeout=True, rust_timeout=int(LOOK_SECONDS * 1000),
                                    debounce=400, step=30):
                 now = _stamps(files)
-                if changed or now != seen:
+                if seen is None or changed or now != seen:
                     seen = now
                     watcher.rebuild()
         except KeyboardInterrupt:

@@ -7,8 +7,9 @@ from typing import Any
 from generator.documents.kind import Gate, Instance, Kind
 from generator.documents.templating import Md, escape
 from generator.source.fee import fee_of, standing_terms
-from generator.source.firm import Firm, in_language
+from generator.source.firm import Firm
 from generator.source.model import Assignment, InlineMarkdown
+from generator.source.per_language import in_language
 
 
 def context(a: Assignment, instance: Instance) -> dict[str, Any]:

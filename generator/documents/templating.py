@@ -14,19 +14,14 @@ the shared `X`, and a firm's own templates folder overrides both.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
-from babel import Locale
-from babel.dates import format_date, get_date_format, get_month_names
-from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
@@ -39,6 +34,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.bundled import template_root
+from generator.documents.formats import LOCALES, Formatter
 from generator.documents.sandbox import (
     Budget,
     BudgetSpent,
@@ -54,14 +50,6 @@ from generator.source.files import MAX_TEMPLATE_BYTES, FileRefused, read_inside
 from generator.source.model import BlockMarkdown, InlineMarkdown
 from generator.source.reading import SAFE_LOADER
 
-LOCALES = {"nl": "nl_BE", "en": "en_GB", "fr": "fr_BE"}
-PERCENT_PATTERNS = {"nl": "#,##0\u00a0%"}
-"""Belgian Dutch writes "21 %" (as the sources and docs/format.md do: "4,2 %"), with a
-no-break space; Babel's nl_BE pattern has none. Other languages keep their locale's."""
-MONTH_ABBREVIATIONS = {"en": {"Sept": "Sep"}}
-"""One abbreviation style per language: CLDR's en_GB writes "Sept" beside "Jun" and "Jul";
-British house style abbreviates every month to three letters. Tables and the timeline
-both print these."""
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
 """A document's Markdown is a few hundred KB; a template writing more is looping away."""
 TEMPLATES_DIR = template_root()
@@ -136,54 +124,6 @@ def finalize(value: Any) -> str:
         return escape("✓" if value else "–")
     will_make(weight(value))  # a list of a million references to one long text
     return escape(str(value))
-
-
-class Formatter:
-    """Dates, amounts and percentages in the document's language (Babel, small pure calls)."""
-
-    def __init__(self, language: str):
-        self.language = language
-        self.locale = LOCALES[language]
-
-    def date(self, value: datetime.date | None, form: str = "long") -> str:
-        # No-break spaces: "29 januari 2027" never splits over two lines.
-        if value is None:
-            return ""
-        text = format_date(value, form, locale=self.locale)
-        pattern = (get_date_format(form, locale=self.locale).pattern
-                   if form in ("short", "medium", "long", "full") else form)
-        if "MMM" in pattern and "MMMM" not in pattern:  # the month abbreviated: ours
-            babel = str(get_month_names("abbreviated", locale=self.locale)[value.month])
-            text = text.replace(babel, self.month_names()[value.month - 1], 1)
-        if self.language == "fr" and value.day == 1:
-            text = first_of_month(text)
-        return text.replace(" ", "\u00a0")
-
-    def money(self, amount: Decimal | float, currency: str = "EUR") -> str:
-        return format_currency(amount, currency, locale=self.locale)
-
-    def number(self, value: Decimal | float) -> str:
-        return format_decimal(value, locale=self.locale)
-
-    def percent(self, value: Decimal | float) -> str:
-        """`21` -> "21 %" / "21%": values are given in percent, as in the sources."""
-        return format_percent(Decimal(str(value)) / 100, PERCENT_PATTERNS.get(self.language),
-                              locale=self.locale, decimal_quantization=False)
-
-    def country(self, code: str) -> str:
-        """`BE` -> "België" / "Belgium"; unknown codes print as typed."""
-        return str(Locale.parse(self.locale).territories.get(code.upper(), code))
-
-    def month_names(self) -> list[str]:
-        """The abbreviated months, as tables ("9 Sep 2027") and the timeline print them."""
-        names = get_month_names("abbreviated", locale=self.locale)
-        fixes = MONTH_ABBREVIATIONS.get(self.language, {})
-        return [fixes.get(str(names[i]), str(names[i])) for i in range(1, 13)]
-
-
-def first_of_month(text: str) -> str:
-    """French writes the first day of a month as an ordinal: "1er janvier 2027"."""
-    return re.sub(r"^1(?=\s)", "1er", text)
 
 
 def load_terms(language: str, search: Sequence[Path]) -> dict[str, Any]:
@@ -343,7 +283,8 @@ def make_environment(language: str, firm_templates: Path | None = None,
     fmt = wording.fmt
     env.globals.update(t=wording.terms, fmt=fmt, language=language)
     env.filters.update(
-        date=fmt.date, money=fmt.money, country=fmt.country, number=fmt.number, percent=fmt.percent,
+        date=fmt.date, money=fmt.money, amount=fmt.amount, country=fmt.country, number=fmt.number,
+        percent=fmt.percent,
         escape_md=escape, inline=inline, fill=fill, label=label, span=span, strong=strong,
         aside=bracketed,
     )

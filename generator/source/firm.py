@@ -8,12 +8,12 @@ from generator.source.model import (
     GeneralTerms,
     Insurance,
     Language,
-    PerLanguage,
     Plain,
     RelativePath,
     VatNumber,
 )
-from generator.source.records import Record
+from generator.source.per_language import PerLanguage, in_language
+from generator.source.records import Record, replace
 
 
 class StandingTerms(Record):
@@ -30,13 +30,13 @@ class Signatory(Record):
     """Who signs the documents for the firm (else the interim manager signs)."""
 
     name: Plain
-    role: Plain
+    role: PerLanguage  # "Managing partner" / {nl: Zaakvoerder, fr: Associée gérante}
 
 
 class Firm(Record):
     """The firm issuing the documents, from `firm.yaml` at the repository's root."""
 
-    name: Plain
+    name: PerLanguage  # one text, or one per language where the legal form differs (BV / SRL)
     address: Plain | None = None
     country: Country | None = None  # else its VAT number's country
     vat_number: VatNumber | None = None
@@ -57,10 +57,15 @@ class Firm(Record):
         """The footer line in a document's language ("" when none is given for it)."""
         return in_language(self.footer, language)
 
-
-def in_language(value: str | dict[str, str] | None, language: str) -> str:
-    """A text given once or per language (`PerLanguage`), in one language ("" if none)."""
-    return str(value.get(language, "")) if isinstance(value, dict) else value or ""
+    def for_language(self, language: str) -> Firm:
+        """The firm as a document in `language` names it: its name and its signatory's role
+        as plain texts in that language, so that every template (a firm's own too) prints
+        `firm.name` and `firm.signatory.role` as before. A language the firm gives no text
+        for reads its own language's (`language`), else the first given: a name must print."""
+        signatory = self.signatory and replace(
+            self.signatory, role=in_language(self.signatory.role, language, self.language))
+        return replace(self, name=in_language(self.name, language, self.language),
+                       signatory=signatory)
 
 
 NEUTRAL_FIRM = Firm(name="Interim Management", language="nl")

@@ -16,7 +16,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from generator.source.commerce import VatTreatment, check_country, check_vat_number
 from generator.source.kind_ids import KIND_IDS, KindId
-from generator.source.languages import LANGUAGES, Language
+from generator.source.languages import Language
+from generator.source.per_language import PerLanguage
 from generator.source.records import (
     Check,
     Fixed,
@@ -81,25 +82,6 @@ Level3 = Literal["low", "medium", "high"]
 MilestoneStatus = Literal["planned", "on_track", "at_risk", "late", "done"]
 FinalStatus = Literal["done", "not_achieved"]
 """A milestone's status when the assignment closes (rule 13): reached or not, nothing between."""
-
-
-def _per_language(value: Any) -> str | dict[str, str]:
-    """One text for every language, or `{nl: ..., en: ..., fr: ...}` (an English document
-    must never carry the Dutch footer)."""
-    if isinstance(value, str) and value.strip():
-        return value
-    if isinstance(value, dict) and value:
-        unknown = [str(key) for key in value if key not in LANGUAGES]
-        if unknown:
-            raise Problem(f"unknown language {', '.join(unknown)}", f"use {', '.join(LANGUAGES)}")
-        if all(isinstance(text, str) and text.strip() for text in value.values()):
-            return dict(value)
-    raise Problem("expected a text, or one text per language",
-                  "write one text, or one per language: `{nl: ..., en: ..., fr: ...}`")
-
-
-PerLanguage = Annotated[Any, Check(_per_language, (
-    ("description", "one text, or one per language: {nl: ..., en: ..., fr: ...}"),))]
 
 
 class Person(Record):
@@ -254,6 +236,14 @@ class Terms(Record):
     non_solicitation_months: int | None = None
     general_terms: GeneralTerms | None = None
     insurance: Insurance | None = None
+
+    MOVED: ClassVar[dict[str, tuple[str, str]]] = {"confidentiality": (
+        "`intake.terms.confidentiality` has moved to the top-level `confidential`, which gives "
+        "both the label on every page and the proposal's confidentiality clause",
+        "delete this line and write `confidential: true` unindented at the top level of "
+        "assignment.yaml; `false`, the default, prints neither label nor clause")}
+    """Keys of earlier versions of the format (records.build names where each went, with the
+    fix, instead of "unknown key"): the clause once stood here, under a "Not confidential"."""
 
 
 class Intake(Record):

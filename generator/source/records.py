@@ -178,14 +178,14 @@ def _fill(record: Record, data: dict[str, Any], path: Path_, run: _Pass) -> bool
     """Set every field of `record` from `data` (keyed by YAML key); False when any failed."""
     declared = fields(type(record))
     by_key = {f.key: f for f in declared.values()}
+    moved: dict[str, tuple[str, str]] = getattr(record, "MOVED", {})  # key: (where, the fix)
     for key in data:
         if key not in by_key:
             import difflib  # only on error: keeps a clean build's start short
-
             guess = difflib.get_close_matches(str(key), list(by_key), n=1, cutoff=0.6)
             hint = f"did you mean {guess[0]!r}?" if guess else \
                 "allowed here: " + ", ".join(sorted(by_key))
-            run.issues.append(Issue((*path, key), f"unknown key {key!r}", hint))
+            run.issues.append(Issue((*path, key), *moved.get(key, (f"unknown key {key!r}", hint))))
     whole = True
     for field in declared.values():
         raw, absent = data.get(field.key), field.key not in data

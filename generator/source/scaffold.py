@@ -17,7 +17,7 @@ from pathlib import Path
 from generator.bundled import EXAMPLE_ID, SCAFFOLD_DIR, example_assignment, format_docs
 from generator.errors import GeneratorError, display_path
 from generator.source import git
-from generator.source.schema import assignment_schema
+from generator.source.schema import assignment_schema, firm_schema
 
 REPOSITORY = SCAFFOLD_DIR / "repository"
 HOLE = re.compile(r"__(?:FIRM|LANGUAGE|VERSION)__")
@@ -116,8 +116,9 @@ def _write_scaffold(target: Path, values: dict[str, str]) -> None:
         (target / relative).write_text(text, encoding="utf-8")
     _copy_files(example_assignment(), target / "assignments" / EXAMPLE_ID, "*")
     _copy_files(format_docs(), target / "docs", "*.md")
-    schema = json.dumps(assignment_schema(), indent=2, ensure_ascii=False) + "\n"
-    (target / "assignment.schema.json").write_text(schema, encoding="utf-8")
+    for name, schema in (("assignment", assignment_schema()), ("firm", firm_schema())):
+        text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        (target / f"{name}.schema.json").write_text(text, encoding="utf-8")
 
 
 def _copy_files(source: Path, target: Path, pattern: str) -> None:

@@ -11,7 +11,8 @@ knows it whole or knows each of its parts (`HR-manager`); in Dutch a closed comp
 right when it splits into two or three known words of four letters or more, a linking
 `s` or `e(n)` allowed between them (`scannergestuurd`, `orderpickproces` with `pick` in
 the firm's words): no dictionary lists every compound, and the check cannot judge a
-linking `s`.
+linking `s`. In French an elided article or pronoun (`l'`, `qu'`) is taken off a word
+before it is judged (ELISIONS).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from generator.errors import Diagnostic, Level
 from generator.source.firm import Firm
 from generator.source.hunspell import Hunspell, SpellingUnavailable
+from generator.source.per_language import every_language
 from generator.source.prose import Prose, assignment_prose
 
 WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*")
@@ -40,6 +42,12 @@ MIN_COMPOUND, MIN_PART, MAX_PARTS = 8, 4, 3
 LINKS = ("en", "s", "e")
 """Dutch linking sounds a compound's part may end with (`leverings|fouten`)."""
 WORDS_HINT = "if it is right, add it to `words:` in firm.yaml"
+ELISIONS = {"fr": re.compile(r"(?:l|d|qu|n|s|j|m|t|c|jusqu|lorsqu|puisqu|quoiqu|presqu)['’]"
+                             r"(?=[^\W\d_])", re.IGNORECASE)}
+"""The words a language elides before a vowel (`l'interim`, `qu'il`, `jusqu'au`). Hunspell's
+French dictionary knows `l'analyse` through them, but neither a word only the firm lists
+(`l'interim`) nor a name: the word is judged without them, and a typo named at its own
+column (`anlyse` in `l'anlyse`). `aujourd'hui` or `prud'homme` are words of their own."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +83,10 @@ class Accepted:
                    for w in {word, stem})
 
 
-def occurrences(prose: Prose) -> Iterator[Occurrence]:
-    """The words of a text the dictionary should judge, at their place."""
-    text = prose.text
+def occurrences(prose: Prose, language: str = "") -> Iterator[Occurrence]:
+    """The words of a text the dictionary should judge, at their place (in French without
+    an elided article or pronoun: `l'interim` is judged as `interim`)."""
+    text, elision = prose.text, ELISIONS.get(language)
     previous = ""
     for chunk in _CHUNK.finditer(text):
         if _NOT_PROSE.search(chunk.group()):
@@ -85,6 +94,9 @@ def occurrences(prose: Prose) -> Iterator[Occurrence]:
             continue
         for match in WORD.finditer(text, chunk.start(), chunk.end()):
             start, end, word = match.start(), match.end(), match.group()
+            elided = elision.match(word) if elision else None
+            if elided:
+                start, word = start + elided.end(), word[elided.end():]
             after = text[end] if end < len(text) else ""
             if _not_judged(word, text[start - 1] if start else "", after):
                 continue
@@ -117,7 +129,8 @@ class SpellCheck:
 
     def __init__(self, firm: Firm) -> None:
         signatory = [firm.signatory.name] if firm.signatory else []
-        self.firm_words = [*firm.words, firm.name, firm.address or "", *signatory]
+        self.firm_words = [*firm.words, *every_language(firm.name), firm.address or "",
+                           *signatory]
         self.dictionaries: dict[str, Hunspell] = {}
         self.failed: set[str] = set()
 
@@ -127,7 +140,8 @@ class SpellCheck:
             return []
         found = assignment_prose(folder)
         accepted = Accepted([*self.firm_words, *found.names])
-        words = [o for prose in found.prose for o in occurrences(prose) if o.word not in accepted]
+        words = [o for prose in found.prose for o in occurrences(prose, language)
+                 if o.word not in accepted]
         try:
             hunspell = self.dictionaries.setdefault(language, Hunspell(language))
             unknown = _unknown(hunspell, words, accepted, language in COMPOUNDING)

@@ -9,6 +9,9 @@ import operator
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from babel.dates import get_month_names
 
 from generator.source.fee import client_country, compute_fee
 from generator.source.history import closing_date
@@ -172,9 +175,41 @@ def figure(text: str | None, language: str) -> tuple[str, Decimal, str] | None:
 
 def meets(value: str | None, target: str | None, language: str) -> bool:
     """Whether a value meets a target with a comparison (`1,3 %` meets `≤ 1,5 %`), when
-    both read as numbers of the same unit; False when they do not."""
+    both read as numbers of the same unit; or a deadline (`Unqualified opinion by 9 July
+    2027`), when the target names one day and the value one day on or before it
+    (`Unqualified opinion signed 9 July 2027`). False when they do not read so."""
     reached, wanted = figure(value, language), figure(target, language)
-    if not reached or not wanted or reached[0] or wanted[0] not in _MEETS \
-            or reached[2] != wanted[2]:
+    if not reached or not wanted:
+        deadline, done = days_named(target, language), days_named(value, language)
+        return len(deadline) == len(done) == 1 and done[0] <= deadline[0]
+    if reached[0] or wanted[0] not in _MEETS or reached[2] != wanted[2]:
         return False
     return bool(_MEETS[wanted[0]](reached[1], wanted[1]))
+
+
+def days_named(text: str | None, language: str) -> list[Day]:
+    """The days a text names, in order: ISO (`2027-07-09`) or written in the document's
+    language (`9 July 2027`, `9 juli 2027`, `1er juillet 2027`, `9 jul. 2027`)."""
+    found = []
+    for match in _day_pattern(language).finditer(text or ""):
+        iso_year, iso_month, iso_day, day, month, year = match.groups()
+        try:
+            found.append(Day(int(iso_year), int(iso_month), int(iso_day)) if iso_year else
+                         Day(int(year), _months(language)[month.lower()], int(day)))
+        except ValueError:  # 31 June, 2027-02-30: names no day
+            continue
+    return found
+
+
+@cache
+def _months(language: str) -> dict[str, int]:
+    """Month names, wide and abbreviated (CLDR via Babel), lower case -> month number."""
+    return {str(name).lower(): number for width in ("wide", "abbreviated")
+            for number, name in get_month_names(width, locale=language).items()}
+
+
+@cache
+def _day_pattern(language: str) -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in sorted(_months(language), key=len, reverse=True))
+    return re.compile(rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b|\b(\d{{1,2}})(?:er)?\s+({names})"
+                      rf"(?!\w)\s*(\d{{4}})\b", re.IGNORECASE)

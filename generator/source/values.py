@@ -11,7 +11,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -98,7 +98,8 @@ class Check:
     """A step after conversion: returns the value (possibly wrapped) or raises Problem."""
 
     apply: Callable[[Any], Any]
-    schema: tuple[tuple[str, Any], ...] = ()
+    schema: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+    """JSON Schema keywords; not compared (nor hashed): a value may be a list (`anyOf`)."""
 
     def __call__(self, value: Any) -> Any:
         return self.apply(value)

@@ -43,13 +43,16 @@ _MONTH_YEAR = re.compile(rf"(?<!\w)({_MONTH}) (\d{{4}})\b")
 
 def keep_spaces(text: str, *, dates: bool = False) -> str:
     """No-break spaces where a line break would split a quantity ("≤ 2 %", "€ 400",
-    "12 FTE"): the same text to the eye, one unit to the line breaker. With `dates`, also
-    a date typed in running text ("29 januari 2027"); not in a table cell, where a long
-    unbreakable date would take a narrow column's room and break its words instead."""
+    "12 FTE") or a day from its month ("14 juin"): the same text to the eye, one unit to
+    the line breaker. With `dates`, the year too, for a date typed in running text ("29
+    januari 2027"); not in a table cell, where a long unbreakable date would take a narrow
+    column's room and break its words instead: there the year may wrap ("le 14 juin /
+    2027", never "le 14 / juin 2027")."""
     if " " not in text:
         return text
+    text = _DAY_MONTH.sub("\\1\u00a0\\2", text)
     if dates:
-        text = _MONTH_YEAR.sub("\\1\u00a0\\2", _DAY_MONTH.sub("\\1\u00a0\\2", text))
+        text = _MONTH_YEAR.sub("\\1\u00a0\\2", text)
     return _AFTER_SIGN.sub("\u00a0", _NUMBER_BEFORE_UNIT.sub("\u00a0", text))
 
 

@@ -30,7 +30,7 @@ from generator.writer.toc import fill_pages
 TARGET = 'target: "≤ 1,5 %"'
 W1 = """    - id: W1
       date: 2027-02-19
-      what: Deadline M2 van 2027-03-12 naar 2027-03-26
+      what: Deadline M2 van 12 maart naar 26 maart 2027
       why: Late levering van de scanners
       impact: Geen impact op einddatum
       approved_by: gdewit
@@ -325,8 +325,8 @@ def test_layout_changes_keep_the_canonical_text(example: ExampleProject) -> None
 
     assert digest(canonical_text(_document_xml(data, reword))) != digest(lines)
     # the firm's details stand as their keys: a firm that moves changes no issued text
-    assert "Opgesteld door: {firm.name}" in text_of(data, builder(example))
-    assert text_of(data, builder(example)) == [
+    assert "Opgesteld door: {firm.name}" in text_of(data, builder(example), "nl")
+    assert text_of(data, builder(example), "nl") == [
         line.replace("Interim Management", "{firm.name}") for line in lines]
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
 
+import pytest
 from docx_reading import Docx
 from example_project import ExampleProject
 from watch_session import REBUILD, WatchSession, leftovers, needs_watch
 
 from generator.delivery import layout_caps
+from generator.delivery import watch as watch_module
 from generator.delivery.layout_caps import Caps
 from generator.delivery.preview import PreviewState
-from generator.delivery.watch import Watcher
+from generator.delivery.watch import Watcher, watch
 from generator.source.project import Project
 
 GONE = 30.0
@@ -98,3 +101,31 @@ def test_a_rebuild_keeps_the_layout_caps_of_build(example: ExampleProject, tmp_p
     built = example.root / "build" / "dl-logistiek-2027"
     assert b"PAGEREF" in Docx(built / "proposal.docx").parts["word/document.xml"]
     assert b"PAGEREF" not in Docx(built / "handbook.docx").parts["word/document.xml"]
+
+
+def test_a_save_made_during_the_first_build_is_rebuilt(example: ExampleProject,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folders are watched before the first build starts: a save while it runs (a
+    slow first build on a loaded machine) gives a second build, never a lost change."""
+    monkeypatch.setattr(watch_module, "needs", lambda: None)
+    monkeypatch.setattr(watch_module, "available", lambda: False)
+    stop = threading.Event()
+    builds: list[str] = []
+
+    def rebuild(self: Watcher) -> None:
+        builds.append(example.text)
+        if len(builds) == 1:  # the user saves while the first build runs
+            example.edit("statement: Leveringsfouten verlagen",
+                         "statement: Leveringsfouten halveren")
+            time.sleep(1)  # the build goes on after the save
+        else:
+            stop.set()
+
+    monkeypatch.setattr(Watcher, "rebuild", rebuild)
+    watcher = Watcher(Project(example.root), "dl-logistiek-2027", echo=lambda _: None)
+    thread = threading.Thread(target=watch, args=(watcher,),
+                              kwargs={"on_ready": lambda _: None, "stop": stop}, daemon=True)
+    thread.start()
+    thread.join(REBUILD)
+    assert not thread.is_alive(), f"{len(builds)} build(s): the save during the first was lost"
+    assert "halveren" in builds[1]

@@ -12,36 +12,30 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
-from docx_reading import EPOCH, ROOT, build_loaded, source_date_epoch
+from docx_reading import EPOCH, ROOT, build_loaded, fixture_project, source_date_epoch
 
+from generator.delivery.build import Builder, plan
 from generator.delivery.pdf import export_pdfs, find_soffice
 from generator.delivery.properties import LANGUAGE_TAGS
 from generator.documents.templating import LOCALES, Formatter
 from generator.source.languages import LANGUAGES
-from generator.source.project import load_assignment
+from generator.source.project import load_assignment, load_firm
 
 FRENCH = "tilleul-logistique-2027"
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / FRENCH
 N = "\u202f"  # narrow no-break space
 KINDS = ("proposal", "action-plan", "handbook", "progress-2027-02-19", "progress-2027-04-02",
          "handover")
 
 
 def project(base: Path) -> Path:
-    """A documents repository at `base` with the firm's firm.yaml, brand template and logo
-    and a copy of the French assignment; returns the assignment's folder."""
-    folder = base / "assignments" / FRENCH
-    shutil.copytree(FIXTURE, folder)
-    shutil.copy(ROOT / "firm.yaml", base / "firm.yaml")
-    (base / "templates").mkdir()
-    for name in ("reference.docx", "coverton-logo.png"):
-        shutil.copy(ROOT / "templates" / name, base / "templates" / name)
-    return folder
+    """A documents repository at `base` with the French assignment; its folder."""
+    return fixture_project(base, FRENCH)
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +75,12 @@ def plain(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
-def table_rows(path: Path, first: str) -> list[list[str]]:
-    """The rows of the table whose first cell is `first`, no-break spaces as spaces."""
+def table_rows(path: Path, first: str, second: str = "") -> list[list[str]]:
+    """The rows of the table whose first cell is `first` (and whose second starts with
+    `second`), no-break spaces as spaces."""
     for table in docx.Document(str(path)).tables:
         rows = [[plain(c.text) for c in row.cells] for row in table.rows]
-        if rows and rows[0][0] == first:
+        if rows and rows[0][0] == first and rows[0][1:2] and rows[0][1].startswith(second):
             return rows
     raise AssertionError(f"no table starting with {first!r} in {path.name}")
 
@@ -105,7 +100,7 @@ def test_every_french_document_is_built(french: dict[str, Path]) -> None:
 def test_the_proposal_reads_in_french(french: dict[str, Path]) -> None:
     text = [plain(t) for t in lines(french["proposal"])]
     for heading in ("Contexte et situation", "Périmètre de la mission", "Attentes du client",
-                    "À propos de Coverton Interim Management BV", "Conditions commerciales",
+                    "À propos de Coverton Interim Management SRL", "Conditions commerciales",
                     "Bon pour accord"):
         assert heading in text, heading
     assert f"Établi pour{N}: Distribution Le Tilleul SA, Rue de l’Industrie 14, 1400 Nivelles" \
@@ -127,8 +122,16 @@ def test_the_proposal_reads_in_french(french: dict[str, Path]) -> None:
     terms = dict(r for r in table_rows(french["proposal"], "Facturation") if len(r) == 2)
     assert terms["Paiement"] == "À 30 jours date de facture"
     assert terms["Conditions générales"] == ("Les Conditions générales de Coverton Interim "
-                                             "Management BV (version 2026) sont d’application")
+                                             "Management SRL (version 2026) sont d’application")
     assert terms["Offre valable jusqu’au"] == "15 décembre 2026"
+    # an amount in the terms without cents (whole), the fee lines above with them; no
+    # "auprès de AXA", which French elides
+    assert terms["Responsabilité civile professionnelle"] == (
+        f"Couverte par AXA Belgium, police n° 730.123.456, à concurrence de 2{N}500{N}000 €")
+    assert terms["Responsabilité des dirigeants (D&O)"].endswith(f"5{N}000{N}000 €")
+    position = dict(r for r in table_rows(french["proposal"], "Fonction") if len(r) == 2)
+    assert position["Pouvoir de signature jusqu’à"] == f"25{N}000 €"
+    assert "Soumet pour décision" in " ".join(text)
 
 
 @pytest.mark.parametrize(("country", "vat_number", "mention"), [
@@ -155,9 +158,44 @@ def test_a_client_abroad_reads_the_vat_mention_in_french(tmp_path: Path, country
 
 def test_signature_blocks_name_both_parties(french: dict[str, Path]) -> None:
     for kind in ("proposal", "handbook", "handover"):
-        head = table_rows(french[kind], "")[0]
+        head = table_rows(french[kind], "", "Pour ")[0]
         assert head == ["", "Pour Distribution Le Tilleul SA",
-                        "Pour Coverton Interim Management BV"], kind
+                        "Pour Coverton Interim Management SRL"], kind
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_firm_is_named_with_its_french_legal_form(french: dict[str, Path], kind: str) -> None:
+    """firm.yaml names the firm per language (`name: {nl: ... BV, fr: ... SRL}`) and gives the
+    signatory's role per language: a French reader never sees the Dutch legal form."""
+    text = " ".join(plain(t) for t in lines(french[kind]))
+    with zipfile.ZipFile(french[kind]) as package:
+        app = package.read("docProps/app.xml").decode("utf-8")
+        footer = " ".join(package.read(n).decode("utf-8") for n in package.namelist()
+                          if n.startswith("word/footer"))
+    assert "<Company>Coverton Interim Management SRL</Company>" in app
+    assert "Coverton Interim Management SRL · TVA" in footer
+    assert "Management BV" not in text + footer and "Managing" not in text
+    if kind in ("proposal", "handbook", "handover"):
+        assert table_rows(french[kind], "")[1][2] == "Katrien Verbeke (Associée gérante)"
+
+
+def test_a_firm_named_once_still_prints_that_name(tmp_path: Path) -> None:
+    """The earlier firm.yaml (one name, one role) keeps building: archives stay buildable."""
+    folder = project(tmp_path)
+    firm = tmp_path / "firm.yaml"
+    text = firm.read_text(encoding="utf-8")
+    start, end = text.index("name:"), text.index("address:")
+    text = text[:start] + "name: Coverton Interim Management BV\n" + text[end:]
+    text = re.sub(r"role: \{[^}]*\}", "role: Managing partner", text)
+    firm.write_text(text, encoding="utf-8")
+    loaded = load_assignment(folder)
+    with source_date_epoch(EPOCH):
+        job = plan(loaded, ("proposal",)).jobs[0]
+        proposal = Builder(load_firm(tmp_path), root=tmp_path).write(job, tmp_path / "build")
+    assert table_rows(proposal, "")[:2] == [
+        ["", "Pour Distribution Le Tilleul SA", "Pour Coverton Interim Management BV"],
+        ["Nom", "Geneviève Dewit (Administratrice déléguée)",
+         "Katrien Verbeke (Managing partner)"]]
 
 
 def test_labels_dates_and_status_lines(french: dict[str, Path]) -> None:

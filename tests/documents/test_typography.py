@@ -156,8 +156,8 @@ def test_lower_case_after_the_dash_that_joins_a_result_and_its_note(docs):
     assert nl.row("D2")[4] == ("6,1 % (t/m 31 mei 2027) – april en mei 2027; daling ingezet, "
                                "verdere opvolging door HR")
     en = Docx(docs[ENGLISH]["handover.docx"]).table("No.", "Objective")
-    assert en.row("F2")[4] == ("Unqualified opinion signed 9 July 2027 – signed nine days "
-                               "after the original target date")
+    assert en.row("F2")[4] == ("Unqualified opinion signed 9 July 2027 – signed on the date "
+                               "change C2 set, nine days after the original 30 June")
     for _, d in every_document(docs):
         assert not re.search(r" – (Daling|Signed) ", d.text)
 

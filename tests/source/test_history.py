@@ -62,7 +62,19 @@ def printed_date(d: Docx, language: str) -> Day:
 
 
 def control_value(d: Docx, language: str, item: str) -> str:
-    return d.facts("Document")[item]
+    """A value of the document-control table, or of a memo's opening block, whose version
+    row carries the date as the footer does ("1.1 · 19 februari 2027")."""
+    nl = language == "nl"
+    version, date = ("Versie", "Datum") if nl else ("Version", "Date")
+    if not name_is_memo(d):
+        return d.facts("Document")[item]
+    opening = d.facts("Opdrachtgever" if nl else "Client")
+    number, _, day = opening[version].partition(" · ")
+    return {version: number, date: day}.get(item) or opening[item]
+
+
+def name_is_memo(d: Docx) -> bool:
+    return d.path.name.startswith("progress-")
 
 
 def dated_facts(a: Assignment) -> list[tuple[Day, str]]:
@@ -144,7 +156,7 @@ def test_handbook_as_of_19_february_is_1_2_with_w1(example_as_of):
         assert printed_date(d, "nl") == Day(2027, 2, 19)
         assert milestone_due(d, "M2") == "26 mrt 2027"
         log = d.table("Nr.", "Datum", "Wijziging").row("W1")
-        assert log[2] == "Deadline M2 van 2027-03-12 naar 2027-03-26"
+        assert log[2] == "Deadline M2 van 12 maart naar 26 maart 2027"
         # the change log says what W1 did to the plan: old -> new
         assert d.table("Wijziging", "Onderdeel", "Was", "Wordt").rows[1:] == [
             ["W1", "M2 – deadline", "12 mrt 2027", "26 mrt 2027"]]
@@ -162,7 +174,7 @@ def test_history_tables_in_the_control_block(example_as_of):
     handbook = example_as_of["now"]["handbook"].table("Versie", "Datum", "Omschrijving")
     assert handbook.rows[1:] == [
         ["1.1", "1 februari 2027", "Formeel aanvaard door Greet De Wit"],
-        ["1.2", "19 februari 2027", "W1: Deadline M2 van 2027-03-12 naar 2027-03-26"]]
+        ["1.2", "19 februari 2027", "W1: Deadline M2 van 12 maart naar 26 maart 2027"]]
     plan = example_as_of["now"]["action-plan"].table("Versie", "Datum", "Omschrijving")
     assert plan.rows[1:] == [
         ["–", "29 januari 2027", "Besproken met Greet De Wit: M3 verschoven van 2027-03-26 "

@@ -94,7 +94,7 @@ def test_text_kinds(example: ExampleProject) -> None:
 def test_typed_values_kept_as_text(example: ExampleProject) -> None:
     a = example.load().assignment
     # `target` is text even where YAML would read a date or number.
-    assert a.intake.objectives[2].target == "Opvolger neemt de leiding over op 2027-06-14"
+    assert a.intake.objectives[2].target == "Opvolger neemt de leiding over op 14 juni 2027"
     assert a.period.start == datetime.date(2027, 1, 11)
     assert a.analysis.acceptance.version == "1.1"
     assert a.documents.of("action-plan").version == "1.1"
@@ -106,7 +106,7 @@ def test_numbers_dates_and_yes_in_text_fields_print_as_typed(example: ExamplePro
     example.edit('proposal: {version: "1.0", date: 2026-11-27}',
                  "proposal: {version: 1.10, date: 2026-11-27}")
     example.edit('baseline: "9 %"', "baseline: 12:30")
-    example.edit("target: Opvolger neemt de leiding over op 2027-06-14", "target: yes")
+    example.edit("target: Opvolger neemt de leiding over op 14 juni 2027", "target: yes")
     a = example.load().assignment
     assert a.documents.of("proposal").version == "1.10"
     assert a.intake.objectives[1].baseline == "12:30"
@@ -166,3 +166,21 @@ def test_figures_read_in_the_documents_language() -> None:
     assert meets("24 moves/h", "≥ 22 moves/h", "en")
     assert not meets("24 days", "≥ 22 moves/h", "en")  # another unit: not comparable
     assert not meets("4 %", "5 %", "nl")  # no comparison: no direction to judge
+
+
+def test_a_target_naming_a_day_is_a_deadline_a_value_naming_a_day_keeps() -> None:
+    """What rule 19 compares when a target is no number: the days both texts name."""
+    from generator.source.status import days_named, meets
+
+    day = datetime.date
+    assert days_named("Unqualified opinion by 9 July 2027", "en") == [day(2027, 7, 9)]
+    assert days_named("op 14 juni 2027 of 2027-06-30", "nl") == [day(2027, 6, 14),
+                                                                 day(2027, 6, 30)]
+    assert days_named("le 1er juillet 2027, puis le 9 juil. 2027", "fr") == [
+        day(2027, 7, 1), day(2027, 7, 9)]
+    assert days_named("31 June 2027, 2027-02-30, 9 Julyish 2027", "en") == []  # no such day
+    assert meets("Signed 9 July 2027", "Unqualified opinion by 9 July 2027", "en")
+    assert meets("Signed 2027-07-01", "Unqualified opinion by 9 July 2027", "en")
+    assert not meets("Signed 10 July 2027", "Unqualified opinion by 9 July 2027", "en")
+    assert not meets("Signed in July", "Unqualified opinion by 9 July 2027", "en")
+    assert not meets("Signed 1 July 2027 and 2 July 2027", "By 9 July 2027", "en")  # which?

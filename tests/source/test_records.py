@@ -6,7 +6,7 @@ import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import pytest
 from example_project import ExampleProject, assert_located
@@ -24,6 +24,7 @@ from generator.source.records import (
     Record,
     between,
     build,
+    fields,
     json_schema,
     matching,
     non_empty,
@@ -89,6 +90,21 @@ def test_text_takes_numbers_dates_and_prose_as_typed() -> None:
     assert issues == []
     assert tree.title == "2027-06-14"
     assert [leaf.name for leaf in tree.leaves] == ["9", "Aanwerving (wel: mee)"]
+
+
+class Moving(Record):
+    name: str
+    MOVED: ClassVar[dict[str, tuple[str, str]]] = {"naam": ("`naam` is now `name`",
+                                                           "rename it")}
+
+
+def test_a_moved_key_is_named_with_its_fix() -> None:
+    """A record's MOVED keys (of earlier versions of the format) say where they went."""
+    record, issues = build(Moving, {"name": "x", "naam": "y"})
+    assert record is not None and record.name == "x"
+    assert [(i.path, i.message, i.hint) for i in issues] == [
+        (("naam",), "`naam` is now `name`", "rename it")]
+    assert "MOVED" not in fields(Moving) and "naam" not in json_schema(Moving)["properties"]
 
 
 def test_unknown_key_suggests_the_nearest() -> None:

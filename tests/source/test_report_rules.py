@@ -230,6 +230,29 @@ def test_rule19_the_amended_target_is_the_one_met(example: ExampleProject) -> No
     assert "target ≤ 6,5 %" in warning.message
 
 
+def test_rule19_a_deadline_kept_is_a_target_met(example: ExampleProject) -> None:
+    """D3's target names a day ("op 14 juni 2027"); its result names the same day: judged
+    partly met, it contradicts itself (Northwind's F2 was so, signed on the amended date)."""
+    example.edit("objective: D3\n      status: met", "objective: D3\n      status: partial")
+    warning = only(example.warnings(), "meets the target")
+    assert_located(warning, example.yaml, example.line_of("status: partial", 2),
+                   "D3 is judged partial, but its value Jan Peeters leidt de afdeling sinds "
+                   "14 juni 2027 meets the target Opvolger neemt de leiding over op 14 juni 2027",
+                   "`status: met`")
+
+
+def test_rule19_a_deadline_missed_or_a_target_moved_later(example: ExampleProject) -> None:
+    example.edit("objective: D3\n      status: met", "objective: D3\n      status: partial")
+    example.edit("sinds 14 juni 2027", "sinds 1 juli 2027")  # a day after the target's
+    assert not [w for w in example.warnings() if "meets the target" in w.message]
+    # a change moving the target later makes the same day a target met
+    example.edit("        milestones.M2.due: 2027-03-26\n",
+                 "        milestones.M2.due: 2027-03-26\n"
+                 "        objectives.D3.target: Opvolger neemt de leiding over op 1 juli 2027\n")
+    warning = only(example.warnings(), "meets the target")
+    assert "meets the target Opvolger neemt de leiding over op 1 juli 2027" in warning.message
+
+
 def test_rule19_a_transfer_due_after_the_end(example: ExampleProject) -> None:
     example.edit("      due: 2027-06-25            # a transfer",
                  "      due: 2027-07-09            # a transfer")

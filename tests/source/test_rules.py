@@ -673,6 +673,21 @@ def test_rule11_unknown_keys(example: ExampleProject, old: str, new: str, key: s
     assert_located(error, example.yaml, example.line_of(f"{key}:"), suggestion)
 
 
+@pytest.mark.parametrize("value", ["true", "false"])
+def test_rule11_a_moved_key_says_where_it_went(example: ExampleProject, value: str) -> None:
+    """A source written before `confidential` became the one key of confidentiality: not
+    "unknown key", but where the key went and what to write instead, at its line."""
+    example.edit("    day_rate: 1050", f"    day_rate: 1050\n    confidentiality: {value}")
+    errors = example.errors()
+    assert not [e for e in errors if "unknown key" in e.message]
+    error = only(errors, "`intake.terms.confidentiality` has moved to the top-level "
+                 "`confidential`")
+    assert_located(error, example.yaml, example.line_of("confidentiality:"),
+                   "label on every page", "confidentiality clause",
+                   "delete this line and write `confidential: true` unindented at the top level")
+    assert error.location.column == 5
+
+
 def test_rule11_allowed_keys_are_listed(example: ExampleProject) -> None:
     example.edit("    day_rate: 1050", "    day_rate: 1050\n    kleur: blauw")
     hint = only(example.errors(), "unknown key 'kleur'").hint

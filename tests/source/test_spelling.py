@@ -205,3 +205,59 @@ def test_each_language_judges_with_its_dictionary(language: str, right: list[str
     checker = hunspell.Hunspell(language)
     assert checker.unknown([*right, wrong]) == {wrong}
     assert checker.suggestions([wrong])[wrong]  # at least one suggestion
+
+
+FRENCH = REPO / "tests" / "fixtures" / "tilleul-logistique-2027"
+needs_french = pytest.mark.skipif(not Path("/usr/share/hunspell/fr_BE.dic").exists(),
+                                  reason="needs hunspell-fr (`.ci/run` installs it)")
+
+
+def french_copy(tmp_path: Path, old: str, new: str) -> Path:
+    """The French fixture (it writes "l'interim manager") with `old` replaced by `new`;
+    returns its assignment.yaml."""
+    folder = tmp_path / "assignments" / FRENCH.name
+    shutil.copytree(FRENCH, folder)
+    source = folder / "assignment.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert old in text, old
+    source.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return source
+
+
+ELIDED = "l'interim manager en simple coach"
+
+
+@needs_french
+def test_french_elisions_are_judged_without_their_article(tmp_path: Path) -> None:
+    """`l'interim` is the firm's `interim` after `l'`: Hunspell's French dictionary knows
+    `l'analyse` but not `l'interim`; each elided article and pronoun, either apostrophe."""
+    source = french_copy(tmp_path, ELIDED, f"{ELIDED}. L'interim d'abord, qu'il coache "
+                         "jusqu'au bout, lorsqu'il faut, c’est l’interim qu’on n'oublie pas, "
+                         "aujourd'hui")
+    assert SpellCheck(REPO_FIRM).check(source.parent, "fr") == []
+
+
+@needs_french
+@pytest.mark.parametrize(("typed", "word", "suggested"), [
+    ("après l'anlyse des erreurs", "anlyse", "analyse"),  # a typo behind an elision
+    ("après l’anlyse des erreurs", "anlyse", "analyse"),
+    ("après une analyse des ereurs", "ereurs", "erreurs"),
+])
+def test_a_french_typo_is_named_at_its_line_and_column(tmp_path: Path, typed: str, word: str,
+                                                      suggested: str) -> None:
+    source = french_copy(tmp_path, ELIDED, f"{ELIDED}, {typed}")
+    warning = the_warning(SpellCheck(REPO_FIRM).check(source.parent, "fr"), word)
+    assert warning.location.file == source
+    assert (warning.location.line, warning.location.column) == where(source, word)
+    assert f"'{suggested}'" in warning.hint
+
+
+def test_dutch_apostrophes_are_judged_whole(example: ExampleProject) -> None:
+    """A Dutch plural or possessive with an apostrophe is one word (`auto's`, `foto’s`), and
+    no French elision is taken off in Dutch."""
+    example.edit("Ziekteverzuim in het magazijn terugdringen",
+                 "Ziekteverzuim in het magazijn terugdringen, met de auto's, foto’s en "
+                 "menu's van de CFO's en KPI’s, zo'n tien")
+    assert spell(example) == []
+    example.edit("de auto's", "de atuo's")
+    assert the_warning(spell(example), "atuo's")

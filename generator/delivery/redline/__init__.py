@@ -78,7 +78,8 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
     # One Builder per side: a Builder keeps an assignment's timeline picture by its id.
     rendered = [render_version(side, folder, document, Builder(firm, root=root), warn=warn)
                 for side in sides]
-    data, changes = tracked_changes(*rendered, author=firm.name)
+    data, changes = tracked_changes(*rendered,
+                                    author=firm.for_language(firm.language).name)
     if not changes:
         return None
     target = output or redline_path(Path("build"), folder.name, document,

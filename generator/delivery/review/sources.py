@@ -201,7 +201,7 @@ class SourceIndex:
             return [self.fmt.date(value, form) for form in ("long", "medium", "short")]
         if isinstance(value, bool) or not isinstance(value, int | float):
             return []
-        return [self.fmt.number(value), self.fmt.money(value)]
+        return [self.fmt.number(value), self.fmt.money(value), self.fmt.amount(value)]
 
     def add(self, printed: str, unit: Unit, vstart: int, vend: int) -> None:
         # as the documents typeset it ("O'Brien" prints "O’Brien"): one character for one, so

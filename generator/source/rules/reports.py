@@ -189,8 +189,9 @@ def rule_no_silent_gaps(ctx: Context) -> None:
 
 def rule_handover_consistency(ctx: Context) -> None:
     """19. The handover does not contradict itself: a result judged partly or not met
-    whose value meets the target as amended, or a knowledge transfer due after the end
-    of the assignment, is a warning."""
+    whose value meets the target as amended (both numbers, or a deadline the value's day
+    keeps: `status.meets`), or a knowledge transfer due after the end of the assignment,
+    is a warning."""
     a = ctx.assignment
     if not a.closing:
         return
