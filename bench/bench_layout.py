@@ -3,10 +3,13 @@
 Prints, in one run, side by side (runs interleaved, medians): `interim build` of the
 reference example's documents with and without the layout pass, and the same over 50
 generated assignments, with their ratios (issue 23's goals: at most 1.5x for the example,
-1.2x for 50 assignments). The layout pass runs in one warm LibreOffice per build
-(generator/delivery/office.py), started while the documents are written; `--cold` adds
-the cold batch (one LibreOffice run with a Basic macro, what is used without python3-uno)
-for comparison.
+1.2x for 50 assignments). The layout pass is measured twice: with nothing in the page
+cache (every document laid out by LibreOffice: a warm one per build, two for many
+documents, generator/delivery/layout_pass.py), and with the documents unchanged since the
+last build (their pages from the cache, generator/delivery/layout_cache.py: LibreOffice
+never starts). Every row shares one fresh cache folder (compiled templates alike).
+`--cold` adds the cold batch (one LibreOffice run with a Basic macro, what is used
+without python3-uno) for comparison.
 
 Usage: python bench/bench_layout.py [--runs 5] [--runs-many 1] [--assignments 50] [--cold]
 """
@@ -30,15 +33,22 @@ from generator.delivery.pdf import find_soffice
 
 WAYS = {
     "without the layout pass": (["--no-layout"], {}),
-    "with the layout pass (warm LibreOffice)": (["--layout"], {}),
-    "with the layout pass (cold batch)": (["--layout"], {"INTERIM_UNO_PYTHON": ""}),
+    "with it, nothing cached (warm LibreOffice)": (["--layout"], {"INTERIM_LAYOUT_CACHE": "0"}),
+    "with it, documents unchanged (page cache)": (["--layout"], {}),
+    "with it, nothing cached (cold batch)": (["--layout"], {"INTERIM_UNO_PYTHON": "",
+                                                            "INTERIM_LAYOUT_CACHE": "0"}),
 }
 
 
 def measure(project: Path, ids: list[str], runs: int, ways: list[str]) -> dict[str, float]:
     """Median seconds of `interim build` each way, the ways interleaved run by run."""
     times: dict[str, list[float]] = {way: [] for way in ways}
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000"}
+    cache = tempfile.TemporaryDirectory(prefix="bench-layout-cache-")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000", "XDG_CACHE_HOME": cache.name}
+    with tempfile.TemporaryDirectory(prefix="bench-layout-") as out:  # fills the cache
+        subprocess.run([str(INTERIM), "build", *ids, "--out", out, "-q", "--layout"],
+                       cwd=project, check=True, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
     for _ in range(runs):
         for way in ways:
             flags, extra = WAYS[way]
@@ -48,6 +58,7 @@ def measure(project: Path, ids: list[str], runs: int, ways: list[str]) -> dict[s
                                cwd=project, check=True, env={**env, **extra},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 times[way].append(time.perf_counter() - start)
+    cache.cleanup()
     return {way: statistics.median(found) for way, found in times.items()}
 
 
@@ -74,7 +85,7 @@ def main() -> None:
     if not available():
         print("note: no Python with LibreOffice's uno module (python3-uno): the 'warm' rows "
               "fall back to the cold batch")
-    ways = list(WAYS)[:2] + (list(WAYS)[2:] if args.cold else [])
+    ways = list(WAYS)[:3] + (list(WAYS)[3:] if args.cold else [])
     report("the example's documents", measure(ROOT, ["dl-logistiek-2027"], args.runs, ways),
            1.5, args.runs)
     with tempfile.TemporaryDirectory(prefix="bench-layout-many-") as folder:

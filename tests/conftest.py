@@ -14,6 +14,9 @@ from hypothesis import HealthCheck, settings
 # Builds in the tests skip the LibreOffice layout pass (seconds per build) unless a test
 # asks for it (`layout=True`, `--layout`): tests/delivery/test_finish.py covers it once per session.
 os.environ.setdefault("INTERIM_LAYOUT", "0")
+# And a test that asks for it sees LibreOffice lay its documents out, never pages an earlier
+# run kept (tests/delivery/test_layout_pass.py turns the cache on in a folder of its own).
+os.environ.setdefault("INTERIM_LAYOUT_CACHE", "0")
 
 
 @pytest.fixture

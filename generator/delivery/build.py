@@ -92,6 +92,9 @@ class Builder:
         self._environments: dict[str, Any] = {}
         self._wordings: dict[str, Wording] = {}
         self._timelines: dict[str, bytes] = {}
+        self.numbered: Callable[[bytes], bytes] | None = None
+        """Numbers a written document's contents page when its pages are known already
+        (generator.delivery.layout_pass.numbered_from_cache), set for a layout pass."""
 
     def wording(self, language: str) -> Wording:
         """The terms and formatting of a language, loaded once per run."""
@@ -222,7 +225,8 @@ class Builder:
 
     def write(self, job: Job, out_dir: Path) -> Path:
         """Write one document atomically under `out_dir/<id>/`; a failure keeps the old file."""
-        return write_document(job, out_dir, self.docx(job))
+        data = self.docx(job)
+        return write_document(job, out_dir, self.numbered(data) if self.numbered else data)
 
 
 def write_document(job: Job, out_dir: Path, data: bytes) -> Path:
@@ -291,13 +295,20 @@ def build_all(project: Project, names: Iterable[str], only: Iterable[str] = (), 
     builder = run_.builder()
     for notice in builder.converter.template.notices():  # once per run, not per document
         warn(notice)
-    # One warm LibreOffice for the whole run, starting while the documents are written.
+    # One warm LibreOffice for the whole run, started as soon as a written document needs it.
     from generator.delivery.office import start_if_available
 
     with contextlib.ExitStack() as stack:
-        office = start_if_available(bool(pdf or layout_wanted(layout)))
+        office = start_if_available(bool(pdf or layout_wanted(layout)), now=False)
         if office is not None:
+            from generator.delivery import layout_pass
+            from generator.delivery.layout_cache import PageCache
+
             stack.enter_context(office)
+            run_.landed = functools.partial(layout_pass.landed, pdf=pdf, office=office)
+            if not pdf and layout_wanted(layout):
+                builder.numbered = functools.partial(layout_pass.numbered_from_cache,
+                                                     cache=PageCache.for_user())
         _write_jobs(builder, jobs, out_dir, workers, run_)
         if run_.report.written:
             for path in finish_layout(run_.report.written, pdf=pdf, layout=layout, echo=echo,
@@ -346,6 +357,8 @@ class _Run:
     progress: Callable[[int, int], None]
     builder: Callable[[], Builder]
     """The run's one Builder, made when first needed."""
+    landed: Callable[[Path], None] = lambda _: None
+    """Told of each document written (the layout pass starts LibreOffice if it needs it)."""
 
     def fail(self, message: str) -> None:
         self.report.failed.append(message)
@@ -399,6 +412,7 @@ def _write_jobs(builder: Builder, jobs: list[Job], out_dir: Path, workers: int,
             run_.fail(outcome.message)
         else:
             run_.report.written.append(outcome)
+            run_.landed(outcome)
             run_.echo(f"wrote {display_path(outcome)} ({_size(outcome)})"
                       f"{'  [draft]' if job.draft else ''}")
 
@@ -439,15 +453,16 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
             return []
     # Only now: LibreOffice's module costs 25 ms of imports a --no-layout build skips.
     from generator.delivery import layout_caps
-    from generator.delivery.office import export_pdfs, lay_out
+    from generator.delivery.layout_pass import heading_pages
+    from generator.delivery.office import export_pdfs
     from generator.delivery.pdf import PdfError
 
-    written, capped = layout_caps.split(written, pdf=pdf, echo=echo)  # before LibreOffice
     if not wanted:
+        written, capped = layout_caps.split(written, pdf=pdf, echo=echo)  # before LibreOffice
         pdfs = export_pdfs(written, office=office)
     else:
         try:
-            pages = lay_out(written, pdf=pdf, office=office)
+            pages, capped = heading_pages(written, pdf=pdf, office=office, echo=echo)
         except PdfError as exc:
             if pdf:
                 raise
@@ -460,7 +475,8 @@ def finish_layout(written: list[Path], *, pdf: bool, layout: bool | None,
                 filled = fill_pages(data, found)
                 if filled != data:
                     write_atomic(path, filled)
-        pdfs = [path.with_suffix(".pdf") for path in written] if pdf else []
+        pdfs = [path.with_suffix(".pdf") for path in written if path not in capped] if pdf \
+            else []
     if pdf and capped:
         raise PdfError(layout_caps.refusal(capped), [p.with_suffix(".pdf") for p in capped])
     return pdfs

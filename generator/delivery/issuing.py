@@ -17,8 +17,6 @@ import datetime
 import functools
 import hashlib
 import json
-import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -37,7 +35,7 @@ from generator.delivery.canonical import (
 )
 from generator.delivery.planning import Job, named_job
 from generator.delivery.stamps import document_stamp
-from generator.documents.template_cache import owned, private_cache_folder
+from generator.documents.template_cache import private_cache_folder, read_owned
 from generator.documents.templating import Wording
 from generator.errors import Diagnostic, GeneratorError, Location, Report, SourceError
 from generator.source.files import FileRefused, read_inside
@@ -141,18 +139,9 @@ class Digests:
         return cls(private_cache_folder("issued"))
 
     def get(self, key: str) -> str | None:
-        if self.folder is None:
-            return None
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(self.folder / key, flags)
-        except OSError:
-            return None
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            text = handle.read(80).decode("ascii", "replace").strip()
-        ok = owned(info) and stat.S_ISREG(info.st_mode) and DIGEST.fullmatch(text)
-        return text if ok else None
+        data = read_owned(self.folder / key, 80) if self.folder is not None else None
+        text = (data or b"").decode("ascii", "replace").strip()
+        return text if data is not None and DIGEST.fullmatch(text) else None
 
     def put(self, key: str, value: str) -> None:
         if self.folder is not None:

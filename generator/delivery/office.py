@@ -227,11 +227,12 @@ def _announce_group(guard: int) -> None:
 class Office:
     """One warm LibreOffice for a whole build or watch session; a context manager.
 
-    It starts in the background at construction, so a build can write its documents
-    meanwhile; the first document waits for it.
+    It starts in the background at construction (or at :meth:`start`, with
+    ``start=False``: a build starts it once a document needs it), so a build can write its
+    documents meanwhile; the first document waits for it.
     """
 
-    def __init__(self, *, timeout: float = DOCUMENT_TIMEOUT):
+    def __init__(self, *, timeout: float = DOCUMENT_TIMEOUT, start: bool = True):
         soffice, python = find_soffice(), uno_python()
         if soffice is None or python is None:
             raise PdfError("a warm LibreOffice needs LibreOffice and a Python with its uno "
@@ -242,11 +243,24 @@ class Office:
         self._stack = contextlib.ExitStack()
         self._stack.enter_context(workdirs.term_as_exit())
         self._process: _Process | None = None
-        try:
-            self._process = _Process(soffice, python)
-        except BaseException:
-            self._stack.close()
-            raise
+        self._closed = False
+        if start:
+            try:
+                self.start()
+            except BaseException:
+                self._stack.close()
+                raise
+
+    def start(self) -> None:
+        """Start LibreOffice in the background, unless it runs already."""
+        if self._closed:
+            raise PdfError("LibreOffice was stopped (the command is ending)")
+        if self._process is None:
+            self._process = _Process(self._soffice, self._python)
+
+    @property
+    def started(self) -> bool:
+        return self._process is not None
 
     def __enter__(self) -> Office:
         return self
@@ -255,7 +269,9 @@ class Office:
         self.close()
 
     def close(self) -> None:
-        """End LibreOffice (waiting until it is gone) and remove its folder."""
+        """End LibreOffice (waiting until it is gone) and remove its folder; a document
+        asked for later (by another thread) is refused, not laid out in a new one."""
+        self._closed = True
         if self._process is not None:
             self._process.close()
             self._process = None
@@ -303,16 +319,18 @@ class Office:
         if self._process is not None:
             self._process.close()
         self._process = None
-        self._process = _Process(self._soffice, self._python)
+        self.start()
 
     def _one(self, index: int, src: Path, found: dict[Path, Pages], *, pdf: bool,
              update: bool, pages: bool) -> str:
         """One document through the driver; its failure's reason, or "" when it went well."""
-        if self._process is None:
-            self._process = _Process(self._soffice, self._python)
-        out = self._process.out / f"{index}.pdf"
+        self.start()
+        process = self._process
+        if process is None:  # closed meanwhile by another thread
+            raise _Crashed("LibreOffice was stopped")
+        out = process.out / f"{index}.pdf"
         out.unlink(missing_ok=True)
-        answer = self._process.ask({
+        answer = process.ask({
             "source": src.as_uri(), "filter": _IMPORT_FILTERS.get(src.suffix.lower(), ""),
             "update": update, "pages": pages, "pdf": out.as_uri() if pdf else "",
         }, self.timeout)
@@ -357,12 +375,13 @@ def export_pdfs(docx_files: Sequence[Path], *, office: Office | None = None) -> 
     return _targets(docx_files)
 
 
-def start_if_available(wanted: bool) -> Office | None:
-    """A warm LibreOffice starting now, when `wanted` and possible; None otherwise (the
-    cold batch then serves), also when it cannot even start."""
+def start_if_available(wanted: bool, *, now: bool = True) -> Office | None:
+    """A warm LibreOffice starting now (or at its :meth:`Office.start`, when not `now`),
+    when `wanted` and possible; None otherwise (the cold batch then serves), also when it
+    cannot even start."""
     if not wanted or not available():
         return None
     try:
-        return Office()
+        return Office(start=now)
     except (PdfError, OSError):
         return None

@@ -53,12 +53,14 @@ def connect(pipe: str) -> object:
 
 def lay_out(desktop: object, job: dict) -> dict:
     """One document: indexes updated, heading pages read, PDF exported when asked."""
+    clock = [time.perf_counter()]
     load = [_prop("Hidden", True), _prop("ReadOnly", True), _prop("MacroExecutionMode", 0)]
     if job.get("filter"):
         load.append(_prop("FilterName", job["filter"]))
     doc = desktop.loadComponentFromURL(job["source"], "_blank", 0, tuple(load))
     if doc is None:
         return {"ok": False, "error": "LibreOffice could not open it"}
+    took = {"load": _lap(clock)}
     try:
         if job.get("update") and hasattr(doc, "getDocumentIndexes"):
             # update() lays the document out again before it fills in page numbers.
@@ -66,12 +68,23 @@ def lay_out(desktop: object, job: dict) -> dict:
             for i in range(indexes.getCount()):
                 indexes.getByIndex(i).update()
             doc.refresh()
+        took["update"] = _lap(clock)
         pages = _pages(doc) if job.get("pages") else {}
+        took["pages"] = _lap(clock)
         if job.get("pdf"):
             doc.storeToURL(job["pdf"], (_prop("FilterName", "writer_pdf_Export"),))
+        took["pdf"] = _lap(clock)
     finally:
         doc.close(True)
-    return {"ok": True, "pages": pages}
+    took["close"] = _lap(clock)
+    return {"ok": True, "pages": pages, "seconds": took}
+
+
+def _lap(clock: list[float]) -> float:
+    """Seconds since the last lap (what each step costs, for bench/profile_layout.py)."""
+    now = time.perf_counter()
+    took, clock[0] = now - clock[0], now
+    return round(took, 4)
 
 
 def _pages(doc: object) -> dict[str, int]:

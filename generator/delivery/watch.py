@@ -17,6 +17,7 @@ when the command is killed (the cold batch's watchdog removes it then).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import subprocess
@@ -28,14 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.bundled import template_root
-from generator.delivery.build import Builder, write_document
+from generator.delivery.build import Builder, finish_layout, write_document
 from generator.delivery.office import Office, available
-from generator.delivery.pdf import PdfError, _watchdog, find_soffice, lay_out
+from generator.delivery.pdf import PdfError, _watchdog, find_soffice
 from generator.delivery.planning import Job, plan
 from generator.delivery.preview import Page, PreviewServer, PreviewState
 from generator.errors import Diagnostic, GeneratorError, display_path
 from generator.source.project import FIRM_FILE, Project, load_assignment, load_firm
-from generator.writer.toc import fill_pages
 
 RESOLUTION = 72
 """Dots per inch of the page pictures: an A4 page is 595 × 842 pixels."""
@@ -60,6 +60,10 @@ class Watcher:
     state: PreviewState | None = None
     _built: dict[str, bytes] = field(default_factory=dict)
     _generation: int = 0
+    _brand: Path = Path()
+    _drawn: dict[str, Path] = field(default_factory=dict)
+    """Page pictures drawn already, by a digest of their pixels: a save changes a page or
+    two, and the others are linked, not encoded again."""
 
     def rebuild(self) -> None:
         """Build, lay out what changed, publish its pages; errors shown, never raised."""
@@ -85,6 +89,7 @@ class Watcher:
         """Each document rendered; those whose bytes changed copied into `here`."""
         firm = load_firm(self.project.root, warn=self.warn)
         builder = Builder(firm, root=self.project.root)  # anew: templates may have changed
+        self._brand = builder.converter.reference_doc
         for notice in builder.converter.template.notices():
             self.warn(notice)
         folder = self.project.resolve(self.assignment)
@@ -112,23 +117,24 @@ class Watcher:
 
     def _lay_out(self, changed: list[tuple[Job, Path, bytes]], failures: list[str]
                  ) -> dict[str, list[Page]]:
-        """Pages and PDFs of the changed documents; each written out, its pages drawn."""
+        """Pages and PDFs of the changed documents, as `interim build --pdf` makes them
+        (build.finish_layout: its caps, its LibreOffice pass); each written out, its pages
+        drawn."""
         if not changed:
             return {}
-        copies = [copy for _, copy, _ in changed]
         try:
-            pages = (self.office.lay_out(copies, pdf=True) if self.office
-                     else lay_out(copies, pdf=True))
+            finish_layout([copy for _, copy, _ in changed], pdf=True, layout=True,
+                          echo=self.echo, brand=self._brand, warn=self.warn, office=self.office)
         except PdfError as exc:
-            failures.append(f"{exc}\n(the .docx files are written without page numbers)")
-            pages = {}
+            failures.append(f"{exc}\n(the .docx files are written, without page numbers "
+                            "where the layout failed)")
         shown: dict[str, list[Page]] = {}
         for job, copy, data in changed:
-            found = pages.get(copy.resolve())
-            target = write_document(job, self.out_dir, fill_pages(data, found) if found else data)
+            target = write_document(job, self.out_dir, copy.read_bytes())
             self.echo(f"wrote {display_path(target)}")
             if copy.with_suffix(".pdf").is_file():
-                shown[job.instance.name] = draw_pages(copy.with_suffix(".pdf"), self.folder)
+                shown[job.instance.name] = draw_pages(copy.with_suffix(".pdf"), self.folder,
+                                                      self._drawn)
                 self._built[job.filename] = data
         return shown
 
@@ -142,6 +148,7 @@ class Watcher:
         for old in self.folder.iterdir():
             if old.is_dir() and old.name not in kept:
                 shutil.rmtree(old, ignore_errors=True)
+        self._drawn = {pixels: png for pixels, png in self._drawn.items() if png.exists()}
 
     def sources(self) -> tuple[list[Path], list[Path]]:
         """Folders to watch, and single files to look at."""
@@ -156,11 +163,13 @@ class Watcher:
         return folders, files
 
 
-def draw_pages(pdf: Path, folder: Path) -> list[Page]:
+def draw_pages(pdf: Path, folder: Path, drawn: dict[str, Path] | None = None) -> list[Page]:
     """The PDF's pages as PNG pictures (next to it) with each page's text.
 
     pdftoppm draws raw pictures and Pillow writes them as PNG with light compression:
-    pdftoppm's own PNG output compresses hard and takes most of a rebuild's time."""
+    pdftoppm's own PNG output compresses hard and takes most of a rebuild's time. A page
+    whose pixels are those of a picture in `drawn` (digest -> PNG) gets a link to it
+    instead (encoding is a tenth of a rebuild); `drawn` learns the pictures made."""
     from PIL import Image
 
     prefix = pdf.with_suffix("")
@@ -176,10 +185,16 @@ def draw_pages(pdf: Path, folder: Path) -> list[Page]:
     pages = []
     raw = sorted(pdf.parent.glob(f"{prefix.name}-*.ppm"),
                  key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    drawn = {} if drawn is None else drawn
     for i, picture in enumerate(raw):
         png = picture.with_suffix(".png")
-        with Image.open(picture) as image:
-            image.save(png, compress_level=1)
+        pixels = hashlib.sha256(picture.read_bytes()).hexdigest()
+        try:
+            os.link(drawn[pixels], png)
+        except (KeyError, OSError):  # new, or its picture removed with an old generation
+            with Image.open(picture) as image:
+                image.save(png, compress_level=1)
+        drawn[pixels] = png
         picture.unlink()
         pages.append(Page(str(png.relative_to(folder)), texts[i] if i < len(texts) else ""))
     return pages

@@ -23,13 +23,18 @@ from generator.writer.package import process_alive
 PREFIX = "interim-"
 KINDS = ("pdf", "redline")
 """Every kind of work folder, so that any run sweeps the leftovers of all of them."""
+_MADE: set[Path] = set()
+"""The folders this process made: never stale to it, though its pid may be a dead
+process's (a killed command's pid used again); two LibreOffices of one build each have one."""
 
 
 def make(kind: str) -> Path:
     """A new work folder of this process, after removing those of dead processes."""
     assert kind in KINDS, kind
     remove_stale()
-    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-{os.getpid()}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-{os.getpid()}-"))
+    _MADE.add(folder)
+    return folder
 
 
 @contextlib.contextmanager
@@ -51,7 +56,7 @@ def remove_stale() -> None:
             pid = folder.name.removeprefix(prefix).split("-", 1)[0]
             try:
                 if not pid.isdigit() or folder.lstat().st_uid != os.getuid() \
-                        or process_alive(int(pid)):
+                        or folder in _MADE or process_alive(int(pid)):
                     continue
             except OSError:
                 continue

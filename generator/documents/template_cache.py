@@ -69,6 +69,25 @@ def owned(info: os.stat_result) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
+def read_owned(path: Path, max_bytes: int) -> bytes | None:
+    """The first `max_bytes` of a cache entry, or None unless it is a file of this user's
+    that no one else may write (opened without following a link: an entry someone put in
+    our place is never read)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not (owned(info) and stat.S_ISREG(info.st_mode)):
+            return None
+        try:
+            return handle.read(max_bytes)
+        except OSError:
+            return None
+
+
 def private_cache_folder(name: str) -> Path | None:
     """`$XDG_CACHE_HOME/interim-docs/<name>-<uid>/`, made closed to others; None when it
     cannot be made or is not the user's own folder (a cache is then simply not used)."""

@@ -30,9 +30,7 @@ def fill_pages(data: bytes, pages: Mapping[str, int]) -> bytes:
         parts = {info.filename: archive.read(info) for info in infos}
     document, settings = main_parts(parts)
     root = etree.fromstring(parts[document])
-    links = [link for link in root.iter(w("hyperlink"))
-             if link.get(w("anchor"), "").startswith("_Toc")
-             and link.find(w("r")) is not None and link.getparent().tag == oxml.W_P]
+    links = _entries(root)
     if not links or any(link.get(w("anchor")) not in pages for link in links):
         return data
     for link in links:
@@ -45,6 +43,31 @@ def fill_pages(data: bytes, pages: Mapping[str, int]) -> bytes:
         parts[settings] = oxml.serialize(settings_root)
     stamp = dt.datetime(*infos[0].date_time, tzinfo=dt.UTC)
     return zip_package(parts, stamp)
+
+
+def needs_numbers(data: bytes) -> bool:
+    """Whether the .docx ``data`` has a contents page whose entries have no page numbers
+    yet: only such a document needs a layout pass (a progress memo has no contents page;
+    a document numbered from the page cache has them). Read from the bytes: this writer
+    links every entry to a ``_Toc`` bookmark and :func:`fill_pages` numbers all entries at
+    once. A package that cannot be read counts as needing them: the layout pass then names
+    what is wrong with it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            rels = {name: archive.read(name) for name in names if name.endswith(".rels")}
+            xml = archive.read(main_parts(rels)[0])
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError):
+        return True
+    return b':anchor="_Toc' in xml and b"PAGEREF _Toc" not in xml
+
+
+def _entries(root: etree._Element) -> list[etree._Element]:
+    """The contents page's entries: links to a heading's ``_Toc`` bookmark, each in its own
+    paragraph."""
+    return [link for link in root.iter(w("hyperlink"))
+            if link.get(w("anchor"), "").startswith("_Toc")
+            and link.find(w("r")) is not None and link.getparent().tag == oxml.W_P]
 
 
 def _add_page(link: etree._Element, page: int) -> None:

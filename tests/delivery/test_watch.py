@@ -7,10 +7,14 @@ import threading
 import time
 
 import pytest
+from docx_reading import Docx
 from example_project import ExampleProject
 from watch_session import REBUILD, WatchSession, leftovers, needs_watch
 
+from generator.delivery import layout_caps
 from generator.delivery import watch as watch_module
+from generator.delivery.layout_caps import Caps
+from generator.delivery.preview import PreviewState
 from generator.delivery.watch import Watcher, watch
 from generator.source.project import Project
 
@@ -74,6 +78,29 @@ def test_kill_9_leaves_no_libreoffice_and_no_temporary_folder(example: ExamplePr
         assert leftovers(pid) == []
     finally:
         session.close()
+
+
+@needs_watch
+def test_a_rebuild_keeps_the_layout_caps_of_build(example: ExampleProject, tmp_path,
+                                                   monkeypatch) -> None:
+    """The watch lays out through build's own pass: a document over a cap is written without
+    page numbers and without pages to show, said by name; the others are laid out."""
+    monkeypatch.setattr(layout_caps, "CAPS", Caps(table_rows=50))  # the handbook has 55
+    session = tmp_path / "session"
+    session.mkdir()
+    said: list[str] = []
+    errors: list[str] = []
+    watcher = Watcher(Project(example.root), "dl-logistiek-2027", ["proposal", "handbook"],
+                      out_dir=example.root / "build", echo=said.append, error=errors.append,
+                      folder=session, state=PreviewState(session, "dl-logistiek-2027"))
+    watcher.rebuild()
+    assert len(errors) == 1 and "1 PDF(s) not produced" in errors[0]
+    assert "handbook.docx: 55 table rows, more than 50" in errors[0]
+    assert any("handbook.docx is too large for the layout pass" in line for line in said)
+    assert [d["name"] for d in watcher.state.snapshot()["documents"]] == ["proposal"]
+    built = example.root / "build" / "dl-logistiek-2027"
+    assert b"PAGEREF" in Docx(built / "proposal.docx").parts["word/document.xml"]
+    assert b"PAGEREF" not in Docx(built / "handbook.docx").parts["word/document.xml"]
 
 
 def test_a_save_made_during_the_first_build_is_rebuilt(example: ExampleProject,
