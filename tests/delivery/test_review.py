@@ -137,7 +137,7 @@ def test_apply_changes_exactly_the_lines_of_those_values(example: ExampleProject
     # where a change was left open
     # (or where a value the client changed in one place is printed in another too)
     rebuilt = [re.sub(r"[\n\t]", "", b.text.replace(NBSP, " "))
-               for b in read_returned(handbook(example)).blocks]
+               for b in read_returned(handbook(example)).blocks if not b.story]
     accepted = accepted_paragraphs(data)
     differing = [(a, b) for a, b in zip(accepted, rebuilt, strict=True) if a != b]
     opened = ("Officieel", "voorzitter", "23 apr 2027")

@@ -37,7 +37,7 @@ from generator.delivery.stamps import document_stamp
 from generator.errors import Diagnostic, GeneratorError
 from generator.source import git, history
 from generator.source.amending import canonical
-from generator.source.project import Loaded, Project, load_assignment
+from generator.source.project import FIRM_FILE, Loaded, Project, load_assignment
 
 MAX_REVISIONS = 30
 """Commits of the assignment tried, newest first, for the sources a file was made from."""
@@ -82,7 +82,10 @@ class Since:
 
     @staticmethod
     def _key(index: SourceIndex, unit: Unit) -> tuple[str, str]:
-        return unit.file.relative_to(index.folder).as_posix(), unit.key
+        """A value by its file (in the assignment folder; firm.yaml as it is) and key path."""
+        if unit.file.is_relative_to(index.folder):
+            return unit.file.relative_to(index.folder).as_posix(), unit.key
+        return str(unit.file), unit.key
 
     def candidate(self, c: Candidate) -> tuple[Candidate | None, str]:
         """`c` as it stands in today's sources (None: changed since), and why it cannot be
@@ -109,7 +112,9 @@ class Since:
 
     def file(self, unit: Unit) -> Path:
         """Where a file of the sources as sent stands today."""
-        return self.today.folder / unit.file.relative_to(self.sent.folder)
+        if unit.file.is_relative_to(self.sent.folder):
+            return self.today.folder / unit.file.relative_to(self.sent.folder)
+        return unit.file
 
     def unit(self, c: Candidate) -> Unit | None:
         """Today's value at the key of `c` (whatever it reads now)."""
@@ -121,7 +126,8 @@ def as_sent(returned: Returned, loaded: Loaded, builder: Builder,
             warn: Callable[[Diagnostic], None] | None = None) -> Iterator[AsSent]:
     """The version `returned` was made from, rendered from the sources as sent (see above)."""
     props = returned.properties
-    today = SourceIndex(loaded.folder, loaded.assignment.language)
+    firm_file = Project.holding(loaded.folder).root / FIRM_FILE
+    today = SourceIndex(loaded.folder, loaded.assignment.language, firm_file)
     if not props.get("assignment"):
         rendering, said = _closest(returned, loaded, builder)
         yield AsSent(rendering, today, said, Since(today, today))
@@ -143,7 +149,7 @@ def as_sent(returned: Returned, loaded: Loaded, builder: Builder,
             found = _rendered_at(copy, document, version, digest, builder)
             if found is None:
                 continue
-            sent = SourceIndex(copy, found.job.assignment.language)
+            sent = SourceIndex(copy, found.job.assignment.language, firm_file)
             since = Since(sent, today, _amended(loaded, job) if job else {})
             yield AsSent(found, sent, f"{said}; mapped against the sources as sent (commit "
                          f"{commit[:12]}): the sources have changed since", since)

@@ -104,7 +104,7 @@ class Mapper:
                        if block is not None else 0)
             item.reason = ("a new paragraph or row: no source value holds it (add it to the "
                            "sources by hand)")
-            item.sources = [f"generated: template {self.template}"]
+            item.sources = [self.generated(block)]
             return item
         start, end = self.position(c.block, c.start), self.position(c.block, c.end)
         if start is None or end is None:
@@ -121,7 +121,7 @@ class Mapper:
         item.where, item.at = self.describe(block), (block, start)
         spans = [s for s in self.spans(block) if _touches(s, start, end)]
         item.sources = [self.locate(s.candidates[0], s, start) for s in spans] or [
-            f"generated: template {self.template}"]
+            self.generated(block)]
         if not spans:
             item.reason = "generated wording: no source value holds it"
         elif len(spans) > 1:
@@ -132,6 +132,8 @@ class Mapper:
             item.sources = [self.locate(c, spans[0], start) for c in spans[0].candidates]
             item.reason = (f"the same text stands in {len(item.sources)} values: change the "
                            "right one by hand")
+        elif spans[0].candidates[0].unit.shared:
+            item.reason = spans[0].candidates[0].unit.shared
         elif spans[0].candidates[0].unit.computed:
             item.reason = f"a computed value ({spans[0].candidates[0].unit.computed})"
         else:
@@ -176,7 +178,7 @@ class Mapper:
         item.before = self.rendered[start[0]].text[start[1]:end[1]]
         spans = [s for s in self.spans(start[0]) if _touches(s, start[1], end[1])]
         item.sources = [self.locate(s.candidates[0], s, max(start[1], s.start))
-                        for s in spans] or [f"generated: template {self.template}"]
+                        for s in spans] or [self.generated(start[0])]
         return item
 
     def untracked(self) -> list[Item]:
@@ -199,14 +201,24 @@ class Mapper:
                 found.append(item)
         return found
 
+    def generated(self, block: int | None) -> str:
+        """Where wording no value holds comes from: the document's template, or the header
+        or footer the writer fills from the brand template and the document's properties."""
+        story = self.rendered[block].story if block is not None else ""
+        if story:
+            return f"generated: the {story} (brand template, document properties)"
+        return f"generated: template {self.template}"
+
     def describe(self, block: int | None) -> str:
         if block is None:
             return ""
-        cell = self.rendered[block].cell
+        cell, story = self.rendered[block].cell, self.rendered[block].story
         if cell:
-            return f"table {cell[0] + 1}, row {cell[1] + 1}, column {cell[2] + 1}"
+            where = f"table {cell[0] + 1}, row {cell[1] + 1}, column {cell[2] + 1}"
+            return f"{where} of the {story}" if story else where
         text = self.rendered[block].text.strip()
-        return "paragraph “" + (text[:40] + "…" if len(text) > 40 else text) + "”"
+        quoted = "“" + (text[:40] + "…" if len(text) > 40 else text) + "”"
+        return f"the {story} {quoted}" if story else f"paragraph {quoted}"
 
 
 def file_offset(candidate: Candidate, printed_at: int, file_text: str) -> int:

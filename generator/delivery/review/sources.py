@@ -50,6 +50,11 @@ _WORD_VALUE = re.compile(r"[a-z_]+")
 """A bare lowercase word is a choice (`high`, `done`, a person id): printed as its label."""
 _INLINE_MARKUP = re.compile(r"[*_`\[\]\\<>&!~{}]")
 """What inline Markdown is written with; a text without any reads as typed."""
+_FIRM_FILES = frozenset({"brand_template", "logo", "templates", "link", "country",
+                         "language"})
+"""firm.yaml keys no document prints as text (files, codes)."""
+_FIRM_VALUE = ("a value of firm.yaml, printed in every client's documents: the firm changes "
+               "it there by hand if it agrees")
 _MARKDOWN_BLOCKS = re.compile(r"\n\s*\n|^\s{0,3}(?:[-*+]|\d+[.)]|#{1,6}|>|\|)\s", re.M)
 
 
@@ -69,6 +74,8 @@ class Unit:
     """YAML scalar style (`plain`, `'`, `"`, `|`, `>`) or `markdown` for an include."""
     computed: str = ""
     """Why an edit here is never written back (a date or number as printed), else empty."""
+    shared: str = ""
+    """Why an edit of this value is left to the firm (a value of firm.yaml), else empty."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ class Span:
 class SourceIndex:
     """Every value of one assignment's sources, as a document may print it."""
 
-    def __init__(self, folder: Path, language: str) -> None:
+    def __init__(self, folder: Path, language: str, firm_file: Path | None = None) -> None:
         self.folder = folder
         self.fmt = Formatter(language)
         self.texts: dict[Path, str] = {}
@@ -107,6 +114,8 @@ class SourceIndex:
         self.ids = set(_ids(node))
         if node is not None:
             self.node(path, node, ())
+        if firm_file is not None:
+            self.firm(firm_file)
         self.by_token: dict[str, list[Candidate]] = defaultdict(list)
         for candidate in self.candidates:
             first = _TOKEN.search(candidate.printed)
@@ -159,6 +168,36 @@ class SourceIndex:
             self.markdown(unit)
         else:
             self.printed_forms(unit, 0, len(unit.value))
+
+    def firm(self, path: Path) -> None:
+        """The firm's texts (its footer, name, address, signatory, `about`): printed in every
+        client's documents, so an edit there is said at firm.yaml's line, never applied."""
+        try:
+            _, raw = read_inside(path.parent, path.name, what="firm file",
+                                 folder="the repository")
+        except FileRefused:
+            return  # no firm.yaml: the neutral built-in firm, no line to point at
+        self.texts[path] = raw.decode("utf-8-sig")
+        try:
+            node = yaml.compose(self.texts[path], Loader=SAFE_LOADER)
+        except yaml.YAMLError:
+            return  # the build that made the document read it; a broken one says so there
+        stack: list[tuple[Node | None, tuple[str, ...]]] = [(node, ())]
+        while stack:
+            node, key = stack.pop()
+            if isinstance(node, MappingNode):
+                stack += [(v, (*key, str(k.value))) for k, v in node.value
+                          if isinstance(k, ScalarNode) and k.value not in _FIRM_FILES]
+            elif isinstance(node, SequenceNode) and key != ("words",):
+                stack += [(v, (*key, f"[{i}]")) for i, v in enumerate(node.value)]
+            elif isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" \
+                    and not _WORD_VALUE.fullmatch(node.value):
+                unit = Unit(path, key_path(key), node.start_mark.index, node.end_mark.index,
+                            node.value, node.style or "plain", shared=_FIRM_VALUE)
+                if _MARKDOWN_BLOCKS.search(node.value.strip()):
+                    self.markdown(unit)
+                else:
+                    self.printed_forms(unit, 0, len(unit.value))
 
     def include(self, path: Path, target: Node, key: tuple[str, ...]) -> None:
         if not isinstance(target, ScalarNode):
