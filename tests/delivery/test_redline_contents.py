@@ -112,3 +112,18 @@ def test_libreoffice_shows_the_newer_page_numbers(tmp_path: Path,
     numbered_entries = [line for line in shown if re.search(r"\S\t\d+$", line)]
     assert any(line.startswith(NEW_SECTION) for line in numbered_entries), shown[:40]
     assert len(numbered_entries) >= 10, shown[:40]
+
+
+def test_a_work_folder_in_use_survives_the_sweep_of_a_second_one() -> None:
+    """The redline's layout pass makes LibreOffice's work folder while the newer document
+    waits in the redline's own: the sweep of stale folders leaves a folder in use alone."""
+    from generator.delivery import workdirs
+
+    with workdirs.work_folder("redline") as first:
+        (first / "newer.docx").write_bytes(b"x")
+        second = workdirs.make("pdf")
+        try:
+            assert (first / "newer.docx").is_file()
+        finally:
+            shutil.rmtree(second)
+    assert not first.exists()
