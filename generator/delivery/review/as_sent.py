@@ -238,7 +238,8 @@ def _closest(returned: Returned, loaded: Loaded, builder: Builder) -> tuple[Rend
 
 
 def _render(job: Job, builder: Builder) -> Rendering:
-    text, meta, images = builder.markdown(job)
+    """The document's text as the client got it (pictures stand in: no text is in them)."""
+    text, meta, images = builder.markdown(job, pictures=False)
     docx = builder.converter.convert(text, meta, base_dir=job.loaded.folder, images=images)
     return Rendering(job, read_returned(docx, job.instance.name).blocks, content_digest(text))
 

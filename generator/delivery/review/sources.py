@@ -27,6 +27,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ _WORD_VALUE = re.compile(r"[a-z_]+")
 """A bare lowercase word is a choice (`high`, `done`, a person id): printed as its label."""
 _INLINE_MARKUP = re.compile(r"[*_`\[\]\\<>&!~{}]")
 """What inline Markdown is written with; a text without any reads as typed."""
+_PLAIN_LINE = re.compile(r"[^\s'\"]+(?: [^\s'\"]+)*")
+"""A text the typesetting leaves as it is: words and single spaces, no quote, no break."""
 _FIRM_FILES = frozenset({"brand_template", "logo", "templates", "link", "country",
                          "language"})
 """firm.yaml keys no document prints as text (files, codes)."""
@@ -116,11 +119,13 @@ class SourceIndex:
             self.node(path, node, ())
         if firm_file is not None:
             self.firm(firm_file)
-        self.by_token: dict[str, list[Candidate]] = defaultdict(list)
+        # by their first two words ("Mijlpaal 1234": a plan of 2,000 milestones has 2,000
+        # values that start "Mijlpaal"), a one-word value by its word
+        self.by_words: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
         for candidate in self.candidates:
-            first = _TOKEN.search(candidate.printed)
-            if first:
-                self.by_token[first.group()].append(candidate)
+            words = tuple(m.group() for m in islice(_TOKEN.finditer(candidate.printed), 2))
+            if words:
+                self.by_words[words].append(candidate)
 
     def read(self, path: Path) -> str:
         if path not in self.texts:
@@ -245,7 +250,9 @@ class SourceIndex:
     def add(self, printed: str, unit: Unit, vstart: int, vend: int) -> None:
         # as the documents typeset it ("O'Brien" prints "O’Brien"): one character for one, so
         # offsets in the printed text stay offsets in the value
-        printed = typographic(one_line(printed).translate(SPACES))
+        if not _PLAIN_LINE.fullmatch(printed):  # most values are one plain line: as typed
+            printed = one_line(printed).translate(SPACES)
+            printed = typographic(printed) if "'" in printed or '"' in printed else printed
         if printed:
             self.candidates.append(Candidate(printed, unit, vstart, vend))
 
@@ -253,9 +260,12 @@ class SourceIndex:
         """The values a paragraph's text holds, longest first, never overlapping."""
         found: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
         text = text.translate(SPACES)
-        for token in _TOKEN.finditer(text):
+        tokens = list(_TOKEN.finditer(text))
+        for n, token in enumerate(tokens):
             at = token.start()
-            for candidate in self.by_token.get(token.group(), ()):
+            after = tokens[n + 1].group() if n + 1 < len(tokens) else None
+            for candidate in (*self.by_words.get((token.group(),), ()),
+                              *self.by_words.get((token.group(), after), ())):
                 end = at + len(candidate.printed)
                 if text.startswith(candidate.printed, at) and _bounded(text, at, end):
                     found[(at, end)].append(candidate)
