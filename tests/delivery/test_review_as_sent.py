@@ -44,6 +44,7 @@ def returned_1_1(example: ExampleProject) -> Path:
     e.replace("Verzuimbeleid en terugkeergesprekken", "terugkeergesprekken", "gesprekken")
     e.replace("Nieuwe teamstructuur en overlegritme", "overlegritme", "vergaderritme")
     e.replace("papieren picklijsten die per ploeg", "per ploeg", "per shift")
+    e.replace("geen controle bij het laden", "het laden", "laden en lossen")
     returned = example.root / "returned.docx"
     returned.write_bytes(e.save())
     return returned
@@ -51,12 +52,17 @@ def returned_1_1(example: ExampleProject) -> Path:
 
 def move_on(example: ExampleProject) -> None:
     """After 1.1 was sent: M2's title corrected in place, two lines added above the plan,
-    M3's title amended by the dated change W1 (after 1.1's date)."""
+    a paragraph of the include reworded, M3's title amended by the dated change W1 (after
+    1.1's date)."""
     example.edit("title: Scannergestuurd picken in hal A\n",
                  "title: Scannergestuurd picken in hal A-Noord\n")
     example.edit("  milestones:\n    - id: M1\n",
                  "  # the plan's milestones\n  # (ids never change)\n"
                  "  milestones:\n    - id: M1\n")
+    include = example.folder / "analyse.md"
+    include.write_text(include.read_text(encoding="utf-8").replace(
+        "2. geen controle bij het laden;", "2. geen controle bij het laden van de wagens;"),
+        encoding="utf-8")
     example.edit("        milestones.M2.due: 2027-03-26\n",
                  "        milestones.M2.due: 2027-03-26\n"
                  "        milestones.M3.title: Verzuimbeleid ingevoerd\n")
@@ -75,7 +81,7 @@ def test_a_returned_1_1_is_mapped_against_the_sources_as_sent(
     example = repository
     returned = returned_1_1(example)  # made from the commit: its properties name it
     move_on(example)
-    _git(example.root, "commit", "-q", "-am", "M2 corrected, M3 amended by W1")
+    _git(example.root, "commit", "-q", "-am", "M2 corrected, a cause reworded, M3 amended")
     before_yaml = example.text
     before_md = (example.folder / "analyse.md").read_text(encoding="utf-8")
     m1 = at(example, "overlegritme", "title: Nieuwe teamstructuur",
@@ -105,6 +111,8 @@ def test_a_returned_1_1_is_mapped_against_the_sources_as_sent(
     line, under = item_line(lines, "“terugkeergesprekken” -> “gesprekken”")
     assert "change W1 of 2027-02-19 amends this value" in line, line
     assert under == [f"at {m3}"]
+    line, _ = item_line(lines, "“het laden” -> “laden en lossen”")
+    assert "the included text changed since the file was made" in line, line
     # --apply changed exactly the lines of the two safe values
     assert changed_lines(before_yaml, example.text) == changed
     after_md = (example.folder / "analyse.md").read_text(encoding="utf-8")

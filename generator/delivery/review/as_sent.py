@@ -99,9 +99,12 @@ class Since:
         if unit is None:
             return None, ("the value is no longer in the sources (its key is gone): "
                           "change them by hand")
-        return None, (f"the source value changed since the file was made (it read "
-                      f"“{_short(c.unit.value[c.vstart:c.vend])}”, now “{_short(unit.value)}”):"
-                      " change it by hand")
+        was = _short(c.unit.value[c.vstart:c.vend])
+        if unit.style == "markdown":  # one paragraph of a file: the file's start says nothing
+            return None, (f"the included text changed since the file was made (it read "
+                          f"“{was}”): change it by hand")
+        return None, (f"the source value changed since the file was made (it read “{was}”, "
+                      f"now “{_short(unit.value)}”): change it by hand")
 
     def _same(self, c: Candidate) -> Candidate | None:
         """Today's candidate of the same file and key printing the same text, if one."""
@@ -145,8 +148,13 @@ def as_sent(returned: Returned, loaded: Loaded, builder: Builder,
         yield AsSent(rendering, today, said, Since(today, today, _amended(loaded, job)))
         return
     for commit in _revisions(loaded.folder, props.get("source-commit", "")):
-        with extracted(loaded.folder, Version("rev", commit, commit), warn=warn) as copy:
-            found = _rendered_at(copy, document, version, digest, builder)
+        with contextlib.ExitStack() as stack:
+            try:  # a revision that cannot be extracted or read today is not this one
+                copy = stack.enter_context(extracted(loaded.folder, Version("rev", commit,
+                                                                            commit), warn=warn))
+                found = _rendered_at(copy, document, version, digest, builder)
+            except GeneratorError:
+                found = None
             if found is None:
                 continue
             sent = SourceIndex(copy, found.job.assignment.language, firm_file)
@@ -178,14 +186,11 @@ def _version_job(loaded: Loaded, document: str, version: str) -> tuple[Job | Non
 def _rendered_at(copy: Path, document: str, version: str, digest: str,
                  builder: Builder) -> Rendering | None:
     """The version rendered from a revision's copy, when its text is the file's (digest)."""
-    try:
-        loaded = load_assignment(copy, firm=builder.firm)
-        job, _ = _version_job(loaded, document, version)
-        if job is None or content_digest(builder.markdown(job, pictures=False)[0]) != digest:
-            return None
-        return _render(job, builder)
-    except GeneratorError:  # a revision the generator cannot read today: not this one
+    loaded = load_assignment(copy, firm=builder.firm)
+    job, _ = _version_job(loaded, document, version)
+    if job is None or content_digest(builder.markdown(job, pictures=False)[0]) != digest:
         return None
+    return _render(job, builder)
 
 
 def _revisions(folder: Path, named: str) -> list[str]:
