@@ -51,6 +51,7 @@ _WORD_VALUE = re.compile(r"[a-z_]+")
 """A bare lowercase word is a choice (`high`, `done`, a person id): printed as its label."""
 _INLINE_MARKUP = re.compile(r"[*_`\[\]\\<>&!~{}]")
 """What inline Markdown is written with; a text without any reads as typed."""
+_DAY = re.compile(r"(\d{1,2})(?:er)?")
 _PLAIN_LINE = re.compile(r"[^\s'\"]+(?: [^\s'\"]+)*")
 """A text the typesetting leaves as it is: words and single spaces, no quote, no break."""
 _FIRM_FILES = frozenset({"brand_template", "logo", "templates", "link", "country",
@@ -111,6 +112,12 @@ class SourceIndex:
         self.parser = make_parser()
         self.constructor = SafeConstructor()
         self.forms: dict[Any, list[str]] = {}
+        # by their first two words ("Mijlpaal 1234": a plan of 2,000 milestones has 2,000
+        # values that start "Mijlpaal"), a one-word value by its word
+        self.by_words: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
+        self.dates: dict[int, list[tuple[datetime.date, Unit]]] = defaultdict(list)
+        """Dates whose printed forms are made when a paragraph holds their day: formatting
+        every date of a long plan costs more than finding the few a review needs."""
         path = folder / ASSIGNMENT_FILE
         text = self.read(path)
         node = yaml.compose(text, Loader=SAFE_LOADER)
@@ -119,13 +126,6 @@ class SourceIndex:
             self.node(path, node, ())
         if firm_file is not None:
             self.firm(firm_file)
-        # by their first two words ("Mijlpaal 1234": a plan of 2,000 milestones has 2,000
-        # values that start "Mijlpaal"), a one-word value by its word
-        self.by_words: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
-        for candidate in self.candidates:
-            words = tuple(m.group() for m in islice(_TOKEN.finditer(candidate.printed), 2))
-            if words:
-                self.by_words[words].append(candidate)
 
     def read(self, path: Path) -> str:
         if path not in self.texts:
@@ -157,11 +157,14 @@ class SourceIndex:
         unit = Unit(path, dotted, node.start_mark.index, node.end_mark.index, node.value, style)
         if node.tag != "tag:yaml.org,2002:str":
             value = self.constructor.construct_object(node, deep=True)
-            forms = self.computed_forms(value)
-            what = "a date" if isinstance(value, datetime.date) else "a number or amount"
+            dated = isinstance(value, datetime.date)
+            what = "a date" if dated else "a number or amount"
             unit = Unit(path, dotted, unit.start, unit.end, node.value, style,
                         computed=f"{what}, printed by the generator")
-            for form in dict.fromkeys([node.value, *forms]):
+            if dated:
+                self.dates[value.day].append((value, unit))
+            for form in dict.fromkeys([node.value, *([] if dated else
+                                                     self.computed_forms(value))]):
                 self.add(form, unit, 0, len(node.value))
             return
         if _WORD_VALUE.fullmatch(node.value):
@@ -253,14 +256,28 @@ class SourceIndex:
         if not _PLAIN_LINE.fullmatch(printed):  # most values are one plain line: as typed
             printed = one_line(printed).translate(SPACES)
             printed = typographic(printed) if "'" in printed or '"' in printed else printed
-        if printed:
-            self.candidates.append(Candidate(printed, unit, vstart, vend))
+        words = tuple(m.group() for m in islice(_TOKEN.finditer(printed), 2))
+        if words:
+            candidate = Candidate(printed, unit, vstart, vend)
+            self.candidates.append(candidate)
+            self.by_words[words].append(candidate)
+
+    def dated(self, token: str) -> None:
+        """The printed forms of the dates on the day a paragraph's number names ("16",
+        "05", "1er"), made now."""
+        day = _DAY.fullmatch(token)
+        for value, unit in self.dates.pop(int(day[1]) if day else 0, ()):
+            for form in self.computed_forms(value):
+                if form != unit.value:
+                    self.add(form, unit, 0, len(unit.value))
 
     def spans(self, text: str) -> list[Span]:
         """The values a paragraph's text holds, longest first, never overlapping."""
         found: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
         text = text.translate(SPACES)
         tokens = list(_TOKEN.finditer(text))
+        for token in tokens if self.dates else ():
+            self.dated(token.group())
         for n, token in enumerate(tokens):
             at = token.start()
             after = tokens[n + 1].group() if n + 1 < len(tokens) else None
