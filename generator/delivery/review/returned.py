@@ -39,6 +39,13 @@ _DELETED = {w("del"): "deletion", w("moveFrom"): "move"}
 _TEXT = {w("t"), w("delText")}
 _CHARACTERS = {w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
 _SKIP = {w("pPr"), w("rPr"), w("instrText"), w("delInstrText"), w("p"), w("tbl")}
+_W_P, _W_TBL, _W_ID = w("p"), w("tbl"), w("id")
+_W_PPR_RPR = f"{w('pPr')}/{w('rPr')}"
+_CONTAINERS = (w("sdt"), w("sdtContent"), w("customXml"), w("smartTag"))
+_COMMENT_MARKS = {w("commentRangeStart"): "start", w("commentRangeEnd"): "end"}
+_MARKS = ((w("ins"), "insertion"), (w("moveTo"), "move"), (w("del"), "deletion"),
+          (w("moveFrom"), "move"))
+"""A paragraph mark's revisions, as Word writes them in the mark's run properties."""
 _STORY = re.compile(r"word/(header|footer)(\d*)\.xml")
 
 
@@ -206,11 +213,11 @@ class _BodyReader:
     def read(self, container: etree._Element, cell: tuple[int, int, int] | None = None,
              row_status: Revision | None = None) -> None:
         for child in container:
-            if child.tag == w("p"):
+            if child.tag == _W_P:
                 self.paragraph(child, cell, row_status)
-            elif child.tag == w("tbl"):
+            elif child.tag == _W_TBL:
                 self.table(child)
-            elif child.tag in (w("sdt"), w("sdtContent"), w("customXml"), w("smartTag")):
+            elif child.tag in _CONTAINERS:
                 self.read(child, cell, row_status)
 
     def table(self, table: etree._Element) -> None:
@@ -334,9 +341,8 @@ def _walk(element: etree._Element, revision: tuple[str, Revision] | None,
                 segments[-1].text += text
             elif text:
                 segments.append(Segment(text, status, rev))
-        elif tag in (w("commentRangeStart"), w("commentRangeEnd")):
-            which = "start" if tag == w("commentRangeStart") else "end"
-            marks.append((child.get(w("id"), ""), which, _length(segments)))
+        elif tag in _COMMENT_MARKS:
+            marks.append((child.get(_W_ID, ""), _COMMENT_MARKS[tag], _length(segments)))
         elif len(child):
             _walk(child, revision, segments, marks)
 
@@ -347,11 +353,10 @@ def _revision(element: etree._Element, kind: str) -> Revision:
 
 
 def _paragraph_mark(p: etree._Element) -> Revision | None:
-    props = p.find(f"{w('pPr')}/{w('rPr')}")
+    props = p.find(_W_PPR_RPR)
     if props is None:
         return None
-    for tag, kind in ((w("ins"), "insertion"), (w("moveTo"), "move"), (w("del"), "deletion"),
-                      (w("moveFrom"), "move")):
+    for tag, kind in _MARKS:
         mark = props.find(tag)
         if mark is not None:
             return _revision(mark, kind)
@@ -359,9 +364,8 @@ def _paragraph_mark(p: etree._Element) -> Revision | None:
 
 
 def _is_inserted_mark(p: etree._Element) -> bool:
-    props = p.find(f"{w('pPr')}/{w('rPr')}")
-    return props is not None and (props.find(w("ins")) is not None
-                                  or props.find(w("moveTo")) is not None)
+    props = p.find(_W_PPR_RPR)
+    return props is not None and any(props.find(tag) is not None for tag in _INSERTED)
 
 
 def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:
