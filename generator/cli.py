@@ -393,7 +393,8 @@ def redline_(assignment: str, document: str, older: str, newer: str | None,
     from generator.source.project import Project
 
     project = Project.find()
-    target = write_redline(project.root, assignment, document, older, newer, output, warn=_warn)
+    target = write_redline(project.root, assignment, document, older, newer, output, warn=_warn,
+                           echo=click.echo)
     if target is None:
         click.echo(f"no change between {older} and {newer or 'the working tree'} in {document}: "
                    "nothing written")

@@ -37,6 +37,7 @@ class WordEdits:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             self.parts = {n: z.read(n) for n in z.namelist()}
         self.root = etree.fromstring(self.parts["word/document.xml"])
+        self.roots = {"word/document.xml": self.root}  # and headers, footers once edited
         self.author, self.date = author, date
         self.next_id = 900
         self.comments: list[etree._Element] = []
@@ -86,8 +87,11 @@ class WordEdits:
         self.next_id += 1
         return str(self.next_id)
 
-    def paragraph(self, text: str, nth: int = 0) -> etree._Element:
-        found = [p for p in self.root.iter(w("p")) if text in _text(p)]
+    def paragraph(self, text: str, nth: int = 0, part: str = "word/document.xml"
+                  ) -> etree._Element:
+        if part not in self.roots:
+            self.roots[part] = etree.fromstring(self.parts[part])
+        found = [p for p in self.roots[part].iter(w("p")) if text in _text(p)]
         assert len(found) > nth, f"no paragraph holds {text!r}"
         return found[nth]
 
@@ -119,9 +123,11 @@ class WordEdits:
             seen += size
         return runs
 
-    def replace(self, paragraph: str, old: str, new: str, nth: int = 0) -> None:
-        """Tracked: `old` (in the paragraph holding `paragraph`) deleted, `new` inserted."""
-        p = self.paragraph(paragraph, nth)
+    def replace(self, paragraph: str, old: str, new: str, nth: int = 0,
+                part: str = "word/document.xml") -> None:
+        """Tracked: `old` (in the paragraph holding `paragraph`) deleted, `new` inserted;
+        `part` another story (`word/footer1.xml`)."""
+        p = self.paragraph(paragraph, nth, part)
         start = _text(p).index(old) if old else len(_text(p))
         runs = self._runs(p, start, start + len(old)) if old else []
         anchor = runs[-1] if runs else [r for r in p.iter(w("r"))][-1]
@@ -147,9 +153,10 @@ class WordEdits:
             inserted.append(run)
             anchor.addnext(inserted)
 
-    def untracked(self, paragraph: str, old: str, new: str) -> None:
+    def untracked(self, paragraph: str, old: str, new: str,
+                  part: str = "word/document.xml") -> None:
         """Typed over without track changes: the text simply differs."""
-        p = self.paragraph(paragraph)
+        p = self.paragraph(paragraph, 0, part)
         start = _text(p).index(old)
         runs = self._runs(p, start, start + len(old))
         runs[0].find(w("t")).text = new
@@ -194,8 +201,9 @@ class WordEdits:
 
     def save(self) -> bytes:
         parts = dict(self.parts)
-        parts["word/document.xml"] = etree.tostring(self.root, xml_declaration=True,
-                                                    encoding="UTF-8", standalone=True)
+        for part, root in self.roots.items():
+            parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                         standalone=True)
         if self.comments:
             root = etree.Element(w("comments"), nsmap={"w": W, "w14": W14})
             root.extend(self.comments)

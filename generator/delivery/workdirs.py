@@ -28,6 +28,11 @@ _MADE: set[Path] = set()
 process's (a killed command's pid used again); two LibreOffices of one build each have one."""
 
 
+_IN_USE: set[str] = set()
+"""The folders of `work_folder` blocks still running in this process: a work folder made
+inside one (a redline's layout pass in LibreOffice) leaves it alone."""
+
+
 def make(kind: str) -> Path:
     """A new work folder of this process, after removing those of dead processes."""
     assert kind in KINDS, kind
@@ -41,10 +46,12 @@ def make(kind: str) -> Path:
 def work_folder(kind: str) -> Iterator[Path]:
     """A work folder removed when the block ends, also on SIGTERM (see `term_as_exit`)."""
     folder = make(kind)
+    _IN_USE.add(folder.name)
     try:
         with term_as_exit():
             yield folder
     finally:
+        _IN_USE.discard(folder.name)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -54,6 +61,8 @@ def remove_stale() -> None:
         prefix = f"{PREFIX}{kind}-"
         for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
             pid = folder.name.removeprefix(prefix).split("-", 1)[0]
+            if folder.name in _IN_USE:
+                continue
             try:
                 if not pid.isdigit() or folder.lstat().st_uid != os.getuid() \
                         or folder in _MADE or process_alive(int(pid)):

@@ -189,6 +189,17 @@ class Repository:
         except GeneratorError:  # no commit yet
             return "", 0
 
+    def commits(self, path: str, limit: int) -> list[str]:
+        """The last `limit` commits touching `path`, newest first; [] before the first."""
+        try:
+            log = self.run("log", f"-{limit}", "--no-ext-diff", "--no-textconv", "--format=%H",
+                           "--end-of-options", "HEAD", "--", path)
+        except GitMissing:
+            raise
+        except GeneratorError:  # no commit yet
+            return []
+        return log.decode("ascii", "replace").split()
+
     def stamp(self, path: str) -> tuple[str, int]:
         """The last commit touching `path` and its time, "+changes" marking uncommitted
         changes (`_changed`); ("", 0) outside git or before the first commit. Git is asked

@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime
 
 from docx_reading import EPOCH, ROOT, source_date_epoch
-from redline_reading import stories, w
+from example_project import ExampleProject
+from redline_reading import plain, resolve, stories, stories_text, w
 
 from generator.delivery.build import Builder
+from generator.delivery.planning import named_job
 from generator.delivery.redline import redline
-from generator.delivery.redline.tracked import tokens
+from generator.delivery.redline.words import tokens
 from generator.source.project import load_assignment, load_firm
 
-NBSP = "\u00a0"
+NBSP, NNBSP, NB_HYPHEN = "\u00a0", "\u202f", "\u2011"
 
 
 def as_of(day: datetime.date) -> bytes:
@@ -32,11 +34,17 @@ def changed_texts(red: bytes) -> tuple[list[str], list[str]]:
     for root in stories(red).values():
         for node in root.iter(w("del")):
             if node.getparent().tag != w("rPr"):
-                deleted.append("".join(t.text or "" for t in node.iter(w("delText"))))
+                deleted.append(_shown(node, "delText"))
         for node in root.iter(w("ins")):
             if node.getparent().tag != w("rPr"):
-                inserted.append("".join(t.text or "" for t in node.iter(w("t"))))
+                inserted.append(_shown(node, "t"))
     return deleted, inserted
+
+
+def _shown(node: object, text: str) -> str:
+    """The text a change shows, a `w:noBreakHyphen` as the hyphen it prints."""
+    return "".join("-" if t.tag == w("noBreakHyphen") else t.text or ""
+                   for t in node.iter(w(text), w("noBreakHyphen")))
 
 
 def test_numbers_versions_dates_and_amounts_are_whole_tokens() -> None:
@@ -46,6 +54,44 @@ def test_numbers_versions_dates_and_amounts_are_whole_tokens() -> None:
     assert tokens("De 3 ploegen, 42 medewerkers.") == [
         "De", " ", "3", " ", "ploegen", ",", " ", "42", " ", "medewerkers", "."]
     assert tokens(f"5{NBSP}feb.{NBSP}2027") == [f"5{NBSP}feb.{NBSP}2027"]
+
+
+def test_iso_dates_and_dates_with_no_break_characters_are_whole_tokens() -> None:
+    iso, unbroken = "2027-03-12", f"2027{NB_HYPHEN}03{NB_HYPHEN}12"
+    assert tokens(f"tegen {iso} of {unbroken}.") == [
+        "tegen", " ", iso, " ", "of", " ", unbroken, "."]
+    assert tokens(f"op 12{NBSP}mrt{NBSP}2027, 1er{NBSP}mars{NBSP}2027 of 12-03-2027") == [
+        "op", " ", f"12{NBSP}mrt{NBSP}2027", ",", " ", f"1er{NBSP}mars{NBSP}2027", " ", "of",
+        " ", "12-03-2027"]
+    assert tokens("12 mrt 2027") == ["12", " ", "mrt", " ", "2027"]  # plain spaces: words
+
+
+def test_amounts_with_thousands_separators_are_whole_tokens() -> None:
+    assert tokens("€ 1.250,00 en €1,250.00") == ["€ 1.250,00", " ", "en", " ", "€1,250.00"]
+    assert tokens(f"1{NNBSP}250,00{NBSP}€ voor 12{NNBSP}500 stuks of 1.250") == [
+        f"1{NNBSP}250,00{NBSP}€", " ", "voor", " ", f"12{NNBSP}500", " ", "stuks", " ", "of",
+        " ", "1.250"]
+    assert tokens("versie 1.10, 3,1 %") == ["versie", " ", "1.10", ",", " ", "3,1", " ", "%"]
+
+
+def test_a_built_redline_shows_a_changed_iso_date_and_amount_whole(
+        example: ExampleProject) -> None:
+    """The handbook types "2027-03-12" with Word's no-break hyphens (w:noBreakHyphen) and
+    prints the signing limit as "€ 25.000,00": each changes as one deleted, one inserted."""
+    builder = Builder(load_firm(example.root), root=example.root)
+    older = builder.docx(named_job(load_assignment(example.folder), "handbook"))
+    example.edit("Deadline M2 van 2027-03-12 naar", "Deadline M2 van 2027-03-19 naar")
+    example.edit("signing_limit: 25000", "signing_limit: 27500")
+    newer = builder.docx(named_job(load_assignment(example.folder), "handbook"))
+    red = redline(older, newer, author="Coverton")
+    deleted, inserted = changed_texts(red)
+    assert "2027-03-12" in deleted and "2027-03-19" in inserted, (deleted, inserted)
+    assert f"€{NBSP}25.000,00" in deleted and f"€{NBSP}27.500,00" in inserted
+    for text in deleted + inserted:  # never a date or amount torn into its digits
+        assert text in ("2027-03-12", "2027-03-19", f"€{NBSP}25.000,00",
+                        f"€{NBSP}27.500,00"), (deleted, inserted)
+    assert stories_text(resolve(red, accept=True)) == plain(newer)
+    assert stories_text(resolve(red, accept=False)) == plain(older)
 
 
 def test_the_real_handbook_1_1_to_1_2_changes_its_version_and_date_whole() -> None:

@@ -10,7 +10,6 @@ rebuilt handbook reads as the returned copy with its applied changes accepted.
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 import shutil
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from example_project import EXAMPLE, ExampleProject
 from libreoffice_review import edit_in_libreoffice
 from redline_reading import paragraph_text, resolve, w
+from review_reading import at, changed_lines, item_line, line_numbers
 from word_review import WordEdits
 
 from generator.cli import main
@@ -38,47 +38,6 @@ NBSP = "\u00a0"
 def handbook(example: ExampleProject) -> bytes:
     builder = Builder(load_firm(example.root), root=example.root)
     return builder.docx(named_job(load_assignment(example.folder), "handbook"))
-
-
-def at(example: ExampleProject, needle: str, inside: str, key: str,
-       file: str = "assignment.yaml") -> str:
-    """`file:line:col key` of `needle` on the first line holding `inside`."""
-    path = example.folder / file
-    lines = path.read_text(encoding="utf-8").splitlines()
-    number = next(n for n, line in enumerate(lines, 1) if inside in line)
-    column = lines[number - 1].index(needle) + 1
-    return f"assignments/{example.folder.name}/{file}:{number}:{column} {key}"
-
-
-def line_numbers(example: ExampleProject, *insides: str, file: str = "assignment.yaml"
-                 ) -> set[int]:
-    lines = (example.folder / file).read_text(encoding="utf-8").splitlines()
-    return {next(n for n, line in enumerate(lines, 1) if inside in line) for inside in insides}
-
-
-def changed_lines(before: str, after: str) -> set[int]:
-    """Line numbers (of `before`) that differ: what `git diff` would show."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(),
-                                      autojunk=False)
-    changed: set[int] = set()
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            assert i2 - i1 == j2 - j1, "an edit added or removed lines"
-            changed.update(range(i1 + 1, i2 + 1))
-    return changed
-
-
-def item_line(lines: list[str], needle: str) -> tuple[str, list[str]]:
-    """The item line holding `needle` and the `at`/`reply` lines under it."""
-    for n, line in enumerate(lines):
-        if re.match(r"\d+\. ", line) and needle in line:
-            under = []
-            for more in lines[n + 1:]:
-                if re.match(r"\d+\. ", more):
-                    break
-                under.append(more.strip())
-            return line, under
-    raise AssertionError(f"no item with {needle!r} in:\n" + "\n".join(lines))
 
 
 def accepted_paragraphs(data: bytes) -> list[str]:
@@ -178,7 +137,7 @@ def test_apply_changes_exactly_the_lines_of_those_values(example: ExampleProject
     # where a change was left open
     # (or where a value the client changed in one place is printed in another too)
     rebuilt = [re.sub(r"[\n\t]", "", b.text.replace(NBSP, " "))
-               for b in read_returned(handbook(example)).blocks]
+               for b in read_returned(handbook(example)).blocks if not b.story]
     accepted = accepted_paragraphs(data)
     differing = [(a, b) for a, b in zip(accepted, rebuilt, strict=True) if a != b]
     opened = ("Officieel", "voorzitter", "23 apr 2027")

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from generator.delivery.build import Builder
 from generator.delivery.planning import named_job
 from generator.delivery.review.applying import apply
+from generator.delivery.review.as_sent import AsSent, Rendering, Since
 from generator.delivery.review.mapping import Mapper
 from generator.delivery.review.returned import Change, Returned, read_returned
 from generator.delivery.review.sources import SourceIndex, Span
@@ -37,6 +38,8 @@ class Example:
         job = named_job(load_assignment(self.folder), "handbook")
         self.blocks = read_returned(builder.docx(job)).blocks
         self.index = SourceIndex(self.folder, job.assignment.language)
+        self.sent = AsSent(Rendering(job, self.blocks, ""), self.index, "",
+                           Since(self.index, self.index))
         self.texts = {p: p.read_bytes() for p in self.folder.iterdir() if p.is_file()}
         self.values: list[tuple[int, Span]] = []
         for n, block in enumerate(self.blocks):
@@ -73,7 +76,7 @@ def test_an_edit_inside_a_value_maps_back_to_it(example: Example, data: st.DataO
     change = Change("replacement", "Client", "2027-03-01T09:00:00Z", block, span.start + start,
                     span.start + end, text[span.start + start:span.start + end], after)
     returned = Returned({}, example.blocks, [change], [])
-    (item,) = Mapper(returned, example.blocks, example.index, "handbook.md.j2").items()
+    (item,) = Mapper(returned, example.sent).items()
     unit = span.candidates[0].unit
     assert item.target is not None, item.reason
     assert item.target.candidate.unit == unit

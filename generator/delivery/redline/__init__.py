@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.delivery.redline.contents import with_page_numbers
 from generator.delivery.redline.marks import REVISIONS, Mark, number_revisions
 from generator.delivery.redline.package import Package
 from generator.delivery.redline.tracked import Side, StoryDiff
@@ -51,7 +52,8 @@ def tracked_changes(older: bytes, newer: bytes, *, author: str,
 
 def write_redline(root: Path, assignment: str, document: str, older: str, newer: str | None,
                   output: Path | None = None, *,
-                  warn: Callable[[Diagnostic], None] | None = None) -> Path | None:
+                  warn: Callable[[Diagnostic], None] | None = None,
+                  echo: Callable[[str], None] | None = None) -> Path | None:
     """`interim redline`: render both named versions, write their redline atomically.
 
     `root` is the documents repository (firm.yaml, templates); `assignment` an id or
@@ -59,6 +61,8 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
     (`newer` None: the working tree). Returns the file written; None, writing nothing,
     when the two versions read the same (`--from 1.2`, the current version, against the
     working tree): a redline without a change would only look like a document to send.
+    Its contents page carries the newer version's page numbers (`contents.py`; `echo`
+    says why not, when not).
     """
     from generator.delivery.build import Builder
     from generator.delivery.redline.versions import parse_version, render_version
@@ -82,6 +86,7 @@ def write_redline(root: Path, assignment: str, document: str, older: str, newer:
                                     author=firm.for_language(firm.language).name)
     if not changes:
         return None
+    data = with_page_numbers(data, rendered[1], echo or (lambda _: None))
     target = output or redline_path(Path("build"), folder.name, document,
                                     sides[0].label, sides[1].label)
     try:

@@ -34,19 +34,19 @@ from generator.delivery.redline.marks import (
     unique_drawing_ids,
 )
 from generator.delivery.redline.package import MAIN_PART, Package
+from generator.delivery.redline.words import (
+    NO_BREAK_HYPHEN,
+    W_NO_BREAK_HYPHEN,
+    joined_hyphens,
+    tokens,
+)
 from generator.writer.oxml import R_ID, W_P, W_PPR, W_R, W_RPR, W_T, el, insert_in_order, w
 
 W_TBL, W_TR, W_TC, W_TRPR, W_TCPR = w("tbl"), w("tr"), w("tc"), w("trPr"), w("tcPr")
 W_BODY, W_HYPERLINK = w("body"), w("hyperlink")
 _BOOKMARKS = (w("bookmarkStart"), w("bookmarkEnd"))
-_PIECES = (w("tab"), w("br"), w("cr"), w("noBreakHyphen"))
+_PIECES = (w("tab"), w("br"), w("cr"), W_NO_BREAK_HYPHEN)
 _RENAMED_WHEN_DELETED = {W_T: w("delText"), w("instrText"): w("delInstrText")}
-_TOKEN = re.compile(
-    r"\d{1,2}\u00a0[^\W\d]+\.?\u00a0\d{4}"  # a date as printed: 26 mrt 2027
-    r"|[€$£]\u00a0?\d+(?:[.,]\d+)*"  # an amount: € 1.050,00
-    r"|\d+(?:[.,:/]\d+)*(?:\u00a0%)?"  # a number, a version, a time, a percentage
-    r"|\w+|\s+|[^\w\s]")
-"""Words, and numbers, versions, dates, amounts whole: "1.1" -> "1.2", never "1.~~1~~2"."""
 _BOOKMARK_XML = re.compile(rb"<w:bookmark(?:Start|End)\b[^>]*/>")
 _DOCPR_XML = re.compile(rb"(<wp:docPr)\b[^>]*?(/?>)")
 _RID_XML = re.compile(rb'r:(id|embed|link)="([^"]*)"')
@@ -317,10 +317,10 @@ class StoryDiff:
         if not all(c.tag == W_T or c.tag in _PIECES for c in content):
             out.append(Atom(("run", side.signature(node), link_key), "run", node, None, link))
             return
-        for c in content:
-            if c.tag == W_T:
+        for c in joined_hyphens(content):
+            if isinstance(c, str):
                 out += [Atom(("t", token, style, link_key), "text", token, rpr, link)
-                        for token in tokens(c.text or "")]
+                        for token in tokens(c)]
             else:
                 key = ("piece", etree.tostring(c), style, link_key)
                 out.append(Atom(key, "piece", c, rpr, link))
@@ -424,17 +424,15 @@ class _Emitter:
             self.run.append(copy.deepcopy(atom.value))
             return
         tag = _RENAMED_WHEN_DELETED[W_T] if status == DEL else W_T
-        last = self.run[-1] if len(self.run) else None
-        if last is None or last.tag != tag:
-            last = etree.SubElement(self.run, tag)
-            last.text = ""
-        last.text += atom.value
-        last.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-
-
-def tokens(text: str) -> list[str]:
-    """A text as the redline compares it (see `_TOKEN`)."""
-    return _TOKEN.findall(text)
+        for n, text in enumerate(atom.value.split(NO_BREAK_HYPHEN)):
+            last = self.run[-1] if len(self.run) else None
+            if n:  # the writer's w:noBreakHyphen, back in its place
+                last = etree.SubElement(self.run, W_NO_BREAK_HYPHEN)
+            if last is None or last.tag != tag:
+                last = etree.SubElement(self.run, tag)
+                last.text = ""
+            last.text += text
+            last.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
 def _container(root: etree._Element) -> etree._Element:

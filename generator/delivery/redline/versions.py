@@ -124,28 +124,38 @@ def render_history_version(folder: Path, document: str, version: str, *,
 def render_revision(folder: Path, document: str, version: Version, builder: Builder, *,
                     warn: Callable[[Diagnostic], None] | None = None) -> bytes:
     """Extract the assignment folder at a git revision and render it with today's generator."""
-    found, relative = _repository(folder, version.name)
-    with workdirs.work_folder("redline") as temp:
-        extract(found, version, relative, temp, warn or (lambda _: None))
-        copy = temp / relative
-        _, when = found.last_commit(relative, version.commit)
+    with extracted(folder, version, warn=warn) as copy:
         try:
-            with _source_date_epoch(str(when) if when else ""):
-                return render_document(copy, document, builder)
+            return render_document(copy, document, builder)
         except SourceError as exc:  # said at the repository's files, not the vanished copy
-            raise SourceError([_in_revision(d, temp, found.top, version.name)
+            raise SourceError([_in_revision(d, copy, folder, version.name)
                                for d in exc.diagnostics]) from None
 
 
-def _in_revision(diagnostic: Diagnostic, temp: Path, top: Path, name: str) -> Diagnostic:
+@contextlib.contextmanager
+def extracted(folder: Path, version: Version, *,
+              warn: Callable[[Diagnostic], None] | None = None) -> Iterator[Path]:
+    """The assignment folder as it stood at a git revision, in a work folder removed when
+    the block ends; meanwhile the revision's own commit time is
+    the build's date source (unless SOURCE_DATE_EPOCH is set), as the working tree is
+    dated by its last commit."""
+    found, relative = _repository(folder, version.name)
+    with workdirs.work_folder("redline") as temp:
+        extract(found, version, relative, temp, warn or (lambda _: None))
+        _, when = found.last_commit(relative, version.commit)
+        with _source_date_epoch(str(when) if when else ""):
+            yield temp / relative
+
+
+def _in_revision(diagnostic: Diagnostic, copy: Path, folder: Path, name: str) -> Diagnostic:
     """A diagnostic about a file of the extracted copy, located at that file's path in the
-    repository and marked with the revision whose content it is about."""
+    assignment folder and marked with the revision whose content it is about."""
     where = diagnostic.location
     try:
-        inside = where.file.resolve().relative_to(temp.resolve())
+        inside = where.file.resolve().relative_to(copy.resolve())
     except (ValueError, OSError, RuntimeError):
         return diagnostic
-    return replace(diagnostic, location=replace(where, file=top / inside),
+    return replace(diagnostic, location=replace(where, file=folder / inside),
                    message=f"at {name}: {diagnostic.message}")
 
 

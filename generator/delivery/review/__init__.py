@@ -13,24 +13,20 @@ assignment folder.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.delivery.build import Builder
-from generator.delivery.planning import Job, named_job, plan
-from generator.delivery.properties import content_digest
 from generator.delivery.review.applying import apply as apply_items
+from generator.delivery.review.as_sent import as_sent
 from generator.delivery.review.entry import review_entry
 from generator.delivery.review.mapping import Item, Mapper
 from generator.delivery.review.report import markdown, terminal_lines
-from generator.delivery.review.returned import Block, Returned, read_returned
+from generator.delivery.review.returned import read_returned
 from generator.delivery.review.sources import SourceIndex
-from generator.delivery.stamps import document_stamp
 from generator.errors import Diagnostic, GeneratorError, display_path
-from generator.source import history
 from generator.source.project import Loaded, Project, load_assignment, load_firm
 from generator.writer.package import write_atomic
 
@@ -55,13 +51,6 @@ class Review:
         return [self.identified, *terminal_lines(self.items)]
 
 
-@dataclass
-class _Rendering:
-    job: Job
-    blocks: list[Block]
-    digest: str
-
-
 def review(root: Path, assignment: str, returned_file: Path, *, apply: bool = False,
            warn: Callable[[Diagnostic], None] | None = None, write_report: bool = True
            ) -> Review:
@@ -78,13 +67,19 @@ def review(root: Path, assignment: str, returned_file: Path, *, apply: bool = Fa
     returned = read_returned(data, display_path(returned_file))
     loaded = load_assignment(folder)
     builder = Builder(load_firm(root, warn=warn), root=root)
-    rendering, identified = _identify(returned, loaded, builder)
-    index = SourceIndex(folder, rendering.job.assignment.language)
-    items = Mapper(returned, rendering.blocks, index, rendering.job.kind.template).items()
-    day = _review_day(items)
+    with as_sent(returned, loaded, builder, warn) as sent:
+        items = Mapper(returned, sent).items()
+        return _finish(loaded, sent.rendering.job.instance.name, sent.said, items,
+                       sent.since.today, apply, write_report)
+
+
+def _finish(loaded: Loaded, name: str, identified: str, items: list[Item], index: SourceIndex,
+            apply: bool, write_report: bool) -> Review:
+    """Apply what can be applied (with `apply`), write the report, say what was done."""
+    day, folder = _review_day(items), loaded.folder
     written: list[Path] = []
     if apply:
-        entry = _entry(rendering.job, day)
+        entry = _entry(name, loaded, day)
         written, added = apply_items(items, index, folder, entry)
         if entry is None:
             identified += ("; no `reviews:` entry: the format records the action plan's "
@@ -96,7 +91,6 @@ def review(root: Path, assignment: str, returned_file: Path, *, apply: bool = Fa
         for item in items:
             if item.target is not None and not item.reason:
                 item.reason = "applies with --apply"
-    name = rendering.job.instance.name
     report = (_write_report(folder, day, name, identified, items, written)
               if write_report else None)
     return Review(name, identified, items, written, report)
@@ -108,68 +102,15 @@ def _review_day(items: list[Item]) -> str:
     return dates[-1] if dates else datetime.date.today().isoformat()
 
 
-def _entry(job: Job, day: str) -> Callable[[str, list[Item]], str | None] | None:
+def _entry(document: str, loaded: Loaded, day: str
+           ) -> Callable[[str, list[Item]], str | None] | None:
     """What adds the `analysis.reviews` entry: for an action plan not yet accepted only."""
-    a = job.assignment
-    if job.kind.id != "action-plan" or a.analysis is None or a.analysis.acceptance:
+    a = loaded.assignment
+    if document != "action-plan" or a.analysis is None or a.analysis.acceptance:
         return None
     people = {p.name: p.id for p in a.people}
     when = datetime.date.fromisoformat(day)
     return lambda text, applied: review_entry(text, when, people, applied)
-
-
-def _identify(returned: Returned, loaded: Loaded, builder: Builder) -> tuple[_Rendering, str]:
-    """The version the file was made from, rendered again, and how it was known."""
-    props = returned.properties
-    if not props.get("assignment"):
-        return _closest(returned, loaded, builder)
-    if props["assignment"] != loaded.assignment.id:
-        raise GeneratorError(f"the file was made for assignment {props['assignment']!r}, "
-                             f"not {loaded.assignment.id!r}: name that assignment")
-    document = props.get("document-name") or props.get("document", "")
-    job = named_job(loaded, document)
-    version = props.get("version", "")
-    if version and document_stamp(job).version != version:
-        known = history.versions(job.assignment, job.kind.id, job.instance.subject)
-        dates = [v.date for v in known if v.version == version]
-        if not dates:
-            raise GeneratorError(f"the file is {document} version {version}, which the sources "
-                                 "no longer know (versions: "
-                                 + ", ".join(v.version for v in known) + ")")
-        job = named_job(loaded, document, as_of=dates[-1])
-    rendering = _render(job, builder)
-    said = (f"{document} version {version or '?'} of {props.get('date', '?')}, "
-            "identified by its document properties")
-    if props.get("content-digest") and props["content-digest"] != rendering.digest:
-        said += ("; the sources have changed since it was made: text that differs from "
-                 "today's rendering shows as untracked edits")
-    return rendering, said
-
-
-def _closest(returned: Returned, loaded: Loaded, builder: Builder) -> tuple[_Rendering, str]:
-    """Without properties: of every document and version, the one whose text is closest."""
-    sent = [b.text for b in returned.blocks]
-    best: tuple[float, _Rendering, str] | None = None
-    for job in plan(loaded).jobs:
-        versions = history.versions(job.assignment, job.kind.id, job.instance.subject)
-        for version in versions:
-            dated = named_job(loaded, job.instance.name, as_of=version.date)
-            rendering = _render(dated, builder)
-            ratio = difflib.SequenceMatcher(None, sent, [b.text for b in rendering.blocks],
-                                            autojunk=False).ratio()
-            if best is None or ratio > best[0]:
-                best = (ratio, rendering, f"{job.instance.name} version {version.version}")
-    if best is None:
-        raise GeneratorError(f"{loaded.assignment.id} has no document to compare the file with")
-    ratio, rendering, name = best
-    return rendering, (f"{name}: the file carries no document properties; this is the "
-                       f"version whose text is closest ({ratio:.0%} alike)")
-
-
-def _render(job: Job, builder: Builder) -> _Rendering:
-    text, meta, images = builder.markdown(job)
-    docx = builder.converter.convert(text, meta, base_dir=job.loaded.folder, images=images)
-    return _Rendering(job, read_returned(docx, job.instance.name).blocks, content_digest(text))
 
 
 def _write_report(folder: Path, day: str, document: str, identified: str, items: list[Item],

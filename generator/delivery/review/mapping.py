@@ -13,11 +13,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from generator.delivery.review.returned import Block, Change, Comment, Returned
+from generator.delivery.review.as_sent import AsSent
+from generator.delivery.review.returned import Change, Comment, Returned
 from generator.delivery.review.sources import (
     SPACES,
     Candidate,
-    SourceIndex,
     Span,
     Unit,
     line_column,
@@ -26,6 +26,8 @@ from generator.delivery.review.sources import (
 from generator.errors import display_path
 
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]")
+_MOVED_ON = ("the text there reads otherwise in today's sources, and no commit renders the "
+             "file as sent: the client's edit or a change of the sources since, compare by hand")
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,14 @@ class Item:
 class Mapper:
     """Aligns a returned document with its rendering and places each item in the sources."""
 
-    def __init__(self, returned: Returned, rendered: list[Block], index: SourceIndex,
-                 template: str) -> None:
+    def __init__(self, returned: Returned, sent: AsSent) -> None:
         self.returned = returned
-        self.rendered = rendered
-        self.index = index
-        self.template = template
-        self.pairs = _pair([b.text for b in returned.blocks], [b.text for b in rendered])
+        self.rendered = sent.rendering.blocks
+        self.index = sent.index
+        self.since = sent.since
+        self.verified = sent.verified
+        self.template = sent.rendering.job.kind.template
+        self.pairs = _pair([b.text for b in returned.blocks], [b.text for b in self.rendered])
         self._spans: dict[int, list[Span]] = {}
 
     def items(self) -> list[Item]:
@@ -101,13 +104,16 @@ class Mapper:
                        if block is not None else 0)
             item.reason = ("a new paragraph or row: no source value holds it (add it to the "
                            "sources by hand)")
-            item.sources = [f"generated: template {self.template}"]
+            item.sources = [self.generated(block)]
             return item
         start, end = self.position(c.block, c.start), self.position(c.block, c.end)
         if start is None or end is None:
             item.reason = "in a paragraph the rendering of this version does not have"
             return item
         self.place(item, start[0], start[1], end[1])
+        if not self.verified and not _same(self.returned.blocks[c.block].text,
+                                           self.rendered[start[0]].text):
+            item.target, item.reason = None, _MOVED_ON
         return item
 
     def place(self, item: Item, block: int, start: int, end: int) -> None:
@@ -115,7 +121,7 @@ class Mapper:
         item.where, item.at = self.describe(block), (block, start)
         spans = [s for s in self.spans(block) if _touches(s, start, end)]
         item.sources = [self.locate(s.candidates[0], s, start) for s in spans] or [
-            f"generated: template {self.template}"]
+            self.generated(block)]
         if not spans:
             item.reason = "generated wording: no source value holds it"
         elif len(spans) > 1:
@@ -126,18 +132,31 @@ class Mapper:
             item.sources = [self.locate(c, spans[0], start) for c in spans[0].candidates]
             item.reason = (f"the same text stands in {len(item.sources)} values: change the "
                            "right one by hand")
+        elif spans[0].candidates[0].unit.shared:
+            item.reason = spans[0].candidates[0].unit.shared
         elif spans[0].candidates[0].unit.computed:
             item.reason = f"a computed value ({spans[0].candidates[0].unit.computed})"
         else:
             span = spans[0]
-            item.target = Target(span.candidates[0], start - span.start, end - span.start,
-                                 item.before, item.after)
+            now, item.reason = self.since.candidate(span.candidates[0])
+            if now is not None and not item.reason:
+                item.target = Target(now, start - span.start, end - span.start, item.before,
+                                     item.after)
 
     def locate(self, candidate: Candidate, span: Span, at: int) -> str:
-        """`file:line:col key` of the place in a value that printed `at`."""
-        unit = candidate.unit
-        offset = file_offset(candidate, max(at - span.start, 0), self.index.texts[unit.file])
-        line, column = line_column(self.index.texts[unit.file], offset)
+        """`file:line:col key` of the place in a value that printed `at`, in today's sources
+        (where a value changed since the file was made: where its key stands now)."""
+        now = self.since.candidate(candidate)[0]
+        if now is None:
+            unit = self.since.unit(candidate)
+            if unit is None:
+                return f"{display_path(self.since.file(candidate.unit))} {candidate.unit.key}"
+            line, column = line_column(self.since.today.texts[unit.file], unit.start)
+            return f"{display_path(unit.file)}:{line}:{column} {unit.key}"
+        candidate, unit = now, now.unit
+        text = self.since.today.texts[unit.file]
+        offset = file_offset(candidate, max(at - span.start, 0), text)
+        line, column = line_column(text, offset)
         key = unit.key
         if unit.style == "markdown":
             first = line_column(unit.value, candidate.vstart)[0]
@@ -159,7 +178,7 @@ class Mapper:
         item.before = self.rendered[start[0]].text[start[1]:end[1]]
         spans = [s for s in self.spans(start[0]) if _touches(s, start[1], end[1])]
         item.sources = [self.locate(s.candidates[0], s, max(start[1], s.start))
-                        for s in spans] or [f"generated: template {self.template}"]
+                        for s in spans] or [self.generated(start[0])]
         return item
 
     def untracked(self) -> list[Item]:
@@ -177,17 +196,29 @@ class Mapper:
                 start, end = len("".join(old[:i1])), len("".join(old[:i2]))
                 item = Item("untracked edit", "", "", "".join(old[i1:i2]), "".join(new[j1:j2]))
                 self.place(item, target, start, end)
+                if not self.verified:
+                    item.target, item.reason = None, _MOVED_ON
                 found.append(item)
         return found
+
+    def generated(self, block: int | None) -> str:
+        """Where wording no value holds comes from: the document's template, or the header
+        or footer the writer fills from the brand template and the document's properties."""
+        story = self.rendered[block].story if block is not None else ""
+        if story:
+            return f"generated: the {story} (brand template, document properties)"
+        return f"generated: template {self.template}"
 
     def describe(self, block: int | None) -> str:
         if block is None:
             return ""
-        cell = self.rendered[block].cell
+        cell, story = self.rendered[block].cell, self.rendered[block].story
         if cell:
-            return f"table {cell[0] + 1}, row {cell[1] + 1}, column {cell[2] + 1}"
+            where = f"table {cell[0] + 1}, row {cell[1] + 1}, column {cell[2] + 1}"
+            return f"{where} of the {story}" if story else where
         text = self.rendered[block].text.strip()
-        return "paragraph “" + (text[:40] + "…" if len(text) > 40 else text) + "”"
+        quoted = "“" + (text[:40] + "…" if len(text) > 40 else text) + "”"
+        return f"the {story} {quoted}" if story else f"paragraph {quoted}"
 
 
 def file_offset(candidate: Candidate, printed_at: int, file_text: str) -> int:

@@ -12,6 +12,7 @@ that text, which is what the rendered document says and the source map knows.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,14 @@ _DELETED = {w("del"): "deletion", w("moveFrom"): "move"}
 _TEXT = {w("t"), w("delText")}
 _CHARACTERS = {w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
 _SKIP = {w("pPr"), w("rPr"), w("instrText"), w("delInstrText"), w("p"), w("tbl")}
+_W_P, _W_TBL, _W_ID = w("p"), w("tbl"), w("id")
+_W_PPR_RPR = f"{w('pPr')}/{w('rPr')}"
+_CONTAINERS = (w("sdt"), w("sdtContent"), w("customXml"), w("smartTag"))
+_COMMENT_MARKS = {w("commentRangeStart"): "start", w("commentRangeEnd"): "end"}
+_MARKS = ((w("ins"), "insertion"), (w("moveTo"), "move"), (w("del"), "deletion"),
+          (w("moveFrom"), "move"))
+"""A paragraph mark's revisions, as Word writes them in the mark's run properties."""
+_STORY = re.compile(r"word/(header|footer)(\d*)\.xml")
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,8 @@ class Block:
 
     text: str
     cell: tuple[int, int, int] | None = None  # table, row, column
+    story: str = ""
+    """"header" or "footer" for a paragraph of one (they follow the body's), else ""."""
 
 
 @dataclass
@@ -115,6 +126,9 @@ def read_returned(data: bytes, name: str = "the file") -> Returned:
     reader = _BodyReader()
     if body is not None:
         reader.read(body)
+    for part in sorted((p for p in parts if _STORY.fullmatch(p)), key=_story_order):
+        reader.story = _story_order(part)[0]
+        reader.read(_without_field_results(_xml(parts[part], name)))
     comments = _comments(parts, name, reader.anchors)
     return Returned(_properties(parts, name), reader.blocks, reader.changes, comments)
 
@@ -126,7 +140,7 @@ def _parts(data: bytes, name: str) -> dict[str, bytes]:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             out = {}
             for info in z.infolist():
-                if info.filename in wanted:
+                if info.filename in wanted or _STORY.fullmatch(info.filename):
                     if info.file_size > MAX_PART_BYTES:
                         raise GeneratorError(f"{name}: {info.filename} is larger than "
                                              f"{MAX_PART_BYTES // 2**20} MB unpacked")
@@ -135,6 +149,35 @@ def _parts(data: bytes, name: str) -> dict[str, bytes]:
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise GeneratorError(f"{name} is no .docx (not a zip package: {exc}); "
                              "save it from Word as a Word document (.docx)") from None
+
+
+def _story_order(part: str) -> tuple[str, int]:
+    """Headers, then footers, each by number: the same order on both sides of a review."""
+    found = _STORY.fullmatch(part)
+    assert found is not None
+    return found[1], int(found[2] or 0)
+
+
+def _without_field_results(root: etree._Element) -> etree._Element:
+    """A header or footer without what its fields show (PAGE, NUMPAGES: "3 of 12"), which
+    Word and LibreOffice refresh on their own: no client typed it. The field's runs from
+    its `separate` to its `end`, and a simple field's content, go."""
+    for simple in list(root.iter(w("fldSimple"))):
+        simple.getparent().remove(simple)
+    for p in root.iter(w("p")):
+        depth, result = 0, False
+        for r in list(p.iter(w("r"))):
+            kind = next((c.get(w("fldCharType")) for c in r if c.tag == w("fldChar")), None)
+            if kind == "begin":
+                depth += 1
+            elif kind == "separate" and depth == 1:
+                result = True
+            elif kind == "end" and depth:
+                depth -= 1
+                result = result and depth > 0
+            elif result:
+                r.getparent().remove(r)
+    return root
 
 
 def _xml(blob: bytes, name: str) -> etree._Element:
@@ -165,15 +208,16 @@ class _BodyReader:
         self.tables = 0
         self.pending: list[Segment] = []  # paragraphs whose mark the client inserted
         self.pending_marks: list[tuple[str, str, int]] = []
+        self.story = ""  # the header or footer being read, "" for the body
 
     def read(self, container: etree._Element, cell: tuple[int, int, int] | None = None,
              row_status: Revision | None = None) -> None:
         for child in container:
-            if child.tag == w("p"):
+            if child.tag == _W_P:
                 self.paragraph(child, cell, row_status)
-            elif child.tag == w("tbl"):
+            elif child.tag == _W_TBL:
                 self.table(child)
-            elif child.tag in (w("sdt"), w("sdtContent"), w("customXml"), w("smartTag")):
+            elif child.tag in _CONTAINERS:
                 self.read(child, cell, row_status)
 
     def table(self, table: etree._Element) -> None:
@@ -243,7 +287,7 @@ class _BodyReader:
             else:
                 sent.append(text)
                 offset += len(text)
-        self.blocks.append(Block("".join(sent), cell))
+        self.blocks.append(Block("".join(sent), cell, self.story))
 
     def add(self, revision: Revision | None, block: int, start: int, end: int, before: str,
             after: str) -> None:
@@ -297,9 +341,8 @@ def _walk(element: etree._Element, revision: tuple[str, Revision] | None,
                 segments[-1].text += text
             elif text:
                 segments.append(Segment(text, status, rev))
-        elif tag in (w("commentRangeStart"), w("commentRangeEnd")):
-            which = "start" if tag == w("commentRangeStart") else "end"
-            marks.append((child.get(w("id"), ""), which, _length(segments)))
+        elif tag in _COMMENT_MARKS:
+            marks.append((child.get(_W_ID, ""), _COMMENT_MARKS[tag], _length(segments)))
         elif len(child):
             _walk(child, revision, segments, marks)
 
@@ -310,11 +353,10 @@ def _revision(element: etree._Element, kind: str) -> Revision:
 
 
 def _paragraph_mark(p: etree._Element) -> Revision | None:
-    props = p.find(f"{w('pPr')}/{w('rPr')}")
+    props = p.find(_W_PPR_RPR)
     if props is None:
         return None
-    for tag, kind in ((w("ins"), "insertion"), (w("moveTo"), "move"), (w("del"), "deletion"),
-                      (w("moveFrom"), "move")):
+    for tag, kind in _MARKS:
         mark = props.find(tag)
         if mark is not None:
             return _revision(mark, kind)
@@ -322,9 +364,8 @@ def _paragraph_mark(p: etree._Element) -> Revision | None:
 
 
 def _is_inserted_mark(p: etree._Element) -> bool:
-    props = p.find(f"{w('pPr')}/{w('rPr')}")
-    return props is not None and (props.find(w("ins")) is not None
-                                  or props.find(w("moveTo")) is not None)
+    props = p.find(_W_PPR_RPR)
+    return props is not None and any(props.find(tag) is not None for tag in _INSERTED)
 
 
 def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:

@@ -27,6 +27,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,14 @@ _WORD_VALUE = re.compile(r"[a-z_]+")
 """A bare lowercase word is a choice (`high`, `done`, a person id): printed as its label."""
 _INLINE_MARKUP = re.compile(r"[*_`\[\]\\<>&!~{}]")
 """What inline Markdown is written with; a text without any reads as typed."""
+_DAY = re.compile(r"(\d{1,2})(?:er)?")
+_PLAIN_LINE = re.compile(r"[^\s'\"]+(?: [^\s'\"]+)*")
+"""A text the typesetting leaves as it is: words and single spaces, no quote, no break."""
+_FIRM_FILES = frozenset({"brand_template", "logo", "templates", "link", "country",
+                         "language"})
+"""firm.yaml keys no document prints as text (files, codes)."""
+_FIRM_VALUE = ("a value of firm.yaml, printed in every client's documents: the firm changes "
+               "it there by hand if it agrees")
 _MARKDOWN_BLOCKS = re.compile(r"\n\s*\n|^\s{0,3}(?:[-*+]|\d+[.)]|#{1,6}|>|\|)\s", re.M)
 
 
@@ -69,6 +78,8 @@ class Unit:
     """YAML scalar style (`plain`, `'`, `"`, `|`, `>`) or `markdown` for an include."""
     computed: str = ""
     """Why an edit here is never written back (a date or number as printed), else empty."""
+    shared: str = ""
+    """Why an edit of this value is left to the firm (a value of firm.yaml), else empty."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,7 @@ class Span:
 class SourceIndex:
     """Every value of one assignment's sources, as a document may print it."""
 
-    def __init__(self, folder: Path, language: str) -> None:
+    def __init__(self, folder: Path, language: str, firm_file: Path | None = None) -> None:
         self.folder = folder
         self.fmt = Formatter(language)
         self.texts: dict[Path, str] = {}
@@ -101,17 +112,20 @@ class SourceIndex:
         self.parser = make_parser()
         self.constructor = SafeConstructor()
         self.forms: dict[Any, list[str]] = {}
+        # by their first two words ("Mijlpaal 1234": a plan of 2,000 milestones has 2,000
+        # values that start "Mijlpaal"), a one-word value by its word
+        self.by_words: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
+        self.dates: dict[int, list[tuple[datetime.date, Unit]]] = defaultdict(list)
+        """Dates whose printed forms are made when a paragraph holds their day: formatting
+        every date of a long plan costs more than finding the few a review needs."""
         path = folder / ASSIGNMENT_FILE
         text = self.read(path)
         node = yaml.compose(text, Loader=SAFE_LOADER)
         self.ids = set(_ids(node))
         if node is not None:
             self.node(path, node, ())
-        self.by_token: dict[str, list[Candidate]] = defaultdict(list)
-        for candidate in self.candidates:
-            first = _TOKEN.search(candidate.printed)
-            if first:
-                self.by_token[first.group()].append(candidate)
+        if firm_file is not None:
+            self.firm(firm_file)
 
     def read(self, path: Path) -> str:
         if path not in self.texts:
@@ -143,11 +157,14 @@ class SourceIndex:
         unit = Unit(path, dotted, node.start_mark.index, node.end_mark.index, node.value, style)
         if node.tag != "tag:yaml.org,2002:str":
             value = self.constructor.construct_object(node, deep=True)
-            forms = self.computed_forms(value)
-            what = "a date" if isinstance(value, datetime.date) else "a number or amount"
+            dated = isinstance(value, datetime.date)
+            what = "a date" if dated else "a number or amount"
             unit = Unit(path, dotted, unit.start, unit.end, node.value, style,
                         computed=f"{what}, printed by the generator")
-            for form in dict.fromkeys([node.value, *forms]):
+            if dated:
+                self.dates[value.day].append((value, unit))
+            for form in dict.fromkeys([node.value, *([] if dated else
+                                                     self.computed_forms(value))]):
                 self.add(form, unit, 0, len(node.value))
             return
         if _WORD_VALUE.fullmatch(node.value):
@@ -159,6 +176,36 @@ class SourceIndex:
             self.markdown(unit)
         else:
             self.printed_forms(unit, 0, len(unit.value))
+
+    def firm(self, path: Path) -> None:
+        """The firm's texts (its footer, name, address, signatory, `about`): printed in every
+        client's documents, so an edit there is said at firm.yaml's line, never applied."""
+        try:
+            _, raw = read_inside(path.parent, path.name, what="firm file",
+                                 folder="the repository")
+        except FileRefused:
+            return  # no firm.yaml: the neutral built-in firm, no line to point at
+        self.texts[path] = raw.decode("utf-8-sig")
+        try:
+            node = yaml.compose(self.texts[path], Loader=SAFE_LOADER)
+        except yaml.YAMLError:
+            return  # the build that made the document read it; a broken one says so there
+        stack: list[tuple[Node | None, tuple[str, ...]]] = [(node, ())]
+        while stack:
+            node, key = stack.pop()
+            if isinstance(node, MappingNode):
+                stack += [(v, (*key, str(k.value))) for k, v in node.value
+                          if isinstance(k, ScalarNode) and k.value not in _FIRM_FILES]
+            elif isinstance(node, SequenceNode) and key != ("words",):
+                stack += [(v, (*key, f"[{i}]")) for i, v in enumerate(node.value)]
+            elif isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" \
+                    and not _WORD_VALUE.fullmatch(node.value):
+                unit = Unit(path, key_path(key), node.start_mark.index, node.end_mark.index,
+                            node.value, node.style or "plain", shared=_FIRM_VALUE)
+                if _MARKDOWN_BLOCKS.search(node.value.strip()):
+                    self.markdown(unit)
+                else:
+                    self.printed_forms(unit, 0, len(unit.value))
 
     def include(self, path: Path, target: Node, key: tuple[str, ...]) -> None:
         if not isinstance(target, ScalarNode):
@@ -206,17 +253,36 @@ class SourceIndex:
     def add(self, printed: str, unit: Unit, vstart: int, vend: int) -> None:
         # as the documents typeset it ("O'Brien" prints "O’Brien"): one character for one, so
         # offsets in the printed text stay offsets in the value
-        printed = typographic(one_line(printed).translate(SPACES))
-        if printed:
-            self.candidates.append(Candidate(printed, unit, vstart, vend))
+        if not _PLAIN_LINE.fullmatch(printed):  # most values are one plain line: as typed
+            printed = one_line(printed).translate(SPACES)
+            printed = typographic(printed) if "'" in printed or '"' in printed else printed
+        words = tuple(m.group() for m in islice(_TOKEN.finditer(printed), 2))
+        if words:
+            candidate = Candidate(printed, unit, vstart, vend)
+            self.candidates.append(candidate)
+            self.by_words[words].append(candidate)
+
+    def dated(self, token: str) -> None:
+        """The printed forms of the dates on the day a paragraph's number names ("16",
+        "05", "1er"), made now."""
+        day = _DAY.fullmatch(token)
+        for value, unit in self.dates.pop(int(day[1]) if day else 0, ()):
+            for form in self.computed_forms(value):
+                if form != unit.value:
+                    self.add(form, unit, 0, len(unit.value))
 
     def spans(self, text: str) -> list[Span]:
         """The values a paragraph's text holds, longest first, never overlapping."""
         found: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
         text = text.translate(SPACES)
-        for token in _TOKEN.finditer(text):
+        tokens = list(_TOKEN.finditer(text))
+        for token in tokens if self.dates else ():
+            self.dated(token.group())
+        for n, token in enumerate(tokens):
             at = token.start()
-            for candidate in self.by_token.get(token.group(), ()):
+            after = tokens[n + 1].group() if n + 1 < len(tokens) else None
+            for candidate in (*self.by_words.get((token.group(),), ()),
+                              *self.by_words.get((token.group(), after), ())):
                 end = at + len(candidate.printed)
                 if text.startswith(candidate.printed, at) and _bounded(text, at, end):
                     found[(at, end)].append(candidate)
