@@ -24,13 +24,9 @@ PREFIX = "interim-"
 KINDS = ("pdf", "redline")
 """Every kind of work folder, so that any run sweeps the leftovers of all of them."""
 _MADE: set[Path] = set()
-"""The folders this process made: never stale to it, though its pid may be a dead
-process's (a killed command's pid used again); two LibreOffices of one build each have one."""
-
-
-_IN_USE: set[str] = set()
-"""The folders of `work_folder` blocks still running in this process: a work folder made
-inside one (a redline's layout pass in LibreOffice) leaves it alone."""
+"""The folders this process made and has not removed: never stale to it, though its pid may
+be a dead process's (a killed command's pid used again). Two LibreOffices of one build each
+have one; a redline's layout pass makes one inside the redline's."""
 
 
 def make(kind: str) -> Path:
@@ -46,13 +42,12 @@ def make(kind: str) -> Path:
 def work_folder(kind: str) -> Iterator[Path]:
     """A work folder removed when the block ends, also on SIGTERM (see `term_as_exit`)."""
     folder = make(kind)
-    _IN_USE.add(folder.name)
     try:
         with term_as_exit():
             yield folder
     finally:
-        _IN_USE.discard(folder.name)
         shutil.rmtree(folder, ignore_errors=True)
+        _MADE.discard(folder)
 
 
 def remove_stale() -> None:
@@ -61,8 +56,6 @@ def remove_stale() -> None:
         prefix = f"{PREFIX}{kind}-"
         for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
             pid = folder.name.removeprefix(prefix).split("-", 1)[0]
-            if folder.name in _IN_USE:
-                continue
             try:
                 if not pid.isdigit() or folder.lstat().st_uid != os.getuid() \
                         or folder in _MADE or process_alive(int(pid)):

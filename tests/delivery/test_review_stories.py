@@ -35,7 +35,7 @@ def firm(example: ExampleProject) -> ExampleProject:
 
 def firm_at(example: ExampleProject, needle: str, inside: str, key: str) -> str:
     lines = (example.root / "firm.yaml").read_text(encoding="utf-8").splitlines()
-    number = next(n for n, line in enumerate(lines, 1) if inside in line)
+    number = next(n for n, line in enumerate(lines, 1) if inside in line and needle in line)
     return f"firm.yaml:{number}:{lines[number - 1].index(needle) + 1} {key}"
 
 
