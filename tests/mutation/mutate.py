@@ -48,14 +48,16 @@ EXTRA_TESTS: dict[str, list[str]] = {
     "generator/writer/table.py": ["tests/writer/test_structure.py"],
     "generator/writer/inline.py": ["tests/writer/test_structure.py",
                                    "tests/writer/test_behaviour.py"],
-    "generator/writer/render.py": ["tests/writer/test_structure.py",
+    "generator/writer/render.py": ["tests/writer/test_inline.py", "tests/writer/test_table.py",
+                                   "tests/writer/test_structure.py",
                                    "tests/writer/test_behaviour.py"],
     "generator/source/history.py": ["tests/source/test_amending.py",
                                     "tests/documents/test_content.py"],
     "generator/source/amending.py": ["tests/source/test_history.py"],
     "generator/source/rules/": ["tests/source/test_rules.py", "tests/source/test_amending.py",
                                 "tests/source/test_fee.py"],
-    "generator/delivery/redline/": ["tests/delivery/test_redline.py"],
+    "generator/delivery/redline/": ["tests/delivery/test_redline_tokens.py",
+                                    "tests/delivery/test_redline.py"],
 }
 
 
