@@ -8,10 +8,11 @@ hours, and reports
 
     score: N % (killed / (mutants - equivalent))
 
-then each survivor with its change (`--report-only`: the last run's results again, with
-the equivalents as listed now). Equivalent mutants (they change nothing anyone can
-observe) are listed, with the reason, in tests/mutation/equivalent.txt; an entry whose
-mutant no longer makes the change it names is stale and not excluded.
+then each survivor with its change (`--report-only`: the last run's verdicts again, kept
+in .mutation/<module>/verdicts.json, with the equivalents as listed now). Equivalent
+mutants (they change nothing anyone can observe) are listed, with the reason, in
+tests/mutation/equivalent.txt; an entry whose mutant no longer makes the change it names
+is stale and not excluded.
 
 A mutant that no test caught is run once more, in a fresh pytest, against all the
 module's tests: mutmut picks the tests it saw reach the mutated function, and misses the
@@ -27,11 +28,14 @@ for every mutant (HYPOTHESIS_SEED=0).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -44,14 +48,16 @@ EXTRA_TESTS: dict[str, list[str]] = {
     "generator/writer/table.py": ["tests/writer/test_structure.py"],
     "generator/writer/inline.py": ["tests/writer/test_structure.py",
                                    "tests/writer/test_behaviour.py"],
-    "generator/writer/render.py": ["tests/writer/test_structure.py",
+    "generator/writer/render.py": ["tests/writer/test_inline.py", "tests/writer/test_table.py",
+                                   "tests/writer/test_structure.py",
                                    "tests/writer/test_behaviour.py"],
     "generator/source/history.py": ["tests/source/test_amending.py",
                                     "tests/documents/test_content.py"],
     "generator/source/amending.py": ["tests/source/test_history.py"],
     "generator/source/rules/": ["tests/source/test_rules.py", "tests/source/test_amending.py",
                                 "tests/source/test_fee.py"],
-    "generator/delivery/redline/": ["tests/delivery/test_redline.py"],
+    "generator/delivery/redline/": ["tests/delivery/test_redline_tokens.py",
+                                    "tests/delivery/test_redline.py"],
 }
 
 
@@ -136,10 +142,13 @@ def main(module: str, report_only: bool = False) -> int:
     run = ROOT / ".mutation" / module.removesuffix(".py").replace("/", "-")
     env = {**os.environ, "INTERIM_MUTATION_RUN": str(run / "sessions"), "HYPOTHESIS_SEED": "0",
            "XDG_CACHE_HOME": str(run / "cache"), "TMPDIR": str(run / "sessions")}
-    if report_only:  # the last run's results, with the equivalents listed now
-        listed = mutmut(run, "results", "--all", "true", env=env).stdout
-        status = dict(re.findall(r"^\s*(\S+): (.+)$", listed, re.MULTILINE))
-        return report(run, module, status, env)
+    verdicts = run / "verdicts.json"
+    if report_only:  # the last run's verdicts, with the equivalents listed now
+        if not verdicts.is_file():
+            print(f"no finished run of {module}: make mutate MODULE={module}", file=sys.stderr)
+            return 2
+        return report(run, module, json.loads(verdicts.read_text(encoding="utf-8")))
+    started = time.monotonic()
     shutil.rmtree(run, ignore_errors=True)  # results of older code would be stale
     (run / "sessions").mkdir(parents=True)
     copy_project(run)
@@ -164,7 +173,9 @@ def main(module: str, report_only: bool = False) -> int:
         for name, verdict in zip(missed, pool.map(lambda n: rerun(run, n, tests, env), missed),
                                  strict=True):
             status[name] = verdict
-    return report(run, module, status, env)
+    verdicts.write_text(json.dumps(status, indent=1, sort_keys=True), encoding="utf-8")
+    print(f"ran in {(time.monotonic() - started) / 60:.1f} min", flush=True)
+    return report(run, module, status)
 
 
 def rerun(run: Path, mutant: str, tests: list[str], env: dict[str, str]) -> str:
@@ -181,12 +192,24 @@ def rerun(run: Path, mutant: str, tests: list[str], env: dict[str, str]) -> str:
     return {0: "survived", 1: "killed"}.get(done.returncode, f"error {done.returncode}")
 
 
-def report(run: Path, module: str, status: dict[str, str], env: dict[str, str]) -> int:
+def change_of(run: Path, module: str, mutant: str) -> list[str]:
+    """The lines `mutant` removes and adds, as `mutmut show` prints them; read in this
+    process (a `mutmut show` per mutant is a new interpreter: seconds each on a busy machine,
+    minutes for a module's equivalents and survivors)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    with contextlib.chdir(run):
+        diff = get_diff_for_mutant(mutant, path=Path(module))
+    return [line for line in diff.splitlines()
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def report(run: Path, module: str, status: dict[str, str]) -> int:
     """Print the score and every mutant no test caught, with its change."""
     ours = {name: s for name, s in status.items() if name.startswith(module_prefix(module))}
     excluded, stale = {}, []
     for name, (changed, reason) in equivalents(module).items():
-        if name in ours and changed.strip() in mutmut(run, "show", name, env=env).stdout:
+        if name in ours and changed.strip() in "\n".join(change_of(run, module, name)):
             excluded[name] = reason
         else:
             stale.append(name)
@@ -194,10 +217,7 @@ def report(run: Path, module: str, status: dict[str, str], env: dict[str, str]) 
     killed = [n for n, s in counted.items() if s in ("killed", "timeout")]
     missed = sorted(n for n in counted if n not in killed)
     for name in missed:
-        diff = mutmut(run, "show", name, env=env).stdout
-        change = [line for line in diff.splitlines()
-                  if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-        print(f"\n{counted[name]}: {name}\n    " + "\n    ".join(change))
+        print(f"\n{counted[name]}: {name}\n    " + "\n    ".join(change_of(run, module, name)))
     for name in stale:
         print(f"\nstale entry in {EQUIVALENT.name} (not excluded): {name}")
     total = len(counted)

@@ -775,3 +775,262 @@ def test_a_draft_handbook_is_never_said_to_be_issued(tmp_path):
         rows = d.table(*heading).rows[1:]
         assert [r[2] for r in rows] == [said], rows
         assert issued not in [r[2] for r in rows]
+
+
+# ------------------------------------------------------------------ the functions, day by day
+# The example: first contact 2026-11-20, a review on 2027-01-29, version 1.1 accepted on
+# 2027-02-01, change W1 (M2 due 12 -> 26 March) on 2027-02-19, progress reports on 2027-02-19
+# and 2027-04-02, the closing session on 2027-06-25, the period 2027-01-11 to 2027-06-25.
+
+D = Day
+
+
+@pytest.fixture(scope="module")
+def base() -> Assignment:
+    return load_assignment(ROOT / "assignments" / EXAMPLE).assignment
+
+
+def with_changes(a: Assignment, *changes: Change) -> Assignment:
+    from generator.source.records import replace
+
+    return replace(a, execution=replace(a.execution, changes=list(changes)))
+
+
+def change(cid: str, day: Day, due: Day, milestone: str = "M2") -> Change:
+    return Change(id=cid, date=day, what="x", approved_by="gdewit",
+                  amends={f"milestones.{milestone}.due": due.isoformat()})
+
+
+def edited(a: Assignment, path: str, value: object) -> Assignment:
+    """`a` with the record at dotted `path` (attribute names) set to `value`."""
+    from generator.source.records import replace
+
+    head, _, rest = path.partition(".")
+    if not rest:
+        return replace(a, **{head: value})
+    return replace(a, **{head: edited(getattr(a, head), rest, value)})
+
+
+def test_a_change_counts_from_the_day_it_was_agreed(base: Assignment) -> None:
+    w1 = change("W1", D(2027, 2, 19), D(2027, 3, 26))
+    w2 = change("W2", D(2027, 3, 1), D(2027, 4, 1))
+    a = with_changes(base, w1, w2)
+    assert history.changes_up_to(a, D(2027, 2, 18)) == []
+    assert history.changes_up_to(a, D(2027, 2, 19)) == [(0, w1)]
+    assert history.changes_up_to(a) == [(0, w1), (1, w2)]
+    assert history.changes_up_to(edited(base, "execution", None)) == []
+    assert history.amendments(edited(base, "analysis", None)) == (
+        edited(base, "analysis", None), [])
+    amended, applied = history.amendments(a, D(2027, 2, 28))
+    assert [m.due for m in amended.analysis.milestones if m.id == "M2"] == [D(2027, 3, 26)]
+    assert [done.change.id for done in applied] == ["W1"]
+    assert history.amended(a).analysis.milestones[1].due == D(2027, 4, 1), "the last one wins"
+
+
+def test_a_trail_starts_from_the_value_first_set(base: Assignment) -> None:
+    a = with_changes(base, change("W1", D(2027, 2, 19), D(2027, 3, 26)),
+                     change("W2", D(2027, 3, 1), D(2027, 4, 1)))
+    _, applied = history.amendments(a)
+    assert history.trail(applied, "M2", "due", "now") == (
+        D(2027, 3, 12), [("W1", D(2027, 3, 26)), ("W2", D(2027, 4, 1))])
+    assert history.trail(applied, "M1", "due", "now") == ("now", [])
+    assert history.trail(applied, "M2", "title", "now") == ("now", [])
+
+
+@pytest.mark.parametrize(("day", "reviews", "accepted", "reports", "closed"), [
+    (D(2027, 1, 28), 0, False, 0, False),
+    (D(2027, 1, 29), 1, False, 0, False),
+    (D(2027, 1, 31), 1, False, 0, False),
+    (D(2027, 2, 1), 1, True, 0, False),
+    (D(2027, 2, 18), 1, True, 0, False),
+    (D(2027, 2, 19), 1, True, 1, False),
+    (D(2027, 6, 24), 1, True, 2, False),
+    (D(2027, 6, 25), 1, True, 2, True),
+])
+def test_as_of_a_day_knows_what_was_known_on_it(base: Assignment, day: Day, reviews: int,
+                                                accepted: bool, reports: int,
+                                                closed: bool) -> None:
+    known = history.as_of(base, day)
+    assert len(known.analysis.reviews) == reviews
+    assert (known.analysis.acceptance is not None) == accepted
+    assert len(known.execution.progress) == reports
+    assert len(known.execution.changes) == (1 if day >= D(2027, 2, 19) else 0)
+    assert (known.closing is not None) == closed
+
+
+def test_a_report_is_dated_by_its_own_date_else_its_evaluation(base: Assignment) -> None:
+    first = base.execution.progress[0]
+    assert history.report_date(first) == D(2027, 2, 19)
+    later = edited(first, "date", D(2027, 2, 21))
+    assert history.report_date(later) == D(2027, 2, 21)
+    a = edited(base, "execution.progress", [later])
+    assert history.as_of(a, D(2027, 2, 20)).execution.progress == []
+    assert history.as_of(a, D(2027, 2, 21)).execution.progress == [later]
+
+
+def test_the_closing_date_is_the_session_else_the_final_evaluation(base: Assignment) -> None:
+    assert history.closing_date(base) == D(2027, 6, 25)
+    evaluations = [edited(e, "date", D(2027, 6, 24)) if e.kind == "final" else e
+                   for e in base.analysis.evaluations]
+    a = edited(base, "analysis.evaluations", evaluations)
+    assert history.closing_date(a) == D(2027, 6, 25), "the session, when there is one"
+    no_session = edited(a, "closing.evaluation_session", None)
+    assert history.closing_date(no_session) == D(2027, 6, 24)
+    assert history.closing_date(edited(no_session, "closing", None)) == D(2027, 6, 24)
+    no_final = edited(no_session, "analysis.evaluations",
+                      [e for e in evaluations if e.kind != "final"])
+    assert history.closing_date(no_final) is None
+    assert history.closing_date(edited(no_final, "analysis", None)) is None
+    # a closing known only from its final evaluation is left out before that day
+    assert history.as_of(no_session, D(2027, 6, 23)).closing is None
+    assert history.as_of(no_session, D(2027, 6, 24)).closing is not None
+    assert history.as_of(no_final, D(2027, 6, 24)).closing is None, "nothing dates it"
+
+
+def test_each_document_has_its_defining_date(base: Assignment) -> None:
+    report = base.execution.progress[1]
+    assert history.defining_date(base, "handbook") == D(2027, 2, 1)
+    assert history.defining_date(edited(base, "analysis.acceptance", None), "handbook") is None
+    assert history.defining_date(base, "progress", report) == D(2027, 4, 2)
+    assert history.defining_date(base, "progress") is None
+    assert history.defining_date(base, "handover") == D(2027, 6, 25)
+    assert history.defining_date(base, "proposal") == D(2026, 11, 20)
+    assert history.defining_date(base, "action-plan") == D(2026, 11, 20)
+    assert history.defining_date(base, "timeline") is None
+
+
+@pytest.mark.parametrize(("before", "after"), [("1.1", "1.2"), ("1.9", "1.10"),
+                                               ("10.99", "10.100"), ("v1", "v1"),
+                                               ("1.2.3", "1.2.3")])
+def test_the_next_minor_version(before: str, after: str) -> None:
+    assert history.next_minor(before) == after
+
+
+def test_one_handbook_version_per_day_with_changes(base: Assignment) -> None:
+    w1, w2 = change("W1", D(2027, 3, 1), D(2027, 3, 26)), change("W2", D(2027, 2, 19),
+                                                                  D(2027, 4, 1), "M3")
+    w3 = change("W3", D(2027, 3, 1), D(2027, 4, 2), "M4")
+    found = history.handbook_versions(with_changes(base, w1, w2, w3))
+    assert found == [history.Version("1.1", D(2027, 2, 1)),
+                     history.Version("1.2", D(2027, 2, 19), (w2,)),
+                     history.Version("1.3", D(2027, 3, 1), (w1, w3))]
+    assert history.handbook_versions(edited(base, "analysis.acceptance", None)) == []
+    assert history.handbook_versions(edited(base, "analysis", None)) == []
+
+
+def test_the_version_each_document_carries(base: Assignment) -> None:
+    assert history.version(base, "handbook") == "1.2"
+    assert history.version(base, "action-plan") == "1.1"
+    assert history.version(base, "proposal") == "1.0"
+    pinned = edited(base, "documents.proposal.version", "1.3")
+    assert history.version(pinned, "proposal") == "1.3"
+    assert history.version(edited(base, "documents.progress.version", "2.0"), "progress") == "1.0"
+    assert history.version(base, "handover") == "1.0"
+    draft = edited(edited(base, "analysis.acceptance", None), "documents.action_plan.version",
+                   "0.9")
+    assert history.version(draft, "action-plan") == "0.9"
+    assert history.version(draft, "handbook") == "1.0"
+
+
+def test_a_document_is_dated_by_the_newest_fact_it_reports(base: Assignment) -> None:
+    undated = D(2027, 9, 1)
+    natural = history.natural_date
+    assert natural(base, "handbook", None, undated) == D(2027, 2, 19)
+    assert natural(base, "action-plan", None, undated) == D(2027, 2, 1)
+    reviews = [edited(base.analysis.reviews[0], "date", D(2027, 1, 20)),
+               base.analysis.reviews[0]]
+    submitted = edited(edited(base, "analysis.acceptance", None), "analysis.reviews", reviews)
+    assert natural(submitted, "action-plan", None, undated) == D(2027, 1, 29), "the newest"
+    assert natural(submitted, "handbook", None, undated) == D(2027, 1, 29), "a draft"
+    unreviewed = edited(submitted, "analysis.reviews", [])
+    assert natural(unreviewed, "action-plan", None, undated) == undated
+    assert natural(base, "progress", base.execution.progress[1], undated) == D(2027, 4, 2)
+    assert natural(base, "progress", None, undated) == undated
+    assert natural(base, "handover", None, undated) == D(2027, 6, 25)
+    unclosed = edited(edited(base, "closing", None), "period.end", D(2027, 6, 30))
+    unclosed = edited(unclosed, "analysis.evaluations",
+                      [e for e in base.analysis.evaluations if e.kind != "final"])
+    assert natural(unclosed, "handover", None, undated) == D(2027, 6, 30), "the period's end"
+    assert natural(base, "proposal", None, undated) == undated
+
+
+def test_a_pinned_date_is_the_source_s_own(base: Assignment) -> None:
+    report = edited(base.execution.progress[0], "date", D(2027, 2, 22))
+    assert history.pinned_date(base, "progress", report) == D(2027, 2, 22)
+    assert history.pinned_date(base, "progress", base.execution.progress[0]) is None
+    assert history.pinned_date(base, "progress", "report.md") is None
+    assert history.pinned_date(base, "proposal") == D(2026, 11, 27)
+    assert history.pinned_date(base, "handbook") is None
+
+
+def test_a_document_s_state_on_its_date(base: Assignment) -> None:
+    undated = D(2027, 9, 1)
+    handbook = history.state(base, "handbook", undated=undated)
+    assert (handbook.date, handbook.version) == (D(2027, 2, 19), "1.2")
+    assert [done.change.id for done in handbook.applied] == ["W1"]
+    m2 = [m.due for m in handbook.assignment.analysis.milestones if m.id == "M2"]
+    assert m2 == [D(2027, 3, 26)], "the plan as amended"
+    earlier = history.state(base, "handbook", undated=undated, as_of_day=D(2027, 2, 10))
+    assert (earlier.date, earlier.version, earlier.applied) == (D(2027, 2, 1), "1.1", ())
+    later = history.state(base, "handbook", undated=undated, as_of_day=D(2027, 3, 1))
+    assert (later.date, later.version) == (D(2027, 2, 19), "1.2"), "never after its facts"
+    plan = history.state(base, "action-plan", undated=undated)
+    assert (plan.date, plan.version, plan.applied) == (D(2027, 2, 1), "1.1", ())
+    m2 = [m.due for m in plan.assignment.analysis.milestones if m.id == "M2"]
+    assert m2 == [D(2027, 3, 12)], "the action plan shows the baseline"
+    proposal = history.state(base, "proposal", undated=undated)
+    assert (proposal.date, proposal.version) == (D(2026, 11, 27), "1.0"), "as pinned"
+    assert history.state(base, "proposal", undated=undated,
+                         as_of_day=D(2026, 11, 25)).date == D(2026, 11, 25)
+    pinned = edited(base, "documents.handbook.date", D(2027, 2, 12))
+    on_pin = history.state(pinned, "handbook", undated=undated, as_of_day=D(2027, 3, 1))
+    assert (on_pin.date, on_pin.version) == (D(2027, 2, 12), "1.1")
+
+
+def test_the_versions_a_redline_can_name(base: Assignment) -> None:
+    assert [(v.version, v.date) for v in history.versions(base, "handbook")] == [
+        ("1.1", D(2027, 2, 1)), ("1.2", D(2027, 2, 19))]
+    for pin, count in ((D(2027, 2, 18), 1), (D(2027, 2, 19), 2)):
+        pinned = edited(base, "documents.handbook.date", pin)
+        assert len(history.versions(pinned, "handbook")) == count
+    report = base.execution.progress[1]
+    assert history.versions(base, "progress", report) == [history.Version("1.0", D(2027, 4, 2))]
+    assert history.versions(base, "action-plan") == [history.Version("1.1", D(2027, 2, 1))]
+    unpinned = edited(base, "documents.proposal.date", None)
+    assert history.versions(unpinned, "proposal") == [history.Version("1.0", D(2027, 1, 11))]
+    assert history.versions(unpinned, "proposal", undated=D(2026, 12, 1)) == [
+        history.Version("1.0", D(2026, 12, 1))]
+
+
+def test_the_history_table_of_each_document(base: Assignment) -> None:
+    Row = history.HistoryRow
+    acceptance, review = base.analysis.acceptance, base.analysis.reviews[0]
+    w1 = base.execution.changes[0]
+    assert history.table(base, "handbook", None, "1.2", D(2027, 2, 19)) == [
+        Row("1.1", D(2027, 2, 1), "acceptance", acceptance),
+        Row("1.2", D(2027, 2, 19), "change", (w1,))]
+    assert history.table(base, "action-plan", None, "1.1", D(2027, 2, 1)) == [
+        Row("", D(2027, 1, 29), "review", review),
+        Row("1.1", D(2027, 2, 1), "acceptance", acceptance)]
+    submitted = edited(base, "analysis.acceptance", None)
+    assert history.table(submitted, "action-plan", None, "1.0", D(2027, 1, 30)) == [
+        Row("", D(2027, 1, 29), "review", review), Row("1.0", D(2027, 1, 30), "submitted")]
+    assert history.table(submitted, "handbook", None, "1.0", D(2027, 1, 30), draft=True) == [
+        Row("1.0", D(2027, 1, 30), "draft")]
+    report = base.execution.progress[0]
+    assert history.table(base, "progress", report, "1.0", D(2027, 2, 19)) == [
+        Row("1.0", D(2027, 2, 19), "issue", report)]
+    assert history.table(edited(base, "analysis", None), "action-plan", None, "1.0",
+                         D(2027, 1, 5)) == [Row("1.0", D(2027, 1, 5), "issue")]
+
+
+def test_added_ids_share_the_plan_s_namespace(base: Assignment) -> None:
+    from generator.source.model import PlanAdditions
+
+    milestone = edited(base.analysis.milestones[0], "id", "M9")
+    action = edited(base.analysis.actions[0], "id", "A9")
+    adds = Change(id="W2", date=D(2027, 3, 1), what="x", approved_by="gdewit",
+                  adds=PlanAdditions(milestones=[milestone], actions=[action]))
+    a = with_changes(base, base.execution.changes[0], adds)
+    assert list(history.ids_together(a)) == ["M1", "M2", "M3", "M4", "A1", "A2", "M9", "A9"]
+    assert list(history.ids_together(edited(a, "analysis", None))) == ["M9", "A9"]

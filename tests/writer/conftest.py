@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -88,7 +89,15 @@ def fixture_md() -> str:
     return (FIXTURES / "everything.md").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
+def built_once(fixture_name: str, config: pytest.Config) -> str:
+    """Session scope, except in a mutation run (tests/mutation/mutate.py): there each test
+    builds the document itself, so mutmut sees every test that reads it reach the writer's
+    code and runs them all against each mutant (a session fixture is built in the first
+    test only, and mutmut would run that test alone)."""
+    return "function" if os.environ.get("INTERIM_MUTATION_RUN") else "session"
+
+
+@pytest.fixture(scope=built_once)
 def docx(converter: Converter, fixture_md: str) -> Docx:
     return Docx(converter.convert(fixture_md, META, base_dir=FIXTURES))
 
