@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -40,7 +41,7 @@ class WatchSession:
         self.process = subprocess.Popen(
             [str(INTERIM), "watch", *args], cwd=root, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"})
         self.out: list[str] = []
         self.err: list[str] = []
         for stream, into in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
@@ -74,12 +75,25 @@ class WatchSession:
             if self.process.poll() is not None:
                 break
             time.sleep(0.05)
-        pytest.fail(f"no {what} within {budget:g} s; interim watch said:\n"
-                    + "".join(self.out) + "".join(self.err))
+        pytest.fail(f"no {what} within {budget:g} s; interim watch said:\n" + self._said())
 
     def stop(self, signum: int = signal.SIGINT) -> int:
         self.process.send_signal(signum)
-        return self.process.wait(timeout=60)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"interim watch did not end on signal {signum} within 60 s; it said:\n"
+                        + self._said())
+
+    def _said(self) -> str:
+        """What the watch printed; if it still runs, with where each of its threads is
+        (PYTHONFAULTHANDLER: SIGABRT prints them), so that a hang shows its place."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGABRT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=30)
+            time.sleep(0.5)  # the reader threads take the last lines
+        return "".join(self.out) + "".join(self.err)
 
     def close(self) -> None:
         if self.process.poll() is None:

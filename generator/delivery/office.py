@@ -41,15 +41,14 @@ import os
 import secrets
 import select
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from generator.delivery import guard, workdirs
 from generator.delivery import pdf as cold
-from generator.delivery import workdirs
 from generator.delivery.pdf import (
     _IMPORT_FILTERS,
     Pages,
@@ -106,11 +105,12 @@ class _Process:
         self.work = workdirs.make("pdf")  # after removing the folders of killed commands
         self.out = self.work / "out"
         self.started = False
+        self._gone_by = 0.0  # the deadline close() sets for ending LibreOffice and the driver
         self._stack = contextlib.ExitStack()
         try:
             self._start(soffice, python)
-        except BaseException:
-            self.close()
+        except BaseException as failed:
+            self.close(failed)
             raise
 
     def _start(self, soffice: str, python: str) -> None:
@@ -121,22 +121,20 @@ class _Process:
         name = f"interim-{os.getpid()}-{secrets.token_hex(8)}"
         self.sockets = [_SOCKET_FOLDER / f"OSL_PIPE_{os.getuid()}_{name}",
                         _SOCKET_FOLDER / f"OSL_PIPE_{os.getuid()}_{_single_office(profile)}"]
-        guard = self._stack.enter_context(_watchdog(self.work, *self.sockets))
+        watchdog = self._stack.enter_context(_watchdog(self.work, *self.sockets))
         self._stack.callback(self._remove_files)
-        announce = functools.partial(_announce_group, guard)
         env = {**os.environ, "TZ": "UTC", "TMPDIR": str(self.work / "tmp")}
-        self.soffice = subprocess.Popen(
+        self.soffice = guard.start_group(
             [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
              "--nologo", "--nodefault", "--norestore", "--nolockcheck",
-             f"--accept=pipe,name={name};urp;StarOffice.ComponentContext"],
+             f"--accept=pipe,name={name};urp;StarOffice.ComponentContext"], watchdog,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=announce, env=env,
-            umask=0o077)  # the pipe's socket: only this user may connect to it
-        self._stack.callback(_stop, self.soffice)
-        self.driver: subprocess.Popen[bytes] = subprocess.Popen(
-            [python, "-I", str(DRIVER), name], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=announce, env=env)
-        self._stack.callback(_stop, self.driver)
+            env=env, umask=0o077)  # the pipe's socket: only this user may connect to it
+        self._stack.callback(self._end, self.soffice)
+        self.driver: subprocess.Popen[bytes] = guard.start_group(
+            [python, "-I", str(DRIVER), name], watchdog, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self._stack.callback(self._end, self.driver)
 
     def ask(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """The driver's answer to one request; _Crashed when none comes within `timeout`."""
@@ -172,9 +170,20 @@ class _Process:
             raise _Crashed(f"the UNO driver said {line[:200]!r}") from error
         return answer
 
-    def close(self) -> None:
-        """Stop LibreOffice and the driver, remove the folder; the watchdog stands down."""
-        self._stack.close()
+    def close(self, failed: BaseException | None = None) -> None:
+        """Stop LibreOffice and the driver, remove the folder; the watchdog stands down,
+        unless the start `failed`: a SIGTERM inside Popen leaves a LibreOffice whose handle
+        we never got, which only the watchdog (told its group by the child) can end."""
+        self._gone_by = time.monotonic() + guard.GONE_WITHIN  # one allowance for both
+        if failed is None:
+            self._stack.close()
+        else:
+            self._stack.__exit__(type(failed), failed, failed.__traceback__)
+
+    def _end(self, process: subprocess.Popen[bytes]) -> None:
+        """Kill the process's whole group and wait until none of it runs (by the deadline
+        close() set), so that nothing writes into the folder after it is removed."""
+        guard.end_process(process, self._gone_by)
 
     def _remove_files(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -188,40 +197,6 @@ def _single_office(profile: Path) -> str:
     desktop/source/app/officeipcthread.cxx). A kill -9 leaves its socket behind."""
     digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
     return "SingleOfficeIPC_" + "".join(f"{byte:x}" for byte in digest)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Kill the process's whole group and wait until none of it runs any more (so nothing
-    writes into the folder after it is removed). A zombie counts as gone: reaping orphans
-    is init's job, and some inits take seconds to do it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    deadline = time.monotonic() + 5.0
-    while _group_runs(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
-def _group_runs(group: int) -> bool:
-    """Whether any process of `group` runs (not a zombie); by /proc where there is one."""
-    proc = Path("/proc")
-    if not (proc / "self" / "stat").exists():
-        try:
-            os.killpg(group, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-    for stat in proc.glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if fields[0] != "Z" and int(fields[2]) == group:  # state, ppid, pgrp
-                return True
-    return False
-
-
-def _announce_group(guard: int) -> None:
-    """In the child before it runs: tell the watchdog its (new) process group."""
-    os.write(guard, f"{os.getpid()}\n".encode())
 
 
 class Office:

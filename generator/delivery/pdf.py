@@ -28,7 +28,6 @@ import hashlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import BinaryIO
 from zipfile import BadZipFile, ZipFile
 
-from generator.delivery import workdirs
+from generator.delivery import guard, workdirs
 from generator.delivery.pdf_profile import macro_call, write_profile
 from generator.errors import GeneratorError, display_path
 
@@ -58,8 +57,6 @@ _IMPORT_FILTERS = {
 
 _MACOS_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 _LOG_TAIL = 600  # characters of LibreOffice's own output quoted in an error
-_GONE_POLLS = 100
-"""Polls (50 ms apart) for a killed LibreOffice to be gone before its folder is removed."""
 
 
 def _current_umask() -> int:
@@ -257,14 +254,9 @@ def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path,
     on an exception or SIGTERM, and (through a watchdog started first) when this process
     itself is killed."""
     with workdirs.term_as_exit(), _watchdog(work) as watchdog_fd:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # soffice is a launcher: its children must die with it
-            # The new group's id reaches the watchdog before soffice even starts.
-            preexec_fn=lambda: os.write(watchdog_fd, f"{os.getpid()}\n".encode()) and None,
+        process = guard.start_group(
+            command, watchdog_fd,
+            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
             # Dates as D:...Z', the form pin_pdf rewrites; LibreOffice's own temporary
             # files inside the work folder, so that they go with it.
             env={**os.environ, **extra_env, "TZ": "UTC", "TMPDIR": str(work / "tmp")},
@@ -272,10 +264,10 @@ def _run(command: list[str], log_file: BinaryIO, timeout: float, work: Path,
         try:
             return process.wait(timeout=timeout), False
         except subprocess.TimeoutExpired:
-            _kill_group(process)
+            guard.end_process(process, time.monotonic() + guard.GONE_WITHIN)
             return None, True
         except BaseException:  # Ctrl-C, SIGTERM: leave no LibreOffice behind
-            _kill_group(process)
+            guard.end_process(process, time.monotonic() + guard.GONE_WITHIN)
             raise
 
 
@@ -289,8 +281,8 @@ def _watchdog(work: Path, *also: Path) -> Iterator[int]:
     Files in `also` (a warm LibreOffice's pipe socket, generator.delivery.office) go too."""
     read_end, write_end = os.pipe()
     try:
-        guard = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(work), *map(str, also)],
+        watchdog = subprocess.Popen(  # generator.delivery.guard.watch, run as a script
+            [sys.executable, "-I", "-S", guard.__file__, str(work), *map(str, also)],
             stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,  # not in LibreOffice's group, nor killed with ours
         )
@@ -308,54 +300,7 @@ def _watchdog(work: Path, *also: Path) -> Iterator[int]:
             with contextlib.suppress(OSError):
                 os.write(write_end, b"done\n")
         os.close(write_end)
-        guard.wait()
-
-
-_WATCHDOG = """\
-import os, shutil, signal, sys, time
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-said = sys.stdin.buffer.read().split()
-if b"done" not in said:
-    groups = [int(g) for g in said if g.isdigit()]
-    for group in groups:
-        try:
-            os.killpg(group, signal.SIGKILL)
-        except OSError:
-            pass
-    for _ in range(100):  # until none of them runs (5 s at most), then the folder
-        try:
-            for group in groups:
-                os.killpg(group, 0)
-        except OSError:
-            break
-        time.sleep(0.05)
-    shutil.rmtree(sys.argv[1], ignore_errors=True)
-    for path in sys.argv[2:]:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-"""
-"""The watchdog's whole program: standard library only (`-I -S`), so it starts in a few
-milliseconds and cannot be disturbed by the environment. Ctrl-C reaches the build, which
-says "done" after its own cleanup."""
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill LibreOffice's whole group and wait (a little) until none of it runs, so that
-    no dying process writes into the work folder after it is removed."""
-    if not hasattr(os, "killpg"):  # pragma: no cover - Windows has no such groups
-        process.kill()
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    for _ in range(_GONE_POLLS):
-        try:
-            os.killpg(process.pid, 0)
-        except (ProcessLookupError, PermissionError):
-            return
-        time.sleep(0.05)
+        watchdog.wait()
 
 
 def _read_status(path: Path) -> dict[str, str]:

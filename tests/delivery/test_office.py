@@ -11,7 +11,7 @@ import pytest
 from docx_reading import EXAMPLE, ROOT
 
 from generator.bundled import template_root
-from generator.delivery import office, pdf
+from generator.delivery import guard, office, pdf
 from generator.delivery.build import build_all, finish_layout
 from generator.delivery.pdf import PdfError
 from generator.source.project import Project
@@ -79,4 +79,4 @@ def test_closing_ends_libreoffice_and_removes_its_folder(documents: list[Path]) 
     warm.close()
     assert not process.work.exists()
     assert not any(socket.exists() for socket in process.sockets)
-    assert not any(office._group_runs(group) for group in groups)
+    assert not guard.groups_run(groups)
