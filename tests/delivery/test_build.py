@@ -146,7 +146,7 @@ def test_stamp_follows_source_date_epoch_only_for_an_undated_proposal(tmp_path, 
 def test_handbook_version_derives_from_acceptance_and_changes(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     a = loaded_variant(tmp_path, EXAMPLE, lambda d: d.pop("documents"))
-    assert document_stamp(_job(a, "handbook")).version == "1.2"  # 1.1, then W1 of 19 February
+    assert document_stamp(_job(a, "handbook")).version == "1.3"  # 1.1, W1 (19 Feb), W2 (14 Jun)
     assert document_stamp(_job(a, "proposal")).version == "1.0"
 
 
@@ -154,7 +154,7 @@ def test_stamp_without_epoch_or_git_is_the_reported_date(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     a = loaded_variant(tmp_path, ENGLISH, lambda d: d.pop("documents"))
     assert document_stamp(_job(a, "proposal")).date == datetime.date(2027, 2, 3)  # first contact
-    assert document_stamp(_job(a, "handbook")).date == datetime.date(2027, 6, 11)  # last change
+    assert document_stamp(_job(a, "handbook")).date == datetime.date(2027, 8, 9)  # last change (C3)
     assert document_stamp(_job(a, "progress", 1)).date == datetime.date(2027, 6, 11)
     assert document_stamp(_job(a, "handover")).date == datetime.date(2027, 8, 27)
     assert document_stamp(_job(a, "action-plan")).date == datetime.date(2027, 3, 26)  # accepted

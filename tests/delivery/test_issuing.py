@@ -38,7 +38,17 @@ W1 = """    - id: W1
         milestones.M2.due: 2027-03-26
 """
 W2 = """    - id: W2
-      date: 2027-03-05
+      date: 2027-06-14           # the day he takes the lead (M4): from then on his role
+      what: Jan Peeters neemt de leiding van de afdeling over als logistiek manager
+      why: Mijlpaal M4 gehaald; hij leidt de afdeling zelfstandig
+      impact: Geen impact op einddatum
+      approved_by: gdewit
+      amends:                    # a new role: documents dated from 14 June print it
+        people.jpeeters.role: Logistiek manager
+"""
+"""The example's last change: the handbook as it stands is 1.3 of 14 June 2027."""
+W3 = """    - id: W3
+      date: 2027-06-18
       what: Doel D1 aangescherpt tot 1,2 %
       approved_by: gdewit
       amends:
@@ -78,11 +88,11 @@ def test_issue_records_version_date_digest_and_the_text_and_touches_no_source(
         example: ExampleProject) -> None:
     before = example.yaml.read_bytes()
     said = issue("handbook").output
-    assert "issued handbook 1.2 of 2027-02-19: recorded in" in said
+    assert "issued handbook 1.3 of 2027-06-14: recorded in" in said
     (record,) = records(example)
     assert {k: record[k] for k in ("document", "version", "date")} == {
-        "document": "handbook", "version": "1.2", "date": datetime.date(2027, 2, 19)}
-    text = (example.folder / "issued" / "handbook-1.2.txt").read_text(encoding="utf-8")
+        "document": "handbook", "version": "1.3", "date": datetime.date(2027, 6, 14)}
+    text = (example.folder / "issued" / "handbook-1.3.txt").read_text(encoding="utf-8")
     assert record["digest"] == digest(text.splitlines())
     assert "M2 | Scannergestuurd picken in hal A | 26 mrt 2027 | Jan Peeters" in text
     assert example.yaml.read_bytes() == before  # the author's file keeps every byte
@@ -108,10 +118,10 @@ def test_an_edit_in_place_of_a_printed_fact_is_refused_by_validate_and_build(
         assert result.exit_code == 1, result.output
         said = next(s for s in result.stderr.splitlines() if "would change" in s)
         assert said.startswith(f"assignments/{EXAMPLE_ID}/assignment.yaml:{line}:"), said
-        assert f"{key} prints where the handbook 1.2 issued on 2027-02-19 would change" in said
+        assert f"{key} prints where the handbook 1.3 issued on 2027-06-14 would change" in said
         assert was in said and now in said, said
         assert f"(recorded at assignments/{EXAMPLE_ID}/issued.yaml:6:5)" in said
-        assert f"dated change after 2027-02-19: `execution.changes[]` with `amends: " \
+        assert f"dated change after 2027-06-14: `execution.changes[]` with `amends: " \
                f"{{{amends}: ...}}`" in said
     assert not (example.root / "build" / EXAMPLE_ID / "handbook.docx").exists()
 
@@ -128,7 +138,7 @@ def test_an_included_text_is_named_at_its_line_and_history_is_put_back(
                         encoding="utf-8")
     said = run("validate").stderr
     assert f"assignments/{EXAMPLE_ID}/analyse.md:{line}: analysis.summary prints where the " \
-        "handbook 1.2 issued on 2027-02-19 would change" in said, said
+        "handbook 1.3 issued on 2027-06-14 would change" in said, said
     assert "steunt op veertien interviews" in said and "steunt op vijftien interviews" in said
     analysis.write_text(text, encoding="utf-8")
     example.edit("why: Late levering van de scanners", "why: Late levering door de leverancier")
@@ -142,39 +152,39 @@ def test_an_included_text_is_named_at_its_line_and_history_is_put_back(
 def test_the_same_edit_as_a_dated_change_after_the_issue_is_accepted(
         example: ExampleProject) -> None:
     issue("handbook")
-    example.edit(W1, W1 + W2)
+    example.edit(W2, W2 + W3)
     assert run("validate").exit_code == 0
     built = run("build", "--doc", "handbook", "-q")
     assert built.exit_code == 0, built.output
     text = canonical_text((example.root / "build" / EXAMPLE_ID / "handbook.docx").read_bytes())
-    assert "Versie 1.3 · 5 maart 2027" in text  # the new version carries the change
+    assert "Versie 1.4 · 18 juni 2027" in text  # the new version carries the change
     assert any("≤ 1,2 %" in line and line.startswith("D1 |") for line in text)
     # dated on the issue's date, the change rewrites what was sent: refused
-    example.edit("      date: 2027-03-05", "      date: 2027-02-19")
+    example.edit("      date: 2027-06-18", "      date: 2027-06-14")
     refused = run("validate")
-    assert refused.exit_code == 1 and "handbook 1.2 issued on 2027-02-19 would change" in \
+    assert refused.exit_code == 1 and "handbook 1.3 issued on 2027-06-14 would change" in \
         refused.stderr
 
 
 def test_issuing_again_records_the_newer_version_and_keeps_the_older(
         example: ExampleProject) -> None:
     original = example.text
-    example.write(original.replace(W1, "").replace(
+    example.write(original.replace(W1, "").replace(W2, "").replace(
         "  changes:                       # adjustments", "  changes: []  # adjustments"))
     assert "issued handbook 1.1 of 2027-02-01" in issue("handbook").output
     example.write(original)
-    assert "issued handbook 1.2 of 2027-02-19" in issue("handbook").output
+    assert "issued handbook 1.3 of 2027-06-14" in issue("handbook").output
     assert [(r["version"], r["date"]) for r in records(example)] == [
-        ("1.1", datetime.date(2027, 2, 1)), ("1.2", datetime.date(2027, 2, 19))]
+        ("1.1", datetime.date(2027, 2, 1)), ("1.3", datetime.date(2027, 6, 14))]
     before = (example.folder / "issued.yaml").read_bytes()
     assert "was issued already; nothing recorded" in issue("handbook").output
     assert (example.folder / "issued.yaml").read_bytes() == before
     assert run("validate").exit_code == 0  # 1.1 as of 1 February: as it was issued
-    # a value edited in place rewrites 1.1 and 1.2: each is refused
+    # a value edited in place rewrites 1.1 and 1.3: each is refused
     example.edit(TARGET, 'target: "≤ 1 %"')
     refused = run("validate").stderr
     assert "handbook 1.1 issued on 2027-02-01 would change" in refused
-    assert "handbook 1.2 issued on 2027-02-19 would change" in refused
+    assert "handbook 1.3 issued on 2027-06-14 would change" in refused
 
 
 def test_issue_refuses_while_an_issued_version_would_change(example: ExampleProject) -> None:
@@ -207,13 +217,13 @@ def test_redline_from_issued_takes_the_last_issued_version(example: ExampleProje
     assert never.exit_code == 1
     assert "handbook was never issued (record it with `interim issue" in never.output
     issue("handbook")
-    example.edit(W1, W1 + W2)
+    example.edit(W2, W2 + W3)
     result = run("redline", EXAMPLE_ID, "handbook", "--from", "issued", "-o", "r.docx")
     assert result.exit_code == 0, result.output
     red = (example.root / "r.docx").read_bytes()
     assert tracked(red)
     loaded = load_assignment(example.folder)
-    older = builder(example).document(loaded, "handbook", as_of=datetime.date(2027, 2, 19))
+    older = builder(example).document(loaded, "handbook", as_of=datetime.date(2027, 6, 14))
     newer = builder(example).document(loaded, "handbook")
     assert stories_text(resolve(red, accept=False)) == plain(older)
     assert stories_text(resolve(red, accept=True)) == plain(newer)

@@ -507,11 +507,11 @@ def test_a_version_against_itself_is_refused(tmp_path: Path, sides: list[str]) -
 
 
 def test_the_current_version_against_the_working_tree_says_no_change(tmp_path: Path) -> None:
-    """`--from 1.2` (the handbook's current version) wrote a redline without a change."""
-    result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "1.2",
+    """`--from 1.3` (the handbook's current version) wrote a redline without a change."""
+    result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "1.3",
                                        "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
-    assert "no change between 1.2 and the working tree in handbook: nothing written" in \
+    assert "no change between 1.3 and the working tree in handbook: nothing written" in \
         result.output
     assert not (tmp_path / "r.docx").exists()
 
@@ -531,7 +531,8 @@ def test_an_unknown_history_version_names_the_versions_there_are(tmp_path: Path)
     result = CliRunner().invoke(main, ["redline", EXAMPLE, "handbook", "--from", "version:1.7",
                                        "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 1
-    assert "has no version '1.7' (its versions: 1.1 (2027-02-01), 1.2 (2027-02-19))" in \
+    assert "has no version '1.7' (its versions: 1.1 (2027-02-01), 1.2 (2027-02-19), " \
+        "1.3 (2027-06-14))" in \
         result.output
     assert not (tmp_path / "r.docx").exists()
 

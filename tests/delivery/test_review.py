@@ -70,7 +70,7 @@ def test_word_review_lists_every_item_at_its_source(example: ExampleProject) -> 
     returned.write_bytes(word_returned(example))
     done = review(example.root, example.folder.name, returned)
     lines = done.lines()
-    assert "handbook version 1.2" in lines[0] and "document properties" in lines[0]
+    assert "handbook version 1.3" in lines[0] and "document properties" in lines[0]
     expected = {
         "“afdeling” -> “dienst”": at(example, "afdeling", "title: Herstructurering", "title"),
         "“hal A” -> “hal A en B”": at(example, "hal A", "title: Scannergestuurd",

@@ -286,8 +286,8 @@ def test_a_report_written_after_its_evaluation_lists_every_change_its_plan_shows
     change that plan holds is listed, the one agreed between evaluation and report too."""
     def later(data):
         data["execution"]["progress"][0]["date"] = datetime.date(2027, 2, 25)
-        data["execution"]["changes"].append({
-            "id": "W2", "date": datetime.date(2027, 2, 22), "what": "Deadline M3 later",
+        data["execution"]["changes"].insert(1, {  # in date order: before W2 of 14 June
+            "id": "W3", "date": datetime.date(2027, 2, 22), "what": "Deadline M3 later",
             "why": "HR-planning", "approved_by": "gdewit",
             "amends": {"milestones.M3.due": datetime.date(2027, 4, 30)}})
 
@@ -297,9 +297,9 @@ def test_a_report_written_after_its_evaluation_lists_every_change_its_plan_shows
     d = Docx(out["progress-2027-02-19.docx"])
     assert d.table("Nr.", "Mijlpaal", "Deadline", "Eigenaar", "Status").row("M3")[2] == \
         "30 apr 2027"
-    # W1 (approved on the evaluation's day) stands among the decisions, W2 in the changes
+    # W1 (approved on the evaluation's day) stands among the decisions, W3 in the changes
     assert "Wijziging W1 goedgekeurd" in d.section_after("Beslissingen")
-    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W2"]
+    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W3"]
 
 
 @pytest.mark.parametrize("assignment", [EXAMPLE, ENGLISH])

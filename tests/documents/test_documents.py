@@ -45,13 +45,13 @@ EXPECT = {
                   "progress-2027-02-19.docx": "Voortgangsrapport",
                   "progress-2027-04-02.docx": "Voortgangsrapport",
                   "handover.docx": "Evaluatie- en overdrachtsrapport"},
-        # dated by the facts they report (the acceptance, change W1, the evaluation, the
+        # dated by the facts they report (the acceptance, the last change, the evaluation, the
         # evaluation session), never by SOURCE_DATE_EPOCH; the proposal's date is pinned
         "dates": {"proposal.docx": "27 november 2026", "action-plan.docx": "1 februari 2027",
-                  "handbook.docx": "19 februari 2027", "handover.docx": "25 juni 2027",
+                  "handbook.docx": "14 juni 2027", "handover.docx": "25 juni 2027",
                   "progress-2027-02-19.docx": "19 februari 2027",
                   "progress-2027-04-02.docx": "2 april 2027"},
-        "versions": {"action-plan.docx": "1.1", "handbook.docx": "1.2"},
+        "versions": {"action-plan.docx": "1.1", "handbook.docx": "1.3"},
         "months": ("januari", "februari", "maart", "juni", "november", "september"),
         "other_months": ("January", "February", "March", "June", "November", "September"),
         "confidential": "Vertrouwelijk",
@@ -68,11 +68,11 @@ EXPECT = {
                   "progress-2027-06-11.docx": "Progress report",
                   "handover.docx": "Evaluation and handover report"},
         "dates": {"proposal.docx": "12 February 2027", "action-plan.docx": "26 March 2027",
-                  "handbook.docx": "11 June 2027", "handover.docx": "27 August 2027",
+                  "handbook.docx": "9 August 2027", "handover.docx": "27 August 2027",
                   "progress-2027-04-16.docx": "16 April 2027",
                   "progress-2027-06-11.docx": "11 June 2027"},
         # the handbook: 1.2 accepted, 1.3 with C1 (16 April), 1.4 with C2 (11 June)
-        "versions": {"action-plan.docx": "1.2", "handbook.docx": "1.4"},
+        "versions": {"action-plan.docx": "1.2", "handbook.docx": "1.5"},
         "months": ("January", "February", "March", "June", "September"),
         "other_months": ("januari", "februari", "maart", "juni", "september"),
         "confidential": "Confidential",
@@ -547,8 +547,9 @@ def test_handover_nl(docs):
     assert_status_styles(d, {"Deels behaald": "At Risk", "Behaald": "Done"})
     milestones = d.table("Nr.", "Mijlpaal", "Deadline", "Status")
     assert milestones.column("Nr.") == ["M1", "M2", "M3", "M4"]
+    # the role he holds on the handover's date: change W2 made him manager on 14 June
     assert d.table("Punt", "Volgende stap").row("Uitrol scanners in hal B")[-1] == (
-        "Jan Peeters (Teamleider magazijn)")
+        "Jan Peeters (Logistiek manager)")
     assert "Vier meeloopdagen en een werkinstructie" in d.text
     lead = d.table("Persoon", "Rol").row("Jan Peeters")
     assert lead[2] == "Klaar mits begeleiding"
@@ -577,8 +578,11 @@ def test_handover_en(docs):
     assert results.column("No.") == ["F1", "F2", "F3", "F4"]
     assert d.table("No.", "Milestone", "Due", "Status").row("N3")[-1] == "Done"
     open_items = d.table("Item", "Next step", "Due", "New owner")
+    # the roles held on the handover's date, as change C3 of 9 August set them
     assert open_items.row("Written procedure for the stock count")[-1] == (
-        "Ada Okafor (Accounts Payable Lead)")
+        "Ada Okafor (Treasury and Payables Lead)")
+    assert open_items.row("Covenant certificate for Q3 to the bank")[-1] == (
+        "Declan Gallagher (Head of Finance)")
     assert open_items.row("Closing meeting on the 2026 audit with the audit partner")[2] == (
         "17 Sep 2027")  # after the end: an open item, never a transfer (rule 21)
     kt = d.table("Topic", "To", "Method", "Done")

@@ -18,7 +18,7 @@ from generator.source.project import load_assignment
 
 Day = datetime.date
 W1 = "        milestones.M2.due: 2027-03-26"
-"""The example's one amendment, under change W1 (2027-02-19)."""
+"""The amendment of the example's first change, W1 (2027-02-19)."""
 
 
 def texts(path: Path) -> list[str]:
@@ -37,10 +37,10 @@ def said(path: Path, needle: str) -> list[str]:
 # ------------------------------------------------------------------ as of each document's date
 
 def _june_change(data: dict) -> None:
-    """W2 of 1 June: the successor became known, the CEO's role, the mandate and a target
+    """W3 of 1 June: the successor became known, the CEO's role, the mandate and a target
     changed, and the handover is the five days it really was."""
-    data["execution"]["changes"].append({
-        "id": "W2", "date": Day(2027, 6, 1), "what": "Opvolger bekend; mandaat verruimd",
+    data["execution"]["changes"].insert(1, {  # in date order: before W2 of 14 June
+        "id": "W3", "date": Day(2027, 6, 1), "what": "Opvolger bekend; mandaat verruimd",
         "approved_by": "gdewit",
         "amends": {
             "exit_plan.successor": {"name": "Ilse Maes", "role": "Logistiek manager",
@@ -57,7 +57,7 @@ def june(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("june")
     loaded = load_assignment(variant(EXAMPLE, base, _june_change))
     assert [w.message for w in loaded.warnings if "handover" in w.message] == [
-        "after change W2: handover starts 2027-06-21, 4 days before the period ends "
+        "after change W3: handover starts 2027-06-21, 4 days before the period ends "
         "2027-06-25: less than the 14 advised"]
     with source_date_epoch(EPOCH):
         return build_loaded(loaded, base / "b")
@@ -82,7 +82,7 @@ def test_the_handover_prints_the_facts_as_amended(june):
         "Opvolger: Ilse Maes, Logistiek manager (aangeduid).\nOverdracht: van 21 juni 2027 "
         "tot en met 25 juni 2027."]
     (d1,) = said(handover, "D1 |")
-    assert "≤ 1,5 % (aangepast door W2: ≤ 1,2 %)" in d1
+    assert "≤ 1,5 % (aangepast door W3: ≤ 1,2 %)" in d1
 
 
 def test_the_handbook_prints_the_amended_facts_and_logs_each_change(june):
@@ -91,12 +91,12 @@ def test_the_handbook_prints_the_amended_facts_and_logs_each_change(june):
         "Rapporteert aan | Greet De Wit (CEO en voorzitter)"]
     assert said(handbook, "Tekenbevoegdheid") == ["Tekenbevoegdheid tot | € 50.000"]
     assert "Opvolger: Ilse Maes, Logistiek manager (aangeduid)." in said(handbook, "Opvolger:")[0]
-    log = [t for t in texts(handbook) if t.startswith("W2 |")]
-    assert "W2 | Greet De Wit – rol | CEO | CEO en voorzitter" in log
-    assert "W2 | Positie van de interim manager – tekenbevoegdheid | € 25.000,00 | € 50.000,00" \
+    log = [t for t in texts(handbook) if t.startswith("W3 |")]
+    assert "W3 | Greet De Wit – rol | CEO | CEO en voorzitter" in log
+    assert "W3 | Positie van de interim manager – tekenbevoegdheid | € 25.000,00 | € 50.000,00" \
         in log
-    assert "W2 | Exitplan – opvolger | Jan Peeters | Ilse Maes" in log
-    assert "W2 | D1 – streefwaarde | ≤ 1,5 % | ≤ 1,2 %" in log
+    assert "W3 | Exitplan – opvolger | Jan Peeters | Ilse Maes" in log
+    assert "W3 | D1 – streefwaarde | ≤ 1,5 % | ≤ 1,2 %" in log
 
 
 def test_the_action_plan_and_an_earlier_progress_report_stay_as_they_were(june):
@@ -216,8 +216,9 @@ def test_an_evaluation_added_before_its_change_is_refused(example: ExampleProjec
 
 def test_a_change_extending_the_period_after_its_end_is_inside_it(example: ExampleProject):
     """An extension agreed three days after the end it extends: how it goes, accepted."""
-    example.edit("    - id: W1\n      date: 2027-02-19", "    - id: W1\n      date: 2027-06-28")
-    error = only(example.errors(), "change W1 2027-06-28 falls outside the period")
+    role = "        people.jpeeters.role: Logistiek manager"  # the example's last change, W2
+    example.edit("    - id: W2\n      date: 2027-06-14", "    - id: W2\n      date: 2027-06-28")
+    error = only(example.errors(), "change W2 2027-06-28 falls outside the period")
     assert_located(error, example.yaml, example.line_of("date: 2027-06-28"), "extend the period")
-    example.edit(W1, W1 + "\n        period.end: 2027-07-30")
+    example.edit(role, role + "\n        period.end: 2027-07-30")
     assert not example.report().errors

@@ -150,16 +150,32 @@ def test_handbook_as_of_10_february_is_1_1_without_w1(example_as_of):
 
 
 def test_handbook_as_of_19_february_is_1_2_with_w1(example_as_of):
-    for label in ("02-19", "now"):
-        d = example_as_of[label]["handbook"]
-        assert control_value(d, "nl", "Versie") == "1.2"
-        assert printed_date(d, "nl") == Day(2027, 2, 19)
-        assert milestone_due(d, "M2") == "26 mrt 2027"
-        log = d.table("Nr.", "Datum", "Wijziging").row("W1")
-        assert log[2] == "Deadline M2 van 12 maart naar 26 maart 2027"
-        # the change log says what W1 did to the plan: old -> new
-        assert d.table("Wijziging", "Onderdeel", "Was", "Wordt").rows[1:] == [
-            ["W1", "M2 – deadline", "12 mrt 2027", "26 mrt 2027"]]
+    d = example_as_of["02-19"]["handbook"]
+    assert control_value(d, "nl", "Versie") == "1.2"
+    assert printed_date(d, "nl") == Day(2027, 2, 19)
+    assert milestone_due(d, "M2") == "26 mrt 2027"
+    log = d.table("Nr.", "Datum", "Wijziging").row("W1")
+    assert log[2] == "Deadline M2 van 12 maart naar 26 maart 2027"
+    # the change log says what W1 did to the plan: old -> new
+    assert d.table("Wijziging", "Onderdeel", "Was", "Wordt").rows[1:] == [
+        ["W1", "M2 – deadline", "12 mrt 2027", "26 mrt 2027"]]
+    # a person appears under the role held on the document's date: before W2, the old one
+    assert "Jan Peeters (Teamleider magazijn)" in d.text
+    assert "Logistiek manager" not in d.text
+
+
+def test_the_handbook_as_it_stands_is_1_3_with_the_role_change_of_14_june(example_as_of):
+    """W2 (14 June) changes no date of the plan but a person's role: a new version."""
+    d = example_as_of["now"]["handbook"]
+    assert control_value(d, "nl", "Versie") == "1.3"
+    assert printed_date(d, "nl") == Day(2027, 6, 14)
+    assert milestone_due(d, "M2") == "26 mrt 2027"
+    assert d.table("Nr.", "Datum", "Wijziging").column("Nr.") == ["W1", "W2"]
+    assert d.table("Wijziging", "Onderdeel", "Was", "Wordt").rows[1:] == [
+        ["W1", "M2 – deadline", "12 mrt 2027", "26 mrt 2027"],
+        ["W2", "Jan Peeters – rol", "Teamleider magazijn", "Logistiek manager"]]
+    assert "Jan Peeters (Logistiek manager)" in d.text
+    assert "Teamleider magazijn)" not in d.text
 
 
 def test_the_action_plan_always_shows_the_baseline(example_as_of):
@@ -174,7 +190,9 @@ def test_history_tables_in_the_control_block(example_as_of):
     handbook = example_as_of["now"]["handbook"].table("Versie", "Datum", "Omschrijving")
     assert handbook.rows[1:] == [
         ["1.1", "1 februari 2027", "Formeel aanvaard door Greet De Wit"],
-        ["1.2", "19 februari 2027", "W1: Deadline M2 van 12 maart naar 26 maart 2027"]]
+        ["1.2", "19 februari 2027", "W1: Deadline M2 van 12 maart naar 26 maart 2027"],
+        ["1.3", "14 juni 2027", "W2: Jan Peeters neemt de leiding van de afdeling over als "
+                                "logistiek manager"]]
     plan = example_as_of["now"]["action-plan"].table("Versie", "Datum", "Omschrijving")
     assert plan.rows[1:] == [
         ["–", "29 januari 2027", "Besproken met Greet De Wit: M3 verschoven van 2027-03-26 "
@@ -202,12 +220,14 @@ def test_versions_for_the_redline(tmp_path):
     loaded = load_assignment(ROOT / "assignments" / EXAMPLE)
     versions = history.versions(loaded.assignment, "handbook")
     assert [(v.version, v.date) for v in versions] == [("1.1", Day(2027, 2, 1)),
-                                                       ("1.2", Day(2027, 2, 19))]
+                                                       ("1.2", Day(2027, 2, 19)),
+                                                       ("1.3", Day(2027, 6, 14))]
     path = tmp_path / "v.docx"
     path.write_bytes(builder().document(loaded, "handbook", as_of=versions[0].date))
     assert control_value(Docx(path), "nl", "Versie") == "1.1"
     english = load_assignment(ROOT / "assignments" / ENGLISH).assignment
-    assert [v.version for v in history.versions(english, "handbook")] == ["1.2", "1.3", "1.4"]
+    assert [v.version for v in history.versions(english, "handbook")] == [
+        "1.2", "1.3", "1.4", "1.5"]
 
 
 def test_minor_versions_count_past_nine():
@@ -324,7 +344,7 @@ def test_a_dropped_milestone_still_referenced_is_refused(example: ExampleProject
 
 def test_changes_in_date_order_with_ids_that_fit_paths(example: ExampleProject):
     example.edit(AMENDS, AMENDS + """
-    - id: W2
+    - id: W3
       date: 2027-02-12
       what: Vroeger
       approved_by: gdewit""")
