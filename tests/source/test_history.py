@@ -857,24 +857,26 @@ def test_a_trail_starts_from_the_value_first_set(base: Assignment) -> None:
     assert history.trail(applied, "M2", "title", "now") == ("now", [])
 
 
-@pytest.mark.parametrize(("day", "reviews", "accepted", "reports", "closed"), [
-    (D(2027, 1, 28), 0, False, 0, False),
-    (D(2027, 1, 29), 1, False, 0, False),
-    (D(2027, 1, 31), 1, False, 0, False),
-    (D(2027, 2, 1), 1, True, 0, False),
-    (D(2027, 2, 18), 1, True, 0, False),
-    (D(2027, 2, 19), 1, True, 1, False),
-    (D(2027, 6, 24), 1, True, 2, False),
-    (D(2027, 6, 25), 1, True, 2, True),
+@pytest.mark.parametrize(("day", "reviews", "accepted", "reports", "changes", "closed"), [
+    (D(2027, 1, 28), 0, False, 0, 0, False),
+    (D(2027, 1, 29), 1, False, 0, 0, False),
+    (D(2027, 1, 31), 1, False, 0, 0, False),
+    (D(2027, 2, 1), 1, True, 0, 0, False),
+    (D(2027, 2, 18), 1, True, 0, 0, False),
+    (D(2027, 2, 19), 1, True, 1, 1, False),   # W1 approved at the evaluation
+    (D(2027, 6, 13), 1, True, 2, 1, False),
+    (D(2027, 6, 14), 1, True, 2, 2, False),   # W2: Jan Peeters takes the lead
+    (D(2027, 6, 24), 1, True, 2, 2, False),
+    (D(2027, 6, 25), 1, True, 2, 2, True),
 ])
 def test_as_of_a_day_knows_what_was_known_on_it(base: Assignment, day: Day, reviews: int,
-                                                accepted: bool, reports: int,
+                                                accepted: bool, reports: int, changes: int,
                                                 closed: bool) -> None:
     known = history.as_of(base, day)
     assert len(known.analysis.reviews) == reviews
     assert (known.analysis.acceptance is not None) == accepted
     assert len(known.execution.progress) == reports
-    assert len(known.execution.changes) == (1 if day >= D(2027, 2, 19) else 0)
+    assert len(known.execution.changes) == changes
     assert (known.closing is not None) == closed
 
 
@@ -939,7 +941,8 @@ def test_one_handbook_version_per_day_with_changes(base: Assignment) -> None:
 
 
 def test_the_version_each_document_carries(base: Assignment) -> None:
-    assert history.version(base, "handbook") == "1.2"
+    assert history.version(base, "handbook") == "1.3"  # accepted 1.1, changes W1 and W2
+    assert history.version(history.as_of(base, D(2027, 6, 13)), "handbook") == "1.2"
     assert history.version(base, "action-plan") == "1.1"
     assert history.version(base, "proposal") == "1.0"
     pinned = edited(base, "documents.proposal.version", "1.3")
@@ -955,7 +958,9 @@ def test_the_version_each_document_carries(base: Assignment) -> None:
 def test_a_document_is_dated_by_the_newest_fact_it_reports(base: Assignment) -> None:
     undated = D(2027, 9, 1)
     natural = history.natural_date
-    assert natural(base, "handbook", None, undated) == D(2027, 2, 19)
+    assert natural(base, "handbook", None, undated) == D(2027, 6, 14), "W2, the last change"
+    assert natural(history.as_of(base, D(2027, 6, 13)), "handbook", None, undated) == \
+        D(2027, 2, 19)
     assert natural(base, "action-plan", None, undated) == D(2027, 2, 1)
     reviews = [edited(base.analysis.reviews[0], "date", D(2027, 1, 20)),
                base.analysis.reviews[0]]
@@ -986,8 +991,8 @@ def test_a_pinned_date_is_the_source_s_own(base: Assignment) -> None:
 def test_a_document_s_state_on_its_date(base: Assignment) -> None:
     undated = D(2027, 9, 1)
     handbook = history.state(base, "handbook", undated=undated)
-    assert (handbook.date, handbook.version) == (D(2027, 2, 19), "1.2")
-    assert [done.change.id for done in handbook.applied] == ["W1"]
+    assert (handbook.date, handbook.version) == (D(2027, 6, 14), "1.3")
+    assert [done.change.id for done in handbook.applied] == ["W1", "W2"]
     m2 = [m.due for m in handbook.assignment.analysis.milestones if m.id == "M2"]
     assert m2 == [D(2027, 3, 26)], "the plan as amended"
     earlier = history.state(base, "handbook", undated=undated, as_of_day=D(2027, 2, 10))
@@ -1009,7 +1014,7 @@ def test_a_document_s_state_on_its_date(base: Assignment) -> None:
 
 def test_the_versions_a_redline_can_name(base: Assignment) -> None:
     assert [(v.version, v.date) for v in history.versions(base, "handbook")] == [
-        ("1.1", D(2027, 2, 1)), ("1.2", D(2027, 2, 19))]
+        ("1.1", D(2027, 2, 1)), ("1.2", D(2027, 2, 19)), ("1.3", D(2027, 6, 14))]
     for pin, count in ((D(2027, 2, 18), 1), (D(2027, 2, 19), 2)):
         pinned = edited(base, "documents.handbook.date", pin)
         assert len(history.versions(pinned, "handbook")) == count
@@ -1025,10 +1030,11 @@ def test_the_versions_a_redline_can_name(base: Assignment) -> None:
 def test_the_history_table_of_each_document(base: Assignment) -> None:
     Row = history.HistoryRow
     acceptance, review = base.analysis.acceptance, base.analysis.reviews[0]
-    w1 = base.execution.changes[0]
-    assert history.table(base, "handbook", None, "1.2", D(2027, 2, 19)) == [
+    w1, w2 = base.execution.changes
+    assert history.table(base, "handbook", None, "1.3", D(2027, 6, 14)) == [
         Row("1.1", D(2027, 2, 1), "acceptance", acceptance),
-        Row("1.2", D(2027, 2, 19), "change", (w1,))]
+        Row("1.2", D(2027, 2, 19), "change", (w1,)),
+        Row("1.3", D(2027, 6, 14), "change", (w2,))]
     assert history.table(base, "action-plan", None, "1.1", D(2027, 2, 1)) == [
         Row("", D(2027, 1, 29), "review", review),
         Row("1.1", D(2027, 2, 1), "acceptance", acceptance)]
