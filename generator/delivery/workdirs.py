@@ -13,12 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.writer.package import process_alive
+from generator.writer.package import on_sigterm, process_alive
 
 PREFIX = "interim-"
 KINDS = ("pdf", "redline")
@@ -65,19 +64,11 @@ def remove_stale() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def term_as_exit() -> Iterator[None]:
+def term_as_exit() -> contextlib.AbstractContextManager[None]:
     """SIGTERM raises SystemExit inside the block, so that the cleanup around it runs
     (Python's default for SIGTERM is to end at once, leaving folders and children)."""
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
+    return on_sigterm(_exit_on_term)
 
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread: the next run's sweep still covers a kill
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+
+def _exit_on_term(signum: int, frame: object, previous: object) -> None:
+    raise SystemExit(128 + signum)

@@ -16,10 +16,11 @@ import os
 import re
 import signal
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import FrameType
+from typing import Any
 
 from lxml import etree
 
@@ -299,7 +300,7 @@ def write_atomic(target: Path, data: bytes) -> None:
             temp_name, fd = _create_temp(folder, target.name)
             temp = Path(temp_name)
             _OWN.add(temp)
-        with os.fdopen(fd, "wb") as handle, _sigterm_removes_own():
+        with os.fdopen(fd, "wb") as handle, on_sigterm(_remove_own):
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -379,23 +380,18 @@ _OWN: set[Path] = set()
 """The temp files this process has named and not yet renamed: what a SIGTERM removes."""
 
 
-@contextlib.contextmanager
-def _sigterm_removes_own() -> Iterator[None]:
-    """While a temp file has a name, a SIGTERM first removes it, then does what it did
-    before (the previous handler, or ending the process as SIGTERM does). Only the main
-    thread may set handlers; another thread's leftovers go to the next build."""
-    def remove_own(signum: int, frame: FrameType | None) -> None:
-        for path in list(_OWN):
-            with contextlib.suppress(OSError):
-                path.unlink()
-        if callable(previous):
-            previous(signum, frame)
-        elif previous != signal.SIG_IGN:
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
+OnSigterm = Callable[[int, FrameType | None, Any], None]
+"""A SIGTERM handler that is also given the handler it replaced."""
 
+
+@contextlib.contextmanager
+def on_sigterm(handler: OnSigterm) -> Iterator[None]:
+    """Inside the block SIGTERM calls `handler(signum, frame, previous)`; after it, the
+    previous handler is back. Only the main thread may set handlers: in another thread the
+    block runs without (a killed run's leftovers go to the next run's sweep)."""
     try:
-        previous = signal.signal(signal.SIGTERM, remove_own)
+        previous = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, lambda signum, frame: handler(signum, frame, previous))
     except ValueError:  # not the main thread
         yield
         return
@@ -403,6 +399,19 @@ def _sigterm_removes_own() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _remove_own(signum: int, frame: FrameType | None, previous: Any) -> None:
+    """While a temp file has a name, a SIGTERM first removes it, then does what it did
+    before (the previous handler, or ending the process as SIGTERM does)."""
+    for path in list(_OWN):
+        with contextlib.suppress(OSError):
+            path.unlink()
+    if callable(previous):
+        previous(signum, frame)
+    elif previous != signal.SIG_IGN:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
 
 def clean_stale_temporaries(folder: Path) -> None:
