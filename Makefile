@@ -22,8 +22,8 @@ include generator/scaffold/repository/Makefile
 example: ## Set up, then build every document of the reference example
 	$(MAKE) all ASSIGNMENT=dl-logistiek-2027
 
-test: $(INSTALLED) ## Run the tests (LibreOffice tests skip when soffice is missing)
-	$(VENV)/bin/pytest -q
+test: $(INSTALLED) ## Run the tests on every core (LibreOffice tests skip when soffice is missing)
+	$(VENV)/bin/pytest -q -n auto
 
 test-long: $(INSTALLED) ## The property-based tests with many more examples (HYPOTHESIS_SEED=N repeats a run)
 	HYPOTHESIS_PROFILE=long REDLINE_EXAMPLES=200 $(VENV)/bin/pytest -q -p no:cacheprovider \
