@@ -131,7 +131,7 @@ def edit_in_libreoffice(source: Path, target: Path, edits: list[tuple[str, ...]]
     """
     with tempfile.TemporaryDirectory(prefix="interim-review-lo-") as temp:
         profile = Path(temp) / "profile"
-        write_profile(profile, BASIC)
+        write_profile(profile, BASIC, soffice=shutil.which("soffice"))
         _set_author(profile, author)
         jobs = Path(temp) / "jobs.txt"
         copy = Path(temp) / source.name  # a lock file of LibreOffice's never lands beside it

@@ -205,7 +205,7 @@ class Seen:
 def libreoffice(soffice: str, work: Path, jobs: list[tuple[str, Path]]) -> list[Seen]:
     """Open each (mode, .docx) in one LibreOffice run: mode "accept", "reject" or "none"."""
     profile = work / "lo-profile"
-    write_profile(profile, BASIC)
+    write_profile(profile, BASIC, soffice=soffice)
     lines, outputs = [], []
     for index, (mode, path) in enumerate(jobs):
         out = work / f"lo-{index}.txt"

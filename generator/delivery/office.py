@@ -115,7 +115,7 @@ class _Process:
 
     def _start(self, soffice: str, python: str) -> None:
         profile = self.work / "profile"
-        write_profile(profile)
+        write_profile(profile, soffice=soffice)
         self.out.mkdir()
         (self.work / "tmp").mkdir()
         name = f"interim-{os.getpid()}-{secrets.token_hex(8)}"

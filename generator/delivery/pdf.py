@@ -179,7 +179,7 @@ def _run_batch(
     profile, out = work / "profile", work / "out"
     out.mkdir()
     (work / "tmp").mkdir()
-    write_profile(profile)
+    write_profile(profile, soffice=soffice)
     jobs = _write_jobs(work / "jobs.txt", sources, out, update_indexes=update_indexes, pdf=pdf,
                        pages=pages is not None)
     macro, macro_env = macro_call(jobs)

@@ -7,10 +7,18 @@ macro in the profile's own "Standard" library is trusted without any security
 prompt. So every batch gets a fresh profile holding one macro that opens each
 document hidden, updates its indexes, exports it to PDF and writes a status line,
 then quits LibreOffice.
+
+The profile also tells LibreOffice which version last used it (``ooSetupLastVersion``):
+a profile that names none counts as "upgraded", and LibreOffice then runs its graphics
+self-test (GraphicsRenderTests) before it does anything else, about 2 s of one core on
+every start of a throw-away profile (measured with strace: the gap before it writes
+``GraphicsRenderTests.log``; bench/profile_layout.py shows the start).
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -168,19 +176,44 @@ _REGISTRY = (
     '<prop oor:name="Enabled" oor:op="fuse"><value>false</value></prop></item>\n'
     '<item oor:path="/org.openoffice.Office.Recovery/AutoSave">'
     '<prop oor:name="Enabled" oor:op="fuse"><value>false</value></prop></item>\n'
-    "</oor:items>\n"
+    "{version}</oor:items>\n"
 )
+_LAST_VERSION = ('<item oor:path="/org.openoffice.Setup/Product">'
+                 '<prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>{}</value></prop>'
+                 "</item>\n")
 
 
-def write_profile(profile: Path, source: str = BASIC_SOURCE) -> None:
+@functools.cache
+def installed_version(soffice: str) -> str | None:
+    """The "major.minor" of the LibreOffice that `soffice` starts, as its bootstraprc names
+    it (``ProductKey=LibreOffice 7.4``; beside the program on Linux, in Resources on macOS);
+    None when it cannot be read."""
+    program = Path(soffice).resolve().parent
+    for rc in (program / "bootstraprc", program.parent / "Resources" / "bootstraprc"):
+        try:
+            text = rc.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        found = re.search(r"^ProductKey=.*?(\d+\.\d+)\s*$", text, re.MULTILINE)
+        if found:
+            return found.group(1)
+    return None
+
+
+def write_profile(profile: Path, source: str = BASIC_SOURCE, *, soffice: str | None = None
+                  ) -> None:
     """Create a LibreOffice user installation at ``profile`` holding the export macro.
 
     ``source`` replaces the macro module (the redline tests run their own there).
+    ``soffice``: the LibreOffice that will use it, so that it starts without its
+    self-test (see the module's docstring); without it, or its version, it still works.
     """
     user = profile / "user"
     standard = user / "basic" / "Standard"
     standard.mkdir(parents=True, exist_ok=True)
-    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+    version = installed_version(soffice) if soffice else None
+    registry = _REGISTRY.format(version=_LAST_VERSION.format(version) if version else "")
+    (user / "registrymodifications.xcu").write_text(registry, encoding="utf-8")
     for name in ("script.xlc", "dialog.xlc"):
         (user / "basic" / name).write_text(_LIBRARIES, encoding="utf-8")
     script = _LIBRARY + '>\n <library:element library:name="Module1"/>\n</library:library>\n'

@@ -80,3 +80,16 @@ def test_closing_ends_libreoffice_and_removes_its_folder(documents: list[Path]) 
     assert not process.work.exists()
     assert not any(socket.exists() for socket in process.sockets)
     assert not guard.groups_run(groups)
+
+
+def test_libreoffice_starts_without_its_graphics_self_test(documents: list[Path]) -> None:
+    """A throw-away profile that names no last version counts as "upgraded", and
+    LibreOffice then spends about 2 s on its graphics self-test at every start, writing
+    GraphicsRenderTests.log into the profile: ours names the installed version."""
+    with office.Office() as warm:
+        warm.lay_out(documents[:1], pdf=False)
+        process = warm._process
+        assert process is not None
+        user = process.work / "profile" / "user"
+        assert (user / "registrymodifications.xcu").is_file()
+        assert not (user / "GraphicsRenderTests.log").exists()

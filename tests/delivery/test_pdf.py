@@ -322,6 +322,40 @@ def test_profile_files_are_well_formed(tmp_path: Path) -> None:
     assert "Sub ExportAll" in (module.text or "")
 
 
+def _last_version(profile: Path) -> list[str | None]:
+    """The ooSetupLastVersion values the profile's registry sets."""
+    oor = "{http://openoffice.org/2001/registry}"
+    root = ET.parse(profile / "user" / "registrymodifications.xcu").getroot()
+    return [prop.findtext("value") for item in root
+            if item.get(f"{oor}path") == "/org.openoffice.Setup/Product"
+            for prop in item if prop.get(f"{oor}name") == "ooSetupLastVersion"]
+
+
+@pytest.mark.parametrize("program, rc", [("program", "program"), ("MacOS", "Resources")])
+def test_profile_names_the_version_of_the_libreoffice_that_uses_it(
+        tmp_path: Path, program: str, rc: str) -> None:
+    """Without it every start of a fresh profile runs LibreOffice's 2-s graphics self-test
+    (tests/delivery/test_office.py shows the log it would write)."""
+    install = tmp_path / "install"
+    (install / program).mkdir(parents=True)
+    (install / rc).mkdir(exist_ok=True)
+    (install / program / "soffice").write_text("")
+    (install / rc / "bootstraprc").write_text(
+        "[Bootstrap]\nInstallMode=<installmode>\nProductKey=LibreOffice 24.8\n")
+    write_profile(tmp_path / "profile", soffice=str(install / program / "soffice"))
+    assert _last_version(tmp_path / "profile") == ["24.8"]
+
+
+def test_profile_of_an_unknown_version_names_none(tmp_path: Path) -> None:
+    (tmp_path / "program").mkdir()
+    (tmp_path / "program" / "soffice").write_text("")
+    (tmp_path / "program" / "bootstraprc").write_text("[Bootstrap]\nProductKey=LibreOffice\n")
+    write_profile(tmp_path / "profile", soffice=str(tmp_path / "program" / "soffice"))
+    assert _last_version(tmp_path / "profile") == []
+    write_profile(tmp_path / "bare")
+    assert _last_version(tmp_path / "bare") == []
+
+
 # ---------------------------------------------------------------- reproducible PDFs
 
 LO_TAIL = (b"/Producer<FEFF004C>\n/CreationDate(D:%sZ')>>\nendobj\nxref\n0 1\n"
