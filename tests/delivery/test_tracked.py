@@ -502,12 +502,11 @@ def test_a_row_whose_cells_were_merged_is_deleted_and_inserted() -> None:
     old_row = row_xml(p_xml(r_xml("M1")), p_xml(r_xml("plan")))
     new_row = ('<w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>'
                f'{p_xml(r_xml("M1"))}</w:tc></w:tr>')
-    table = compare_xml(table_xml(head, old_row) + p_xml(r_xml("End.")),
-                        table_xml(head, new_row) + p_xml(r_xml("End."))).find(w("tbl"))
-    assert rows_shown(compare_xml(table_xml(head, old_row), table_xml(head, new_row))) == [
+    body = compare_xml(table_xml(head, old_row) + p_xml(r_xml("End.")),
+                       table_xml(head, new_row) + p_xml(r_xml("End.")))
+    assert rows_shown(body) == [
         (None, [[("", "Id")], [("", "What")]]), ("del", [[("-", "M1")], [("-", "plan")]]),
         ("ins", [[("+", "M1")]])]
-    assert len(table.findall(w("tr"))) == 3
 
 
 def test_a_paragraph_with_no_properties_records_the_format_it_had() -> None:
