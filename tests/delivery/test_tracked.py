@@ -587,3 +587,14 @@ def test_a_link_keeps_its_symbols_and_proofing_marks_inside() -> None:
     assert [etree.QName(c).localname for c in links[0]] == ["r", "proofErr", "r"]
     assert links[0][2].find(w("sym")) is not None
     assert shown(p) == [("", "<Back> to "), ("-", "March"), ("+", "April"), ("", ".")]
+
+
+def test_a_content_control_block_is_shown_as_it_is_now() -> None:
+    """A block the writer never makes (a brand's w:sdt) among changed blocks: kept as the
+    newer document has it, the paragraphs around it compared as usual."""
+    control = (f'<w:sdt><w:sdtPr><w:alias w:val="Status"/></w:sdtPr><w:sdtContent>'
+               f'{p_xml(r_xml("Final"))}</w:sdtContent></w:sdt>')
+    body = compare_xml(p_xml(r_xml("Begin.")), control + p_xml(r_xml("Begun.")))
+    assert [etree.QName(b).localname for b in body] == ["sdt", "p", "sectPr"]
+    assert body[0].find(f"{w('sdtPr')}/{w('alias')}").get(w("val")) == "Status"
+    assert paragraphs(body) == [[("-", "Begin"), ("+", "Begun"), ("", ".")]]
