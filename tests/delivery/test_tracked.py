@@ -549,10 +549,11 @@ def test_a_changed_field_code_is_struck_and_underlined() -> None:
     assert "".join(p.itertext()).endswith("1 of the plan.")
 
 
-def test_a_paragraph_found_by_its_text_has_its_field_diffed() -> None:
-    """Text keys read the words, not the field codes: the footer line that moved is the
-    one whose field changed."""
-    old = p_xml(r_xml("Page "), FIELD.format("PAGE"))
+@pytest.mark.parametrize("extra", ["", "<w:r><w:t/></w:r>"], ids=["field", "empty text"])
+def test_a_paragraph_found_by_its_text_has_its_field_diffed(extra: str) -> None:
+    """Text keys read the words (an empty w:t none), not the field codes: the footer line
+    that moved is the one whose field changed."""
+    old = p_xml(r_xml("Page "), extra, FIELD.format("PAGE"))
     new = p_xml(r_xml("Intro")) + p_xml(r_xml("Page "), FIELD.format("NUMPAGES"),
                                          props='<w:pPr><w:pStyle w:val="Footer"/></w:pPr>')
     body = compare_xml(old + table_xml(row_xml(p_xml(r_xml("x")))), new)
