@@ -121,3 +121,104 @@ def test_the_same_problems_as_the_rules_over_the_whole_plan_after_every_change(
     said = after_changes(example)
     assert said == whole_plan_after_every_change(example)
     assert said or changes is not BREAKING
+
+
+def said_after_changes(example: ExampleProject) -> dict[str, tuple[int, str]]:
+    """{message: (line, hint)} of what validate says after changes."""
+    report = example.report()
+    return {d.message: (d.location.line, d.hint) for d in [*report.errors, *report.warnings]
+            if d.message.startswith("after change ")}
+
+
+M5 = ("      adds:\n        milestones:\n          - id: M5\n            title: Nieuw\n"
+      "            due: 2027-08-02\n            objectives: [D9]\n            owner: gdewit\n"
+      "            acceptance: Kort\n")
+
+
+def test_a_change_to_a_plan_that_does_not_exist_is_said_once(example: ExampleProject):
+    """Without an analysis there is no plan to amend: each change says so at its line, and
+    nothing it adds (a milestone outside the period serving an unknown objective, an
+    evaluation after the end) is checked as if it were part of a plan."""
+    with_changes(example, change("C1", "01", M5 + "        evaluations:\n"
+                                 "          - date: 2027-08-03\n            kind: progress\n"))
+    example.cut("analysis:\n  summary", "execution:\n")
+    errors = example.errors()
+    error = only(errors, "change C1 amends a plan that does not exist yet")
+    assert_located(error, example.yaml, example.line_of("- id: C1\n"), "add `analysis:` first")
+    assert said_after_changes(example) == {}
+
+
+def test_nothing_is_said_inside_a_period_that_ends_before_it_starts(example: ExampleProject):
+    """A period ending before it starts is said once, at period.end; a change's new items
+    are not said to fall outside it (there is no inside), as for the baseline's."""
+    example.edit("  end: 2027-06-25\n", "  end: 2027-01-01\n")
+    sound = M5.replace("[D9]", "[D1]").replace("Kort", "Een volledige zin die iets zegt")
+    with_changes(example, change("C1", "01", sound))
+    error = only(example.errors(), "period ends (2027-01-01) no later than it starts")
+    assert_located(error, example.yaml, example.line_of("  end: 2027-01-01"))
+    assert said_after_changes(example) == {}
+
+
+def test_dates_a_change_moves_or_adds_are_checked_against_the_period(example: ExampleProject):
+    """An added evaluation, an amended milestone deadline and an amended action due date
+    outside the period: each said, once, at the change that brings it, naming the item."""
+    with_changes(example, "".join([
+        change("C1", "01", "      adds:\n        evaluations:\n          - date: 2027-07-02\n"
+               "            kind: progress\n            participants: [gdewit]\n"),
+        change("C2", "02", "      amends:\n        milestones.M3.due: 2027-07-05\n"
+               "        actions.A1.due: 2027-07-06\n")]))
+    outside = "falls outside the period 2027-01-11 – 2027-06-25"
+    hint = "move it between 2027-01-11 and 2027-06-25 or extend the period"
+    c1, c2 = example.line_of("- id: C1\n"), example.line_of("- id: C2\n")
+    assert said_after_changes(example) == {
+        f"after change C1: evaluation 2027-07-02 {outside}": (c1, hint),
+        f"after change C2: milestone M3 2027-07-05 {outside}": (c2, hint),
+        f"after change C2: action A1 due 2027-07-06 {outside}": (c2, hint)}
+
+
+def test_an_id_a_change_adds_twice_names_its_list(example: ExampleProject):
+    """A change adding a milestone and an action under ids the plan already has: each
+    duplicate is said with the list it must be unique in."""
+    with_changes(example, change("C1", "01", "      adds:\n        milestones:\n"
+                                 "          - id: M1\n            title: Nieuwe mijlpaal\n"
+                                 "            due: 2027-05-02\n            objectives: [D1]\n"
+                                 "            owner: gdewit\n"
+                                 "            acceptance: Een volledige zin die iets zegt\n"
+                                 "        actions:\n" + action("A1", "M3", "2027-03-10",
+                                                               "2027-03-20")))
+    line = example.line_of("- id: C1\n")
+    said = said_after_changes(example)
+    assert said["after change C1: duplicate id 'M1'"] == (
+        line, "each id under analysis.milestones must be unique")
+    assert said["after change C1: duplicate id 'A1'"] == (
+        line, "each id under analysis.actions must be unique")
+
+
+def test_actions_moved_off_a_milestone_are_not_orphaned_when_it_goes(example: ExampleProject):
+    """A1 and A2 moved under M3, then M2 dropped: only what the drop leaves unserved is
+    said, not the actions that were under M2 before they moved."""
+    with_changes(example, "".join([
+        change("C1", "01", "      amends:\n        actions.A1.milestone: M3\n"
+               "        actions.A2.milestone: M3\n"),
+        change("C2", "02", "      drops: [M2]\n")]))
+    said = said_after_changes(example)
+    assert set(said) == {"after change C2: objective D1 is served by no milestone"}
+    assert said["after change C2: objective D1 is served by no milestone"][0] == \
+        example.line_of("- id: C2\n")
+
+
+def test_an_objective_served_by_an_action_alone_is_unserved_when_it_goes(
+        example: ExampleProject):
+    """D1 served by action X1 only (M2 now serves D2): dropping X1 leaves D1 unserved, said
+    at that drop."""
+    with_changes(example, "".join([
+        change("C1", "01", "      adds:\n        actions:\n          - id: X1\n"
+               "            objective: D1\n            description: Actie X1\n"
+               "            owner: jpeeters\n            start: 2027-03-01\n"
+               "            due: 2027-03-20\n"),
+        change("C2", "02", "      amends:\n        milestones.M2.objectives: [D2]\n"),
+        change("C3", "03", "      drops: [X1]\n")]))
+    assert said_after_changes(example) == {
+        "after change C3: objective D1 is served by no milestone": (
+            example.line_of("- id: C3\n"), "list D1 under `objectives:` of a milestone, or "
+            "name it as an action's `objective:`")}

@@ -450,6 +450,13 @@ def test_amended_text_keeps_what_was_typed(tmp_path):
     loaded = load_assignment(folder)
     plan = history.amended(loaded.assignment, as_typed=loaded.as_typed)
     assert plan.analysis.milestones[1].title == "1.10"
+    handbook = history.state(loaded.assignment, "handbook", undated=D(2027, 9, 1),
+                             as_typed=loaded.as_typed)
+    assert handbook.assignment.analysis.milestones[1].title == "1.10", "the document's plan"
+    with source_date_epoch(EPOCH):
+        (tmp_path / "handbook.docx").write_bytes(builder().document(loaded, "handbook"))
+    built_m2 = Docx(tmp_path / "handbook.docx").table("Nr.", "Mijlpaal", "Deadline").row("M2")
+    assert built_m2[1] == "1.10", "the built handbook's milestone table, as typed"
 
 
 def test_a_handover_pinned_before_its_evaluation_session(example: ExampleProject):
@@ -969,6 +976,7 @@ def test_a_document_is_dated_by_the_newest_fact_it_reports(base: Assignment) -> 
     assert natural(submitted, "handbook", None, undated) == D(2027, 1, 29), "a draft"
     unreviewed = edited(submitted, "analysis.reviews", [])
     assert natural(unreviewed, "action-plan", None, undated) == undated
+    assert natural(unreviewed, "handbook", None, undated) == undated, "a draft, unreviewed"
     assert natural(base, "progress", base.execution.progress[1], undated) == D(2027, 4, 2)
     assert natural(base, "progress", None, undated) == undated
     assert natural(base, "handover", None, undated) == D(2027, 6, 25)
