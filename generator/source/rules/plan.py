@@ -65,7 +65,7 @@ def rule_exit_plan(ctx: Context) -> None:
     plan = a.intake.exit_plan
     if plan is None:
         ctx.error(("intake",), "the exit plan is missing",
-                  "add `exit_plan:` under intake with criteria, successor and handover_start: "
+                  "add `exit_plan:` under intake with criteria, successor and handover: "
                   "without an exit plan there is no interim assignment")
         return
     where = ("intake", "exit_plan")
