@@ -1224,3 +1224,37 @@ def test_rule9_terms_word_for_word(example: ExampleProject, old: str, new: str, 
 def test_rule9_a_fraction_above_0_passes(example: ExampleProject, old: str, new: str) -> None:
     example.edit(old, new)
     assert example.report().errors == []
+
+
+def test_rule9_terms_left_unsaid_are_not_checked(example: ExampleProject) -> None:
+    """No payment or notice term written: nothing to weigh against Belgian law or zero."""
+    example.edit("    payment_days: 30\n", "")
+    example.edit("    notice_days: 30\n", "")
+    terms = example.load().assignment.intake.terms
+    assert (terms.payment_days, terms.notice_days, terms.governing_law) == (None, None, "BE")
+    assert said(example) == []
+
+
+def test_rule4_a_day_outside_the_period_on_either_side(example: ExampleProject) -> None:
+    example.edit("due: 2027-02-05", "due: 2027-06-26")
+    example.edit("start: 2027-01-18", "start: 2027-01-10")
+    assert said(example) == [
+        ("error", example.line_of("due: 2027-06-26"),
+         f"milestone M1 2027-06-26 falls outside the period {PERIOD}", MOVE),
+        ("error", example.line_of("start: 2027-01-10"),
+         f"action A1 start 2027-01-10 falls outside the period {PERIOD}", MOVE)]
+
+
+def test_rule5_a_successor_by_role_still_to_recruit_is_said_nothing_of(
+        example: ExampleProject) -> None:
+    example.edit("      name: Jan Peeters          # or role: ... when not yet known",
+                 "      role: Logistiek manager")
+    example.edit("status: internal", "status: to_recruit")
+    assert said(example) == []
+
+
+def test_rule7_an_evaluation_on_the_day_of_the_acceptance_is_said_nothing_of(
+        example: ExampleProject) -> None:
+    example.edit("accepted_on: 2027-02-01", "accepted_on: 2027-02-19")
+    example.edit("date: 2027-02-19\n      what:", "date: 2027-02-22\n      what:")
+    assert said(example) == []
