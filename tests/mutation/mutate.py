@@ -57,7 +57,8 @@ EXTRA_TESTS: dict[str, list[str]] = {
     "generator/source/rules/": ["tests/source/test_rules.py", "tests/source/test_amending.py",
                                 "tests/source/test_fee.py"],
     "generator/source/rules/reports.py": ["tests/source/test_report_rules.py"],
-    "generator/source/rules/execution.py": ["tests/source/test_history.py"],
+    "generator/source/rules/execution.py": ["tests/source/test_execution_rules.py",
+                                            "tests/source/test_history.py"],
     "generator/delivery/redline/": ["tests/delivery/test_redline_tokens.py",
                                     "tests/delivery/test_redline.py"],
 }
