@@ -482,3 +482,49 @@ def test_rule22_updates_of_risks_without_ids_word_for_word(example: ExampleProje
          "unknown risk 'R1' in the plan as amended up to 2027-04-02", give),
         ("error", example.line_of("        R2: {status"), 9,
          "unknown risk 'R2' in the plan as amended up to 2027-04-02", give)]
+
+
+def test_rule14_a_later_change_of_the_estimate_does_not_answer_an_earlier_report(
+        example: ExampleProject) -> None:
+    """The report of 19 February measured against the estimate of that day; W2 of 14 June
+    re-estimating does not undo what that report said."""
+    example.edit(FIRST_EFFORT, "      effort: {days: 40, invoiced: 12600}")
+    example.edit(GATE_EFFORT, "      effort: {days: 50, invoiced: 39900}")
+    example.edit("        people.jpeeters.role: Logistiek manager",
+                 "        people.jpeeters.role: Logistiek manager\n"
+                 "        terms.estimated_days: 160")
+    assert said(example) == [
+        ("warning", example.line_of("effort: {days: 40"), 16, "at the evaluation of 2027-02-19 "
+         "the projection at completion is 166 days, more than 10 % over the estimate of "
+         "93.5 days", AGREE)]
+
+
+def test_rule14_a_change_amending_the_estimate_answers_the_projection_even_if_still_over(
+        example: ExampleProject) -> None:
+    """The estimate was agreed again: the overrun is known to both sides, not a surprise."""
+    example.edit(FIRST_EFFORT, "      effort: {days: 40, invoiced: 12600}")
+    example.edit(GATE_EFFORT, "      effort: {days: 60, invoiced: 39900}")
+    example.edit("        milestones.M2.due: 2027-03-26\n",
+                 "        milestones.M2.due: 2027-03-26\n        terms.estimated_days: 100\n")
+    assert said(example, "projection") == []  # 166 days projected: over 100 by 66 %
+
+
+def test_rule16_a_gate_is_judged_by_the_plan_of_its_day(example: ExampleProject) -> None:
+    """W2 of 14 June makes the evaluation of 2 April a progress one: the report of that day
+    was a phase gate's, and its decision stands."""
+    example.edit("        people.jpeeters.role: Logistiek manager",
+                 "        people.jpeeters.role: Logistiek manager\n"
+                 "        evaluations.2027-04-02.kind: progress")
+    assert said(example, "phase gate") == []
+
+
+def test_reports_without_a_plan_are_refused_not_crashed_on(example: ExampleProject) -> None:
+    """Reports and changes written with no `analysis:`: each fault said, nothing raised."""
+    example.cut("# ---- Phase 2", "# ---- Phase 3")
+    assert said(example, "phase gate", "has no report", "unknown risk") == [
+        ("error", example.line_of("gate: go_with_conditions"), 7,
+         "the evaluation of 2027-04-02 is no phase gate",
+         "remove `gate:`, or agree the evaluation as `kind: phase_gate`"),
+        *[("error", example.line_of(f"        {risk}: {{status"), 9,
+           f"unknown risk '{risk}' in the plan as amended up to 2027-04-02",
+           "give the risk an id in `analysis.risks`: `- id: R1`") for risk in ("R1", "R2")]]

@@ -1258,3 +1258,32 @@ def test_rule7_an_evaluation_on_the_day_of_the_acceptance_is_said_nothing_of(
     example.edit("accepted_on: 2027-02-01", "accepted_on: 2027-02-19")
     example.edit("date: 2027-02-19\n      what:", "date: 2027-02-22\n      what:")
     assert said(example) == []
+
+
+def test_rule6_an_unserved_objective_is_said_at_its_id_wherever_the_id_is_written(
+        example: ExampleProject) -> None:
+    example.edit("    - id: D1\n      statement: Leveringsfouten verlagen\n",
+                 "    - statement: Leveringsfouten verlagen\n      id: D1\n")
+    example.edit("objectives: [D1]", "objectives: [D2]")
+    assert said(example) == [
+        ("error", example.line_of("id: D1"), "objective D1 is served by no milestone",
+         "list D1 under `objectives:` of a milestone, or name it as an action's `objective:`")]
+
+
+def test_rule7_an_evaluation_is_said_at_its_date_wherever_the_date_is_written(
+        example: ExampleProject) -> None:
+    """`kind:` before `date:`: the date a rule finds wrong is the line it names."""
+    example.edit("    - date: 2027-02-19\n      kind: progress             # progress | "
+                 "phase_gate | final\n", "    - kind: progress\n      date: 2027-02-19\n")
+    example.edit("accepted_on: 2027-02-01", "accepted_on: 2027-02-22")
+    example.edit("date: 2027-02-19\n      what: Deadline", "date: 2027-02-23\n      what: Deadline")
+    example.edit("    - date: 2027-04-02\n      kind: phase_gate",
+                 "    - kind: phase_gate\n      date: 2027-06-26")
+    example.edit("- evaluation: 2027-04-02", "- evaluation: 2027-06-26")
+    assert said(example, "before the acceptance", "falls outside") == [
+        ("error", example.line_of("date: 2027-06-26"),
+         f"evaluation 2027-06-26 falls outside the period {PERIOD}", MOVE),
+        ("warning", example.line_of("  date: 2027-02-19"),
+         "evaluation 2027-02-19 comes before the acceptance on 2027-02-22",
+         "keep it if the plan was signed after a first evaluation; else evaluation moments "
+         "follow the acceptance of the action plan")]
