@@ -528,3 +528,30 @@ def test_reports_without_a_plan_are_refused_not_crashed_on(example: ExampleProje
         *[("error", example.line_of(f"        {risk}: {{status"), 9,
            f"unknown risk '{risk}' in the plan as amended up to 2027-04-02",
            "give the risk an id in `analysis.risks`: `- id: R1`") for risk in ("R1", "R2")]]
+
+
+def test_rule16_a_missing_report_is_named_by_the_plan_of_the_last_report(
+        example: ExampleProject) -> None:
+    """Before the closing the last report (2 April) is where the plan is read: W2 of
+    14 June re-labelling the evaluation of 5 March does not rename what was missed."""
+    example.cut("# ---- Phase 4")
+    example.edit("    - date: 2027-04-02\n      kind: phase_gate",
+                 "    - date: 2027-03-05\n      kind: progress\n      participants: [gdewit]\n"
+                 "    - date: 2027-04-02\n      kind: phase_gate")
+    example.edit("        people.jpeeters.role: Logistiek manager",
+                 "        people.jpeeters.role: Logistiek manager\n"
+                 "        evaluations.2027-03-05.kind: phase_gate")
+    assert said(example, "has no report") == [
+        ("warning", example.line_of("- date: 2027-03-05"), 7,
+         "the evaluation of 5 March 2027 (progress) has no report",
+         "add an `execution.progress` entry with `evaluation: 2027-03-05`, or move the "
+         "evaluation by a change if it was not held")]
+
+
+def test_rule16_the_final_evaluation_is_reported_by_the_handover(
+        example: ExampleProject) -> None:
+    """A final evaluation a week before the closing session asks for no progress report:
+    the handover report is its report."""
+    example.edit("    - date: 2027-06-25\n      kind: final", "    - date: 2027-06-18\n      kind: final")
+    assert example.load().assignment.closing.evaluation_session.date.isoformat() == "2027-06-25"
+    assert said(example, "has no report") == []
