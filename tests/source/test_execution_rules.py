@@ -279,3 +279,16 @@ def test_rule12_an_amended_person_word_for_word(example: ExampleProject) -> None
     assert said(example) == [
         ("error", example.line_of("milestones.M2.owner"),
          "unknown person 'jpeters' in `milestones.M2.owner`", "did you mean 'jpeeters'?")]
+
+
+def test_rule8_reports_without_a_plan_are_refused_not_crashed_on(
+        example: ExampleProject) -> None:
+    example.cut("# ---- Phase 2", "# ---- Phase 3")
+    assert said(example, "evaluation moment", "milestone 'M1'") == [
+        ("error", example.line_of("- evaluation: 2027-02-19"),
+         "no evaluation moment was agreed on 2027-02-19", "agreed dates: none agreed yet"),
+        ("error", example.line_of("M1: done                 #"),
+         "unknown milestone 'M1' in the plan as amended up to 2027-02-19", ""),
+        ("error", example.line_of("- evaluation: 2027-04-02"),
+         "no evaluation moment was agreed on 2027-04-02", "agreed dates: none agreed yet"),
+        ("error", example.line_of("    M1: done\n    M2"), "unknown milestone 'M1'", "")]

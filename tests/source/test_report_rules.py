@@ -552,6 +552,15 @@ def test_rule16_the_final_evaluation_is_reported_by_the_handover(
         example: ExampleProject) -> None:
     """A final evaluation a week before the closing session asks for no progress report:
     the handover report is its report."""
-    example.edit("    - date: 2027-06-25\n      kind: final", "    - date: 2027-06-18\n      kind: final")
+    example.edit("    - date: 2027-06-25\n      kind: final",
+                 "    - date: 2027-06-18\n      kind: final")
     assert example.load().assignment.closing.evaluation_session.date.isoformat() == "2027-06-25"
     assert said(example, "has no report") == []
+
+
+def test_rule17_no_verdict_in_an_empty_exit_criteria_is_said_there(
+        example: ExampleProject) -> None:
+    example.cut("  exit_criteria:", "  effort:  ")
+    example.edit("  effort:  ", "  exit_criteria: {}\n  effort:  ")
+    assert [line for _, line, *_ in said(example, "has no verdict")] == \
+        [example.line_of("  exit_criteria: {}")] * 2
