@@ -292,3 +292,14 @@ def test_rule8_reports_without_a_plan_are_refused_not_crashed_on(
         ("error", example.line_of("- evaluation: 2027-04-02"),
          "no evaluation moment was agreed on 2027-04-02", "agreed dates: none agreed yet"),
         ("error", example.line_of("    M1: done\n    M2"), "unknown milestone 'M1'", "")]
+
+
+def test_rule8_an_unagreed_evaluation_is_said_at_its_date_wherever_it_is_written(
+        example: ExampleProject) -> None:
+    example.edit("    - evaluation: 2027-02-19\n      summary: Teamstructuur staat; scanners "
+                 "geleverd met een week vertraging\n", "    - summary: Teamstructuur staat\n"
+                 "      evaluation: 2027-02-20\n")
+    assert said(example, "evaluation moment") == [
+        ("error", example.line_of("evaluation: 2027-02-20"),
+         "no evaluation moment was agreed on 2027-02-20",
+         "agreed dates: 2027-02-19, 2027-04-02, 2027-06-25")]
