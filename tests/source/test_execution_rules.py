@@ -303,3 +303,34 @@ def test_rule8_an_unagreed_evaluation_is_said_at_its_date_wherever_it_is_written
         ("error", example.line_of("evaluation: 2027-02-20"),
          "no evaluation moment was agreed on 2027-02-20",
          "agreed dates: 2027-02-19, 2027-04-02, 2027-06-25")]
+
+
+def column_of(example: ExampleProject, needle: str, key: str) -> int:
+    """1-based column of `key` in the line holding `needle`."""
+    line = example.text.splitlines()[example.line_of(needle) - 1]
+    return line.index(key) + 1
+
+
+def test_pinned_dates_and_versions_are_said_at_their_key_in_a_flow_mapping(
+        example: ExampleProject) -> None:
+    """`handbook: {version: "1.2", date: 2027-01-31}`: the date or the version at fault,
+    not the document's key, on a line holding both."""
+    example.edit('  action-plan: {version: "1.1"}', '  action-plan: {version: "1.0"}\n'
+                 '  handbook: {version: "1.3", date: 2027-01-31}\n'
+                 '  handover: {version: "1", date: 2027-06-30}')
+    where = [(d.location.line, d.location.column) for d in example.report().errors]
+    assert where == [  # in the order of the file
+        (example.line_of("  action-plan: {"), column_of(example, "  action-plan: {", "version:")),
+        (example.line_of("  handbook: {"), column_of(example, "  handbook: {", "date:")),
+        (example.line_of("  handover: {"), column_of(example, "  handover: {", "version:")),
+    ], [str(d) for d in example.report().errors]
+
+
+def test_an_unpinned_proposal_without_documents_is_said_at_the_id(
+        example: ExampleProject) -> None:
+    """Wherever `id:` is written (here after `language:`)."""
+    example.cut("documents:", "client:")
+    example.edit("id: dl-logistiek-2027 ", "")
+    example.edit("language: nl ", "language: nl\nid: dl-logistiek-2027 ")
+    assert [(level, line) for level, line, *_ in said(example)] == [
+        ("warning", example.line_of("id: dl-logistiek-2027"))]
