@@ -334,3 +334,27 @@ def test_an_unpinned_proposal_without_documents_is_said_at_the_id(
     example.edit("language: nl ", "language: nl\nid: dl-logistiek-2027 ")
     assert [(level, line) for level, line, *_ in said(example)] == [
         ("warning", example.line_of("id: dl-logistiek-2027"))]
+
+
+ROLE = "        people.jpeeters.role: Logistiek manager"
+
+
+def test_rule12_changes_on_one_day_are_in_order_and_each_is_compared_with_the_one_before(
+        example: ExampleProject) -> None:
+    example.edit(ROLE, ROLE + "\n    - id: W3\n      date: 2027-06-14\n      what: Dezelfde dag\n"
+                 "      approved_by: gdewit")
+    assert said(example, "date order") == []
+    example.edit("      date: 2027-06-14\n      what: Dezelfde dag",
+                 "      date: 2027-03-01\n      what: Dezelfde dag")  # after W1, before W2
+    assert said(example, "listed after") == [
+        ("error", example.line_of("date: 2027-03-01"),
+         "change W3 (2027-03-01) is listed after W2 (2027-06-14)", "list changes in date order")]
+
+
+def test_rule12_an_id_used_three_times_is_said_at_the_last(example: ExampleProject) -> None:
+    example.edit("    - id: A2\n", "    - id: M1\n")
+    example.edit(AMENDS, AMENDS + "\n      adds:\n        actions:\n          - id: M1\n"
+                 "            objective: D1\n            description: Nog eens")
+    assert said(example, "used twice") == [
+        ("error", example.line_of("- id: M1", nth=3), "milestone and action id 'M1' is used twice",
+         "milestones and actions share one set of ids: rename one")]
