@@ -358,3 +358,27 @@ def test_rule12_an_id_used_three_times_is_said_at_the_last(example: ExampleProje
     assert said(example, "used twice") == [
         ("error", example.line_of("- id: M1", nth=3), "milestone and action id 'M1' is used twice",
          "milestones and actions share one set of ids: rename one")]
+
+
+def test_rule12_an_id_two_changes_add_is_used_twice(example: ExampleProject) -> None:
+    adds = ("\n      adds:\n        actions:\n          - id: A9\n            objective: D1\n"
+            "            description: Nog eens")
+    example.edit(AMENDS, AMENDS + adds)
+    example.edit(ROLE, ROLE + adds)
+    assert said(example, "used twice") == [
+        ("error", example.line_of("- id: A9", nth=2), "milestone and action id 'A9' is used twice",
+         "milestones and actions share one set of ids: rename one")]
+
+
+def test_rule12_an_id_with_a_dot_is_said_at_its_id_wherever_it_is_written(
+        example: ExampleProject) -> None:
+    """A milestone, an action and an action a change adds, each with `id:` as its second
+    key: the line named is the id's."""
+    example.edit("    - id: M3\n      title: Verzuimbeleid en terugkeergesprekken ingevoerd\n",
+                 "    - title: Verzuimbeleid en terugkeergesprekken ingevoerd\n      id: M.3\n")
+    example.edit("    - id: A2\n      milestone: M2\n", "    - milestone: M2\n      id: A.2\n")
+    example.edit(AMENDS, AMENDS + "\n      adds:\n        actions:\n          - objective: D1\n"
+                 "            id: A.9\n            description: Nog eens")
+    assert [(line, message) for _, line, message, _ in said(example, "contains '.'")] == [
+        (example.line_of(f"id: {item}"), f"id {item!r} contains '.'")
+        for item in ("A.2", "A.9", "M.3")]
