@@ -382,3 +382,40 @@ def test_rule12_an_id_with_a_dot_is_said_at_its_id_wherever_it_is_written(
     assert [(line, message) for _, line, message, _ in said(example, "contains '.'")] == [
         (example.line_of(f"id: {item}"), f"id {item!r} contains '.'")
         for item in ("A.2", "A.9", "M.3")]
+
+
+@pytest.mark.parametrize("edit", [
+    "      adds:\n        milestones:\n          - {id: M5, title: Tweede batch, due: "
+    "2027-05-28, objectives: [D1], owner: jpeeters, acceptance: Bestelling goedgekeurd door "
+    "de CEO}",
+    "      adds:\n        actions:\n          - {id: A9, objective: D1, description: Nog eens}",
+    "      adds:\n        evaluations:\n          - {date: 2027-05-07, kind: progress, "
+    "participants: [gdewit]}",
+    "      drops: [A2]",
+], ids=["adds a milestone", "adds an action", "adds an evaluation", "drops an action"])
+def test_rule12_any_edit_on_the_acceptance_day_is_refused(example: ExampleProject,
+                                                          edit: str) -> None:
+    example.edit(DEADLINE, "      date: 2027-02-01\n      what: Deadline")
+    example.edit("      amends:                    # what the change does to the accepted plan\n"
+                 + AMENDS + "\n", edit + "\n")
+    assert [message for _, _, message, _ in said(example, "on or before its acceptance")] == [
+        "change W1 amends the plan on or before its acceptance (2027-02-01)"]
+
+
+def test_rule12_an_amended_amount_is_read_as_typed(example: ExampleProject) -> None:
+    """`1.250` is refused as ambiguous, as in the terms, not read as 1.25."""
+    example.edit(AMENDS, AMENDS + "\n        terms.day_rate: 1.250")
+    assert said(example) == [
+        ("error", example.line_of("terms.day_rate: 1.250"),
+         "execution.changes.0.amends.terms.day_rate: 1.250 is ambiguous: 1250 with a thousands "
+         "separator, or 1.25 with a decimal point",
+         "write 1250: no thousands separator, a point for decimals; or 1.25 if you meant the "
+         "decimals")]
+
+
+def test_rule12_an_id_with_a_dot_before_any_execution(example: ExampleProject) -> None:
+    example.cut("# ---- Phase 3")
+    example.edit("    - id: A1\n", "    - id: A.1\n")
+    assert said(example) == [
+        ("error", example.line_of("- id: A.1"), "id 'A.1' contains '.'",
+         "ids are named in change paths (milestones.M2.due): use letters and digits")]
