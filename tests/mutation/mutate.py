@@ -57,6 +57,9 @@ EXTRA_TESTS: dict[str, list[str]] = {
     "generator/source/amending.py": ["tests/source/test_history.py"],
     "generator/source/rules/": ["tests/source/test_rules.py", "tests/source/test_amending.py",
                                 "tests/source/test_fee.py"],
+    "generator/source/rules/reports.py": ["tests/source/test_report_rules.py"],
+    "generator/source/rules/execution.py": ["tests/source/test_execution_rules.py",
+                                            "tests/source/test_history.py"],
     "generator/delivery/redline/": ["tests/delivery/test_redline_tokens.py",
                                     "tests/delivery/test_redline.py"],
     # Without test_redline.py: its random plans take ~20 s a mutant; test_tracked.py's

@@ -275,3 +275,292 @@ def test_rule22_risk_ids_are_unique(example: ExampleProject) -> None:
     example.edit("    - id: R2\n", "    - id: R1\n")
     error = only(example.errors(), "duplicate id 'R1'")
     assert_located(error, example.yaml, example.line_of("    - id: R1\n"), "analysis.risks")
+
+
+# ------------------------------------------------ word for word (source/rules/reports.py)
+# What the user reads, whole: level, line and column, message and hint, so that a changed
+# word, a lost hint, a key moved on its line or a boundary moved by a day fails.
+
+def said(example: ExampleProject, *about: str) -> list[tuple[str, int, int, str, str]]:
+    """Every diagnostic (level, line, column, message, hint) in the order found; with
+    `about`, those whose message holds one of these words."""
+    return [(d.level.value, d.location.line, d.location.column, d.message, d.hint)
+            for d in example.report().diagnostics
+            if not about or any(word in d.message for word in about)]
+
+
+CUMULATIVE = "effort is cumulative since the start: give the total to date"
+AGREE = ("agree a change amending the estimate (`amends: {terms.estimated_days: ...}`), or "
+         "explain the overrun in the report")
+
+
+def test_rule14_both_figures_decreasing_each_at_its_key(example: ExampleProject) -> None:
+    example.edit(GATE_EFFORT, "      effort: {days: 20, invoiced: 10000}")
+    line = example.line_of("effort: {days: 20")
+    assert said(example) == [
+        ("error", line, 16, "days 20 is less than 23 at the evaluation of 2027-02-19", CUMULATIVE),
+        ("error", line, 26, "invoiced 10000 is less than 12600 at the evaluation of 2027-02-19",
+         CUMULATIVE)]
+
+
+def test_rule14_the_same_effort_again_and_a_closing_without_invoice_pass(
+        example: ExampleProject) -> None:
+    """Nothing done between two reports is no decrease; a figure left out is not compared."""
+    example.edit(GATE_EFFORT, "      effort: {days: 23, invoiced: 12600}")
+    example.edit("    days: 94.5\n    invoiced: 99225\n", "    days: 23\n")
+    assert example.load().assignment.closing.effort.invoiced is None
+    assert said(example) == []
+
+
+def test_rule14_reports_are_compared_in_date_order_not_as_listed(
+        example: ExampleProject) -> None:
+    text = example.text
+    first = text.index("    - evaluation: 2027-02-19")
+    gate = text.index("    - evaluation: 2027-04-02")
+    end = text.index("  changes:")
+    example.write(text[:first] + text[gate:end] + text[first:gate] + text[end:])
+    assert [p.evaluation.isoformat() for p in example.load().assignment.execution.progress] \
+        == ["2027-04-02", "2027-02-19"]
+    assert said(example) == []
+
+
+def test_rule14_a_report_without_effort_leaves_the_next_one_checked(
+        example: ExampleProject) -> None:
+    example.edit(FIRST_EFFORT + "   # cumulative since the start, excl. VAT\n", "")
+    example.edit(GATE_EFFORT, "      effort: {days: 80, invoiced: 39900}")
+    assert said(example) == [
+        ("warning", example.line_of("effort: {days: 80"), 16, "at the evaluation of 2027-04-02 "
+         "the projection at completion is 162 days, more than 10 % over the estimate of "
+         "93.5 days", AGREE)]
+
+
+def test_rule15_late_figures_word_for_word(example: ExampleProject) -> None:
+    example.edit('D1: {value: "3,1 %", measured: 2027-01-31',
+                 'D1: {value: "3,1 %", measured: 2027-02-20')
+    example.edit("      measured: 2027-05-31       # the last day",
+                 "      measured: 2027-06-26       # the last day")
+    closed = "(a month not closed yet: report the last closed month)"
+    assert said(example) == [
+        ("error", example.line_of("measured: 2027-02-20"), 30,
+         "the figure of D1 covers up to 2027-02-20, after the progress report's date "
+         "2027-02-19: a figure up to 20 February 2027 cannot be known on 19 February 2027",
+         f"give the last day the figure covers, on or before 2027-02-19 {closed}"),
+        ("error", example.line_of("measured: 2027-06-26"), 7,
+         "the figure of D1 covers up to 2027-06-26, after the handover report's date "
+         "2027-06-25: a figure up to 26 June 2027 cannot be known on 25 June 2027",
+         f"give the last day the figure covers, on or before 2027-06-25 {closed}")]
+
+
+def test_rule15_a_figure_up_to_the_reports_own_day_passes(example: ExampleProject) -> None:
+    example.edit('D1: {value: "3,1 %", measured: 2027-01-31',
+                 'D1: {value: "3,1 %", measured: 2027-02-19')
+    example.edit("      measured: 2027-05-31       # the last day",
+                 "      measured: 2027-06-25       # the last day")
+    assert said(example) == []
+
+
+def test_rule16_gates_word_for_word(example: ExampleProject) -> None:
+    example.cut("      conditions:\n", "      milestones:\n        M2: done")
+    example.edit("      status: at_risk ", "      gate: go\n      status: at_risk ")
+    assert said(example) == [
+        ("error", example.line_of("      gate: go\n"), 7,
+         "the evaluation of 2027-02-19 is no phase gate",
+         "remove `gate:`, or agree the evaluation as `kind: phase_gate`"),
+        ("error", example.line_of("gate: go_with_conditions"), 7,
+         "`go_with_conditions` names no conditions",
+         "add `conditions:` with one item per condition")]
+    example.cut("      gate: go_with_conditions\n", "      milestones:\n        M2: done")
+    assert said(example, "takes no decision") == [
+        ("warning", example.line_of("- evaluation: 2027-04-02"), 7,
+         "the evaluation of 2027-04-02 is a phase gate and its report takes no decision; that "
+         "progress report will not build",
+         "add `gate: go`, `go_with_conditions` (with `conditions:`) or `stop`")]
+
+
+def test_rule16_an_evaluation_a_change_adds_has_its_report_asked_for(
+        example: ExampleProject) -> None:
+    """Not written under `analysis.evaluations`: the warning stands at the reports."""
+    example.edit("        milestones.M2.due: 2027-03-26\n",
+                 "        milestones.M2.due: 2027-03-26\n      adds:\n        evaluations:\n"
+                 "          - date: 2027-03-05\n            kind: progress\n"
+                 "            participants: [gdewit]\n")
+    assert said(example) == [
+        ("warning", example.line_of("  progress:"), 3,
+         "the evaluation of 5 March 2027 (progress) has no report",
+         "add an `execution.progress` entry with `evaluation: 2027-03-05`, or move the "
+         "evaluation by a change if it was not held")]
+
+
+def test_rule16_an_evaluation_on_the_day_of_the_handover_needs_no_report_of_its_own(
+        example: ExampleProject) -> None:
+    example.edit("  evaluation_session:\n    date: 2027-06-25",
+                 "  evaluation_session:\n    date: 2027-06-24")
+    example.edit("    - date: 2027-06-25\n      kind: final",
+                 "    - date: 2027-06-24\n      kind: progress\n      participants: [gdewit]\n"
+                 "    - date: 2027-06-25\n      kind: final")
+    assert said(example) == []
+
+
+def test_rule17_criteria_without_id_word_for_word(example: ExampleProject) -> None:
+    example.edit('      - {id: X1, text: "Leveringsfouten drie maanden op rij ≤ 1,5 %"}',
+                 "      - Leveringsfouten drie maanden op rij ≤ 1,5 %")
+    example.edit("      - {id: X2, text: Opvolger aangesteld en ingewerkt}",
+                 "      - Opvolger aangesteld en ingewerkt")
+    no_id = ("this exit criterion has no id: the handover cannot test it",
+             "write it as `{id: X1, text: ...}` and give its verdict in `closing.exit_criteria`")
+    give = "give the criterion an id: `{id: X1, text: ...}`"
+    assert said(example) == [
+        ("error", example.line_of("    X1:"), 5, "unknown exit criterion 'X1'", give),
+        ("error", example.line_of("    X2:"), 5, "unknown exit criterion 'X2'", give),
+        ("warning", example.line_of("- Leveringsfouten"), 9, *no_id),
+        ("warning", example.line_of("- Opvolger aangesteld"), 9, *no_id)]
+
+
+def test_rule17_no_verdict_at_all_is_said_at_the_closing(example: ExampleProject) -> None:
+    example.cut("  exit_criteria:", "  effort:  ")
+    assert said(example) == [
+        ("warning", example.line_of("closing:"), 1,
+         f"exit criterion {x} has no verdict; the handover report will not build",
+         f"set `closing.exit_criteria.{x}: {{status: met}}` or `not_met`, with `evidence:`")
+        for x in ("X1", "X2")]
+
+
+def test_rule17_a_successor_starting_on_the_last_day_overlaps(example: ExampleProject) -> None:
+    example.edit("      start: 2027-06-14 ", "      start: 2027-06-25 ")
+    assert said(example) == []
+    example.edit("      start: 2027-06-25 ", "      start: 2027-06-26 ")
+    assert said(example) == [
+        ("warning", example.line_of("start: 2027-06-26"), 7,
+         "the successor starts on 2027-06-26, after the assignment ends on 2027-06-25: no "
+         "overlap for the handover", "plan the start on or before the end, or extend the period")]
+
+
+def test_rule18_gaps_word_for_word(example: ExampleProject) -> None:
+    example.cut("    profile: |", "  - id: jpeeters")
+    example.cut("  approach: |", "  success_factors:")
+    example.cut("  summary: |                     # optional Markdown: the report's",
+                "  milestones:                    #")
+    example.cut("  effort:  ", "  open_items:")
+    closing = example.line_of("closing:")
+    assert said(example) == [
+        ("warning", example.line_of("- id: lvermeulen"), 5,
+         "the proposal has no interim manager profile", "add `profile:` to lvermeulen in `people`"),
+        ("warning", example.line_of("intake:"), 1, "the proposal has no approach",
+         "add `intake.approach`"),
+        ("warning", closing, 1, "the handover report has no summary", "add `closing.summary`"),
+        ("warning", closing, 1, "the handover report has no effort", "add `closing.effort`")]
+
+
+def test_rule18_an_unknown_interim_manager_is_one_error_not_a_gap(
+        example: ExampleProject) -> None:
+    example.edit("interim_manager: lvermeulen", "interim_manager: lvermeulem")
+    assert said(example) == [
+        ("error", example.line_of("interim_manager: lvermeulem"), 1,
+         "unknown person 'lvermeulem' in `interim_manager`", "did you mean 'lvermeulen'?")]
+
+
+def test_rule19_word_for_word_and_the_last_day_passes(example: ExampleProject) -> None:
+    example.edit('      value: "6,1 %"', '      value: "4,8 %"')
+    example.edit("      due: 2027-06-25            # a transfer",
+                 "      due: 2027-06-26            # a transfer")
+    assert said(example) == [
+        ("warning", example.line_of("status: partial"), 7,
+         "D2 is judged partial, but its value 4,8 % meets the target ≤ 5 %",
+         "set `status: met`, or correct the value"),
+        ("warning", example.line_of("due: 2027-06-26"), 7,
+         "the knowledge transfer is due 2027-06-26, after the assignment ends on 2027-06-25",
+         "plan it before the end, or hand it over as an open item with its new owner")]
+
+
+def test_rule22_updates_of_risks_without_ids_word_for_word(example: ExampleProject) -> None:
+    example.edit("    - id: R1                     # optional: lets a progress entry update "
+                 "the risk\n      risk:", "    - risk:")
+    example.edit("    - id: R2\n      risk:", "    - risk:")
+    give = "give the risk an id in `analysis.risks`: `- id: R1`"
+    assert said(example) == [
+        ("error", example.line_of("        R1: {status"), 9,
+         "unknown risk 'R1' in the plan as amended up to 2027-04-02", give),
+        ("error", example.line_of("        R2: {status"), 9,
+         "unknown risk 'R2' in the plan as amended up to 2027-04-02", give)]
+
+
+def test_rule14_a_later_change_of_the_estimate_does_not_answer_an_earlier_report(
+        example: ExampleProject) -> None:
+    """The report of 19 February measured against the estimate of that day; W2 of 14 June
+    re-estimating does not undo what that report said."""
+    example.edit(FIRST_EFFORT, "      effort: {days: 40, invoiced: 12600}")
+    example.edit(GATE_EFFORT, "      effort: {days: 50, invoiced: 39900}")
+    example.edit("        people.jpeeters.role: Logistiek manager",
+                 "        people.jpeeters.role: Logistiek manager\n"
+                 "        terms.estimated_days: 160")
+    assert said(example) == [
+        ("warning", example.line_of("effort: {days: 40"), 16, "at the evaluation of 2027-02-19 "
+         "the projection at completion is 166 days, more than 10 % over the estimate of "
+         "93.5 days", AGREE)]
+
+
+def test_rule14_a_change_amending_the_estimate_answers_the_projection_even_if_still_over(
+        example: ExampleProject) -> None:
+    """The estimate was agreed again: the overrun is known to both sides, not a surprise."""
+    example.edit(FIRST_EFFORT, "      effort: {days: 40, invoiced: 12600}")
+    example.edit(GATE_EFFORT, "      effort: {days: 60, invoiced: 39900}")
+    example.edit("        milestones.M2.due: 2027-03-26\n",
+                 "        milestones.M2.due: 2027-03-26\n        terms.estimated_days: 100\n")
+    assert said(example, "projection") == []  # 166 days projected: over 100 by 66 %
+
+
+def test_rule16_a_gate_is_judged_by_the_plan_of_its_day(example: ExampleProject) -> None:
+    """W2 of 14 June makes the evaluation of 2 April a progress one: the report of that day
+    was a phase gate's, and its decision stands."""
+    example.edit("        people.jpeeters.role: Logistiek manager",
+                 "        people.jpeeters.role: Logistiek manager\n"
+                 "        evaluations.2027-04-02.kind: progress")
+    assert said(example, "phase gate") == []
+
+
+def test_reports_without_a_plan_are_refused_not_crashed_on(example: ExampleProject) -> None:
+    """Reports and changes written with no `analysis:`: each fault said, nothing raised."""
+    example.cut("# ---- Phase 2", "# ---- Phase 3")
+    assert said(example, "phase gate", "has no report", "unknown risk") == [
+        ("error", example.line_of("gate: go_with_conditions"), 7,
+         "the evaluation of 2027-04-02 is no phase gate",
+         "remove `gate:`, or agree the evaluation as `kind: phase_gate`"),
+        *[("error", example.line_of(f"        {risk}: {{status"), 9,
+           f"unknown risk '{risk}' in the plan as amended up to 2027-04-02",
+           "give the risk an id in `analysis.risks`: `- id: R1`") for risk in ("R1", "R2")]]
+
+
+def test_rule16_a_missing_report_is_named_by_the_plan_of_the_last_report(
+        example: ExampleProject) -> None:
+    """Before the closing the last report (2 April) is where the plan is read: W2 of
+    14 June re-labelling the evaluation of 5 March does not rename what was missed."""
+    example.cut("# ---- Phase 4")
+    example.edit("    - date: 2027-04-02\n      kind: phase_gate",
+                 "    - date: 2027-03-05\n      kind: progress\n      participants: [gdewit]\n"
+                 "    - date: 2027-04-02\n      kind: phase_gate")
+    example.edit("        people.jpeeters.role: Logistiek manager",
+                 "        people.jpeeters.role: Logistiek manager\n"
+                 "        evaluations.2027-03-05.kind: phase_gate")
+    assert said(example, "has no report") == [
+        ("warning", example.line_of("- date: 2027-03-05"), 7,
+         "the evaluation of 5 March 2027 (progress) has no report",
+         "add an `execution.progress` entry with `evaluation: 2027-03-05`, or move the "
+         "evaluation by a change if it was not held")]
+
+
+def test_rule16_the_final_evaluation_is_reported_by_the_handover(
+        example: ExampleProject) -> None:
+    """A final evaluation a week before the closing session asks for no progress report:
+    the handover report is its report."""
+    example.edit("    - date: 2027-06-25\n      kind: final",
+                 "    - date: 2027-06-18\n      kind: final")
+    assert example.load().assignment.closing.evaluation_session.date.isoformat() == "2027-06-25"
+    assert said(example, "has no report") == []
+
+
+def test_rule17_no_verdict_in_an_empty_exit_criteria_is_said_there(
+        example: ExampleProject) -> None:
+    example.cut("  exit_criteria:", "  effort:  ")
+    example.edit("  effort:  ", "  exit_criteria: {}\n  effort:  ")
+    assert [line for _, line, *_ in said(example, "has no verdict")] == \
+        [example.line_of("  exit_criteria: {}")] * 2

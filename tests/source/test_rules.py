@@ -913,3 +913,377 @@ def test_rule10_a_sentence_with_brackets_and_colon_is_no_definition(
     example.edit("    - Binnen twee weken rust", "    - \"Zie [bijlage]: de cijfers\"\n"
                  "    - Binnen twee weken rust")
     example.load()
+
+
+# ------------------------------------------- rules 4-7 and 9 word for word (source/rules/plan.py)
+# What the user reads, whole: the level, the line, the message and the hint, so that a
+# changed word, a hint lost, a key moved to another line or a boundary moved by a day fails.
+
+PERIOD = "2027-01-11 – 2027-06-25"
+MOVE = "move it between 2027-01-11 and 2027-06-25 or extend the period"
+
+
+def said(example: ExampleProject, *about: str) -> list[tuple[str, int, str, str]]:
+    """Every diagnostic (level, line, message, hint) in the order found; with `about`, those
+    whose message holds one of these words."""
+    return [(d.level.value, d.location.line, d.message, d.hint)
+            for d in example.report().diagnostics
+            if not about or any(word in d.message for word in about)]
+
+
+@pytest.mark.parametrize("end", ["2027-01-11", "2027-01-01"])
+def test_rule4_an_unsound_period_is_said_once_and_nothing_is_measured_against_it(
+        example: ExampleProject, end: str) -> None:
+    """Every date of the plan falls outside a period that ends as it starts: that is one
+    fault, the period's, not one per milestone, action, evaluation and handover."""
+    example.edit("end: 2027-06-25", f"end: {end}")
+    assert said(example, "falls outside", "no later than", "handover starts",
+                "handover ends") == [
+        ("error", example.line_of(f"end: {end}"),
+         f"period ends ({end}) no later than it starts (2027-01-11)",
+         "period.end must come after period.start"),
+        # the changes are dated, agreed facts: said by rule 12 (execution), not rule 4
+        ("error", example.line_of("date: 2027-02-19\n      what"),
+         f"change W1 2027-02-19 falls outside the period 2027-01-11 – {end}",
+         f"move it between 2027-01-11 and {end} or extend the period "
+         "(`amends: {period.end: ...}`)"),
+        ("error", example.line_of("date: 2027-06-14 "),
+         f"change W2 2027-06-14 falls outside the period 2027-01-11 – {end}",
+         f"move it between 2027-01-11 and {end} or extend the period "
+         "(`amends: {period.end: ...}`)"),
+    ]
+
+
+def test_rule4_each_date_outside_the_period_word_for_word(example: ExampleProject) -> None:
+    example.edit("due: 2027-02-05", "due: 2027-08-05")
+    example.edit("start: 2027-01-18", "start: 2027-01-04")
+    example.edit("due: 2027-02-26", "due: 2027-07-26")
+    example.edit("date: 2027-04-02", "date: 2027-06-26")  # the phase gate: no grace
+    example.edit("date: 2027-06-25\n      kind: final", "date: 2027-09-24\n      kind: final")
+    example.edit("start: 2027-03-01\n      due: 2027-03-12", "start: 2027-03-01\n      due: "
+                 "2027-02-28")
+    assert said(example, "falls outside", "is due before") == [
+        ("error", example.line_of("due: 2027-08-05"),
+         f"milestone M1 2027-08-05 falls outside the period {PERIOD}", MOVE),
+        ("error", example.line_of("start: 2027-01-04"),
+         f"action A1 start 2027-01-04 falls outside the period {PERIOD}", MOVE),
+        ("error", example.line_of("due: 2027-07-26"),
+         f"action A1 due 2027-07-26 falls outside the period {PERIOD}", MOVE),
+        ("error", example.line_of("due: 2027-02-28"), "action A2 is due before it starts",
+         "swap the dates"),
+        ("error", example.line_of("date: 2027-06-26"),
+         f"evaluation 2027-06-26 falls outside the period {PERIOD}", MOVE),
+        ("error", example.line_of("date: 2027-09-24"),
+         f"evaluation 2027-09-24 falls outside the period {PERIOD}",
+         "move it between 2027-01-11 and 2027-09-23 or extend the period"),
+    ]
+
+
+def test_rule4_a_progress_evaluation_on_the_last_day_passes(example: ExampleProject) -> None:
+    example.edit("date: 2027-04-02", "date: 2027-06-24")
+    example.edit("- evaluation: 2027-04-02", "- evaluation: 2027-06-24")
+    assert said(example, "falls outside") == []
+
+
+@pytest.mark.parametrize(("cut", "expected"), [
+    (("  exit_plan:", "  terms:"), [
+        ("intake:", "the exit plan is missing",
+         "add `exit_plan:` under intake with criteria, successor and handover: without an "
+         "exit plan there is no interim assignment")]),
+    (("    criteria:", "    handover:"), [
+        ("exit_plan:", "the exit plan has no criteria", "add at least one `criteria:` item"),
+        ("exit_plan:", "the exit plan names no successor",
+         "add `successor:` with a name or role and a status")]),
+    (("      name: Jan Peeters", "      status:"), [
+        ("    successor:", "the successor has neither name nor role",
+         "give `name:` when known, else `role:`")]),
+    ((HANDOVER, "  terms:"), [
+        ("exit_plan:", "the exit plan has no handover",
+         "add `handover: {start: YYYY-MM-DD, end: YYYY-MM-DD}`")]),
+], ids=["missing", "no criteria, no successor", "successor unnamed", "no handover"])
+def test_rule5_the_exit_plan_word_for_word(example: ExampleProject, cut: tuple[str, str],
+                                           expected: list[tuple[str, str, str]]) -> None:
+    example.cut(*cut)
+    assert said(example, "exit plan", "successor") == [
+        ("error", example.line_of(needle), message, hint) for needle, message, hint in expected]
+
+
+def test_rule5_a_known_successor_without_name_word_for_word(example: ExampleProject) -> None:
+    example.edit("      name: Jan Peeters          # or role: ... when not yet known",
+                 "      role: Logistiek manager")
+    example.edit("status: internal", "status: known")
+    assert said(example) == [("warning", example.line_of("    successor:"),
+                              "successor status is `known` but no name is given", "add `name:`")]
+
+
+@pytest.mark.parametrize(("old", "new", "needle", "level", "message", "hint"), [
+    (HANDOVER, HANDOVER + "    handover_start: 2027-05-17\n", "handover_start:", "error",
+     "the handover is written twice: `handover` and `handover_start`",
+     "keep `handover: {start: ..., end: ...}` only"),
+    ("start: 2027-05-17", "start: 2027-01-10", "start: 2027-01-10", "error",
+     f"handover starts 2027-01-10, outside the period {PERIOD}",
+     "choose a date between 2027-01-11 and 2027-06-25"),
+    ("start: 2027-05-17", "start: 2027-06-26", "start: 2027-06-26", "error",
+     f"handover starts 2027-06-26, outside the period {PERIOD}",
+     "choose a date between 2027-01-11 and 2027-06-25"),
+    ("end: 2027-06-14", "end: 2027-06-26", "end: 2027-06-26", "error",
+     "handover ends 2027-06-26, outside 2027-05-17 – 2027-06-25 (its start to the period's "
+     "end)", "end it between 2027-05-17 and 2027-06-25, or extend the period"),
+    ("end: 2027-06-14", "end: 2027-05-16", "end: 2027-05-16", "error",
+     "handover ends 2027-05-16, outside 2027-05-17 – 2027-06-25 (its start to the period's "
+     "end)", "end it between 2027-05-17 and 2027-06-25, or extend the period"),
+    ("start: 2027-05-17\n      end: 2027-06-14", "start: 2027-06-25\n      end: 2027-06-25",
+     "start: 2027-06-25", "warning",
+     "handover starts 2027-06-25, 0 days before the period ends 2027-06-25: less than the "
+     "14 advised", "keep it if that is how the handover goes; else start it by 2027-06-11"),
+    ("start: 2027-05-17", "start: 2027-06-12", "start: 2027-06-12", "warning",
+     "handover starts 2027-06-12, 13 days before the period ends 2027-06-25: less than the "
+     "14 advised", "keep it if that is how the handover goes; else start it by 2027-06-11"),
+], ids=["twice", "before the period", "after the period", "ends after the period",
+        "ends before it starts", "on the last day", "13 days before the end"])
+def test_rule5_the_handover_word_for_word(example: ExampleProject, old: str, new: str,
+                                          needle: str, level: str, message: str,
+                                          hint: str) -> None:
+    example.edit(old, new)
+    assert said(example, "handover") == [(level, example.line_of(needle), message, hint)]
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    ("2027-01-11", "2027-06-14"),  # from the period's first day
+    ("2027-06-11", "2027-06-25"),  # 14 days before its end, up to its last day
+    ("2027-06-01", "2027-06-01"),  # a handover of one day
+])
+def test_rule5_a_handover_on_the_limits_is_said_nothing_of(example: ExampleProject,
+                                                           start: str, end: str) -> None:
+    example.edit("start: 2027-05-17\n      end: 2027-06-14",
+                 f"start: {start}\n      end: {end}")
+    assert said(example, "handover") == []
+
+
+def test_rule6_an_objective_without_measure_target_or_baseline_word_for_word(
+        example: ExampleProject) -> None:
+    example.cut("      measure: Beoordeling door de CEO", "      due: 2027-06-14")
+    at = example.line_of("- id: D3")
+    assert said(example) == [
+        ("error", at, "objective D3 has no measure", "add `measure:`: how is it measured?"),
+        ("error", at, "objective D3 has no target", "add `target:`: what value is success?"),
+        ("warning", at, "objective D3 has no baseline",
+         "add `baseline:` so the result can be compared with the start")]
+
+
+def test_rule6_an_objective_served_by_nothing_word_for_word(example: ExampleProject) -> None:
+    example.edit("objectives: [D1]", "objectives: [D2]")
+    assert said(example) == [
+        ("error", example.line_of("- id: D1"), "objective D1 is served by no milestone",
+         "list D1 under `objectives:` of a milestone, or name it as an action's `objective:`")]
+
+
+def test_rule6_objectives_need_serving_only_once_a_plan_has_milestones(
+        example: ExampleProject) -> None:
+    """In the proposal's phase there is no plan yet; a plan of actions only (no milestones)
+    serves its objectives by its actions, or not yet."""
+    example.edit("objectives: [D1]", "objectives: [D2]")  # in the plan to come
+    example.cut("# ---- Phase 2")
+    assert said(example) == []
+
+
+def test_rule6_a_plan_of_actions_only_asks_no_milestone_to_serve(
+        example: ExampleProject) -> None:
+    example.edit("objectives: [D1]", "objectives: [D2]")
+    example.cut("  milestones:\n    - id: M1", "  actions:")
+    example.edit("    - id: A1\n      milestone: M2\n", "    - id: A1\n")
+    example.edit("    - id: A2\n      milestone: M2\n", "    - id: A2\n")
+    assert said(example, "served by no milestone") == []
+
+
+def test_rule6_milestones_word_for_word(example: ExampleProject) -> None:
+    example.edit("      objectives: [D2]\n      owner: kjanssens", "      objectives: []")
+    example.edit("objectives: [D3]\n      owner: gdewit", "objectives: [D33]\n      owner: gdewit")
+    example.cut("      acceptance: Alle leidinggevenden", "    - id: M4")
+    example.edit("Organigram gecommuniceerd; wekelijks teamoverleg drie weken op rij gehouden",
+                 "Organigram gecommuniceerd, besproken")  # three words: four would pass
+    m3 = example.line_of("- id: M3")
+    assert said(example, "milestone M", "acceptance criterion") == [
+        ("warning", example.line_of("acceptance: Organigram"),
+         "the acceptance criterion of M1 is very short", "say in a full sentence what is checked"),
+        ("error", m3, "milestone M3 serves no objective",
+         "add `objectives: [...]` with objective ids"),
+        ("error", m3, "milestone M3 has no owner", "add `owner:` with a person id"),
+        ("error", m3, "milestone M3 has no acceptance criterion",
+         "add `acceptance:`: how will the client see it is reached?"),
+        ("error", example.line_of("objectives: [D33]"),
+         "milestone M4 serves unknown objective 'D33'", "did you mean 'D3'?")]
+
+
+def test_rule6_actions_word_for_word(example: ExampleProject) -> None:
+    example.edit("    - id: A2\n      milestone: M2\n",
+                 "    - id: A2\n      milestone: M2\n      objective: D1\n")
+    example.edit("    - id: A1\n      milestone: M2\n",
+                 "    - id: A1\n      milestone: M22\n      objective: D7\n")
+    assert said(example, "action A") == [
+        ("error", example.line_of("objective: D7"), "action A1 names a milestone and an objective",
+         "keep one: milestone M22 says which objectives it serves"),
+        ("error", example.line_of("milestone: M22"), "action A1 refers to unknown milestone 'M22'",
+         "did you mean 'M2'?"),
+        ("error", example.line_of("objective: D7"), "action A1 refers to unknown objective 'D7'",
+         "did you mean 'D3'?"),
+        ("error", example.line_of("objective: D1\n      description"),
+         "action A2 names a milestone and an objective",
+         "keep one: milestone M2 says which objectives it serves")]
+
+
+def test_rule6_duplicate_milestone_and_objective_ids_word_for_word(
+        example: ExampleProject) -> None:
+    example.edit("- id: M2", "- id: M1")
+    example.edit("- id: D2", "- id: D1")
+    assert said(example, "duplicate") == [
+        ("error", example.line_of("- id: D1", nth=2), "duplicate id 'D1'",
+         "each id under intake.objectives must be unique"),
+        ("error", example.line_of("- id: M1", nth=2), "duplicate id 'M1'",
+         "each id under analysis.milestones must be unique")]
+
+
+def test_rule7_evaluations_word_for_word(example: ExampleProject) -> None:
+    example.cut("  evaluations:", "  reviews:")
+    assert said(example, "accepted") == [
+        ("error", example.line_of(ACCEPTANCE),
+         "the action plan is accepted without evaluation moments",
+         "add `evaluations:` agreed with the client")]
+
+
+FIRST_EVALUATION = "    - date: 2027-02-19\n      kind: progress             # progress | " \
+    "phase_gate | final\n      participants: [gdewit, lvermeulen]\n"
+
+
+def test_rule7_the_earliest_evaluation_before_the_acceptance_wherever_it_is_listed(
+        example: ExampleProject) -> None:
+    """Evaluations listed in any order: the earliest one is compared, at its own line."""
+    example.edit("accepted_on: 2027-02-01", "accepted_on: 2027-02-22")
+    example.edit("date: 2027-02-19\n      what:", "date: 2027-02-23\n      what:")
+    example.edit(FIRST_EVALUATION, "")
+    example.edit("  reviews:", FIRST_EVALUATION + "  reviews:")
+    assert said(example) == [
+        ("warning", example.line_of("- date: 2027-02-19"),
+         "evaluation 2027-02-19 comes before the acceptance on 2027-02-22",
+         "keep it if the plan was signed after a first evaluation; else evaluation moments "
+         "follow the acceptance of the action plan")]
+
+
+@pytest.mark.parametrize(("edits", "needle", "count"), [
+    ([("kind: final", "kind: phase_gate")], "  evaluations:", 0),
+    ([("kind: progress             # progress | phase_gate | final", "kind: final"),
+      ("kind: phase_gate\n      participants", "kind: final\n      participants")],
+     "- date: 2027-04-02", 3),  # at the second final
+])
+def test_rule7_final_evaluations_word_for_word(example: ExampleProject,
+                                               edits: list[tuple[str, str]], needle: str,
+                                               count: int) -> None:
+    for old, new in edits:
+        example.edit(old, new)
+    assert said(example, "final evaluations") == [
+        ("error", example.line_of(needle), f"{count} final evaluations; exactly one is needed",
+         "mark exactly one evaluation `kind: final`")]
+
+
+def test_rule7_duplicate_evaluation_date_word_for_word(example: ExampleProject) -> None:
+    example.edit("date: 2027-04-02", "date: 2027-02-19")
+    assert said(example, "duplicate") == [
+        ("error", example.line_of("- date: 2027-02-19", nth=2), "duplicate date '2027-02-19'",
+         "each date under analysis.evaluations must be unique")]
+
+
+@pytest.mark.parametrize(("old", "new", "message", "hint"), [
+    ("day_rate: 1050", "day_rate: 0", "the day rate must be more than 0", ""),
+    ("days_per_week: 4", "days_per_week: 5.5", "5.5 days per week is not possible",
+     "use a value from 0.5 to 5"),
+    ("days_per_week: 4", "days_per_week: 0.4", "0.4 days per week is not possible",
+     "use a value from 0.5 to 5"),
+    ("vat_percent: 21", "vat_percent: 100.5", "VAT of 100.5 % is not possible",
+     "use a percentage from 0 to 100"),
+    ("vat_percent: 21", "vat_percent: -0.5", "VAT of -0.5 % is not possible",
+     "use a percentage from 0 to 100"),
+    ("currency: EUR", "estimated_days: 0\n    currency: EUR", "estimated days must be more than 0",
+     ""),
+    ("payment_days: 30", "payment_days: 61",
+     "payment term of 61 days exceeds 60 days, the maximum under Belgian law",
+     "use at most 60 days"),
+    ("payment_days: 30", "payment_days: -1", "payment_days cannot be negative", ""),
+    ("notice_days: 30", "notice_days: -1", "notice_days cannot be negative", ""),
+])
+def test_rule9_terms_word_for_word(example: ExampleProject, old: str, new: str, message: str,
+                                   hint: str) -> None:
+    example.edit(old, new)
+    errors = [(d.location.line, d.message, d.hint) for d in example.report().errors]
+    assert errors == [(example.line_of(new.split("\n")[0]), message, hint)]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("day_rate: 1050", "day_rate: 0.01"),
+    ("currency: EUR", "estimated_days: 0.5\n    currency: EUR"),
+])
+def test_rule9_a_fraction_above_0_passes(example: ExampleProject, old: str, new: str) -> None:
+    example.edit(old, new)
+    assert example.report().errors == []
+
+
+def test_rule9_terms_left_unsaid_are_not_checked(example: ExampleProject) -> None:
+    """No payment or notice term written: nothing to weigh against Belgian law or zero."""
+    example.edit("    payment_days: 30\n", "")
+    example.edit("    notice_days: 30\n", "")
+    terms = example.load().assignment.intake.terms
+    assert (terms.payment_days, terms.notice_days, terms.governing_law) == (None, None, "BE")
+    assert said(example) == []
+
+
+def test_rule4_a_day_outside_the_period_on_either_side(example: ExampleProject) -> None:
+    example.edit("due: 2027-02-05", "due: 2027-06-26")
+    example.edit("start: 2027-01-18", "start: 2027-01-10")
+    assert said(example) == [
+        ("error", example.line_of("due: 2027-06-26"),
+         f"milestone M1 2027-06-26 falls outside the period {PERIOD}", MOVE),
+        ("error", example.line_of("start: 2027-01-10"),
+         f"action A1 start 2027-01-10 falls outside the period {PERIOD}", MOVE)]
+
+
+def test_rule5_a_successor_by_role_still_to_recruit_is_said_nothing_of(
+        example: ExampleProject) -> None:
+    example.edit("      name: Jan Peeters          # or role: ... when not yet known",
+                 "      role: Logistiek manager")
+    example.edit("status: internal", "status: to_recruit")
+    assert said(example) == []
+
+
+def test_rule7_an_evaluation_on_the_day_of_the_acceptance_is_said_nothing_of(
+        example: ExampleProject) -> None:
+    example.edit("accepted_on: 2027-02-01", "accepted_on: 2027-02-19")
+    example.edit("date: 2027-02-19\n      what:", "date: 2027-02-22\n      what:")
+    assert said(example) == []
+
+
+def test_rule6_an_unserved_objective_is_said_at_its_id_wherever_the_id_is_written(
+        example: ExampleProject) -> None:
+    example.edit("    - id: D1\n      statement: Leveringsfouten verlagen\n",
+                 "    - statement: Leveringsfouten verlagen\n      id: D1\n")
+    example.edit("objectives: [D1]", "objectives: [D2]")
+    assert said(example) == [
+        ("error", example.line_of("id: D1"), "objective D1 is served by no milestone",
+         "list D1 under `objectives:` of a milestone, or name it as an action's `objective:`")]
+
+
+def test_rule7_an_evaluation_is_said_at_its_date_wherever_the_date_is_written(
+        example: ExampleProject) -> None:
+    """`kind:` before `date:`: the date a rule finds wrong is the line it names."""
+    example.edit("    - date: 2027-02-19\n      kind: progress             # progress | "
+                 "phase_gate | final\n", "    - kind: progress\n      date: 2027-02-19\n")
+    example.edit("accepted_on: 2027-02-01", "accepted_on: 2027-02-22")
+    example.edit("date: 2027-02-19\n      what: Deadline", "date: 2027-02-23\n      what: Deadline")
+    example.edit("    - date: 2027-04-02\n      kind: phase_gate",
+                 "    - kind: phase_gate\n      date: 2027-06-26")
+    example.edit("- evaluation: 2027-04-02", "- evaluation: 2027-06-26")
+    assert said(example, "before the acceptance", "falls outside") == [
+        ("error", example.line_of("date: 2027-06-26"),
+         f"evaluation 2027-06-26 falls outside the period {PERIOD}", MOVE),
+        ("warning", example.line_of("  date: 2027-02-19"),
+         "evaluation 2027-02-19 comes before the acceptance on 2027-02-22",
+         "keep it if the plan was signed after a first evaluation; else evaluation moments "
+         "follow the acceptance of the action plan")]

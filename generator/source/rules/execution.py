@@ -95,7 +95,7 @@ def _unknown_hint(key: str, known: Iterable[str], dropped: dict[str, str],
 def rule_document_dates(ctx: Context) -> None:
     """A document is never dated before the fact that defines it; versions read MAJOR.MINOR."""
     a = ctx.assignment
-    pinned = ctx.source.data.get("documents") if isinstance(ctx.source.data, dict) else None
+    pinned = ctx.source.data.get("documents")  # the source is a mapping (load_yaml)
     if isinstance(pinned, dict) and "progress" in pinned:
         ctx.error(("documents", "progress"), "`documents.progress` is not allowed: each "
                   "progress report has its own date", "pin a report's date with "

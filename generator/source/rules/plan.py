@@ -65,7 +65,7 @@ def rule_exit_plan(ctx: Context) -> None:
     plan = a.intake.exit_plan
     if plan is None:
         ctx.error(("intake",), "the exit plan is missing",
-                  "add `exit_plan:` under intake with criteria, successor and handover_start: "
+                  "add `exit_plan:` under intake with criteria, successor and handover: "
                   "without an exit plan there is no interim assignment")
         return
     where = ("intake", "exit_plan")
@@ -120,7 +120,7 @@ def rule_objectives_and_milestones(ctx: Context) -> None:
     actions = a.analysis.actions if a.analysis else []
     served = {o for m in milestones for o in m.objectives} | \
         {x.objective for x in actions if x.objective}
-    objectives_served(ctx, served if a.analysis else None)
+    objectives_served(ctx, served)
     if not a.analysis:
         return
     unique(ctx, ("analysis", "milestones"), [m.id for m in milestones])
@@ -133,14 +133,14 @@ def rule_objectives_and_milestones(ctx: Context) -> None:
         action_refers(ctx, ("analysis", "actions", i), action, known, objectives)
 
 
-def objectives_served(ctx: Context, served: Container[str] | None) -> None:
+def objectives_served(ctx: Context, served: Container[str]) -> None:
     """6. for the objectives: measurable, unique, each served by a milestone or action when
-    the plan has milestones (`served` None: there is no plan yet)."""
+    the plan has milestones (before the plan, or in a plan of actions only, none is asked)."""
     a = ctx.assignment
     unique(ctx, ("intake", "objectives"), [o.id for o in a.intake.objectives])
     for i, o in enumerate(a.intake.objectives):
         _measurable(ctx, ("intake", "objectives", i), o)
-    if served is None or not (a.analysis and a.analysis.milestones):
+    if not (a.analysis and a.analysis.milestones):
         return
     for i, o in enumerate(a.intake.objectives):
         if o.id not in served:

@@ -154,10 +154,11 @@ def rule_exit_criteria(ctx: Context) -> None:
                         "cannot test it", "write it as `{id: X1, text: ...}` and give its "
                         "verdict in `closing.exit_criteria`")
         elif criterion.id not in a.closing.exit_criteria:
-            ctx.warning(("closing", "exit_criteria") if a.closing.exit_criteria else
-                        ("closing",), f"exit criterion {criterion.id} has no verdict; the "
-                        "handover report will not build", f"set `closing.exit_criteria."
-                        f"{criterion.id}: {{status: met}}` or `not_met`, with `evidence:`")
+            # at `exit_criteria:` when written (even empty), else at `closing:`
+            ctx.warning(("closing", "exit_criteria"), f"exit criterion {criterion.id} has no "
+                        "verdict; the handover report will not build", "set `closing."
+                        f"exit_criteria.{criterion.id}: {{status: met}}` or `not_met`, with "
+                        "`evidence:`")
 
 
 def rule_no_silent_gaps(ctx: Context) -> None:
