@@ -56,6 +56,8 @@ EXTRA_TESTS: dict[str, list[str]] = {
     "generator/source/amending.py": ["tests/source/test_history.py"],
     "generator/source/rules/": ["tests/source/test_rules.py", "tests/source/test_amending.py",
                                 "tests/source/test_fee.py"],
+    "generator/source/rules/__init__.py": ["tests/source/test_markdown.py",
+                                           "tests/source/test_commercial.py"],
     "generator/delivery/redline/": ["tests/delivery/test_redline_tokens.py",
                                     "tests/delivery/test_redline.py"],
 }
