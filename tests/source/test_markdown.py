@@ -102,7 +102,7 @@ def test_a_picture_over_20_mb_is_refused_one_under_5_mb_is_not(
     assert error.message == "picture 'plan.png' is too large (over 20 MB)"
 
 
-@pytest.mark.parametrize("width", ["5cm", "50%", "40 mm"])
+@pytest.mark.parametrize("width", ["5cm", '"50%"', '"40 mm"'])
 def test_a_picture_width_the_writer_understands_passes(example: ExampleProject,
                                                        width: str) -> None:
     (example.folder / "plan.png").write_bytes(PNG)
@@ -137,6 +137,13 @@ def test_an_unknown_directive_lists_the_known_ones(example: ExampleProject) -> N
     assert error.hint == ("use one of ::: landscape, ::: pagebreak, ::: signatures, ::: style,"
                           " ::: toc, or write the colons as \\:::")
     assert_located(error, example.yaml, line)
+
+
+def test_an_unknown_directive_is_named_up_to_40_characters(example: ExampleProject) -> None:
+    name = "k" * 38 + "TAIL"
+    _included(example, f"Analyse\n\n::: {name}\ntekst\n:::\n")
+    error = only(example.errors(), "unknown directive")
+    assert error.message == f"in analyse.md: unknown directive '::: {name[:40]}'"
 
 
 def test_a_directive_is_known_by_its_name_before_its_arguments(example: ExampleProject) -> None:
@@ -189,6 +196,24 @@ def test_a_style_the_brand_template_lacks_is_refused_at_the_line_of_the_text(
     assert error.hint == ("use a style of the brand template, e.g. Title, or add the style to "
                           "it in Word")
     assert_located(error, example.yaml, example.line_of("  situation: |"))
+
+
+def test_a_missing_style_of_two_words_is_refused_a_code_block_language_is_no_style(
+        example: ExampleProject) -> None:
+    example.edit("  situation: |\n", "  situation: |\n    ```style Kader\n    code\n    ```\n\n"
+                 "    ::: style Kader Groot\n    Kop\n    :::\n\n")
+    error = only(_errors_with_styles(example), "brand template")
+    assert error.message == ("line 5 of the text: '::: style Kader Groot': the brand template "
+                             "has no paragraph style 'Kader Groot'")
+
+
+def test_every_text_is_checked_without_a_brand_template_too(example: ExampleProject) -> None:
+    example.edit("  situation: |\n", "  situation: |\n    ::: style\n    x\n    :::\n\n")
+    _included(example, "Analyse\n\n::: style\ntekst\n:::\n")
+    errors = example.errors()
+    assert sorted((e.location.file.name, e.message) for e in errors) == [
+        ("analyse.md", "'::: style' needs a paragraph style name"),
+        ("assignment.yaml", "line 1 of the text: '::: style' needs a paragraph style name")]
 
 
 def test_a_missing_style_in_an_included_file_is_at_its_own_line(example: ExampleProject) -> None:
