@@ -257,9 +257,19 @@ def test_a_block_closed_by_a_longer_fence_or_with_spaces_passes(example: Example
     example.load()
 
 
+def test_a_fence_on_the_last_line_opens_a_block_it_does_not_close(
+        example: ExampleProject) -> None:
+    _included(example, "Analyse\n\n```\n")
+    error = only(example.errors(), "is never closed")
+    assert error.message == ("in analyse.md: a code block opened on line 3 of the text is "
+                             "never closed")
+
+
 def test_a_link_definition_read_on_one_line_is_refused(example: ExampleProject) -> None:
     """Indented, it is code as typed; printed on one line, it defines a reference."""
     line = _factor(example, "'    [x]: https://example.com'")
     error = only(example.errors(), "defines link references")
+    assert error.message == ("the text defines link references ([label]: address), which "
+                             "would apply to the whole document")
     assert error.hint == "write each link inline: [text](address)"
     assert_located(error, example.yaml, line)
