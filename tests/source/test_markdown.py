@@ -265,6 +265,20 @@ def test_a_fence_on_the_last_line_opens_a_block_it_does_not_close(
                              "never closed")
 
 
+@pytest.mark.parametrize("text", [
+    "Analyse\n\n```\ncode\n```\n",     # closed on the file's last line
+    "Analyse\n\n```\n```",               # an empty code block
+    "Regel\u2028met een regeleinde uit Word\n\n```\ncode\n```\n\n::: toc\n:::\n",
+    "Alinea\u2029en nog een\n\n~~~\ncode\n~~~\n",
+])
+def test_an_included_file_that_closes_its_blocks_passes(example: ExampleProject,
+                                                        text: str) -> None:
+    """U+2028 and U+2029 (line and paragraph separators) are no line breaks to the Markdown
+    engine: the closing fence is looked for on the engine's own line, not one line off."""
+    _included(example, text)
+    assert example.load().assignment.analysis.summary == text
+
+
 def test_a_link_definition_read_on_one_line_is_refused(example: ExampleProject) -> None:
     """Indented, it is code as typed; printed on one line, it defines a reference."""
     line = _factor(example, "'    [x]: https://example.com'")
