@@ -60,6 +60,8 @@ EXTRA_TESTS: dict[str, list[str]] = {
     "generator/source/rules/reports.py": ["tests/source/test_report_rules.py"],
     "generator/source/rules/execution.py": ["tests/source/test_execution_rules.py",
                                             "tests/source/test_history.py"],
+    "generator/source/rules/__init__.py": ["tests/source/test_markdown.py",
+                                           "tests/source/test_commercial.py"],
     "generator/delivery/redline/": ["tests/delivery/test_redline_tokens.py",
                                     "tests/delivery/test_redline.py"],
     # Without test_redline.py: its random plans take ~20 s a mutant; test_tracked.py's

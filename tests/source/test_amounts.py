@@ -84,3 +84,44 @@ def test_an_unlikely_amended_day_rate_is_a_warning(example: ExampleProject) -> N
 
 def test_the_example_has_no_unlikely_amount(example: ExampleProject) -> None:
     assert not [w for w in example.warnings() if "is the figure meant" in w.message]
+
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("day_rate: 1050", "day_rate: 99.99", "a day rate of 99.99 is under 100"),
+    ("day_rate: 1050", "day_rate: 10000.01", "a day rate of 10000.01 is over 10,000"),
+    ("signing_limit: 25000", "signing_limit: 999", "a signing limit of 999 is under 1,000"),
+])
+def test_an_amount_just_outside_its_usual_range_is_a_warning(example: ExampleProject, old: str,
+                                                             new: str, said: str) -> None:
+    example.edit(old, new)
+    warning = only(example.warnings(), said)
+    assert warning.message == f"{said}: is that the figure meant?"
+    assert warning.hint == ("write the amount in figures, no thousands separator, a point for "
+                            "decimals (1250, 1250.50); keep it if it is right")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("day_rate: 1050", "day_rate: 100"), ("day_rate: 1050", "day_rate: 10000"),
+    ("signing_limit: 25000", "signing_limit: 1000"),
+    ("signing_limit: 25000", "signing_limit: 900000000"),  # no highest signing limit
+])
+def test_an_amount_on_the_edge_of_its_usual_range_passes(example: ExampleProject, old: str,
+                                                         new: str) -> None:
+    example.edit(old, new)
+    assert not [w for w in example.warnings() if "is the figure meant" in w.message]
+
+
+def test_an_amended_amount_that_cannot_be_read_is_an_error_only(example: ExampleProject) -> None:
+    """Rule 12 refuses `1.100`; it is not also read as a day rate of 1.1 and warned about."""
+    example.edit("        milestones.M2.due: 2027-03-26",
+                 "        milestones.M2.due: 2027-03-26\n        terms.day_rate: 1.100")
+    said = [d.message for d in example.report().diagnostics]
+    assert [m for m in said if "ambiguous" in m] and not [m for m in said if "day rate of" in m]
+
+
+def test_an_amended_signing_limit_is_checked_too(example: ExampleProject) -> None:
+    example.edit("        milestones.M2.due: 2027-03-26",
+                 "        milestones.M2.due: 2027-03-26\n"
+                 "        position.mandate.signing_limit: 500")
+    warning = only(example.warnings(), "a signing limit of 500 is under 1,000")
+    assert_located(warning, example.yaml, example.line_of("signing_limit: 500"))

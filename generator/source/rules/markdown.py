@@ -172,10 +172,15 @@ _CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
 _CLOSING_DIRECTIVE = re.compile(r"^ {0,3}:{3,}\s*$")
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+"""markdown-it's line breaks: a form feed, a vertical tab (Word's manual line break) or
+U+2028 inside a line is no break to it, so it must be none here either."""
+
+
 def _unclosed_blocks(text: str) -> list[tuple[str, int]]:
     if "```" not in text and "~~~" not in text and ":::" not in text:
         return []
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)  # as markdown-it counts lines, not str.splitlines
     found = []
     for token in _parser().parse(text):
         if token.map is None or token.type not in ("fence", "container_directive_open"):
