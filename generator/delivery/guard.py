@@ -28,7 +28,7 @@ import time
 TYPE_CHECKING = False  # typing and subprocess cost the watchdog's start tens of milliseconds
 if TYPE_CHECKING:
     import subprocess
-    from collections.abc import Collection
+    from collections.abc import Collection, Iterator
     from typing import Any
 
 GONE_WITHIN = 5.0
@@ -45,8 +45,8 @@ def start_group(command: list[str], watchdog: int, **popen: Any) -> subprocess.P
     Ctrl-C and SIGTERM wait while the child is forked: raised in the middle of Popen, the
     exception either drops the child's handle (the caller cannot end what it never got;
     the watchdog, not told "done", must) or, raised in one of Python's at-fork hooks, is
-    ignored with the signal (the build would run on after a SIGTERM). Held, they arrive
-    once Popen has returned, or at the latest as it returns; the child runs unblocked."""
+    ignored with the signal (the build would run on after a SIGTERM). So they are handled
+    once Popen has returned; the child runs with the caller's signal mask."""
     import subprocess  # loaded already by the callers; never by the watchdog
 
     hold = hasattr(signal, "pthread_sigmask")
@@ -58,10 +58,37 @@ def start_group(command: list[str], watchdog: int, **popen: Any) -> subprocess.P
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     try:
-        return subprocess.Popen(command, start_new_session=True, preexec_fn=in_child, **popen)
+        with _handled_after():
+            return subprocess.Popen(command, start_new_session=True, preexec_fn=in_child,
+                                    **popen)
     finally:
         if hold:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+@contextlib.contextmanager
+def _handled_after() -> Iterator[None]:
+    """Ctrl-C and SIGTERM arriving in the block are handled after it, by the handlers they
+    would have met. Why not the signal mask alone: it holds a signal for this thread only,
+    and a process with other threads (a test runner's, `interim watch`'s preview server)
+    takes it on one of those; Python then runs the handler in the main thread at its next
+    step, in an at-fork hook, which swallows the exception. Python lets only the main thread
+    set handlers: elsewhere the mask is what there is."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {held: signal.signal(held, lambda signum, _: caught.append(signum))
+                for held in _HELD}
+    try:
+        yield
+    finally:
+        for held, handler in previous.items():
+            signal.signal(held, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            signal.raise_signal(caught[0])  # to the handler it was meant for, in this thread
 
 
 def groups_run(groups: Collection[int]) -> bool:

@@ -9,13 +9,15 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from docx import Document
 
-from generator.delivery import guard, office, pdf
+from generator.delivery import guard, office, pdf, workdirs
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
@@ -150,6 +152,41 @@ def _a_docx(folder: Path) -> Path:
     document.add_paragraph("Herstructurering van de logistieke afdeling")
     document.save(str(folder / "plan.docx"))
     return folder / "plan.docx"
+
+
+@pytest.fixture
+def another_thread() -> Iterator[threading.Thread]:
+    """A second thread that does not hold SIGTERM: the kernel hands it a signal the main
+    thread holds, as in a test runner's worker or `interim watch` with its preview server."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join()
+
+
+@pytest.mark.parametrize("threads", ["one thread", "another thread alive"])
+def test_a_sigterm_during_the_fork_ends_the_command_after_it(
+        request: pytest.FixtureRequest, threads: str) -> None:
+    """Before, with another thread alive: the signal mask held SIGTERM for the main thread
+    only, the other thread took it, and Python ran the handler in an at-fork hook, which
+    swallowed its SystemExit: the command ran on. The child started is told to the
+    watchdog either way (its pid on the pipe)."""
+    if threads != "one thread":
+        request.getfixturevalue("another_thread")
+    read, write = os.pipe()
+    try:
+        with workdirs.term_as_exit(), pytest.raises(SystemExit) as stopped:
+            _ARMED.append(True)
+            guard.start_group(["true"], write)
+        assert not _ARMED, "the child was never forked"
+        assert stopped.value.code == 128 + signal.SIGTERM
+        announced = int(os.read(read, 64).decode().split()[0])
+        os.waitpid(announced, 0)
+    finally:
+        os.close(read)
+        os.close(write)
 
 
 @pytest.mark.libreoffice
