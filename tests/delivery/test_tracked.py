@@ -14,10 +14,12 @@ from redline_reading import W_NS, parts, plain, resolve, stories, stories_text, 
 from generator.delivery.redline import redline
 from generator.delivery.redline.tracked import REWRITTEN, tokens
 from generator.writer.converter import Converter, DocumentMeta
+from generator.writer.oxml import WP_NS
 from tests.writer.conftest import FIXTURES
 
 FIRM = "Coverton Interim Management BV"
 NBSP = "\u00a0"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _CONVERTER: list[Converter] = []
 
 
@@ -53,6 +55,8 @@ def shown(holder: etree._Element, status: str = "") -> list[tuple[str, str]]:
         elif child.tag == w("r"):  # deleted text is w:delText, any other w:t (Word's rule)
             kind, wrong = ("delText", "t") if status == "-" else ("t", "delText")
             assert child.find(w(wrong)) is None, f"a w:{wrong} in a run shown {status!r}"
+            for t in child.iter(w(kind)):  # else Word drops a word's spaces around it
+                assert t.text == (t.text or "").strip() or t.get(XML_SPACE) == "preserve"
             text = "".join(t.text or "" for t in child.iter(w(kind)))
             if out and out[-1][0] == status and not text.startswith("<"):
                 out[-1] = (status, out[-1][1] + text)
@@ -169,6 +173,51 @@ def test_a_changed_picture_replaces_its_paragraph() -> None:
     assert len(figures) == 2
     assert [r.getparent().tag for f in figures for r in f.iter(w("r"))
             if r.find(w("drawing")) is not None] == [w("del"), w("ins")]
+    ids = [d.get("id") for d in body.iter(f"{{{WP_NS}}}docPr")]
+    assert len(ids) == 2 and len(set(ids)) == 2, "Word needs each drawing id once"
+
+
+@pytest.mark.parametrize(("older", "newer"), [("Chart soon.", "![Chart](chart.png)"),
+                                              ("![Chart](chart.png)", "Chart gone.")])
+def test_a_picture_in_place_of_text_is_its_own_paragraph(older: str, newer: str) -> None:
+    """Text and a picture never share a changed paragraph (LibreOffice loses a deleted
+    picture's paragraph on reject-all when they do)."""
+    body = compare(f"Begin.\n\n{older}\n\nEnd.\n", f"Begin.\n\n{newer}\n\nEnd.\n")
+    middle = body.findall(w("p"))[1:3]
+    assert [{c.tag for c in p if c.tag in (w("ins"), w("del"))} for p in middle] == [
+        {w("del")}, {w("ins")}]
+
+
+def test_a_picture_whose_relationship_was_renumbered_is_unchanged() -> None:
+    """A link added above gives the picture another relationship id: the same picture."""
+    body = compare("Begin.\n\n![Chart](chart.png)\n\nEnd.\n",
+                   "Begin [site](https://a.example).\n\n![Chart](chart.png)\n\nEnd.\n")
+    figure = body.findall(w("p"))[1]
+    assert figure.find(f".//{w('drawing')}") is not None
+    assert not list(figure.iter(w("ins"), w("del")))
+
+
+def test_a_long_paragraph_of_repeated_words_marks_only_the_changed_ones() -> None:
+    """Over two hundred words and spaces, most of them the same: difflib's popular-element
+    shortcut would strike and re-insert everything between two changes."""
+    words = ["Stap"] * 120
+    changed = [*words[:40], "Halt", *words[41:80], "Rust", *words[81:]]
+    body = compare(f"Begin.\n\n{' '.join(words)}.\n", f"Begin.\n\n{' '.join(changed)}.\n")
+    assert paragraphs(body)[1] == [("", "Stap " * 40), ("-", "Stap"), ("+", "Halt"),
+                                   ("", " Stap" * 39 + " "), ("-", "Stap"), ("+", "Rust"),
+                                   ("", " Stap" * 39 + ".")]
+
+
+def test_a_deleted_list_keeps_its_own_numbering() -> None:
+    """Deleted items point at a copy of their list in the newer document, not at the
+    newer document's list of the same number."""
+    body = compare("Begin.\n\n1. one\n2. two\n\nMiddle.\n\n- kept\n",
+                   "Begin.\n\nMiddle.\n\n- kept\n")
+    items = body.findall(w("p"))
+    assert [shown(p) for p in items[1:3]] == [[("-", "one")], [("-", "two")]]
+    deleted = {n.get(w("val")) for p in items[1:3] for n in p.iter(w("numId"))}
+    kept = {n.get(w("val")) for n in items[4].iter(w("numId"))}
+    assert len(deleted) == 1 and not deleted & kept
 
 
 # -- tables ------------------------------------------------------------------------------
