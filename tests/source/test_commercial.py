@@ -160,3 +160,15 @@ def test_a_country_without_known_public_holidays_is_a_warning_at_the_country(
     assert warning.hint == ("give `estimated_days` under intake.terms if the client's calendar "
                             "differs")
     assert_located(warning, example.yaml, example.line_of("  country: AC"))
+
+
+def test_without_a_country_the_calendar_warning_stands_at_the_vat_number(
+        example: ExampleProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every country a VAT number names has a calendar today; should the holidays package
+    drop one, the warning names the key that gave the country."""
+    monkeypatch.setattr("generator.source.rules.commercial.has_holiday_calendar",
+                        lambda country: country != "BE")
+    _client(example, None, "BE0123.456.749")
+    warning = only(example.warnings(), "no public holidays")
+    assert warning.message.startswith("no public holidays known for Belgium")
+    assert_located(warning, example.yaml, example.line_of("  vat_number: BE0123.456.749"))
