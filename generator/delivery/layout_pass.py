@@ -1,7 +1,8 @@
 """Which documents LibreOffice must lay out, and in how many LibreOffices.
 
 Measured on the example (bench/profile_layout.py, a loaded 2-core machine): a warm
-LibreOffice takes 2 to 3 s to start, then about 0.35 s to load each document, 0.15 s to
+LibreOffice takes under a second to start (generator.delivery.pdf_profile: without its
+graphics self-test), about 1 s to load the first document and 0.35 s each other one, 0.15 s to
 lay it out and read its heading pages and 0.03 s to update its contents index; numbering
 the contents page and writing the .docx again costs us under 0.02 s a document. So the
 time goes to LibreOffice alone, and it is saved by not asking it:
@@ -32,8 +33,8 @@ from generator.delivery.pdf import Pages, PdfError
 from generator.writer.toc import fill_pages, needs_numbers
 
 SECOND_OFFICE_AT = 8
-"""Documents to lay out from which a second LibreOffice pays for its start (about 2 s of
-one core, against half the documents at about half a second each)."""
+"""Documents to lay out from which a second LibreOffice pays for its start and first load
+(about 1.5 s of one core, against half the documents at about half a second each)."""
 
 
 def numbered_from_cache(data: bytes, cache: PageCache) -> bytes:
