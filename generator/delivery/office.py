@@ -2,8 +2,9 @@
 
 The cold batch (generator/delivery/pdf.py) starts LibreOffice for each run with a
 Basic macro; that start (and Writer's first load) costs about a second each time.
-Here one LibreOffice is started, listening on a named pipe (a socket only this user may open: no network
-port), and driven through its UNO interface document by document, so that
+Here one LibreOffice is started, listening on a named pipe (a socket only this user
+may open: no network port), and driven through its UNO interface document by document,
+so that
 `interim watch` pays the start once per session and `interim build` starts it while
 the documents are still being written.
 
