@@ -343,7 +343,7 @@ def test_rule12_changes_on_one_day_are_in_order_and_each_is_compared_with_the_on
         example: ExampleProject) -> None:
     example.edit(ROLE, ROLE + "\n    - id: W3\n      date: 2027-06-14\n      what: Dezelfde dag\n"
                  "      approved_by: gdewit")
-    assert said(example, "date order") == []
+    assert said(example, "listed after") == []
     example.edit("      date: 2027-06-14\n      what: Dezelfde dag",
                  "      date: 2027-03-01\n      what: Dezelfde dag")  # after W1, before W2
     assert said(example, "listed after") == [
