@@ -343,7 +343,7 @@ def test_rule12_changes_on_one_day_are_in_order_and_each_is_compared_with_the_on
         example: ExampleProject) -> None:
     example.edit(ROLE, ROLE + "\n    - id: W3\n      date: 2027-06-14\n      what: Dezelfde dag\n"
                  "      approved_by: gdewit")
-    assert said(example, "date order") == []
+    assert said(example, "listed after") == []
     example.edit("      date: 2027-06-14\n      what: Dezelfde dag",
                  "      date: 2027-03-01\n      what: Dezelfde dag")  # after W1, before W2
     assert said(example, "listed after") == [
@@ -419,3 +419,12 @@ def test_rule12_an_id_with_a_dot_before_any_execution(example: ExampleProject) -
     assert said(example) == [
         ("error", example.line_of("- id: A.1"), "id 'A.1' contains '.'",
          "ids are named in change paths (milestones.M2.due): use letters and digits")]
+
+
+def test_rule12_a_change_on_the_first_day_of_the_period_is_inside_it(
+        example: ExampleProject) -> None:
+    """Agreed on the first day (nothing amended: the plan is not accepted yet)."""
+    example.edit(DEADLINE, "      date: 2027-01-11\n      what: Deadline")
+    example.edit("      amends:                    # what the change does to the accepted plan\n"
+                 + AMENDS + "\n", "")
+    assert said(example, "falls outside", "acceptance") == []
