@@ -45,7 +45,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EQUIVALENT = Path(__file__).with_name("equivalent.txt")
 
-# Tests that cover a module besides its mirror, tests/<package>/test_<module>.py.
+RULES_TESTS = ["tests/source/test_rules.py", "tests/source/test_amending.py",
+               "tests/source/test_fee.py"]
+"""The tests that run every rule through validation, whichever module holds it."""
+
+# Tests that cover a module besides its mirror, tests/<package>/test_<module>.py; a module's
+# own entry replaces its folder's.
 EXTRA_TESTS: dict[str, list[str]] = {
     "generator/writer/table.py": ["tests/writer/test_structure.py"],
     "generator/writer/inline.py": ["tests/writer/test_structure.py",
@@ -55,12 +60,11 @@ EXTRA_TESTS: dict[str, list[str]] = {
                                    "tests/writer/test_behaviour.py"],
     "generator/source/history.py": ["tests/source/test_amending.py"],
     "generator/source/amending.py": ["tests/source/test_history.py"],
-    "generator/source/rules/": ["tests/source/test_rules.py", "tests/source/test_amending.py",
-                                "tests/source/test_fee.py"],
-    "generator/source/rules/reports.py": ["tests/source/test_report_rules.py"],
-    "generator/source/rules/execution.py": ["tests/source/test_execution_rules.py",
+    "generator/source/rules/": RULES_TESTS,
+    "generator/source/rules/reports.py": [*RULES_TESTS, "tests/source/test_report_rules.py"],
+    "generator/source/rules/execution.py": [*RULES_TESTS, "tests/source/test_execution_rules.py",
                                             "tests/source/test_history.py"],
-    "generator/source/rules/__init__.py": ["tests/source/test_markdown.py",
+    "generator/source/rules/__init__.py": [*RULES_TESTS, "tests/source/test_markdown.py",
                                            "tests/source/test_commercial.py"],
     "generator/delivery/redline/": ["tests/delivery/test_redline_tokens.py",
                                     "tests/delivery/test_redline.py"],
