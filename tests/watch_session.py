@@ -34,6 +34,13 @@ def needs_watch(test: Callable[..., Any]) -> Callable[..., Any]:
     return pytest.mark.libreoffice(skip(test))
 
 
+def _ctrl_c_as_from_a_terminal() -> None:
+    """Ctrl-C as a user's terminal delivers it: a suite started in the background by a
+    shell without job control (`make test &` in a script) inherits SIGINT ignored, and
+    Python keeps an ignored SIGINT ignored, so the session would never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class WatchSession:
     """`interim watch ARGS` in `root`, in a process group of its own."""
 
@@ -41,6 +48,7 @@ class WatchSession:
         self.process = subprocess.Popen(
             [str(INTERIM), "watch", *args], cwd=root, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, start_new_session=True,
+            preexec_fn=_ctrl_c_as_from_a_terminal,
             env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"})
         self.out: list[str] = []
         self.err: list[str] = []
