@@ -68,3 +68,20 @@ def test_references_are_found_by_their_declared_kind(example: ExampleProject) ->
     assert missing and {r.value for r in missing} == {"jpeeters"}
     assert {r.kind for r in unknown_references(ctx.assignment, (), "milestone", [])} == \
         {"milestone"}
+
+
+def test_a_warning_without_a_hint_has_none(example: ExampleProject) -> None:
+    ctx = _context(example)
+    ctx.warning(("client", "name"), "a warning")
+    ctx.error(("client", "name"), "an error")
+    assert [(d.message, d.hint) for d in ctx.report.diagnostics] == [("a warning", ""),
+                                                                      ("an error", "")]
+
+
+def test_references_are_checked_against_names_given_one_at_a_time(
+        example: ExampleProject) -> None:
+    """A generator of known names serves every reference, not only the first."""
+    ctx = _context(example)
+    known = (p.id for p in ctx.assignment.people)
+    found = list(unknown_references(ctx.assignment, (), "person", known))
+    assert found == []

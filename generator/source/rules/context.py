@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,9 +35,8 @@ class Context:
     def warning(self, path: Path_, message: str, hint: str = "") -> None:
         self.report.warning(self.source.locate(path), message, hint)
 
-    def people(self, *, organisation: str | None = None) -> dict[str, Person]:
-        return {p.id: p for p in self.assignment.people
-                if organisation is None or p.organisation == organisation}
+    def people(self) -> dict[str, Person]:
+        return {p.id: p for p in self.assignment.people}
 
 
 Rule = Callable[[Context], None]
@@ -46,10 +44,9 @@ Rule = Callable[[Context], None]
 
 def unique(ctx: Context, where: Path_ | str, values: Sequence[str], key: str = "id") -> None:
     path: Path_ = (where,) if isinstance(where, str) else where
-    counts = Counter(values)
     seen: set[str] = set()
     for i, value in enumerate(values):
-        if counts[value] > 1 and value in seen:
+        if value in seen:
             ctx.error((*path, i, key), f"duplicate {key} {value!r}",
                       f"each {key} under {'.'.join(map(str, path))} must be unique")
         seen.add(value)
@@ -70,6 +67,6 @@ def unknown_references(value: Record | Any, where: Path_, kind: str, known: Iter
     Found by the types the model declares (`PersonId`, `MilestoneId`...), never by key names;
     `annotation` is the value's declared type, a record's own class when not given.
     """
-    known = known if isinstance(known, Set) else set(known)  # a dict's keys: no copy
+    known = set(known)  # a generator would be used up by the first lookup
     return (r for r in references(value, where, annotation)
             if r.kind == kind and r.value not in known)
