@@ -101,6 +101,15 @@ def copy_example(root: Path, assignment_id: str = EXAMPLE_ID) -> ExampleProject:
     return ExampleProject(root, folder)
 
 
+def said(example: ExampleProject, *about: str) -> list[tuple[str, int, str, str]]:
+    """Every diagnostic of validating the example (level, line, message, hint) in the order
+    found; with `about`, those whose message holds one of these words: what the user reads,
+    whole, so that a changed word, a lost hint or a key moved to another line fails."""
+    return [(d.level.value, d.location.line, d.message, d.hint)
+            for d in example.report().diagnostics
+            if not about or any(word in d.message for word in about)]
+
+
 def only(diagnostics: list[Diagnostic], text: str) -> Diagnostic:
     """The one diagnostic whose `message (hint)` contains `text`."""
     found = [d for d in diagnostics if text in f"{d.message} ({d.hint})"]

@@ -5,21 +5,13 @@ changed word, a lost hint, a key moved or a boundary moved by a day fails."""
 from __future__ import annotations
 
 import pytest
-from example_project import ExampleProject
+from example_project import ExampleProject, said
 
 AMENDS = "        milestones.M2.due: 2027-03-26"
 DEADLINE = "      date: 2027-02-19\n      what: Deadline"
 ROLE_CHANGE = "      date: 2027-06-14           # the day"
 REMOVE = "or remove the date to take it from the facts"
 PIN = "a pin freezes the derived version, it does not rename it"
-
-
-def said(example: ExampleProject, *about: str) -> list[tuple[str, int, str, str]]:
-    """Every diagnostic (level, line, message, hint) in the order found; with `about`, those
-    whose message holds one of these words."""
-    return [(d.level.value, d.location.line, d.message, d.hint)
-            for d in example.report().diagnostics
-            if not about or any(word in d.message for word in about)]
 
 
 # --------------------------------------------------------------------------- rule 8

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from example_project import ExampleProject, assert_located, copy_example, only
+from example_project import ExampleProject, assert_located, copy_example, only, said
 
 from generator.errors import Level
 from generator.source.rules import PERSON_KEYS, RULES
@@ -761,8 +761,8 @@ def test_planted_faults_all_reported_in_one_run(example: ExampleProject) -> None
         ("cultuur:", "unknown key 'cultuur'", "did you mean 'culture'?"),
         ("{include: ../x.md}", "leaves the assignment folder", "move the file"),
     ]
-    for needle, said, hint in expected:
-        assert_located(only(errors, said), example.yaml, example.line_of(needle), hint)
+    for needle, message, hint in expected:
+        assert_located(only(errors, message), example.yaml, example.line_of(needle), hint)
     assert len({e.location.line for e in errors}) == 6, listing
 
 
@@ -921,14 +921,6 @@ def test_rule10_a_sentence_with_brackets_and_colon_is_no_definition(
 
 PERIOD = "2027-01-11 – 2027-06-25"
 MOVE = "move it between 2027-01-11 and 2027-06-25 or extend the period"
-
-
-def said(example: ExampleProject, *about: str) -> list[tuple[str, int, str, str]]:
-    """Every diagnostic (level, line, message, hint) in the order found; with `about`, those
-    whose message holds one of these words."""
-    return [(d.level.value, d.location.line, d.message, d.hint)
-            for d in example.report().diagnostics
-            if not about or any(word in d.message for word in about)]
 
 
 @pytest.mark.parametrize("end", ["2027-01-11", "2027-01-01"])
