@@ -83,7 +83,7 @@ def test_an_unlikely_amended_day_rate_is_a_warning(example: ExampleProject) -> N
 
 
 def test_the_example_has_no_unlikely_amount(example: ExampleProject) -> None:
-    assert not [w for w in example.warnings() if "is the figure meant" in w.message]
+    assert not [w for w in example.warnings() if "is that the figure meant?" in w.message]
 
 
 @pytest.mark.parametrize(("old", "new", "said"), [
@@ -108,7 +108,7 @@ def test_an_amount_just_outside_its_usual_range_is_a_warning(example: ExamplePro
 def test_an_amount_on_the_edge_of_its_usual_range_passes(example: ExampleProject, old: str,
                                                          new: str) -> None:
     example.edit(old, new)
-    assert not [w for w in example.warnings() if "is the figure meant" in w.message]
+    assert not [w for w in example.warnings() if "is that the figure meant?" in w.message]
 
 
 def test_an_amended_amount_that_cannot_be_read_is_an_error_only(example: ExampleProject) -> None:

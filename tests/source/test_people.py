@@ -33,6 +33,17 @@ def test_an_id_unlike_the_folder_says_both_and_the_fix(tmp_path: Path,
     assert error.hint == "write `id: andere-map` or rename the folder"
 
 
+def test_an_id_unlike_the_folder_is_said_at_the_id_wherever_it_stands(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    project = copy_example(tmp_path, "andere-map")
+    id_line = next(line for line in project.text.splitlines() if line.startswith("id: "))
+    project.edit(id_line + "\n", "")
+    project.edit("title: ", id_line + "\ntitle: ")  # below `language:`, no longer the first key
+    error = only(project.errors(), "differs from the folder name")
+    assert_located(error, project.yaml, project.line_of(id_line))
+
+
 def test_an_unknown_person_without_a_near_name_lists_everyone(example: ExampleProject) -> None:
     example.edit("accepted_by: gdewit", "accepted_by: zzz")
     error = only(example.errors(), "unknown person")
@@ -44,7 +55,9 @@ def test_an_unknown_person_without_a_near_name_lists_everyone(example: ExamplePr
 def test_a_name_alike_by_half_is_suggested(example: ExampleProject) -> None:
     example.edit("accepted_by: gdewit", "accepted_by: gdxxxx")  # 'gdewit': 2 of 6 alike
     assert only(example.errors(), "unknown person").hint.startswith("add the person")
-    example.edit("accepted_by: gdxxxx", "accepted_by: gdewxx")  # 4 of 6 alike
+    example.edit("accepted_by: gdxxxx", "accepted_by: gdexxx")  # 3 of 6: half alike
+    assert only(example.errors(), "unknown person").hint == "did you mean 'gdewit'?"
+    example.edit("accepted_by: gdexxx", "accepted_by: gdewxx")  # 4 of 6 alike
     assert only(example.errors(), "unknown person").hint == "did you mean 'gdewit'?"
 
 
@@ -75,6 +88,14 @@ def test_a_third_party_never_takes_the_lead_after_the_handover(example: ExampleP
     assert error.hint == ("after the handover only the client's own people can take over: "
                           "choose someone with `organisation: client`")
     assert_located(error, example.yaml, example.line_of("person: smertens"))
+
+
+def test_a_leader_not_of_the_client_is_said_at_the_person_key_wherever_it_stands(
+        example: ExampleProject) -> None:
+    example.edit("    - person: jpeeters\n      role: Logistiek manager\n",
+                 "    - role: Logistiek manager\n      person: lvermeulen\n")
+    error = only(example.errors(), "'lvermeulen' is not a client person")
+    assert_located(error, example.yaml, example.line_of("      person: lvermeulen"))
 
 
 def test_each_open_item_handed_to_a_third_party_is_a_warning(example: ExampleProject) -> None:

@@ -56,6 +56,7 @@ def _amounts(ctx: Context) -> Iterator[tuple[Path_, str, Decimal]]:
 
 
 def _money(raw: Any, path: Path_, ctx: Context) -> Decimal | None:
-    """An amended amount read as the field reads it; a wrong one is rule 12's to report."""
-    value, issues = convert(Money, raw, path, ctx.source.as_typed)
-    return None if issues or not isinstance(value, Decimal) else value
+    """An amended amount read as the field reads it; a wrong one (read as None: a scalar
+    that fails gives no value) is rule 12's to report."""
+    value, _ = convert(Money, raw, path, ctx.source.as_typed)
+    return value if isinstance(value, Decimal) else None
