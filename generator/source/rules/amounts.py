@@ -56,7 +56,7 @@ def _amounts(ctx: Context) -> Iterator[tuple[Path_, str, Decimal]]:
 
 
 def _money(raw: Any, path: Path_, ctx: Context) -> Decimal | None:
-    """An amended amount read as the field reads it; a wrong one (read as None: a scalar
-    that fails gives no value) is rule 12's to report."""
-    value, _ = convert(Money, raw, path, ctx.source.as_typed)
-    return value if isinstance(value, Decimal) else None
+    """An amended amount read as the field reads it (a Decimal); a wrong one reads as None
+    and is rule 12's to report."""
+    value: Decimal | None = convert(Money, raw, path, ctx.source.as_typed)[0]
+    return value
