@@ -261,8 +261,8 @@ FEES = {
 }
 MENTIONS = {
     EXAMPLE: None,
-    ENGLISH: "VAT reverse charged, Article 196 of Directive 2006/112/EC: the client accounts "
-             "for the VAT.",
+    ENGLISH: "VAT reverse charged, Article 196 of Directive 2006/112/EC: the client, VAT "
+             "number IE9876543H, accounts for the VAT.",  # the number an invoice must show
 }
 
 
@@ -277,6 +277,22 @@ def test_proposal_fee(docs, assignment):
     if mention:
         assert mention in d.paragraphs
         assert not re.search(r"VAT \d|Btw \d|incl\. (VAT|btw)", fee)
+
+
+def test_a_reverse_charge_names_the_clients_vat_number_in_dutch(tmp_path):
+    """The client accounts for the VAT: the number an invoice under reverse charge must show
+    (Article 226 of Directive 2006/112/EC) stands in the mention, as typed."""
+    def to_the_netherlands(data):
+        data["client"]["country"] = "NL"
+        data["client"]["vat_number"] = "NL004495445B01"
+
+    folder = variant(EXAMPLE, tmp_path, to_the_netherlands)
+    with source_date_epoch(EPOCH):
+        out = build_loaded(load_assignment(folder), tmp_path / "b", only=("proposal",))
+    d = Docx(out["proposal.docx"])
+    assert ("Verlegging van heffing: de opdrachtgever, btw-nummer NL004495445B01, voldoet de "
+            "btw (art. 21, § 2 W.Btw; art. 196 van Richtlijn 2006/112/EG).") in d.paragraphs
+    assert not re.search(r"Btw \d|incl\. btw", d.text)
 
 
 def test_dutch_vat_percentage_is_spelled_as_the_sources_spell_percentages(docs):

@@ -135,8 +135,9 @@ def test_the_proposal_reads_in_french(french: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize(("country", "vat_number", "mention"), [
-    ("IE", "IE6388047V", f"Autoliquidation{N}: la TVA est due par le client (article 21, § 2, "
-     f"du Code de la TVA{N}; article 196 de la directive 2006/112/CE)."),
+    ("IE", "IE6388047V", f"Autoliquidation{N}: la TVA est due par le client, numéro de TVA "
+     f"IE6388047V (article 21, § 2, du Code de la TVA{N}; article 196 de la directive "
+     "2006/112/CE)."),
     ("US", None, f"Opération non soumise à la TVA belge{N}: le client est établi hors de "
      f"l’Union européenne (article 21, § 2, du Code de la TVA{N}; article 44 de la directive "
      "2006/112/CE)."),
