@@ -347,8 +347,9 @@ def test_rule12_an_id_used_three_times_is_said_at_the_last(example: ExampleProje
     example.edit("    - id: A2\n", "    - id: M1\n")
     example.edit(AMENDS, AMENDS + "\n      adds:\n        actions:\n          - id: M1\n"
                  "            objective: D1\n            description: Nog eens")
-    assert said(example, "used twice") == [
-        ("error", example.line_of("- id: M1", nth=3), "milestone and action id 'M1' is used twice",
+    assert said(example, "is used") == [
+        ("error", example.line_of("- id: M1", nth=3),
+         "milestone and action id 'M1' is used 3 times",
          "milestones and actions share one set of ids: rename one")]
 
 

@@ -152,8 +152,9 @@ def rule_changes(ctx: Context) -> None:
                   "ids are named in change paths (milestones.M2.due): use letters and digits")
     counts = Counter(ids)
     for item in sorted({i for i in ids if counts[i] > 1 and _shared(a, i)}):
-        ctx.error(_id_path(a, item)[-1], f"milestone and action id {item!r} is used "
-                  "twice", "milestones and actions share one set of ids: rename one")
+        times = "twice" if counts[item] == 2 else f"{counts[item]} times"
+        ctx.error(_id_path(a, item)[-1], f"milestone and action id {item!r} is used {times}",
+                  "milestones and actions share one set of ids: rename one")
     changes = a.execution.changes if a.execution else []
     for i, change in enumerate(changes):
         if i and change.date < changes[i - 1].date:
