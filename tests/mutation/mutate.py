@@ -66,6 +66,9 @@ EXTRA_TESTS: dict[str, list[str]] = {
                                             "tests/source/test_history.py"],
     "generator/source/rules/__init__.py": [*RULES_TESTS, "tests/source/test_markdown.py",
                                            "tests/source/test_commercial.py"],
+    "generator/writer/toc.py": ["tests/delivery/test_finish_docx.py",
+                                "tests/delivery/test_layout_pass.py",
+                                "tests/delivery/test_redline_contents.py"],
     "generator/delivery/redline/": ["tests/delivery/test_redline_tokens.py",
                                     "tests/delivery/test_redline.py"],
     # Without test_redline.py: its random plans take ~20 s a mutant; test_tracked.py's
@@ -135,13 +138,17 @@ def equivalents(module: str) -> dict[str, tuple[str, str]]:
     for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             name, changed, reason = line.split("\t")
-            if name.startswith(module_prefix(module)):
+            if of_module(name, module):
                 found[name] = (changed, reason)
     return found
 
 
-def module_prefix(module: str) -> str:
-    return module.removesuffix(".py").replace("/", ".") + "."
+def of_module(mutant: str, module: str) -> bool:
+    """Whether mutmut's `mutant` (`generator.writer.toc.x_fill_pages__mutmut_3`) is one of
+    `module`'s: a package's `__init__.py` is named by the package, its modules' mutants one
+    dot further."""
+    prefix = module.removesuffix(".py").removesuffix("/__init__").replace("/", ".") + "."
+    return mutant.startswith(prefix) and "." not in mutant[len(prefix):]
 
 
 def mutmut(run: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -229,7 +236,7 @@ def change_of(run: Path, module: str, mutant: str) -> list[str]:
 
 def report(run: Path, module: str, status: dict[str, str]) -> int:
     """Print the score and every mutant no test caught, with its change."""
-    ours = {name: s for name, s in status.items() if name.startswith(module_prefix(module))}
+    ours = {name: s for name, s in status.items() if of_module(name, module)}
     excluded, stale = {}, []
     for name, (changed, reason) in equivalents(module).items():
         if name in ours and changed.strip() in "\n".join(change_of(run, module, name)):
