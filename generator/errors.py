@@ -103,6 +103,18 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def text_start(text: str, limit: int = 40) -> str:
+    """The start of a user's text for a message: whole when short, else cut at the last
+    space within `limit` characters (a word whole, never `covenant c`) and ended by `…`."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if text[limit] != " " and " " in head:  # cut inside a word: end before it
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-") + "…"
+
+
 def _sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     loc = d.location
     return (str(loc.file), loc.line, loc.column, d.message)

@@ -79,7 +79,7 @@ def test_rule8_the_closing_names_what_the_plan_holds(example: ExampleProject) ->
 # --------------------------------------------------------------------------- rule 13
 
 def test_rule13_word_for_word(example: ExampleProject) -> None:
-    """A topic is named by its first 40 characters."""
+    """A topic is named by its first words, up to 40 characters, never cut inside one."""
     example.cut("    M3: done\n", "    M4: done\n")
     example.cut("      due: 2027-06-25            # a transfer not done", "  leadership:")
     example.edit("topic: Opvolging van het verzuimbeleid",
@@ -89,7 +89,7 @@ def test_rule13_word_for_word(example: ExampleProject) -> None:
          "milestone M3 has no final status; the handover report will not build",
          "set `closing.milestones.M3: done` or `not_achieved`"),
         ("error", example.line_of("- topic: Opvolging"),
-         "the knowledge transfer 'Opvolging van het verzuimbeleid en de te' is not done and "
+         "the knowledge transfer 'Opvolging van het verzuimbeleid en de…' is not done and "
          "has no due date", "add `due: YYYY-MM-DD` (when it will be done) or set `done: true`")]
 
 

@@ -23,7 +23,7 @@ from generator.delivery.review.sources import (
     line_column,
     offset_in,
 )
-from generator.errors import display_path
+from generator.errors import display_path, text_start
 
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]")
 _MOVED_ON = ("the text there reads otherwise in today's sources, and no commit renders the "
@@ -217,7 +217,7 @@ class Mapper:
             where = f"table {cell[0] + 1}, row {cell[1] + 1}, column {cell[2] + 1}"
             return f"{where} of the {story}" if story else where
         text = self.rendered[block].text.strip()
-        quoted = "“" + (text[:40] + "…" if len(text) > 40 else text) + "”"
+        quoted = f"“{text_start(text)}”"
         return f"the {story} {quoted}" if story else f"paragraph {quoted}"
 
 

@@ -7,6 +7,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from generator.errors import text_start
 from generator.source import history
 from generator.source.model import Assignment, Change
 from generator.source.reading import Path_
@@ -75,7 +76,7 @@ def rule_transfer_due(ctx: Context) -> None:
     for i, transfer in enumerate(closing.knowledge_transfer if closing else []):
         if not transfer.done and transfer.due is None:
             ctx.error(("closing", "knowledge_transfer", i), f"the knowledge transfer "
-                      f"{str(transfer.topic)[:40]!r} is not done and has no due date",
+                      f"'{text_start(transfer.topic)}' is not done and has no due date",
                       "add `due: YYYY-MM-DD` (when it will be done) or set `done: true`")
 
 
