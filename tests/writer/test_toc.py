@@ -130,3 +130,16 @@ def test_a_main_part_without_a_target_counts_as_needing_numbers(tmp_path: Path) 
     """LibreOffice then names what is wrong with the package."""
     data = repacked(built(tmp_path), "_rels/.rels", 'Target="word/document.xml"', "")
     assert needs_numbers(data)
+
+
+def test_parts_the_relationships_leave_unnamed_are_read_at_words_usual_names(
+        tmp_path: Path) -> None:
+    """A main part without relationships of its own: its settings are word/settings.xml; a
+    package whose root does not type its main part: word/document.xml."""
+    parts = parts_of(built(tmp_path))
+    del parts["word/_rels/document.xml.rels"]
+    filled = fill_pages(zip_package(parts, STAMP), PAGES)
+    assert b"updateFields" not in parts_of(filled)["word/settings.xml"]
+    untyped = repacked(filled, "_rels/.rels", "relationships/officeDocument",
+                       "relationships/unknown")
+    assert not needs_numbers(untyped), "word/document.xml read: numbered already"
