@@ -71,6 +71,8 @@ EXTRA_TESTS: dict[str, list[str]] = {
     # Without test_redline.py: its random plans take ~20 s a mutant; test_tracked.py's
     # direct comparisons cover the diff.
     "generator/delivery/redline/tracked.py": ["tests/delivery/test_redline_tokens.py"],
+    # generator/delivery/pdf_profile.py
+    "generator/delivery/pdf_profile.py": ["tests/delivery/test_pdf.py"],
 }
 
 
