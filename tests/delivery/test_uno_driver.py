@@ -251,7 +251,8 @@ def test_the_driver_waits_for_libreoffice_to_listen(driver, monkeypatch) -> None
     remote = resolver.context.ServiceManager
     assert remote.asked == [("com.sun.star.frame.Desktop", resolver.context)]
     assert desktop is remote.made["com.sun.star.frame.Desktop"]
-    assert local.asked[0][0] == "com.sun.star.bridge.UnoUrlResolver"
+    assert local.asked == [("com.sun.star.bridge.UnoUrlResolver",
+                            driver.uno.getComponentContext())]
     assert resolver.urls == ["uno:pipe,name=interim-1-ab;urp;StarOffice.ComponentContext"] * 4
     assert clock.slept == [0.05] * 3
 
@@ -265,9 +266,33 @@ def test_the_driver_gives_up_after_a_minute(driver, monkeypatch) -> None:
     assert len(clock.slept) == 1201 and len(resolver.urls) == 1202
 
 
+class Pipe(io.StringIO):
+    """The driver's standard output as office.py reads it: a pipe, whose lines arrive only
+    when flushed (block-buffered otherwise, and office.py would wait for them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delivered = ""
+
+    def flush(self) -> None:
+        self.delivered = self.getvalue()
+
+
+class Requests:
+    """office.py's requests: the next line only once the answer to the last has arrived."""
+
+    def __init__(self, lines: list[str], out: Pipe) -> None:
+        self.lines, self.out = lines, out
+
+    def __iter__(self):
+        for sent, line in enumerate(self.lines):
+            assert self.out.delivered.count("\n") == sent + 1, "an answer never arrived"
+            yield line
+
+
 def run_main(driver, monkeypatch, lines: list[str]) -> list[dict[str, Any]]:
-    out = io.StringIO()
-    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(lines)))
+    out = Pipe()
+    monkeypatch.setattr(sys, "stdin", Requests(lines, out))
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "argv", ["uno_driver.py", "interim-7-cd"])
     before = signal.getsignal(signal.SIGINT)
@@ -276,7 +301,7 @@ def run_main(driver, monkeypatch, lines: list[str]) -> list[dict[str, Any]]:
         assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
+    return [json.loads(line) for line in out.delivered.splitlines()]
 
 
 def test_the_driver_says_it_is_ready_then_answers_each_line(driver, monkeypatch) -> None:
