@@ -573,3 +573,13 @@ def test_a_start_interrupted_inside_popen_leaves_no_libreoffice(
     with pytest.raises(KeyboardInterrupt):
         office.Office()
     assert not office.guard.groups_run(lost)
+
+
+def test_a_libreoffice_that_never_says_ready_is_given_up_on(tmp_path: Path, fake: Fake) -> None:
+    a = docx(tmp_path, "a.docx")
+    fake.script([{"hang": True}, {"hang": True}])
+    with office.Office(timeout=0.5) as warm, pytest.raises(PdfError) as raised:
+        warm.lay_out([a], pdf=False)
+    assert str(raised.value).splitlines()[1] == (
+        f"  {display_path(a.resolve())}: not laid out: LibreOffice did not answer within 0.5 s")
+    assert len(fake.starts()) == 2
