@@ -127,9 +127,9 @@ def _lay_out(documents: list[Path], *, pdf: bool, office: uno.Office | None
                 results[index] = error
 
         threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in (0, 1)]
-        for thread in threads:
-            thread.start()
         try:
+            for thread in threads:
+                thread.start()
             for thread in threads:
                 thread.join()
         except BaseException:  # Ctrl-C: both LibreOffices end now, their threads with them

@@ -212,16 +212,18 @@ def write_profile(profile: Path, source: str = BASIC_SOURCE, *, soffice: str | N
     standard = user / "basic" / "Standard"
     standard.mkdir(parents=True, exist_ok=True)
     version = installed_version(soffice) if soffice else None
-    registry = _REGISTRY.format(version=_LAST_VERSION.format(version) if version else "")
-    (user / "registrymodifications.xcu").write_text(registry, encoding="utf-8")
-    for name in ("script.xlc", "dialog.xlc"):
-        (user / "basic" / name).write_text(_LIBRARIES, encoding="utf-8")
     script = _LIBRARY + '>\n <library:element library:name="Module1"/>\n</library:library>\n'
-    (standard / "script.xlb").write_text(script, encoding="utf-8")
-    (standard / "dialog.xlb").write_text(_LIBRARY + "/>\n", encoding="utf-8")
-    (standard / "Module1.xba").write_text(
-        _MODULE.format(source=escape(source)), encoding="utf-8"
-    )
+    files = {
+        user / "registrymodifications.xcu":
+            _REGISTRY.format(version=_LAST_VERSION.format(version) if version else ""),
+        user / "basic" / "script.xlc": _LIBRARIES,
+        user / "basic" / "dialog.xlc": _LIBRARIES,
+        standard / "script.xlb": script,
+        standard / "dialog.xlb": _LIBRARY + "/>\n",
+        standard / "Module1.xba": _MODULE.format(source=escape(source)),
+    }
+    for path, text in files.items():  # UTF-8 as each file declares, whatever the locale
+        path.write_text(text, encoding="utf-8")
 
 
 JOBS_VARIABLE = "INTERIM_OFFICE_JOBS"

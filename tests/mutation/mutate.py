@@ -74,6 +74,11 @@ EXTRA_TESTS: dict[str, list[str]] = {
     # Without test_redline.py: its random plans take ~20 s a mutant; test_tracked.py's
     # direct comparisons cover the diff.
     "generator/delivery/redline/tracked.py": ["tests/delivery/test_redline_tokens.py"],
+    # generator/delivery/pdf_profile.py
+    "generator/delivery/pdf_profile.py": ["tests/delivery/test_pdf.py"],
+    # generator/delivery/office.py: its mirror runs LibreOffice (deselected for mutants);
+    # these drive it through a fake LibreOffice and UNO driver.
+    "generator/delivery/office.py": ["tests/delivery/test_office_protocol.py"],
 }
 
 
