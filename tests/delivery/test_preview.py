@@ -69,8 +69,8 @@ def test_serves_state_and_pages_of_its_own_folder_only(server: PreviewServer) ->
 
 def test_refuses_requests_addressed_to_another_name(server: PreviewServer) -> None:
     """A page of evil.example that rebinds its name to 127.0.0.1 cannot read the preview."""
-    status, _ = _get(server.port, "/state", host=f"evil.example:{server.port}")
-    assert status == 403
+    answer = _answer(server.port, "/state", host=f"evil.example:{server.port}")
+    assert answer.status == 403 and answer.getheader("Content-Type") == "text/plain"
 
 
 def test_a_failed_build_keeps_the_pages_under_its_error(server: PreviewServer) -> None:
@@ -106,6 +106,7 @@ def _answer(port: int, path: str, host: str | None = None) -> http.client.HTTPRe
     ("/pages/3/handbook-1.png", 200, "image/png", "max-age=3600, immutable"),
     ("/pages/3/handbook-2.png", 404, "text/plain", "no-store"),
     ("/handbook", 404, "text/plain", "no-store"),
+    ("/state?host=evil.example", 200, "application/json", "no-store"),
 ])
 def test_only_a_page_picture_may_be_kept_by_the_browser(server, path, status, kind, kept):
     """A picture's name changes with every build; the state and the page must not be kept."""
@@ -146,6 +147,7 @@ def test_a_request_without_a_host_is_refused(server):
 
 def test_a_query_does_not_change_what_is_served(server):
     assert _get(server.port, "/state?t=1")[1] == _get(server.port, "/state")[1]
+    assert _get(server.port, "/state?t=1?u=2")[1] == _get(server.port, "/state")[1]
     assert _get(server.port, "/pages/3/handbook-1.png?v=2") == (200, b"\x89PNG page one")
 
 
