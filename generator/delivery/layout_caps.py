@@ -60,22 +60,12 @@ def over_cap(docx: Path, caps: Caps | None = None) -> str | None:
         with zipfile.ZipFile(docx) as archive:
             parts = {key: archive.read(name)
                      for key, name in _parts_to_count(archive).items()}
+        body = _count_body(parts.pop(""))
+        fields = {name: _count(data, _FIELDS) for name, data in sorted(parts.items())}
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
-    document = parts.pop("", b"")
-    found: list[str] = []
-    for name, data in sorted(parts.items()):
-        count = _count(data, _FIELDS)
-        if count > caps.fields_per_part:
-            found.append(f"{count:,} fields in {name}, more than {caps.fields_per_part:,}")
-    body = {tag: 0 for tag in (w("bookmarkStart"), w("tr"), oxml.W_P)}
-    try:
-        for _, element in etree.iterparse(io.BytesIO(document), events=("start",), tag=list(body)):
-            if element.tag != w("bookmarkStart") or \
-                    element.get(w("name"), "").startswith("_Toc"):
-                body[element.tag] += 1
-    except etree.XMLSyntaxError:
-        return None
+    found = [f"{count:,} fields in {name}, more than {caps.fields_per_part:,}"
+             for name, count in fields.items() if count > caps.fields_per_part]
     limits = [(w("bookmarkStart"), caps.contents_headings, "headings in the contents page"),
               (w("tr"), caps.table_rows, "table rows"), (oxml.W_P, caps.paragraphs, "paragraphs")]
     found += [f"{body[tag]:,} {what}, more than {cap:,}" for tag, cap, what in limits
@@ -122,6 +112,16 @@ def _parts_to_count(archive: zipfile.ZipFile) -> dict[str, str]:
                     and rel.get("TargetMode") != "External":
                 wanted[target] = target
     return wanted
+
+
+def _count_body(document: bytes) -> dict[str, int]:
+    """{tag: how many}: the contents page's headings (`_Toc` bookmarks), table rows and
+    paragraphs of the main document part, read as a stream (it may be large)."""
+    body = {tag: 0 for tag in (w("bookmarkStart"), w("tr"), oxml.W_P)}
+    for _, element in etree.iterparse(io.BytesIO(document), events=("start",), tag=list(body)):
+        if element.tag != w("bookmarkStart") or element.get(w("name"), "").startswith("_Toc"):
+            body[element.tag] += 1
+    return body
 
 
 def _count(data: bytes, tags: tuple[str, ...]) -> int:

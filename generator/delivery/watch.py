@@ -175,13 +175,15 @@ def draw_pages(pdf: Path, folder: Path, drawn: dict[str, Path] | None = None) ->
     prefix = pdf.with_suffix("")
     drawing = subprocess.Popen(["pdftoppm", "-r", str(RESOLUTION), str(pdf), str(prefix)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
-                          capture_output=True, timeout=120).stdout.decode("utf-8", "replace")
+    reading = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                             capture_output=True, timeout=120)
     _, problem = drawing.communicate(timeout=120)
-    if drawing.returncode:
-        raise GeneratorError(f"pdftoppm could not draw {display_path(pdf)}: "
-                             f"{problem.decode(errors='replace').strip()}")
-    texts = text.split("\f")
+    for tool, code, said in (("pdftoppm", drawing.returncode, problem),
+                             ("pdftotext", reading.returncode, reading.stderr)):
+        if code:  # a GeneratorError, which the watch shows and outlives
+            raise GeneratorError(f"{tool} could not read {display_path(pdf)}: "
+                                 f"{said.decode(errors='replace').strip()}")
+    texts = reading.stdout.decode("utf-8", "replace").split("\f")
     pages = []
     raw = sorted(pdf.parent.glob(f"{prefix.name}-*.ppm"),
                  key=lambda p: int(p.stem.rsplit("-", 1)[1]))
